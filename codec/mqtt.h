@@ -1,0 +1,181 @@
+/*
+ * mqtt.h - the MQTT 3.1.1 packet model shared by the codec and the harness.
+ *
+ * The codec is pure: no sockets, files, clocks, globals or malloc. Strings and
+ * payloads are slices into caller memory (the input buffer on decode, whatever
+ * the caller points at on encode).
+ *
+ * One flat struct serves every packet type. On encode only the fields of
+ * `type` are written, faithfully and in wire order, so a case can build an
+ * invalid packet: raw fixed-header flags, raw connect flags, a string whose
+ * length prefix lies, a Remaining Length that lies or uses too many bytes,
+ * optional fields present or absent regardless of the flags, trailing bytes.
+ *
+ * Wire layout (spec chapter 2 and 3):
+ *   byte 0        type << 4 | flags
+ *   1..4 bytes    Remaining Length, 7 bits per byte, bit 7 = continuation
+ *   variable header and payload, per type:
+ *     CONNECT     str protocol_name, u8 level, u8 connect_flags, u16 keep_alive,
+ *                 str client_id [, str will_topic, bin will_message]
+ *                 [, str username] [, bin password]
+ *     CONNACK     u8 ack_flags, u8 return_code
+ *     PUBLISH     str topic [, u16 packet_id if QoS > 0], payload to the end
+ *     PUBACK PUBREC PUBREL PUBCOMP UNSUBACK   u16 packet_id
+ *     SUBSCRIBE   u16 packet_id, { str filter, u8 qos }+
+ *     SUBACK      u16 packet_id, { u8 return_code }+
+ *     UNSUBSCRIBE u16 packet_id, { str filter }+
+ *     PINGREQ PINGRESP DISCONNECT   nothing
+ */
+#ifndef MQTT_H
+#define MQTT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum mqtt_type {
+	MQTT_RESERVED0 = 0,
+	MQTT_CONNECT = 1,
+	MQTT_CONNACK = 2,
+	MQTT_PUBLISH = 3,
+	MQTT_PUBACK = 4,
+	MQTT_PUBREC = 5,
+	MQTT_PUBREL = 6,
+	MQTT_PUBCOMP = 7,
+	MQTT_SUBSCRIBE = 8,
+	MQTT_SUBACK = 9,
+	MQTT_UNSUBSCRIBE = 10,
+	MQTT_UNSUBACK = 11,
+	MQTT_PINGREQ = 12,
+	MQTT_PINGRESP = 13,
+	MQTT_DISCONNECT = 14,
+	MQTT_RESERVED15 = 15
+};
+
+/* Largest value a 4-byte Remaining Length can carry (spec 2.2.3). */
+#define MQTT_MAX_REMAINING_LENGTH 268435455u
+/* Decoder limit on topic filters / return codes per packet (not a spec limit). */
+#define MQTT_MAX_ENTRIES 32
+
+/* CONNECT flag bits (spec 3.1.2.3) */
+#define MQTT_CF_RESERVED 0x01
+#define MQTT_CF_CLEAN_SESSION 0x02
+#define MQTT_CF_WILL 0x04
+#define MQTT_CF_WILL_QOS_SHIFT 3
+#define MQTT_CF_WILL_RETAIN 0x20
+#define MQTT_CF_PASSWORD 0x40
+#define MQTT_CF_USERNAME 0x80
+
+/* PUBLISH fixed-header flag bits (spec 3.3.1) */
+#define MQTT_PF_RETAIN 0x01
+#define MQTT_PF_QOS_SHIFT 1
+#define MQTT_PF_DUP 0x08
+
+struct mqtt_slice {
+	const uint8_t *p;
+	size_t n;
+};
+
+/*
+ * A length-prefixed field (UTF-8 string or binary data). `present` says
+ * whether the field is on the wire at all (optional CONNECT fields).
+ * On encode, len_override >= 0 is written as the 2-byte prefix instead of s.n.
+ * On decode, len_override is -1.
+ */
+struct mqtt_str {
+	bool present;
+	struct mqtt_slice s;
+	int32_t len_override;
+};
+
+/* A SUBSCRIBE / UNSUBSCRIBE entry. `qos` is the raw requested-QoS byte
+ * (SUBSCRIBE only; reserved bits included); has_qos false omits it on encode. */
+struct mqtt_entry {
+	struct mqtt_str filter;
+	uint8_t qos;
+	bool has_qos;
+};
+
+struct mqtt_packet {
+	enum mqtt_type type;
+	uint8_t flags; /* low nibble of byte 0, raw */
+
+	/* Remaining Length. Decode: the value read and how many bytes it took.
+	 * Encode: if rl_override, `remaining_length` is written instead of the
+	 * real length; rl_bytes > 0 pads the encoding to that many bytes
+	 * (1..5; more than 4 is malformed on purpose). */
+	uint32_t remaining_length;
+	bool rl_override;
+	uint8_t rl_bytes;
+
+	/* CONNECT */
+	struct mqtt_str protocol_name;
+	uint8_t protocol_level;
+	uint8_t connect_flags; /* raw byte, see MQTT_CF_* */
+	uint16_t keep_alive;
+	struct mqtt_str client_id;
+	struct mqtt_str will_topic;
+	struct mqtt_str will_message;
+	struct mqtt_str username;
+	struct mqtt_str password;
+
+	/* CONNACK */
+	uint8_t ack_flags; /* raw byte: bit 0 = Session Present */
+	uint8_t return_code;
+
+	/* PUBLISH (flags carry DUP, QoS, RETAIN; see MQTT_PF_*) */
+	struct mqtt_str topic;
+	struct mqtt_slice payload;
+
+	/* PUBLISH (QoS > 0), PUBACK..PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE,
+	 * UNSUBACK. Encode writes it only if has_packet_id; decode sets it
+	 * whenever the type carries one. */
+	bool has_packet_id;
+	uint16_t packet_id;
+
+	/* SUBSCRIBE / UNSUBSCRIBE */
+	size_t entry_count;
+	struct mqtt_entry entries[MQTT_MAX_ENTRIES];
+
+	/* SUBACK */
+	size_t code_count;
+	uint8_t codes[MQTT_MAX_ENTRIES];
+
+	/* Encode: raw bytes appended after the last field (inside the
+	 * Remaining Length). Decode: always empty. */
+	struct mqtt_slice extra;
+};
+
+/* Who sent a packet, for the direction rules of Table 2.1. */
+enum mqtt_dir {
+	MQTT_FROM_ANY = 0,
+	MQTT_FROM_CLIENT,
+	MQTT_FROM_SERVER
+};
+
+/*
+ * Where a problem is and which normative statement it breaks.
+ * `clause` points at a constant string ("MQTT-3.3.1-4", or one of our own
+ * "MQTTSPEC-..." ids for unnumbered rules) or is NULL when no statement
+ * applies (a decoder limit, a short output buffer).
+ */
+struct mqtt_diag {
+	size_t offset;
+	const char *clause;
+	char msg[96];
+};
+
+/* Reset a packet to all-absent, len_override -1, type `t`. */
+void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t);
+
+/* The fixed-header flags the spec requires for `t` (Table 2.2), or -1 for
+ * PUBLISH (whose flags carry DUP/QoS/RETAIN) and the reserved types. */
+int mqtt_type_required_flags(enum mqtt_type t);
+
+/* "CONNECT", "PUBACK", ... ; "RESERVED0"/"RESERVED15" for 0 and 15. */
+const char *mqtt_type_name(enum mqtt_type t);
+
+/* Type from its name (case-insensitive); -1 if unknown. */
+int mqtt_type_from_name(const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * mqtt_check.h - the spec's rules on a decoded (or hand-built) packet.
+ *
+ * mqtt_decode() only says whether the bytes fit the layout; this says which
+ * normative statement a well-framed packet breaks. The harness uses the
+ * clause id to charge a broker's bad packet to the right statement.
+ */
+#ifndef MQTT_CHECK_H
+#define MQTT_CHECK_H
+
+#include "codec/mqtt.h"
+
+/*
+ * 0 if no rule below is broken, else MQTT_ERR_VIOLATION with diag (NULL
+ * allowed; untouched on success) holding the FIRST broken rule in this
+ * order: packet type, direction, fixed-header flags, then the fields in wire
+ * order. diag->offset is 0; msg names the field (and the byte inside a
+ * string for UTF-8 / topic problems).
+ *
+ *   type 0 or 15                                        MQTTSPEC-2.2.1-1
+ *   client-only type from the server, or server-only
+ *   type from the client (dir MQTT_FROM_ANY: not checked) MQTTSPEC-2.2.1-2
+ *   flags differ from Table 2.2: PUBREL MQTT-3.6.1-1, SUBSCRIBE MQTT-3.8.1-1,
+ *     UNSUBSCRIBE MQTT-3.10.1-1, other non-PUBLISH types MQTT-2.2.2-1
+ *   PUBLISH: QoS bits 11 MQTT-3.3.1-4; QoS 0 with DUP MQTT-3.3.1-2;
+ *     QoS > 0 without a non-zero packet id MQTT-2.3.1-1; topic: see
+ *     mqtt_topic_check_name (MQTT-4.7.3-1, MQTT-1.5.3-1/-2, MQTT-3.3.2-2)
+ *   SUBSCRIBE / UNSUBSCRIBE: packet id 0 (or absent) MQTT-2.3.1-1;
+ *     no entries MQTT-3.8.3-3 / MQTT-3.10.3-2; each filter: see
+ *     mqtt_topic_check_filter (MQTT-4.7.3-1, MQTT-1.5.3-*, MQTT-4.7.1-2/-3);
+ *     SUBSCRIBE QoS byte with upper 6 bits set or QoS 3 MQTT-3.8.3-4
+ *   SUBACK: no codes MQTT-3.8.4-5; a code not 0, 1, 2, 0x80 MQTT-3.9.3-2
+ *   CONNACK: ack flag bits 7..1 MQTTSPEC-3.2.2-1; Session Present with a
+ *     non-zero return code MQTT-3.2.2-4; return code above 5 MQTTSPEC-3.2.2-2
+ *   CONNECT: protocol name UTF-8 MQTT-1.5.3-*; reserved flag MQTT-3.1.2-3;
+ *     Will QoS/Retain without the Will flag MQTT-3.1.2-11; Will QoS 3
+ *     MQTT-3.1.2-14; password flag without user name flag MQTT-3.1.2-22;
+ *     client id, will topic, user name UTF-8 MQTT-1.5.3-*
+ *     (will message and password are binary data: not checked)
+ *
+ * Not flagged on purpose: packet id 0 in acknowledgements (whether it
+ * matches anything sent is the harness's business), the protocol name and
+ * level values, non-minimal Remaining Length encodings.
+ */
+int mqtt_check(const struct mqtt_packet *pkt, enum mqtt_dir dir,
+	       struct mqtt_diag *diag);
+
+#endif

@@ -1,0 +1,260 @@
+/*
+ * mqtt_decode.c - syntax-only decoding of one framed packet.
+ *
+ * A bounded reader walks the body; every read checks the bytes left, so a
+ * lying length prefix or Remaining Length can never read outside `in`.
+ * Layout per type: see codec/mqtt.h.
+ */
+#include "codec/mqtt_decode.h"
+
+#include "codec/mqtt_err.h"
+#include "codec/mqtt_frame.h"
+
+/* Our id for "the fields must fill the Remaining Length exactly". */
+#define CLAUSE_FIT "MQTTSPEC-2.2.3-2"
+
+/* Propagate a negative code; keeps assignments out of conditions. */
+#define TRY(expr) \
+	do { \
+		int try_e_ = (expr); \
+		if (try_e_ < 0) \
+			return try_e_; \
+	} while (0)
+
+struct rd {
+	const uint8_t *in;
+	size_t pos; /* offset in `in` */
+	size_t end; /* header_len + remaining_length */
+	const char *type;
+	struct mqtt_diag *diag;
+};
+
+static size_t rd_left(const struct rd *r)
+{
+	return r->end - r->pos;
+}
+
+static int rd_short(struct rd *r, const char *field, size_t need)
+{
+	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, CLAUSE_FIT,
+			     "%s: %s needs %zu bytes, %zu left", r->type,
+			     field, need, rd_left(r));
+}
+
+static int rd_u8(struct rd *r, uint8_t *v, const char *field)
+{
+	if (rd_left(r) < 1)
+		return rd_short(r, field, 1);
+	*v = r->in[r->pos++];
+	return 0;
+}
+
+static int rd_u16(struct rd *r, uint16_t *v, const char *field)
+{
+	if (rd_left(r) < 2)
+		return rd_short(r, field, 2);
+	*v = (uint16_t)(r->in[r->pos] << 8 | r->in[r->pos + 1]);
+	r->pos += 2;
+	return 0;
+}
+
+/* A 2-byte length followed by that many bytes (spec 1.5.3; binary data in
+ * CONNECT uses the same shape). */
+static int rd_str(struct rd *r, struct mqtt_str *s, const char *field)
+{
+	uint16_t n;
+	if (rd_left(r) < 2)
+		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos,
+				     CLAUSE_FIT,
+				     "%s: %s length needs 2 bytes, %zu left",
+				     r->type, field, rd_left(r));
+	size_t at = r->pos;
+	rd_u16(r, &n, field);
+	if (n > rd_left(r))
+		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, at,
+				     CLAUSE_FIT,
+				     "%s: %s length %u runs past the end "
+				     "(%zu bytes left)",
+				     r->type, field, n, rd_left(r));
+	s->present = true;
+	s->s.p = r->in + r->pos;
+	s->s.n = n;
+	s->len_override = -1;
+	r->pos += n;
+	return 0;
+}
+
+static int rd_done(struct rd *r)
+{
+	if (r->pos == r->end)
+		return 0;
+	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, CLAUSE_FIT,
+			     "%s: %zu bytes after the last field", r->type,
+			     rd_left(r));
+}
+
+/* Types whose body has a fixed size: say what the length should have been
+ * rather than which field ran short. */
+static int rd_fixed(struct rd *r, size_t want, size_t header_len)
+{
+	size_t rl = r->end - header_len;
+	if (rl == want)
+		return 0;
+	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED,
+			     header_len + (rl < want ? rl : want), CLAUSE_FIT,
+			     "%s: remaining length %zu, expected %zu", r->type,
+			     rl, want);
+}
+
+static int dec_connect(struct rd *r, struct mqtt_packet *p)
+{
+	TRY(rd_str(r, &p->protocol_name, "protocol name"));
+	TRY(rd_u8(r, &p->protocol_level, "protocol level"));
+	TRY(rd_u8(r, &p->connect_flags, "connect flags"));
+	TRY(rd_u16(r, &p->keep_alive, "keep alive"));
+	TRY(rd_str(r, &p->client_id, "client id"));
+	/* Optional fields follow the flags, whatever else the flags say
+	 * (their consistency is checked by mqtt_check, 3.1.2). */
+	if (p->connect_flags & MQTT_CF_WILL) {
+		TRY(rd_str(r, &p->will_topic, "will topic"));
+		TRY(rd_str(r, &p->will_message, "will message"));
+	}
+	if (p->connect_flags & MQTT_CF_USERNAME)
+		TRY(rd_str(r, &p->username, "user name"));
+	if (p->connect_flags & MQTT_CF_PASSWORD)
+		TRY(rd_str(r, &p->password, "password"));
+	return rd_done(r);
+}
+
+static int dec_publish(struct rd *r, struct mqtt_packet *p)
+{
+	TRY(rd_str(r, &p->topic, "topic"));
+	/* Any non-zero QoS (3 included) is taken to carry an id. */
+	if ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) {
+		TRY(rd_u16(r, &p->packet_id, "packet id"));
+		p->has_packet_id = true;
+	}
+	p->payload.p = r->in + r->pos;
+	p->payload.n = rd_left(r);
+	r->pos = r->end;
+	return 0;
+}
+
+static int too_many(struct rd *r, const char *what)
+{
+	return mqtt_err_diag(r->diag, MQTT_ERR_LIMIT, r->pos, NULL,
+			     "%s: more than %d %s", r->type, MQTT_MAX_ENTRIES,
+			     what);
+}
+
+/* SUBSCRIBE (with_qos) and UNSUBSCRIBE: packet id, then filters to the end. */
+static int dec_filters(struct rd *r, struct mqtt_packet *p, bool with_qos)
+{
+	TRY(rd_u16(r, &p->packet_id, "packet id"));
+	p->has_packet_id = true;
+	while (rd_left(r) > 0) {
+		if (p->entry_count == MQTT_MAX_ENTRIES)
+			return too_many(r, "topic filters");
+		struct mqtt_entry *en = &p->entries[p->entry_count];
+		TRY(rd_str(r, &en->filter, "topic filter"));
+		if (with_qos) {
+			TRY(rd_u8(r, &en->qos, "requested QoS"));
+			en->has_qos = true;
+		}
+		p->entry_count++;
+	}
+	return 0;
+}
+
+static int dec_suback(struct rd *r, struct mqtt_packet *p)
+{
+	TRY(rd_u16(r, &p->packet_id, "packet id"));
+	p->has_packet_id = true;
+	while (rd_left(r) > 0) {
+		if (p->code_count == MQTT_MAX_ENTRIES)
+			return too_many(r, "return codes");
+		p->codes[p->code_count++] = r->in[r->pos++];
+	}
+	return 0;
+}
+
+static int dec_id_only(struct rd *r, struct mqtt_packet *p, size_t hlen)
+{
+	TRY(rd_fixed(r, 2, hlen));
+	rd_u16(r, &p->packet_id, "packet id");
+	p->has_packet_id = true;
+	return 0;
+}
+
+static int dec_body(struct rd *r, struct mqtt_packet *p, size_t hlen)
+{
+	switch (p->type) {
+	case MQTT_CONNECT:
+		return dec_connect(r, p);
+	case MQTT_CONNACK:
+		TRY(rd_fixed(r, 2, hlen));
+		rd_u8(r, &p->ack_flags, "acknowledge flags");
+		rd_u8(r, &p->return_code, "return code");
+		return 0;
+	case MQTT_PUBLISH:
+		return dec_publish(r, p);
+	case MQTT_PUBACK:
+	case MQTT_PUBREC:
+	case MQTT_PUBREL:
+	case MQTT_PUBCOMP:
+	case MQTT_UNSUBACK:
+		return dec_id_only(r, p, hlen);
+	case MQTT_SUBSCRIBE:
+		return dec_filters(r, p, true);
+	case MQTT_SUBACK:
+		return dec_suback(r, p);
+	case MQTT_UNSUBSCRIBE:
+		return dec_filters(r, p, false);
+	case MQTT_PINGREQ:
+	case MQTT_PINGRESP:
+	case MQTT_DISCONNECT:
+		return rd_fixed(r, 0, hlen);
+	case MQTT_RESERVED0:
+	case MQTT_RESERVED15:
+		p->payload.p = r->in + r->pos;
+		p->payload.n = rd_left(r);
+		r->pos = r->end;
+		return 0;
+	}
+	return 0; /* unreachable: byte0 >> 4 is always an enum value */
+}
+
+int mqtt_decode(const uint8_t *in, size_t len, struct mqtt_packet *pkt,
+		struct mqtt_diag *diag)
+{
+	struct mqtt_frame f;
+	int r = mqtt_frame_next(in, len, &f, diag);
+	if (r < 0)
+		return r;
+	if (f.header_len == 0)
+		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, len, NULL,
+				     "fixed header incomplete in %zu bytes",
+				     len);
+	if (f.total_len != len)
+		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED,
+				     len < f.total_len ? len : f.total_len,
+				     NULL,
+				     "buffer holds %zu bytes, the packet "
+				     "framed there is %zu",
+				     len, f.total_len);
+
+	mqtt_packet_init(pkt, (enum mqtt_type)(in[0] >> 4));
+	pkt->flags = in[0] & 0x0F;
+	pkt->remaining_length = f.remaining_length;
+	pkt->rl_bytes = (uint8_t)(f.header_len - 1);
+
+	struct rd rd = {
+		.in = in,
+		.pos = f.header_len,
+		.end = len,
+		.type = mqtt_type_name(pkt->type),
+		.diag = diag,
+	};
+	r = dec_body(&rd, pkt, f.header_len);
+	return r < 0 ? r : (int)len;
+}

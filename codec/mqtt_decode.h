@@ -1,0 +1,50 @@
+/*
+ * mqtt_decode.h - bytes -> struct mqtt_packet, syntax only.
+ *
+ * The decoder accepts every packet whose fields fit its Remaining Length as
+ * the type's layout (codec/mqtt.h) defines; whether the values break a rule
+ * of the spec is mqtt_check()'s job, so the harness can both build and
+ * diagnose rule-breaking packets.
+ */
+#ifndef MQTT_DECODE_H
+#define MQTT_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec/mqtt.h"
+
+/*
+ * Decode the one complete packet occupying in[0..len) (len must equal the
+ * total_len mqtt_frame_next() reported). `pkt` is re-initialised first;
+ * strings, payload and filters are slices into `in`.
+ *
+ * Filled: type, flags, remaining_length, rl_bytes (bytes the length took,
+ * rl_override false) and the fields of the type:
+ * - CONNECT: protocol fields; will_topic/will_message, username, password
+ *   present exactly when connect_flags say so.
+ * - PUBLISH: has_packet_id when the QoS bits are not 0 (QoS 3 included).
+ * - PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE,
+ *   UNSUBACK: has_packet_id always.
+ * - SUBSCRIBE: entries with has_qos and the raw QoS byte; UNSUBSCRIBE:
+ *   entries; SUBACK: codes. Zero entries/codes decode fine (mqtt_check
+ *   reports them).
+ * - RESERVED0 / RESERVED15: no fields; the bytes after the fixed header are
+ *   put in `payload` so they can be shown.
+ *
+ * Returns len, or:
+ * MQTT_ERR_MALFORMED - the fields do not fill the Remaining Length exactly:
+ *   too few bytes for a field, a string length running past the end, bytes
+ *   left over after the last field (fixed-size types: CONNACK, PUBACK,
+ *   PUBREC, PUBREL, PUBCOMP, UNSUBACK take 2; PINGREQ, PINGRESP,
+ *   DISCONNECT take 0). diag: offset of the problem in `in`, clause
+ *   "MQTTSPEC-2.2.3-2", msg e.g. "PUBACK: remaining length 3, expected 2".
+ *   Also for a Remaining Length past 4 bytes (clause "MQTTSPEC-2.2.3-1"), and
+ *   with clause NULL when len is not the packet's framed length.
+ * MQTT_ERR_LIMIT - more than MQTT_MAX_ENTRIES filters or codes (clause NULL).
+ * On error `pkt` holds whatever was read before the problem (or nothing).
+ */
+int mqtt_decode(const uint8_t *in, size_t len, struct mqtt_packet *pkt,
+		struct mqtt_diag *diag);
+
+#endif

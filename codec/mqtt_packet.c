@@ -1,0 +1,93 @@
+/*
+ * mqtt_packet.c - helpers of the shared packet model (codec/mqtt.h):
+ * initialisation, the Table 2.2 fixed-header flags, type names.
+ */
+#include <string.h>
+
+#include "codec/mqtt.h"
+
+static void str_init(struct mqtt_str *s)
+{
+	s->present = false;
+	s->s.p = NULL;
+	s->s.n = 0;
+	s->len_override = -1;
+}
+
+void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t)
+{
+	memset(pkt, 0, sizeof *pkt);
+	pkt->type = t;
+	str_init(&pkt->protocol_name);
+	str_init(&pkt->client_id);
+	str_init(&pkt->will_topic);
+	str_init(&pkt->will_message);
+	str_init(&pkt->username);
+	str_init(&pkt->password);
+	str_init(&pkt->topic);
+	for (size_t i = 0; i < MQTT_MAX_ENTRIES; i++)
+		str_init(&pkt->entries[i].filter);
+}
+
+int mqtt_type_required_flags(enum mqtt_type t)
+{
+	switch (t) {
+	case MQTT_PUBREL:
+	case MQTT_SUBSCRIBE:
+	case MQTT_UNSUBSCRIBE:
+		return 0x2; /* [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1] */
+	case MQTT_CONNECT:
+	case MQTT_CONNACK:
+	case MQTT_PUBACK:
+	case MQTT_PUBREC:
+	case MQTT_PUBCOMP:
+	case MQTT_SUBACK:
+	case MQTT_UNSUBACK:
+	case MQTT_PINGREQ:
+	case MQTT_PINGRESP:
+	case MQTT_DISCONNECT:
+		return 0x0;
+	case MQTT_PUBLISH: /* the nibble carries DUP, QoS and RETAIN */
+	case MQTT_RESERVED0:
+	case MQTT_RESERVED15:
+		return -1;
+	}
+	return -1; /* a value outside the enum */
+}
+
+static const char *const type_names[16] = {
+	"RESERVED0", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+	"PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE",
+	"UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "RESERVED15",
+};
+
+const char *mqtt_type_name(enum mqtt_type t)
+{
+	if ((unsigned)t > 15)
+		return "UNKNOWN";
+	return type_names[t];
+}
+
+/* ASCII-only case folding: type names are ASCII, and the locale must not
+ * change what the harness accepts. */
+static int fold(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+int mqtt_type_from_name(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	for (int t = 0; t < 16; t++) {
+		const char *a = type_names[t];
+		const char *b = name;
+		while (*a != '\0' && fold((unsigned char)*b) == *a) {
+			a++;
+			b++;
+		}
+		if (*a == '\0' && *b == '\0')
+			return t;
+	}
+	return -1;
+}

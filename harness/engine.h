@@ -1,0 +1,40 @@
+/*
+ * engine.h - runs cases against the broker: one poll loop, many cases at
+ * once, several scripted clients per case. Every wait is bounded.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "harness/case.h"
+#include "harness/catalog.h"
+#include "harness/conn.h"
+#include "harness/results.h"
+
+struct engine_opts {
+	const struct conn_endpoint *eps;
+	size_t neps;
+	double time_scale;        /* multiplies every window */
+	long tolerance_ms;        /* added to upper bounds of arrival windows */
+	size_t jobs;              /* cases at once */
+	const char *run_prefix;   /* [0-9a-z], 6 characters */
+	volatile sig_atomic_t *stop; /* set by a signal: cut the run short */
+	double deadline_ms;       /* whole-run limit (0: none) */
+	/* Called after each case finishes (progress), may be NULL. */
+	void (*progress)(void *arg, size_t done, size_t total, const struct case_result *r);
+	void *progress_arg;
+};
+
+/* Run the selected cases (selected[i] != 0; NULL = all). results must hold
+ * n entries; every case gets a result, unselected ones marked so.
+ * Returns 1 if the run was cut short, else 0. */
+int engine_run(const struct case_spec *cases, size_t n, const int *selected, const struct catalog *cat,
+	       const struct engine_opts *o, struct case_result *results);
+
+/* Pre-flight: connect, CONNECT, CONNACK 0, DISCONNECT within a bounded time.
+ * 0, or -1 with a message saying what the broker did. */
+int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct err *e);
+
+#endif

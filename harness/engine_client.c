@@ -1,0 +1,284 @@
+/* engine_client.c - one scripted client's connection: bytes out, packets in,
+ * everything logged on the case's wire trace. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/mqtt_check.h"
+#include "codec/mqtt_decode.h"
+#include "codec/mqtt_frame.h"
+#include "codec/mqtt_print.h"
+#include "harness/engine_int.h"
+#include "harness/json_util.h"
+
+/* A broker announcing a bigger packet than this is not buffered (our cases
+ * never cause one); the connection is dropped with a note. */
+#define ENGINE_MAX_PACKET (1u << 20)
+
+void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
+			const char *violation, double now)
+{
+	struct case_result *res = r->res;
+	if (res->nwire % 32 == 0)
+		res->wire = json_util_xrealloc(res->wire, (res->nwire + 32) * sizeof *res->wire);
+	struct wire_event *w = &res->wire[res->nwire++];
+	memset(w, 0, sizeof *w);
+	w->t_ms = now - r->t0;
+	w->client = ci;
+	w->dir = dir;
+	if (b && n) {
+		w->bytes = json_util_xmalloc(n);
+		memcpy(w->bytes, b, n);
+		w->len = n;
+	}
+	w->text = json_util_strdup(text ? text : "");
+	w->violation = violation;
+}
+
+void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now)
+{
+	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
+	struct case_result *res = r->res;
+	res->checks = json_util_xrealloc(res->checks, (res->nchecks + 1) * sizeof *res->checks);
+	struct check_result *c = &res->checks[res->nchecks++];
+	memset(c, 0, sizeof *c);
+	char exp[600];
+	if (cl) {
+		c->clauses = json_util_xmalloc(sizeof *c->clauses);
+		c->clauses[0] = cl->id;
+		c->nclauses = 1;
+		snprintf(exp, sizeof exp, "every packet from the broker to follow %s: %s", cl->id, cl->summary);
+	} else {
+		snprintf(exp, sizeof exp, "a well-formed packet");
+	}
+	c->outcome = CHECK_FAIL;
+	c->step = r->step;
+	c->step_path = json_util_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
+	c->expected = json_util_strdup(exp);
+	c->actual = json_util_strdup(what);
+	c->note = json_util_strdup("found by the strict decoder on a received packet");
+	c->t_ms = now - r->t0;
+	int known = 0;
+	for (size_t i = 0; cl && i < res->nclaims; i++)
+		known |= res->claims[i] == cl->id;
+	if (cl && !known) {
+		res->claims = json_util_xrealloc(res->claims, (res->nclaims + 1) * sizeof *res->claims);
+		res->claims[res->nclaims++] = cl->id;
+	}
+}
+
+static void client_reset(struct engine_client *c)
+{
+	for (size_t i = 0; i < c->nin; i++)
+		free(c->in[i].raw);
+	c->nin = 0;
+	c->rxn = 0;
+	c->txn = c->txoff = 0;
+	c->close_after_flush = 0;
+}
+
+void engine_client_open(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	client_reset(c);
+	if (conn_start(&c->conn, c->ep, &e) < 0) {
+		c->state = ENGINE_BROKEN;
+		engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
+		return;
+	}
+	c->state = ENGINE_CONNECTING;
+}
+
+static void drop(struct engine_run *r, int ci, enum engine_cstate st, const char *why, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	conn_close(&c->conn);
+	c->state = st;
+	c->closed_at = now;
+	engine_client_wire(r, ci, st == ENGINE_PEER_CLOSED ? WIRE_CLOSED : WIRE_HANGUP, NULL, 0, why, NULL, now);
+}
+
+void engine_client_hangup(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	if (c->conn.fd >= 0)
+		drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec", now);
+	else if (c->state == ENGINE_CONNECTING || c->state == ENGINE_OPEN)
+		c->state = ENGINE_HUNG_UP;
+}
+
+static void flush(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	while (c->state == ENGINE_OPEN && c->txoff < c->txn) {
+		long w = conn_write(&c->conn, c->tx + c->txoff, c->txn - c->txoff, &e);
+		if (w < 0) {
+			char msg[600];
+			snprintf(msg, sizeof msg, "send failed: %s", e.msg);
+			drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+			return;
+		}
+		if (w == 0)
+			return;
+		c->txoff += (size_t)w;
+	}
+	if (c->txoff == c->txn) {
+		c->txoff = c->txn = 0;
+		if (c->close_after_flush && c->state == ENGINE_OPEN)
+			drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec after DISCONNECT", now);
+	}
+}
+
+void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
+			double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	engine_client_wire(r, ci, WIRE_TX, logged, n, text, NULL, now);
+	if (c->txn + n > c->txcap) {
+		c->txcap = (c->txn + n) * 2;
+		c->tx = json_util_xrealloc(c->tx, c->txcap);
+	}
+	memcpy(c->tx + c->txn, b, n);
+	c->txn += n;
+	flush(r, ci, now);
+}
+
+/* Frame, decode and check what has arrived; queue packets in the inbox. */
+static void take_packets(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	size_t off = 0;
+	while (c->state == ENGINE_OPEN && off < c->rxn) {
+		struct mqtt_frame f;
+		struct mqtt_diag d;
+		memset(&d, 0, sizeof d);
+		int fr = mqtt_frame_next(c->rx + off, c->rxn - off, &f, &d);
+		if (fr == 0 && f.header_len && f.total_len > ENGINE_MAX_PACKET) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "the broker announced a %zu-byte packet, over mqttspec's %u-byte limit; connection dropped",
+				 f.total_len, ENGINE_MAX_PACKET);
+			drop(r, ci, ENGINE_BROKEN, msg, now);
+			return;
+		}
+		if (fr == 0)
+			break;
+		if (fr < 0) {
+			size_t n = c->rxn - off > 16 ? 16 : c->rxn - off;
+			engine_client_wire(r, ci, WIRE_RX, c->rx + off, n, d.msg, d.clause, now);
+			engine_client_violation(r, d.clause, d.msg, now);
+			drop(r, ci, ENGINE_BROKEN, "connection dropped: unreadable bytes from the broker", now);
+			return;
+		}
+		uint8_t *raw = json_util_xmalloc(f.total_len);
+		memcpy(raw, c->rx + off, f.total_len);
+		off += f.total_len;
+		struct engine_msg m;
+		memset(&m, 0, sizeof m);
+		m.raw = raw;
+		m.len = f.total_len;
+		m.t = now;
+		char text[400];
+		int dr = mqtt_decode(raw, f.total_len, &m.pkt, &d);
+		if (dr < 0) {
+			snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(raw[0] >> 4)));
+			engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, d.clause, now);
+			engine_client_violation(r, d.clause, text, now);
+			free(raw);
+			drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
+			return;
+		}
+		mqtt_print(&m.pkt, text, sizeof text);
+		memset(&d, 0, sizeof d);
+		const char *viol = NULL;
+		if (mqtt_check(&m.pkt, MQTT_FROM_SERVER, &d) < 0) {
+			viol = d.clause;
+			char what[600];
+			snprintf(what, sizeof what, "%s: %s", text, d.msg);
+			engine_client_violation(r, d.clause, what, now);
+		}
+		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
+		if (c->nin == c->capin) {
+			c->capin = c->capin ? c->capin * 2 : 16;
+			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);
+		}
+		c->in[c->nin++] = m;
+	}
+	if (off) {
+		memmove(c->rx, c->rx + off, c->rxn - off);
+		c->rxn -= off;
+	}
+}
+
+void engine_client_on_io(struct engine_run *r, int ci, short revents, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	if (c->state == ENGINE_CONNECTING) {
+		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+			return;
+		if (conn_finish(&c->conn, &e) < 0) {
+			conn_close(&c->conn);
+			c->state = ENGINE_BROKEN;
+			engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
+			return;
+		}
+		c->state = ENGINE_OPEN;
+		engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
+		flush(r, ci, now);
+		return;
+	}
+	if (c->state != ENGINE_OPEN)
+		return;
+	if (revents & POLLOUT)
+		flush(r, ci, now);
+	if (!(revents & (POLLIN | POLLERR | POLLHUP)))
+		return;
+	for (int rounds = 0; rounds < 16 && c->state == ENGINE_OPEN; rounds++) {
+		if (c->rxcap - c->rxn < 65536) {
+			c->rxcap = c->rxn + 65536;
+			c->rx = json_util_xrealloc(c->rx, c->rxcap);
+		}
+		long n = conn_read(&c->conn, c->rx + c->rxn, c->rxcap - c->rxn, &e);
+		if (n == -2)
+			break;
+		if (n == 0 || n == -1) {
+			take_packets(r, ci, now);
+			if (c->state != ENGINE_OPEN)
+				return;
+			char msg[600];
+			if (c->rxn)
+				snprintf(msg, sizeof msg, "closed by the broker%s%s, %zu bytes of an unfinished packet left",
+					 n < 0 ? ": " : "", n < 0 ? e.msg : "", c->rxn);
+			else
+				snprintf(msg, sizeof msg, "closed by the broker%s%s", n < 0 ? ": " : "", n < 0 ? e.msg : "");
+			drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+			return;
+		}
+		c->rxn += (size_t)n;
+		take_packets(r, ci, now);
+	}
+}
+
+void engine_client_finish(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	static const uint8_t disconnect[2] = {0xe0, 0x00};
+	if (c->state == ENGINE_OPEN && c->txoff == c->txn) {
+		struct err e;
+		if (conn_write(&c->conn, disconnect, 2, &e) == 2)
+			engine_client_wire(r, ci, WIRE_TX, disconnect, 2, "DISCONNECT (mqttspec tidies up)", NULL, now);
+	}
+	engine_client_hangup(r, ci, now);
+}
+
+void engine_client_free(struct engine_client *c)
+{
+	conn_close(&c->conn);
+	client_reset(c);
+	free(c->in);
+	free(c->rx);
+	free(c->tx);
+}

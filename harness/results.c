@@ -1,0 +1,207 @@
+/* results.c - verdict aggregation and the result model's lifetime. See results.h. */
+#include "harness/results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/json_util.h"
+
+const char *results_verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_FAIL:
+		return "FAIL";
+	case VERDICT_WARN:
+		return "WARN";
+	case VERDICT_PASS:
+		return "PASS";
+	case VERDICT_INCONCLUSIVE:
+		return "INCONCLUSIVE";
+	case VERDICT_NOT_APPLICABLE:
+		return "NOT APPLICABLE";
+	case VERDICT_NOT_SELECTED:
+		return "NOT SELECTED";
+	case VERDICT_UNTESTED:
+		return "UNTESTED";
+	case VERDICT_COUNT:
+		break;
+	}
+	return "?";
+}
+
+static enum verdict check_verdict(const struct check_result *c)
+{
+	switch (c->outcome) {
+	case CHECK_PASS:
+		return VERDICT_PASS;
+	case CHECK_FAIL:
+		return c->should ? VERDICT_WARN : VERDICT_FAIL;
+	case CHECK_INCONCLUSIVE:
+		return VERDICT_INCONCLUSIVE;
+	case CHECK_NOT_APPLICABLE:
+		return VERDICT_NOT_APPLICABLE;
+	}
+	return VERDICT_INCONCLUSIVE;
+}
+
+static enum verdict case_verdict(const struct case_result *c)
+{
+	if (!c->selected)
+		return VERDICT_NOT_SELECTED;
+	int fail = 0, warn = 0, pass = 0, inc = c->setup_error != NULL, na = 0;
+	for (size_t i = 0; i < c->nchecks; i++) {
+		switch (check_verdict(&c->checks[i])) {
+		case VERDICT_FAIL:
+			fail = 1;
+			break;
+		case VERDICT_WARN:
+			warn = 1;
+			break;
+		case VERDICT_PASS:
+			pass = 1;
+			break;
+		case VERDICT_NOT_APPLICABLE:
+			na = 1;
+			break;
+		default:
+			inc = 1;
+			break;
+		}
+	}
+	if (fail)
+		return VERDICT_FAIL;
+	if (warn)
+		return VERDICT_WARN;
+	if (inc)
+		return VERDICT_INCONCLUSIVE;
+	if (pass)
+		return VERDICT_PASS;
+	return na ? VERDICT_NOT_APPLICABLE : VERDICT_INCONCLUSIVE;
+}
+
+static void add_case_ref(struct clause_result *cr, size_t ci)
+{
+	if (cr->ncases && cr->cases[cr->ncases - 1] == ci)
+		return;
+	cr->cases = json_util_xrealloc(cr->cases, (cr->ncases + 1) * sizeof *cr->cases);
+	cr->cases[cr->ncases++] = ci;
+}
+
+void results_aggregate(struct run_result *run, const struct catalog *cat)
+{
+	for (size_t i = 0; i < run->nclauses; i++) {
+		free(run->clauses[i].cases);
+		free(run->clauses[i].reason);
+	}
+	free(run->clauses);
+	run->nclauses = cat->count;
+	run->clauses = calloc(cat->count ? cat->count : 1, sizeof *run->clauses);
+	memset(run->counts, 0, sizeof run->counts);
+	memset(run->case_counts, 0, sizeof run->case_counts);
+
+	for (size_t k = 0; k < cat->count; k++) {
+		run->clauses[k].clause = &cat->clauses[k];
+		run->clauses[k].verdict = VERDICT_UNTESTED;
+	}
+	for (size_t ci = 0; ci < run->ncases; ci++) {
+		struct case_result *c = &run->cases[ci];
+		c->verdict = case_verdict(c);
+		run->case_counts[c->verdict]++;
+		for (size_t j = 0; j < c->nclaims; j++) {
+			long k = catalog_index(cat, c->claims[j]);
+			if (k < 0)
+				continue;
+			struct clause_result *cr = &run->clauses[k];
+			add_case_ref(cr, ci);
+			if (!c->selected && cr->verdict > VERDICT_NOT_SELECTED)
+				cr->verdict = VERDICT_NOT_SELECTED;
+		}
+		for (size_t i = 0; i < c->nchecks; i++) {
+			const struct check_result *ch = &c->checks[i];
+			enum verdict v = check_verdict(ch);
+			for (size_t j = 0; j < ch->nclauses; j++) {
+				long k = catalog_index(cat, ch->clauses[j]);
+				if (k < 0)
+					continue;
+				struct clause_result *cr = &run->clauses[k];
+				add_case_ref(cr, ci);
+				if (v < cr->verdict) {
+					cr->verdict = v;
+					free(cr->reason);
+					cr->reason = NULL;
+					if (v == VERDICT_NOT_APPLICABLE && ch->actual)
+						cr->reason = json_util_strdup(ch->actual);
+				}
+			}
+		}
+	}
+	for (size_t k = 0; k < cat->count; k++) {
+		struct clause_result *cr = &run->clauses[k];
+		if (cr->verdict == VERDICT_UNTESTED)
+			cr->reason = json_util_strdup(cr->clause->untested_reason ? cr->clause->untested_reason
+										: "no case checks it yet");
+		else if (cr->verdict == VERDICT_NOT_SELECTED && !cr->reason)
+			cr->reason = json_util_strdup("its cases were left out by --only");
+		run->counts[cr->verdict]++;
+	}
+}
+
+int results_exit_status(const struct run_result *run)
+{
+	if (run->counts[VERDICT_FAIL])
+		return 1;
+	if (run->strict && run->counts[VERDICT_WARN])
+		return 1;
+	return 0;
+}
+
+void results_case_free(struct case_result *c)
+{
+	free(c->id);
+	free(c->title);
+	free(c->file);
+	for (size_t i = 0; i < c->nclients; i++) {
+		free(c->clients[i]);
+		free(c->client_ids[i]);
+	}
+	free(c->clients);
+	free(c->client_ids);
+	for (size_t i = 0; i < c->nchecks; i++) {
+		struct check_result *ch = &c->checks[i];
+		free(ch->clauses);
+		free(ch->step_path);
+		free(ch->expected);
+		free(ch->actual);
+		free(ch->note);
+	}
+	free(c->checks);
+	free(c->claims);
+	free(c->setup_error);
+	for (size_t i = 0; i < c->nwire; i++) {
+		free(c->wire[i].bytes);
+		free(c->wire[i].text);
+	}
+	free(c->wire);
+	memset(c, 0, sizeof *c);
+}
+
+void results_free(struct run_result *run)
+{
+	for (size_t i = 0; i < run->ncases; i++)
+		results_case_free(&run->cases[i]);
+	free(run->cases);
+	for (size_t i = 0; i < run->nclauses; i++) {
+		free(run->clauses[i].cases);
+		free(run->clauses[i].reason);
+	}
+	free(run->clauses);
+	for (size_t i = 0; i < run->nbrokers; i++)
+		free(run->brokers[i]);
+	free(run->brokers);
+	free(run->tool_version);
+	free(run->broker_name);
+	free(run->started_at);
+	free(run->run_prefix);
+	free(run->spec);
+	memset(run, 0, sizeof *run);
+}

@@ -1,0 +1,129 @@
+/*
+ * results.h - the in-memory result of a run: the only input of reports/.
+ *
+ * Reports print this model and never re-run logic. Strings are owned by the
+ * model (freed by results_free); clause pointers point into the catalog.
+ */
+#ifndef RESULTS_H
+#define RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/catalog.h"
+
+/* Clause and case verdicts, in precedence order (lower wins when aggregating). */
+enum verdict {
+	VERDICT_FAIL = 0,
+	VERDICT_WARN,
+	VERDICT_PASS,
+	VERDICT_INCONCLUSIVE,
+	VERDICT_NOT_APPLICABLE,
+	VERDICT_NOT_SELECTED,
+	VERDICT_UNTESTED,
+	VERDICT_COUNT
+};
+
+/* "PASS", "FAIL", "WARN", "INCONCLUSIVE", "NOT APPLICABLE", "NOT SELECTED", "UNTESTED" */
+const char *results_verdict_name(enum verdict v);
+
+enum check_outcome {
+	CHECK_PASS,
+	CHECK_FAIL,           /* the check ran and did not hold */
+	CHECK_INCONCLUSIVE,   /* never reached: set-up failed, an earlier check failed, run cut short */
+	CHECK_NOT_APPLICABLE  /* gated off by a permitted choice of the broker */
+};
+
+enum wire_dir {
+	WIRE_TX,       /* bytes we sent */
+	WIRE_RX,       /* one packet (or undecodable bytes) from the broker */
+	WIRE_OPEN,     /* connection established */
+	WIRE_CLOSED,   /* the broker closed the connection (or it broke) */
+	WIRE_HANGUP,   /* we closed the connection */
+	WIRE_NOTE      /* a remark from the engine */
+};
+
+struct wire_event {
+	double t_ms;        /* since the case started */
+	int client;         /* index into case_result.clients */
+	enum wire_dir dir;
+	uint8_t *bytes;     /* TX/RX bytes; NULL otherwise */
+	size_t len;
+	char *text;         /* decoded packet, or the note / close reason */
+	const char *violation; /* clause a received packet breaks, or NULL */
+};
+
+struct check_result {
+	const char **clauses;   /* catalog ids (interned: point into the catalog) */
+	size_t nclauses;
+	int should;             /* 1: SHOULD-level (a failure is WARN) */
+	enum check_outcome outcome;
+	size_t step;            /* index of the step in the case (main steps then cleanup) */
+	char *step_path;        /* "steps[4]" */
+	char *expected;         /* what the check wanted (text) */
+	char *actual;           /* what came back, or why it could not run */
+	char *note;             /* e.g. which permitted alternative the broker took */
+	double t_ms;            /* when it was decided */
+};
+
+struct case_result {
+	char *id;
+	char *title;
+	char *file;
+	enum verdict verdict;
+	double duration_ms;
+	char **clients;         /* client names */
+	char **client_ids;      /* the ids used on the wire */
+	size_t nclients;
+	struct check_result *checks;
+	size_t nchecks;
+	char *setup_error;      /* first failed set-up step: "steps[2]: ..." or NULL */
+	struct wire_event *wire;
+	size_t nwire;
+	const char **claims;    /* every clause its checks name (catalog ids) */
+	size_t nclaims;
+	int selected;           /* 0: left out by --only; no checks ran */
+	size_t steps_total;     /* main steps */
+	size_t steps_run;
+};
+
+struct clause_result {
+	const struct catalog_clause *clause;
+	enum verdict verdict;
+	char *reason;           /* UNTESTED / NOT APPLICABLE / NOT SELECTED reason, or NULL */
+	size_t *cases;          /* indexes into run_result.cases that check it */
+	size_t ncases;
+};
+
+struct run_result {
+	char *tool_version;
+	char **brokers;         /* broker URLs */
+	size_t nbrokers;
+	char *broker_name;      /* --broker-name, may be NULL */
+	char *started_at;       /* ISO 8601 UTC */
+	double duration_ms;
+	char *run_prefix;
+	char *spec;             /* "MQTT 3.1.1" */
+	double time_scale;
+	int strict;
+	int incomplete;         /* the run was cut short */
+	struct case_result *cases;
+	size_t ncases;
+	struct clause_result *clauses;  /* one per catalog clause, catalog order */
+	size_t nclauses;
+	size_t counts[VERDICT_COUNT];   /* clauses per verdict */
+	size_t case_counts[VERDICT_COUNT];
+};
+
+/* Aggregate checks into case verdicts and one verdict per catalog clause.
+ * `selected[i]` says whether case i was selected (NULL: all). Clauses whose
+ * only cases were left out are NOT SELECTED. */
+void results_aggregate(struct run_result *run, const struct catalog *cat);
+
+/* Exit status for a run: 0 nothing FAILs (strict: nor WARNs), 1 otherwise. */
+int results_exit_status(const struct run_result *run);
+
+void results_free(struct run_result *run);
+void results_case_free(struct case_result *c);
+
+#endif

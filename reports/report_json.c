@@ -1,0 +1,292 @@
+/*
+ * report_json.c - the machine-readable report: the whole run, wire logs included.
+ *
+ * Schema ("format": "mqttspec-report", "format_version": 1):
+ *   tool {name, version}, spec, brokers [url], broker_name|null, started_at,
+ *   duration_ms, run_prefix, time_scale, strict, incomplete,
+ *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
+ *   clauses [{id, section, keyword, level, binds, observable, summary,
+ *             verdict, reason|null, cases [case id]}]   one per catalog clause
+ *   cases [{id, title, file, verdict, duration_ms, selected,
+ *           clients [{name, client_id}], setup_error|null, steps_total, steps_run,
+ *           checks [{clauses, level MUST|SHOULD, outcome pass|fail|inconclusive|
+ *                    not_applicable, step, step_path, expected, actual, note, t_ms}],
+ *           wire [{t_ms, client, dir tx|rx|open|closed|hangup|note, hex?, text,
+ *                  violation?, type?}]}]
+ * Verdicts are results_verdict_name() strings. "hex" is lowercase and present
+ * only for events that carry bytes; "type" is the packet type named by the
+ * first word of "text", when it names one.
+ *
+ * Every string is passed through report_escape_utf8(): cJSON escapes control
+ * characters but copies invalid UTF-8 through, and broker text can be anything.
+ */
+#include "reports/report.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/json_util.h"
+
+/* cJSON signals a failed allocation by returning NULL; rather than test every
+ * call, builders record it here and the writer reports it once. */
+struct json_ctx {
+	int oom;
+};
+
+static cJSON *add(struct json_ctx *x, cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item) {
+		x->oom = 1;
+		return NULL;
+	}
+	int ok = key ? cJSON_AddItemToObject(obj, key, item) : cJSON_AddItemToArray(obj, item);
+	if (!ok) {
+		cJSON_Delete(item);
+		x->oom = 1;
+		return NULL;
+	}
+	return item;
+}
+
+/* A sanitized string, or null for NULL. */
+static cJSON *str_or_null(const char *s)
+{
+	if (!s)
+		return cJSON_CreateNull();
+	char *clean = report_escape_utf8(s);
+	cJSON *item = cJSON_CreateString(clean);
+	free(clean);
+	return item;
+}
+
+static void add_str(struct json_ctx *x, cJSON *obj, const char *key, const char *s)
+{
+	add(x, obj, key, str_or_null(s));
+}
+
+static void add_num(struct json_ctx *x, cJSON *obj, const char *key, double v)
+{
+	add(x, obj, key, cJSON_CreateNumber(v));
+}
+
+static const char *outcome_name(enum check_outcome o)
+{
+	switch (o) {
+	case CHECK_PASS:
+		return "pass";
+	case CHECK_FAIL:
+		return "fail";
+	case CHECK_INCONCLUSIVE:
+		return "inconclusive";
+	case CHECK_NOT_APPLICABLE:
+		return "not_applicable";
+	}
+	return "?";
+}
+
+static const char *dir_name(enum wire_dir d)
+{
+	switch (d) {
+	case WIRE_TX:
+		return "tx";
+	case WIRE_RX:
+		return "rx";
+	case WIRE_OPEN:
+		return "open";
+	case WIRE_CLOSED:
+		return "closed";
+	case WIRE_HANGUP:
+		return "hangup";
+	case WIRE_NOTE:
+		return "note";
+	}
+	return "?";
+}
+
+/* The MQTT packet type that `text` starts with, or NULL. The word ends at the
+ * first character that is not an upper-case letter, so "CONNACK(rc=0)" and
+ * "CONNACK rc=0" both name CONNACK and "CONNECTED" names nothing. */
+static const char *packet_type(const char *text)
+{
+	static const char *const names[] = {"CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+					    "PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE",
+					    "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT"};
+	if (!text)
+		return NULL;
+	size_t n = 0;
+	while (text[n] >= 'A' && text[n] <= 'Z')
+		n++;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == n && strncmp(text, names[i], n) == 0)
+			return names[i];
+	return NULL;
+}
+
+static cJSON *verdict_counts(struct json_ctx *x, const size_t *counts)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		add_num(x, o, results_verdict_name((enum verdict)v), (double)counts[v]);
+	return o;
+}
+
+static cJSON *clause_json(struct json_ctx *x, const struct run_result *run, const struct clause_result *cr)
+{
+	const struct catalog_clause *c = cr->clause;
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	add_str(x, o, "id", c ? c->id : NULL);
+	add_str(x, o, "section", c ? c->section : NULL);
+	add_str(x, o, "keyword", c ? c->keyword : NULL);
+	add_str(x, o, "level", c ? catalog_level_name(c->level) : NULL);
+	add_str(x, o, "binds", c ? c->binds : NULL);
+	add_str(x, o, "observable", c ? c->observable : NULL);
+	add_str(x, o, "summary", c ? c->summary : NULL);
+	add_str(x, o, "verdict", results_verdict_name(cr->verdict));
+	add_str(x, o, "reason", cr->reason);
+	cJSON *cases = add(x, o, "cases", cJSON_CreateArray());
+	for (size_t i = 0; cases && i < cr->ncases; i++)
+		if (cr->cases[i] < run->ncases)
+			add_str(x, cases, NULL, run->cases[cr->cases[i]].id);
+	return o;
+}
+
+static cJSON *check_json(struct json_ctx *x, const struct check_result *ch)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	cJSON *cl = add(x, o, "clauses", cJSON_CreateArray());
+	for (size_t i = 0; cl && i < ch->nclauses; i++)
+		add_str(x, cl, NULL, ch->clauses[i]);
+	add_str(x, o, "level", ch->should ? "SHOULD" : "MUST");
+	add_str(x, o, "outcome", outcome_name(ch->outcome));
+	add_num(x, o, "step", (double)ch->step);
+	add_str(x, o, "step_path", ch->step_path);
+	add_str(x, o, "expected", ch->expected);
+	add_str(x, o, "actual", ch->actual);
+	add_str(x, o, "note", ch->note);
+	add_num(x, o, "t_ms", ch->t_ms);
+	return o;
+}
+
+static cJSON *wire_json(struct json_ctx *x, const struct case_result *c, const struct wire_event *ev)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	add_num(x, o, "t_ms", ev->t_ms);
+	add_str(x, o, "client",
+		ev->client >= 0 && (size_t)ev->client < c->nclients ? c->clients[ev->client] : NULL);
+	add_str(x, o, "dir", dir_name(ev->dir));
+	if (ev->bytes) {
+		static const char digits[] = "0123456789abcdef";
+		char *hex = json_util_xmalloc(2 * ev->len + 1);
+		for (size_t i = 0; i < ev->len; i++) {
+			hex[2 * i] = digits[ev->bytes[i] >> 4];
+			hex[2 * i + 1] = digits[ev->bytes[i] & 0x0F];
+		}
+		hex[2 * ev->len] = '\0';
+		add(x, o, "hex", cJSON_CreateString(hex));
+		free(hex);
+	}
+	add_str(x, o, "text", ev->text);
+	if (ev->violation)
+		add_str(x, o, "violation", ev->violation);
+	const char *type = packet_type(ev->text);
+	if (type)
+		add_str(x, o, "type", type);
+	return o;
+}
+
+static cJSON *case_json(struct json_ctx *x, const struct case_result *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	add_str(x, o, "id", c->id);
+	add_str(x, o, "title", c->title);
+	add_str(x, o, "file", c->file);
+	add_str(x, o, "verdict", results_verdict_name(c->verdict));
+	add_num(x, o, "duration_ms", c->duration_ms);
+	add(x, o, "selected", cJSON_CreateBool(c->selected));
+	cJSON *clients = add(x, o, "clients", cJSON_CreateArray());
+	for (size_t i = 0; clients && i < c->nclients; i++) {
+		cJSON *cl = add(x, clients, NULL, cJSON_CreateObject());
+		if (!cl)
+			break;
+		add_str(x, cl, "name", c->clients[i]);
+		add_str(x, cl, "client_id", c->client_ids ? c->client_ids[i] : NULL);
+	}
+	add_str(x, o, "setup_error", c->setup_error);
+	add_num(x, o, "steps_total", (double)c->steps_total);
+	add_num(x, o, "steps_run", (double)c->steps_run);
+	cJSON *checks = add(x, o, "checks", cJSON_CreateArray());
+	for (size_t i = 0; checks && i < c->nchecks; i++)
+		add(x, checks, NULL, check_json(x, &c->checks[i]));
+	cJSON *wire = add(x, o, "wire", cJSON_CreateArray());
+	for (size_t i = 0; wire && i < c->nwire; i++)
+		add(x, wire, NULL, wire_json(x, c, &c->wire[i]));
+	return o;
+}
+
+static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
+{
+	cJSON *root = cJSON_CreateObject();
+	if (!root)
+		return NULL;
+	add_str(x, root, "format", "mqttspec-report");
+	add_num(x, root, "format_version", 1);
+	cJSON *tool = add(x, root, "tool", cJSON_CreateObject());
+	if (tool) {
+		add_str(x, tool, "name", "mqttspec");
+		add_str(x, tool, "version", run->tool_version);
+	}
+	add_str(x, root, "spec", run->spec);
+	cJSON *brokers = add(x, root, "brokers", cJSON_CreateArray());
+	for (size_t i = 0; brokers && i < run->nbrokers; i++)
+		add_str(x, brokers, NULL, run->brokers[i]);
+	add_str(x, root, "broker_name", run->broker_name);
+	add_str(x, root, "started_at", run->started_at);
+	add_num(x, root, "duration_ms", run->duration_ms);
+	add_str(x, root, "run_prefix", run->run_prefix);
+	add_num(x, root, "time_scale", run->time_scale);
+	add(x, root, "strict", cJSON_CreateBool(run->strict));
+	add(x, root, "incomplete", cJSON_CreateBool(run->incomplete));
+	cJSON *summary = add(x, root, "summary", cJSON_CreateObject());
+	if (summary) {
+		add(x, summary, "clauses", verdict_counts(x, run->counts));
+		add(x, summary, "cases", verdict_counts(x, run->case_counts));
+	}
+	cJSON *clauses = add(x, root, "clauses", cJSON_CreateArray());
+	for (size_t i = 0; clauses && i < run->nclauses; i++)
+		add(x, clauses, NULL, clause_json(x, run, &run->clauses[i]));
+	cJSON *cases = add(x, root, "cases", cJSON_CreateArray());
+	for (size_t i = 0; cases && i < run->ncases; i++)
+		add(x, cases, NULL, case_json(x, &run->cases[i]));
+	return root;
+}
+
+int report_json_write(const struct run_result *run, FILE *out, struct err *e)
+{
+	struct json_ctx x = {0};
+	cJSON *root = run_json(&x, run);
+	if (!root || x.oom) {
+		cJSON_Delete(root);
+		return err_set(e, "JSON report: out of memory");
+	}
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return err_set(e, "JSON report: out of memory");
+	fputs(text, out);
+	fputc('\n', out);
+	free(text);
+	if (fflush(out) != 0 || ferror(out))
+		return err_set(e, "JSON report: write error");
+	return 0;
+}

@@ -1,0 +1,285 @@
+/*
+ * report_junit.c - JUnit XML for CI systems.
+ *
+ * A CI dashboard lists tests; for a conformance run the natural "test" is a
+ * clause, so there is one <testcase> per catalog clause (named by its id and
+ * summary), grouped into one <testsuite> per spec section: the first two
+ * numbers of the clause's section, "3.1.2.3" -> "3.1", ordered numerically so
+ * 3.10 follows 3.9. Verdicts map onto JUnit's vocabulary:
+ *   FAIL                                  <failure>: each failing check's case, step, expected, got
+ *   INCONCLUSIVE                          <error>: the harness could not judge (h2spec's ERROR)
+ *   WARN                                  passes, its failed SHOULD checks in <system-out>
+ *   NOT APPLICABLE, NOT SELECTED, UNTESTED <skipped message="VERDICT: reason"/>
+ *   PASS                                  an empty testcase
+ * A testcase's time is the total duration of the cases that check the clause.
+ * Every string goes through report_escape_xml(), so the document is
+ * well-formed whatever the broker sent.
+ */
+#include "reports/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/json_util.h"
+
+struct junit_group {
+	char *name; /* "3.1" */
+	size_t tests, failures, errors, skipped;
+	double time_ms;
+};
+
+/* Length of the section's first two numbers: "3.1.2.3" -> 3 ("3.1"). */
+static size_t group_len(const char *section)
+{
+	const char *dot = strchr(section, '.');
+	if (dot)
+		dot = strchr(dot + 1, '.');
+	return dot ? (size_t)(dot - section) : strlen(section);
+}
+
+static const char *clause_section(const struct clause_result *cr)
+{
+	return cr->clause && cr->clause->section ? cr->clause->section : "";
+}
+
+static int in_group(const struct clause_result *cr, const char *name)
+{
+	const char *s = clause_section(cr);
+	size_t n = group_len(s);
+	return strlen(name) == n && strncmp(s, name, n) == 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct junit_group *x = a, *y = b;
+	return catalog_section_cmp(x->name, y->name);
+}
+
+static double clause_time_ms(const struct run_result *run, const struct clause_result *cr)
+{
+	double t = 0;
+	for (size_t i = 0; i < cr->ncases; i++)
+		if (cr->cases[i] < run->ncases)
+			t += run->cases[cr->cases[i]].duration_ms;
+	return t;
+}
+
+/* The distinct groups, sorted, with their counts. */
+static struct junit_group *make_groups(const struct run_result *run, size_t *ngroups)
+{
+	struct junit_group *g = json_util_xmalloc((run->nclauses ? run->nclauses : 1) * sizeof *g);
+	size_t n = 0;
+	for (size_t i = 0; i < run->nclauses; i++) {
+		const struct clause_result *cr = &run->clauses[i];
+		size_t k = 0;
+		while (k < n && !in_group(cr, g[k].name))
+			k++;
+		if (k == n) {
+			const char *s = clause_section(cr);
+			size_t len = group_len(s);
+			memset(&g[n], 0, sizeof g[n]);
+			g[n].name = json_util_xmalloc(len + 1);
+			memcpy(g[n].name, s, len);
+			g[n].name[len] = '\0';
+			n++;
+		}
+		g[k].tests++;
+		g[k].time_ms += clause_time_ms(run, cr);
+		switch (cr->verdict) {
+		case VERDICT_FAIL:
+			g[k].failures++;
+			break;
+		case VERDICT_INCONCLUSIVE:
+			g[k].errors++;
+			break;
+		case VERDICT_NOT_APPLICABLE:
+		case VERDICT_NOT_SELECTED:
+		case VERDICT_UNTESTED:
+			g[k].skipped++;
+			break;
+		case VERDICT_WARN:
+		case VERDICT_PASS:
+		case VERDICT_COUNT:
+			break;
+		}
+	}
+	qsort(g, n, sizeof *g, group_cmp);
+	*ngroups = n;
+	return g;
+}
+
+static int names_clause(const struct check_result *ch, const char *id)
+{
+	for (size_t i = 0; i < ch->nclauses; i++)
+		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Calls fn on each check, in the clause's cases, that names the clause and
+ * has the outcome (and level, for failures) asked for. Returns the count. */
+static size_t each_check(const struct run_result *run, const struct clause_result *cr, enum check_outcome outcome,
+			 int should,
+			 void (*fn)(const struct case_result *, const struct check_result *, size_t, FILE *),
+			 FILE *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		const struct case_result *c = &run->cases[cr->cases[i]];
+		for (size_t j = 0; j < c->nchecks; j++) {
+			const struct check_result *ch = &c->checks[j];
+			if (ch->outcome != outcome || !names_clause(ch, cr->clause->id))
+				continue;
+			if (outcome == CHECK_FAIL && ch->should != should)
+				continue;
+			fn(c, ch, n++, out);
+		}
+	}
+	return n;
+}
+
+/* The one-line message attribute, from the first check. */
+static void check_message(const struct case_result *c, const struct check_result *ch, size_t idx, FILE *out)
+{
+	if (idx)
+		return;
+	report_escape_xml_attr(out, c->id);
+	fputc(' ', out);
+	report_escape_xml_attr(out, ch->step_path);
+	fputs(": expected ", out);
+	report_escape_xml_attr(out, ch->expected);
+	fputs("; got ", out);
+	report_escape_xml_attr(out, ch->actual);
+}
+
+/* The body: every check, a few lines each. */
+static void check_body(const struct case_result *c, const struct check_result *ch, size_t idx, FILE *out)
+{
+	fputs(idx ? "\n\ncase " : "case ", out);
+	report_escape_xml(out, c->id);
+	fputs(" (", out);
+	report_escape_xml(out, c->file);
+	fputs(") ", out);
+	report_escape_xml(out, ch->step_path);
+	fprintf(out, " [%s]\nexpected: ", ch->should ? "SHOULD" : "MUST");
+	report_escape_xml(out, ch->expected);
+	fputs("\ngot:      ", out);
+	report_escape_xml(out, ch->actual);
+	if (ch->note) {
+		fputs("\nnote:     ", out);
+		report_escape_xml(out, ch->note);
+	}
+}
+
+/* Why an INCONCLUSIVE clause could not be judged: each of its cases that
+ * did not reach a verdict, with the set-up error or the first unrun check. */
+static void write_inconclusive(const struct run_result *run, const struct clause_result *cr, int attr, FILE *out)
+{
+	void (*esc)(FILE *, const char *) = attr ? report_escape_xml_attr : report_escape_xml;
+	size_t n = 0;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		const struct case_result *c = &run->cases[cr->cases[i]];
+		const char *why = c->setup_error;
+		for (size_t j = 0; !why && j < c->nchecks; j++)
+			if (c->checks[j].outcome == CHECK_INCONCLUSIVE && names_clause(&c->checks[j], cr->clause->id))
+				why = c->checks[j].actual ? c->checks[j].actual : "the check was not reached";
+		if (!why)
+			continue;
+		if (attr && n)
+			return; /* the message attribute names the first case only */
+		fputs(n++ ? "\ncase " : "case ", out);
+		esc(out, c->id);
+		fputs(": ", out);
+		esc(out, why);
+	}
+	if (n == 0)
+		fputs("the cases could not reach their checks", out);
+}
+
+static void write_testcase(const struct run_result *run, const struct clause_result *cr, const char *group,
+			   FILE *out)
+{
+	const struct catalog_clause *c = cr->clause;
+	fputs("    <testcase classname=\"mqttspec.", out);
+	report_escape_xml_attr(out, group);
+	fputs("\" name=\"", out);
+	report_escape_xml_attr(out, c->id);
+	fputc(' ', out);
+	report_escape_xml_attr(out, c->summary);
+	fprintf(out, "\" time=\"%.3f\"", clause_time_ms(run, cr) / 1000.0);
+	switch (cr->verdict) {
+	case VERDICT_PASS:
+	case VERDICT_COUNT:
+		fputs("/>\n", out);
+		return;
+	case VERDICT_FAIL:
+		fputs(">\n      <failure type=\"FAIL\" message=\"", out);
+		if (!each_check(run, cr, CHECK_FAIL, 0, check_message, out))
+			fputs("FAIL", out);
+		fputs("\">", out);
+		each_check(run, cr, CHECK_FAIL, 0, check_body, out);
+		fputs("</failure>\n", out);
+		break;
+	case VERDICT_INCONCLUSIVE:
+		fputs(">\n      <error type=\"INCONCLUSIVE\" message=\"", out);
+		write_inconclusive(run, cr, 1, out);
+		fputs("\">", out);
+		write_inconclusive(run, cr, 0, out);
+		fputs("</error>\n", out);
+		break;
+	case VERDICT_WARN:
+		fputs(">\n      <system-out>WARN: a SHOULD-level check failed\n", out);
+		each_check(run, cr, CHECK_FAIL, 1, check_body, out);
+		fputs("</system-out>\n", out);
+		break;
+	case VERDICT_NOT_APPLICABLE:
+	case VERDICT_NOT_SELECTED:
+	case VERDICT_UNTESTED:
+		fputs(">\n      <skipped message=\"", out);
+		report_escape_xml_attr(out, results_verdict_name(cr->verdict));
+		if (cr->reason) {
+			fputs(": ", out);
+			report_escape_xml_attr(out, cr->reason);
+		}
+		fputs("\"/>\n", out);
+		break;
+	}
+	fputs("    </testcase>\n", out);
+}
+
+int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
+{
+	size_t ngroups;
+	struct junit_group *g = make_groups(run, &ngroups);
+	const char *spec = run->spec ? run->spec : "MQTT";
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out, "<testsuites name=\"mqttspec\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
+		run->nclauses, run->counts[VERDICT_FAIL], run->counts[VERDICT_INCONCLUSIVE],
+		run->counts[VERDICT_NOT_APPLICABLE] + run->counts[VERDICT_NOT_SELECTED] + run->counts[VERDICT_UNTESTED],
+		run->duration_ms / 1000.0);
+	for (size_t k = 0; k < ngroups; k++) {
+		fputs("  <testsuite name=\"", out);
+		report_escape_xml_attr(out, spec);
+		fputs(" section ", out);
+		report_escape_xml_attr(out, g[k].name);
+		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
+			g[k].tests, g[k].failures, g[k].errors, g[k].skipped, g[k].time_ms / 1000.0);
+		fputs(">\n", out);
+		for (size_t i = 0; i < run->nclauses; i++)
+			if (run->clauses[i].clause && in_group(&run->clauses[i], g[k].name))
+				write_testcase(run, &run->clauses[i], g[k].name, out);
+		fputs("  </testsuite>\n", out);
+	}
+	fputs("</testsuites>\n", out);
+	for (size_t k = 0; k < ngroups; k++)
+		free(g[k].name);
+	free(g);
+	if (fflush(out) != 0 || ferror(out))
+		return err_set(e, "JUnit report: write error");
+	return 0;
+}

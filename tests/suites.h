@@ -1,0 +1,13 @@
+/* The Check suites, one per tested source file. Add a line per new suite. */
+#ifndef TESTS_SUITES_H
+#define TESTS_SUITES_H
+#include <check.h>
+
+#define TEST_SUITES(X) \
+	X(mqtt_codec) X(mqtt_varint) X(mqtt_frame) X(mqtt_decode) X(mqtt_encode) X(mqtt_utf8) X(mqtt_topic) X(mqtt_check) X(mqtt_print) X(report)
+
+#define X(name) Suite *name##_suite(void);
+TEST_SUITES(X)
+#undef X
+
+#endif
