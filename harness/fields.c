@@ -2,6 +2,7 @@
 #include "harness/fields.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define T(x) (1u << MQTT_##x)
@@ -79,6 +80,18 @@ int fields_type(const cJSON *obj, const char *path, struct err *e)
 	return ty;
 }
 
+/* A string given for an integer must be a template, or spell an integer. */
+static int int_text_ok(const cJSON *v, const char *path, struct err *e)
+{
+	if (!cJSON_IsString(v) || strchr(v->valuestring, '{'))
+		return 0;
+	char *end;
+	strtol(v->valuestring, &end, 0);
+	if (!v->valuestring[0] || *end)
+		return err_set(e, "%s: expected an integer, got \"%s\"", path, v->valuestring);
+	return 0;
+}
+
 /* An expect-side value: literal, template, or a matcher object. */
 static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 {
@@ -150,6 +163,8 @@ static int validate_field(const struct fields_def *d, enum fields_variant var, c
 		return 0;
 	case FIELDS_KIND_INT:
 	case FIELDS_KIND_BOOL:
+		if (int_text_ok(v, p, e) < 0)
+			return -1;
 		if (mode == 'e')
 			return validate_match_value(v, p, e);
 		if (cJSON_IsNumber(v) && (v->valuedouble < d->lo || v->valuedouble > d->hi))

@@ -4,7 +4,8 @@
 #include <check.h>
 
 #define TEST_SUITES(X) \
-	X(mqtt_codec) X(mqtt_varint) X(mqtt_frame) X(mqtt_decode) X(mqtt_encode) X(mqtt_utf8) X(mqtt_topic) X(mqtt_check) X(mqtt_print) X(report)
+	X(mqtt_codec) X(mqtt_varint) X(mqtt_frame) X(mqtt_decode) X(mqtt_encode) X(mqtt_utf8) X(mqtt_topic) X(mqtt_check) X(mqtt_print) X(report) \
+	X(case) X(match)
 
 #define X(name) Suite *name##_suite(void);
 TEST_SUITES(X)
