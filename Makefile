@@ -48,6 +48,7 @@ unit: $(B)/run-tests
 # Unit tests, then the suite against a local mosquitto, then the fault proxy.
 test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy
 	$(B)/run-tests
+	scripts/test-cli.sh $(B)
 	scripts/test-suite.sh $(B)
 	scripts/test-faults.sh $(B)
 

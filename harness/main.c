@@ -5,8 +5,11 @@
  *   1  some clause FAILs
  *   2  usage or set-up error (bad case file, unreachable or refusing broker)
  */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,21 +95,26 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The in-tree cases/ (next to build/), else the installed ones. */
+/* The in-tree cases/ (build/../cases), the installed ones beside the binary
+ * (bin/../share/mqttspec/cases, whatever the PREFIX), else the compiled-in path. */
 static const char *default_cases(char *buf, size_t n)
 {
-	char exe[4096];
+	char exe[2048], try[2300];
 	ssize_t l = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (l > 0) {
 		exe[l] = '\0';
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = '\0';
-			snprintf(buf, n, "%s/../cases", exe);
-			if (is_dir(buf))
-				return buf;
+			static const char *const rel[] = {"../cases", "../share/mqttspec/cases"};
+			for (size_t i = 0; i < 2; i++) {
+				snprintf(try, sizeof try, "%s/%s", exe, rel[i]);
+				if (is_dir(try) && realpath(try, buf))
+					return buf;
+			}
 		}
 	}
+	(void)n;
 	snprintf(buf, n, "%s/cases", MQTTSPEC_DATADIR);
 	if (is_dir(buf))
 		return buf;
@@ -370,7 +378,7 @@ int main(int argc, char **argv)
 	o.time_scale = 1.0;
 	o.tolerance_ms = 500;
 	o.color = -1;
-	char cases_buf[4200];
+	char cases_buf[PATH_MAX];
 	o.cases_dir = getenv("MQTTSPEC_CASES") ? getenv("MQTTSPEC_CASES") : default_cases(cases_buf, sizeof cases_buf);
 	int c, rc = 2;
 	double d;

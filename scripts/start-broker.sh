@@ -2,6 +2,7 @@
 # Start a private mosquitto on a free loopback port, in the background.
 #   scripts/start-broker.sh DIR   -> writes DIR/mosquitto.conf, DIR/port, DIR/pid, DIR/log
 # Stop it with scripts/stop-broker.sh DIR. Exits non-zero if it cannot start.
+# MQTTSPEC_BROKER_ANONYMOUS=false makes it refuse every CONNECT (CONNACK 5).
 set -eu
 dir=${1:?usage: start-broker.sh DIR}
 mkdir -p "$dir"
@@ -22,7 +23,7 @@ for attempt in 1 2 3 4 5; do
 	cat >"$dir/mosquitto.conf" <<CONF
 # Written by scripts/start-broker.sh for one test run.
 listener $port 127.0.0.1
-allow_anonymous true
+allow_anonymous ${MQTTSPEC_BROKER_ANONYMOUS:-true}
 persistence false
 log_dest file $dir/log
 log_type error
