@@ -69,6 +69,8 @@ struct case_step {
 struct case_client {
 	char *name;
 	char *client_id;               /* template, or NULL for a generated id */
+	long client_id_length;         /* pad the generated id to this length (0: as generated) */
+	int auto_ack;                  /* acknowledge QoS 1/2 deliveries by itself */
 };
 
 struct case_spec {

@@ -43,7 +43,17 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		char id[64];
 		make_client_id(id, sizeof id, run, index, cs->clients[i].name);
 		res->clients[i] = json_util_strdup(cs->clients[i].name);
-		res->client_ids[i] = json_util_strdup(id);
+		size_t want = (size_t)cs->clients[i].client_id_length, have = strlen(id);
+		if (want > have) {
+			/* Padding keeps the unique prefix and uses only [0-9a-z]. */
+			char *padded = json_util_xmalloc(want + 1);
+			memcpy(padded, id, have);
+			memset(padded + have, '0', want - have);
+			padded[want] = '\0';
+			res->client_ids[i] = padded;
+		} else {
+			res->client_ids[i] = json_util_strdup(id);
+		}
 	}
 	res->claims = json_util_xmalloc((cs->nclaims ? cs->nclaims : 1) * sizeof *res->claims);
 	memcpy(res->claims, cs->claims, cs->nclaims * sizeof *res->claims);

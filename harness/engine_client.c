@@ -7,6 +7,7 @@
 
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
+#include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "harness/engine_int.h"
@@ -146,6 +147,35 @@ void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const ui
 	flush(r, ci, now);
 }
 
+/* A client with auto_ack answers deliveries itself: PUBACK for QoS 1, PUBREC for
+ * QoS 2, PUBCOMP for PUBREL (which it then treats as read). */
+static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double now)
+{
+	enum mqtt_type reply;
+	int qos = (m->pkt.flags >> MQTT_PF_QOS_SHIFT) & 3;
+	if (m->pkt.type == MQTT_PUBLISH && (qos == 1 || qos == 2) && m->pkt.has_packet_id)
+		reply = qos == 1 ? MQTT_PUBACK : MQTT_PUBREC;
+	else if (m->pkt.type == MQTT_PUBREL && m->pkt.has_packet_id)
+		reply = MQTT_PUBCOMP;
+	else
+		return;
+	struct mqtt_packet p;
+	mqtt_packet_init(&p, reply);
+	p.has_packet_id = true;
+	p.packet_id = m->pkt.packet_id;
+	uint8_t b[4];
+	int n = mqtt_encode(&p, b, sizeof b);
+	if (n < 0)
+		return;
+	char text[64];
+	mqtt_print(&p, text, sizeof text);
+	size_t l = strlen(text);
+	snprintf(text + l, sizeof text - l, " (auto_ack)");
+	if (reply == MQTT_PUBCOMP)
+		m->consumed = 1;
+	engine_client_send(r, ci, b, b, (size_t)n, text, now);
+}
+
 /* Frame, decode and check what has arrived; queue packets in the inbox. */
 static void take_packets(struct engine_run *r, int ci, double now)
 {
@@ -205,6 +235,8 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);
 		}
 		c->in[c->nin++] = m;
+		if (r->spec->clients[ci].auto_ack)
+			auto_ack(r, ci, &c->in[c->nin - 1], now);
 	}
 	if (off) {
 		memmove(c->rx, c->rx + off, c->rxn - off);

@@ -183,9 +183,12 @@ static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_s
 		struct check_result *ch = check_of(r);
 		if (ch && r->phase == ENGINE_MAIN) {
 			char act[1600];
-			if (s->expect.kind == CASE_EXPECT_CLOSED)
+			if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
 				snprintf(act, sizeof act, "the broker closed the connection %.0f ms after %s", c->closed_at - base,
 					 s->from >= 0 ? r->spec->steps[s->from].label : "the step began");
+			else if (s->expect.kind == CASE_EXPECT_CLOSED)
+				snprintf(act, sizeof act, "the broker had closed the connection %.0f ms before the step began",
+					 base - c->closed_at);
 			else if (s->expect.kind == CASE_EXPECT_NOTHING)
 				snprintf(act, sizeof act, "nothing arrived in %.0f ms", now - base);
 			else

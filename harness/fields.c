@@ -98,7 +98,7 @@ static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 	if (cJSON_IsNumber(v) || cJSON_IsString(v) || cJSON_IsBool(v))
 		return 0;
 	if (!cJSON_IsObject(v))
-		return err_set(e, "%s: expected a value, or an object with capture/not/one_of/min", path);
+		return err_set(e, "%s: expected a value, or an object with capture/not/one_of/min/max", path);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, v)
 	{
@@ -110,7 +110,8 @@ static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 		} else if (strcmp(it->string, "not") == 0) {
 			if (validate_match_value(it, p, e) < 0)
 				return -1;
-		} else if (strcmp(it->string, "one_of") == 0 || strcmp(it->string, "min") == 0) {
+		} else if (strcmp(it->string, "one_of") == 0 || strcmp(it->string, "min") == 0 ||
+			   strcmp(it->string, "max") == 0) {
 			if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) == 0)
 				return err_set(e, "%s: expected a non-empty array", p);
 			const cJSON *x;
@@ -120,7 +121,7 @@ static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 					return err_set(e, "%s: expected numbers or templates", p);
 			}
 		} else {
-			return err_set(e, "%s: unknown field (expected capture, not, one_of or min)", p);
+			return err_set(e, "%s: unknown field (expected capture, not, one_of, min or max)", p);
 		}
 	}
 	if (cJSON_GetArraySize(v) == 0)

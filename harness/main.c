@@ -178,15 +178,23 @@ static void make_prefix(char *out)
 	out[6] = '\0';
 }
 
+struct progress_state {
+	double t0;
+	size_t failed;
+};
+
 static void progress(void *arg, size_t done, size_t total, const struct case_result *r)
 {
-	const double *t0 = arg;
+	struct progress_state *p = arg;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double el = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - *t0;
-	static size_t failed;
-	failed += r->verdict == VERDICT_FAIL || r->verdict == VERDICT_INCONCLUSIVE ? 0 : 0;
-	fprintf(stderr, "\r[%zu/%zu] %.1fs %-40.40s", done, total, el, r->id);
+	double el = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - p->t0;
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (r->checks[i].outcome == CHECK_FAIL && !r->checks[i].should) {
+			p->failed++;
+			break;
+		}
+	fprintf(stderr, "\r%zu/%zu cases, %zu failing, %.1f s  ", done, total, p->failed, el);
 	if (done == total)
 		fputc('\n', stderr);
 }
@@ -266,9 +274,10 @@ static int cmd_run(struct opts *o)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	struct progress_state ps = {t0, 0};
 	if (!o->quiet && isatty(2) && !getenv("CI")) {
 		eo.progress = progress;
-		eo.progress_arg = &t0;
+		eo.progress_arg = &ps;
 	}
 	struct run_result run;
 	memset(&run, 0, sizeof run);

@@ -78,8 +78,9 @@ static int cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual
 				snprintf(m->why, m->whylen, "%s: expected anything but %ld, got it", name, actual);
 				return 0;
 			}
-		} else if (strcmp(k->string, "one_of") == 0 || strcmp(k->string, "min") == 0) {
-			int is_min = k->string[0] == 'm', found = 0;
+		} else if (strcmp(k->string, "one_of") == 0 || strcmp(k->string, "min") == 0 ||
+			   strcmp(k->string, "max") == 0) {
+			int is_min = strcmp(k->string, "min") == 0, is_max = strcmp(k->string, "max") == 0, found = 0;
 			long best = 0;
 			const cJSON *x;
 			cJSON_ArrayForEach(x, k)
@@ -89,13 +90,13 @@ static int cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual
 					return -1;
 				if (w == actual)
 					found = 1;
-				if (x == k->child || w < best)
+				if (x == k->child || (is_max ? w > best : w < best))
 					best = w;
 			}
-			if (is_min ? best != actual : !found) {
-				if (is_min)
-					snprintf(m->why, m->whylen, "%s: expected %ld (the smaller of the given values), got %ld",
-						 name, best, actual);
+			if (is_min || is_max ? best != actual : !found) {
+				if (is_min || is_max)
+					snprintf(m->why, m->whylen, "%s: expected %ld (the %s of the given values), got %ld", name,
+						 best, is_min ? "smallest" : "largest", actual);
 				else
 					snprintf(m->why, m->whylen, "%s: expected one of the given values, got %ld", name, actual);
 				return 0;
@@ -170,8 +171,8 @@ static int cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, 
 					 neg ? "the value it must not be" : "none of the expected values");
 				return 0;
 			}
-		} else if (strcmp(k->string, "min") == 0) {
-			snprintf(m->why, m->whylen, "%s: min applies to integers only", name);
+		} else if (strcmp(k->string, "min") == 0 || strcmp(k->string, "max") == 0) {
+			snprintf(m->why, m->whylen, "%s: min and max apply to integers only", name);
 			return -1;
 		}
 	}
