@@ -1,0 +1,50 @@
+/*
+ * cli.h - the command line: options shared by the commands, and the helpers
+ * the commands share. The cli_* files and main.c are the only code that
+ * prints to the terminal; exit statuses:
+ *   0  nothing FAILs (with --strict, nothing WARNs either)
+ *   1  some clause FAILs
+ *   2  usage or set-up error (bad case file, unreachable or refusing broker)
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "harness/case.h"
+#include "harness/catalog.h"
+
+#ifndef MQTTSPEC_VERSION
+#define MQTTSPEC_VERSION "0.1.0"
+#endif
+
+struct cli_opts {
+	char **brokers;
+	size_t nbrokers;
+	const char *cases_dir;
+	char **only;
+	size_t nonly;
+	long jobs;
+	double time_scale;
+	long tolerance_ms;
+	double deadline_s;
+	const char *json, *junit, *broker_name;
+	int strict, dry_run, quiet, verbose, color;
+	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+};
+
+/* Parse argv into o. Returns the index of the command word in argv, or -1 after
+ * printing help/version (exit 0), or -2 on a usage error (exit 2, message printed). */
+int cli_parse(int argc, char **argv, struct cli_opts *o);
+
+/* Print "mqttspec: <message>" and the hint to --help; returns 2. */
+int cli_usage_error(const char *fmt, const char *arg);
+
+/* Load the catalog of dir and, if set is not NULL, its cases. 0, or -1 (printed). */
+int cli_load(const char *dir, struct catalog *cat, struct case_set *set);
+
+int cli_run(struct cli_opts *o);
+int cli_list(struct cli_opts *o, const char *what);
+
+#endif
