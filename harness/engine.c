@@ -61,6 +61,29 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 	res->steps_total = cs->nsteps;
 	if (!selected)
 		return;
+	res->nsteps = cs->nsteps + cs->ncleanup;
+	res->steps = calloc(res->nsteps ? res->nsteps : 1, sizeof *res->steps);
+	for (size_t i = 0; i < res->nsteps; i++) {
+		static const char *const kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
+		const struct case_step *s = &cs->steps[i];
+		struct step_result *sr = &res->steps[i];
+		char d[1500] = "";
+		sr->path = json_util_strdup(s->path);
+		sr->kind = kinds[s->kind];
+		sr->client = s->client;
+		if (s->kind == CASE_STEP_EXPECT) {
+			match_describe(&s->expect, d, sizeof d);
+		} else if (s->kind == CASE_STEP_SEND) {
+			char *j = cJSON_PrintUnformatted(s->packet);
+			snprintf(d, sizeof d, "%s", j ? j : "");
+			free(j);
+		} else if (s->kind == CASE_STEP_SEND_HEX) {
+			snprintf(d, sizeof d, "hex %s", s->hex);
+		} else if (s->kind == CASE_STEP_WAIT) {
+			snprintf(d, sizeof d, "%ld ms", s->wait_ms);
+		}
+		sr->detail = json_util_strdup(d);
+	}
 	for (size_t i = 0; i < cs->nsteps; i++) {
 		const struct case_step *s = &cs->steps[i];
 		if (!s->nchecks)
@@ -177,6 +200,10 @@ static int run_advance(struct engine_run *r, double now)
 		if (r->phase == ENGINE_MAIN)
 			r->res->steps_run = r->step + 1;
 		r->label_t[r->step] = now;
+		struct step_result *sr = &r->res->steps[r->step];
+		sr->t_ms = now - r->t0;
+		sr->outcome = rc == ENGINE_STEP_ABORT ? STEP_FAILED : r->skipped ? STEP_SKIPPED : STEP_DONE;
+		r->skipped = 0;
 		r->started = 0;
 		if (rc == ENGINE_STEP_ABORT && r->phase == ENGINE_MAIN) {
 			for (size_t i = 0; i < r->res->nchecks; i++) {

@@ -56,6 +56,7 @@ struct engine_run {
 	enum engine_phase phase;
 	size_t step;
 	int started;        /* the current step has begun */
+	int skipped;        /* the current step's gate did not hold */
 	double t0;          /* case start (ms, monotonic) */
 	double step_t0;
 	double deadline;    /* the current step's bound (ms, monotonic), 0 none */

@@ -232,6 +232,7 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 		return ENGINE_STEP_ABORT;
 	}
 	if (g == 0) {
+		r->skipped = 1;
 		struct check_result *ch = check_of(r);
 		if (ch) {
 			ch->outcome = CHECK_NOT_APPLICABLE;

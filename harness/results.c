@@ -29,6 +29,21 @@ const char *results_verdict_name(enum verdict v)
 	return "?";
 }
 
+const char *results_step_outcome_name(enum step_outcome o)
+{
+	switch (o) {
+	case STEP_NOT_RUN:
+		return "not run";
+	case STEP_DONE:
+		return "done";
+	case STEP_FAILED:
+		return "failed";
+	case STEP_SKIPPED:
+		return "skipped";
+	}
+	return "?";
+}
+
 static enum verdict check_verdict(const struct check_result *c)
 {
 	switch (c->outcome) {
@@ -175,6 +190,11 @@ void results_case_free(struct case_result *c)
 		free(ch->note);
 	}
 	free(c->checks);
+	for (size_t i = 0; i < c->nsteps; i++) {
+		free(c->steps[i].path);
+		free(c->steps[i].detail);
+	}
+	free(c->steps);
 	free(c->claims);
 	free(c->setup_error);
 	for (size_t i = 0; i < c->nwire; i++) {

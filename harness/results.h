@@ -66,6 +66,26 @@ struct check_result {
 	double t_ms;            /* when it was decided */
 };
 
+enum step_outcome {
+	STEP_NOT_RUN,   /* never reached */
+	STEP_DONE,
+	STEP_FAILED,
+	STEP_SKIPPED    /* its gate did not hold */
+};
+
+/* One step of a case as it ran (macros appear as the steps they expand to). */
+struct step_result {
+	char *path;             /* "steps[3]", "steps[2].connect", "cleanup[0]" */
+	const char *kind;       /* "open", "send", "expect", ... (constant string) */
+	char *detail;           /* the packet sent or the expectation, as text */
+	int client;             /* index into case_result.clients, -1 for none */
+	enum step_outcome outcome;
+	double t_ms;            /* when it finished */
+};
+
+/* "not run", "done", "failed", "skipped" */
+const char *results_step_outcome_name(enum step_outcome o);
+
 struct case_result {
 	char *id;
 	char *title;
@@ -77,6 +97,8 @@ struct case_result {
 	size_t nclients;
 	struct check_result *checks;
 	size_t nchecks;
+	struct step_result *steps;  /* main steps, then clean-up steps */
+	size_t nsteps;
 	char *setup_error;      /* first failed set-up step: "steps[2]: ..." or NULL */
 	struct wire_event *wire;
 	size_t nwire;

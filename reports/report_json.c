@@ -11,6 +11,7 @@
  *           clients [{name, client_id}], setup_error|null, steps_total, steps_run,
  *           checks [{clauses, level MUST|SHOULD, outcome pass|fail|inconclusive|
  *                    not_applicable, step, step_path, expected, actual, note, t_ms}],
+ *           steps [{path, kind, client, detail, outcome done|failed|skipped|not run, t_ms}],
  *           wire [{t_ms, client, dir tx|rx|open|closed|hangup|note, hex?, text,
  *                  violation?, type?}]}]
  * Verdicts are results_verdict_name() strings. "hex" is lowercase and present
@@ -228,6 +229,19 @@ static cJSON *case_json(struct json_ctx *x, const struct case_result *c)
 	cJSON *checks = add(x, o, "checks", cJSON_CreateArray());
 	for (size_t i = 0; checks && i < c->nchecks; i++)
 		add(x, checks, NULL, check_json(x, &c->checks[i]));
+	cJSON *steps = add(x, o, "steps", cJSON_CreateArray());
+	for (size_t i = 0; steps && i < c->nsteps; i++) {
+		const struct step_result *sr = &c->steps[i];
+		cJSON *so = add(x, steps, NULL, cJSON_CreateObject());
+		if (!so)
+			break;
+		add_str(x, so, "path", sr->path);
+		add_str(x, so, "kind", sr->kind);
+		add_str(x, so, "client", sr->client >= 0 && (size_t)sr->client < c->nclients ? c->clients[sr->client] : NULL);
+		add_str(x, so, "detail", sr->detail);
+		add_str(x, so, "outcome", results_step_outcome_name(sr->outcome));
+		add_num(x, so, "t_ms", sr->t_ms);
+	}
 	cJSON *wire = add(x, o, "wire", cJSON_CreateArray());
 	for (size_t i = 0; wire && i < c->nwire; i++)
 		add(x, wire, NULL, wire_json(x, c, &c->wire[i]));
