@@ -11,7 +11,8 @@
 #include "harness/json_util.h"
 #include "harness/tmpl.h"
 
-static const char *const top_keys[] = {"id", "title", "description", "clients", "vars", "steps", "cleanup", NULL};
+static const char *const top_keys[] = {"id",	"title",   "description",    "clients", "vars",
+				       "steps", "cleanup", "outside_prefix", NULL};
 
 cJSON *case_load_own(struct case_load *L, cJSON *node)
 {
@@ -67,8 +68,10 @@ int case_load_scan(struct case_load *L, const cJSON *node, const char *path, str
 static int known_var(struct case_load *L, const char *name)
 {
 	struct case_spec *cs = L->cs;
-	if (strcmp(name, "topic") == 0 || strcmp(name, "run") == 0)
-		return 1;
+	static const char *const builtins[] = {"topic", "topic_rest", "run", "username", "password", NULL};
+	for (const char *const *b = builtins; *b; b++)
+		if (strcmp(name, *b) == 0)
+			return 1;
 	if (strncmp(name, "client.", 7) == 0) {
 		for (size_t i = 0; i < cs->nclients; i++)
 			if (strcmp(cs->clients[i].name, name + 7) == 0)
@@ -163,7 +166,9 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 		} else {
 			return err_set(e, "$.vars.%s: expected a string or an integer", it->string);
 		}
-		if (strcmp(it->string, "topic") == 0 || strcmp(it->string, "run") == 0 || strchr(it->string, '.') ||
+		if (strcmp(it->string, "topic") == 0 || strcmp(it->string, "run") == 0 ||
+		    strcmp(it->string, "topic_rest") == 0 || strcmp(it->string, "username") == 0 ||
+		    strcmp(it->string, "password") == 0 || strchr(it->string, '.') ||
 		    strchr(it->string, '{') || strchr(it->string, '}') || strchr(it->string, ':'))
 			return err_set(e, "$.vars.%s: reserved or invalid variable name", it->string);
 		cs->var_names[cs->nvars] = json_util_strdup(it->string);
@@ -197,6 +202,10 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 	cs->id = json_util_strdup(id);
 	cs->title = json_util_strdup(title);
 	cs->description = desc ? json_util_strdup(desc) : NULL;
+	const char *outside = NULL;
+	if (json_util_str(root, "outside_prefix", "$", 0, &outside, e) < 0)
+		return -1;
+	cs->outside_prefix = outside ? json_util_strdup(outside) : NULL;
 	const cJSON *clients = cJSON_GetObjectItemCaseSensitive(root, "clients");
 	if (!clients)
 		return err_set(e, "$.clients: required field missing");
@@ -288,6 +297,7 @@ void case_free(struct case_spec *cs)
 	free(cs->id);
 	free(cs->title);
 	free(cs->description);
+	free(cs->outside_prefix);
 	cJSON_Delete(cs->root);
 	cJSON_Delete(cs->owned);
 	memset(cs, 0, sizeof *cs);

@@ -78,6 +78,7 @@ struct case_spec {
 	char *id;
 	char *title;
 	char *description;
+	char *outside_prefix;          /* why it needs topics outside the run's prefix, or NULL */
 	struct case_client *clients;
 	size_t nclients;
 	char **var_names;

@@ -21,11 +21,26 @@
 static const char usage[] =
 	"usage: mqttspec run --broker URL [options]      test a broker, report a verdict per clause\n"
 	"       mqttspec list clauses|cases [--cases DIR] print the clause catalog or the cases\n"
+	"       mqttspec explain CLAUSE                  what a clause means and which cases test it, how\n"
+	"       mqttspec decode [--from server|client] [HEX...]  decode packets field by field (hex\n"
+	"                      on standard input without HEX); exit 1 if one breaks a rule\n"
+	"       mqttspec compare A.json B.json ...       clauses by run, differences first [--html FILE]\n"
 	"       mqttspec --version | --help\n"
 	"\n"
 	"run options:\n"
-	"  --broker URL        mqtt://host[:port] (default port 1883); IPv6 as mqtt://[::1]:1883.\n"
-	"                      Give it several times to spread each case's clients over endpoints.\n"
+	"  --broker URL        mqtt://host[:port] (TCP, port 1883), mqtts:// (TLS, 8883),\n"
+	"                      ws://host[:port][/path] and wss:// (WebSocket, path /mqtt);\n"
+	"                      IPv6 as mqtt://[::1]:1883. Give it several times to spread each\n"
+	"                      case's clients over the endpoints (a cluster tested as one broker).\n"
+	"  --propagation-ms N  extra time for a message to cross from one endpoint to another\n"
+	"  --cafile FILE       CA certificates to verify the broker (default: the system store)\n"
+	"  --cert FILE, --key FILE   client certificate and key, for mutual TLS\n"
+	"  --insecure          do not verify the broker's certificate (said in the report)\n"
+	"  --username NAME     user name on every CONNECT; the password comes from\n"
+	"  --password-file F   (its first line) or the MQTTSPEC_PASSWORD environment variable\n"
+	"  --client-prefix P   start every client id with P (1-6 of [0-9a-zA-Z]; default ms)\n"
+	"  --topic-prefix T    put every topic under T (default mqttspec)\n"
+	"  --stay-in-prefix    skip the cases that need topics outside the prefix ($ topics)\n"
 	"  --cases DIR         the cases to run (default: the in-tree or installed cases/)\n"
 	"  --only SEL          run only cases matching SEL: a case id, a clause id (globs allowed,\n"
 	"                      MQTT-3.1.*), or a section (3.1 matches 3.1 and 3.1.x, never 3.10).\n"
@@ -36,6 +51,11 @@ static const char usage[] =
 	"  --deadline SEC      stop the whole run after SEC seconds; reports are still written\n"
 	"  --json FILE         write the whole run as JSON\n"
 	"  --junit FILE        write JUnit XML, one testcase per clause\n"
+	"  --html FILE         write a self-contained HTML report (wire traces, filters)\n"
+	"  --markdown FILE     write a short Markdown summary (for a pull request or CI job)\n"
+	"  --baseline FILE     known failures: exit 1 only for a FAIL not in FILE; report fixed ones\n"
+	"  --write-baseline FILE  write this run's failures as a baseline\n"
+	"  --repro DIR         for each failing case, a standalone case file and the command to replay it\n"
 	"  --broker-name NAME  a name for the broker in the reports\n"
 	"  --strict            count WARN (a missed SHOULD) as failing\n"
 	"  --dry-run           list the cases that would run, and stop\n"
@@ -115,8 +135,10 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
+	enum { O_CAFILE = 300, O_CERT, O_KEY, O_INSECURE, O_USER, O_PWFILE, O_CPREFIX, O_TPREFIX, O_STAY, O_PROP };
 	enum { O_BROKER = 256, O_CASES, O_ONLY, O_SCALE, O_TOL, O_DEADLINE, O_JSON, O_JUNIT, O_NAME, O_STRICT, O_DRY,
 	       O_COLOR, O_NOCOLOR, O_VERSION };
+	enum { O_HTML = 512, O_MARKDOWN, O_BASELINE, O_WRITE_BASELINE, O_REPRO, O_FROM };
 	static const struct option lo[] = {
 		{"broker", required_argument, 0, O_BROKER}, {"cases", required_argument, 0, O_CASES},
 		{"only", required_argument, 0, O_ONLY}, {"jobs", required_argument, 0, 'j'},
@@ -126,6 +148,14 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		{"strict", no_argument, 0, O_STRICT}, {"dry-run", no_argument, 0, O_DRY},
 		{"quiet", no_argument, 0, 'q'}, {"verbose", no_argument, 0, 'v'},
 		{"color", no_argument, 0, O_COLOR}, {"no-color", no_argument, 0, O_NOCOLOR},
+		{"cafile", required_argument, 0, O_CAFILE}, {"cert", required_argument, 0, O_CERT},
+		{"key", required_argument, 0, O_KEY}, {"insecure", no_argument, 0, O_INSECURE},
+		{"username", required_argument, 0, O_USER}, {"password-file", required_argument, 0, O_PWFILE},
+		{"client-prefix", required_argument, 0, O_CPREFIX}, {"topic-prefix", required_argument, 0, O_TPREFIX},
+		{"stay-in-prefix", no_argument, 0, O_STAY}, {"propagation-ms", required_argument, 0, O_PROP},
+		{"html", required_argument, 0, O_HTML}, {"markdown", required_argument, 0, O_MARKDOWN},
+		{"baseline", required_argument, 0, O_BASELINE}, {"write-baseline", required_argument, 0, O_WRITE_BASELINE},
+		{"repro", required_argument, 0, O_REPRO}, {"from", required_argument, 0, O_FROM},
 		{"help", no_argument, 0, 'h'}, {"version", no_argument, 0, O_VERSION}, {0, 0, 0, 0}};
 	o->jobs = 16;
 	o->time_scale = 1.0;
@@ -193,6 +223,38 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
+		case O_CAFILE:
+			o->cafile = optarg;
+			break;
+		case O_CERT:
+			o->cert = optarg;
+			break;
+		case O_KEY:
+			o->key = optarg;
+			break;
+		case O_INSECURE:
+			o->insecure = 1;
+			break;
+		case O_USER:
+			o->username = optarg;
+			break;
+		case O_PWFILE:
+			o->password_file = optarg;
+			break;
+		case O_CPREFIX:
+			o->client_prefix = optarg;
+			break;
+		case O_TPREFIX:
+			o->topic_prefix = optarg;
+			break;
+		case O_STAY:
+			o->stay_in_prefix = 1;
+			break;
+		case O_PROP:
+			if (parse_num(optarg, 0, 600000, &d) < 0)
+				return -cli_usage_error("--propagation-ms: expected 0 to 600000, got \"%s\"", optarg);
+			o->propagation_ms = (long)d;
+			break;
 		case 'v':
 			o->verbose = 1;
 			break;
@@ -201,6 +263,24 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			break;
 		case O_NOCOLOR:
 			o->color = 0;
+			break;
+		case O_HTML:
+			o->html = optarg;
+			break;
+		case O_MARKDOWN:
+			o->markdown = optarg;
+			break;
+		case O_BASELINE:
+			o->baseline = optarg;
+			break;
+		case O_WRITE_BASELINE:
+			o->write_baseline = optarg;
+			break;
+		case O_REPRO:
+			o->repro = optarg;
+			break;
+		case O_FROM:
+			o->from = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

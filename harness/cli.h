@@ -32,6 +32,15 @@ struct cli_opts {
 	const char *json, *junit, *broker_name;
 	int strict, dry_run, quiet, verbose, color;
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
+	/* reports people read, the baseline gate, decode's direction */
+	const char *html, *markdown, *baseline, *write_baseline, *repro, *from;
+	/* transports and identities (brokers users do not run themselves) */
+	const char *cafile, *cert, *key;
+	int insecure;
+	const char *username, *password_file;
+	const char *client_prefix, *topic_prefix;
+	int stay_in_prefix;
+	long propagation_ms;
 };
 
 /* Parse argv into o. Returns the index of the command word in argv, or -1 after
@@ -46,5 +55,11 @@ int cli_load(const char *dir, struct catalog *cat, struct case_set *set);
 
 int cli_run(struct cli_opts *o);
 int cli_list(struct cli_opts *o, const char *what);
+/* mqttspec decode HEX... (argc 0: hex on standard input) */
+int cli_decode(struct cli_opts *o, int argc, char **argv);
+/* mqttspec explain CLAUSE */
+int cli_explain(struct cli_opts *o, const char *clause);
+/* mqttspec compare A.json B.json ... */
+int cli_compare(struct cli_opts *o, int argc, char **argv);
 
 #endif

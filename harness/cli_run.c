@@ -7,9 +7,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/baseline.h"
 #include "harness/cli.h"
 #include "harness/engine.h"
 #include "harness/json_util.h"
+#include "harness/repro.h"
 #include "reports/report.h"
 
 static int section_matches(const char *sel, const char *section)
@@ -20,6 +22,8 @@ static int section_matches(const char *sel, const char *section)
 
 static int selects(const struct cli_opts *o, const struct case_spec *cs, const struct catalog *cat)
 {
+	if (o->stay_in_prefix && cs->outside_prefix)
+		return 0;
 	if (!o->nonly)
 		return 1;
 	for (size_t i = 0; i < o->nonly; i++) {
@@ -102,20 +106,100 @@ static char *iso_now(void)
 	return json_util_strdup(buf);
 }
 
+/* The password: --password-file (first line), else MQTTSPEC_PASSWORD. Never a
+ * command-line argument: it would show in process lists and shell history. */
+static int load_password(const struct cli_opts *o, char **out)
+{
+	*out = NULL;
+	if (o->password_file) {
+		struct err e;
+		size_t n;
+		char *text = json_util_read_file(o->password_file, &n, &e);
+		if (!text) {
+			fprintf(stderr, "mqttspec: --password-file: %s\n", e.msg);
+			return -1;
+		}
+		text[strcspn(text, "\r\n")] = '\0';
+		*out = text;
+	} else if (getenv("MQTTSPEC_PASSWORD")) {
+		*out = json_util_strdup(getenv("MQTTSPEC_PASSWORD"));
+	}
+	if (*out && !o->username) {
+		fprintf(stderr, "mqttspec: a password needs --username (MQTT sends no password without a user name)\n");
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Generated ids are prefix + 6 + 3 + up to 8 characters: a prefix of at most 6
+ * keeps them within the 23 every broker must accept (MQTT-3.1.3-5). */
+static int check_prefixes(const struct cli_opts *o)
+{
+	const char *cp = o->client_prefix, *tp = o->topic_prefix;
+	if (cp) {
+		size_t n = strlen(cp);
+		int ok = n >= 1 && n <= 6;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (cp[i] >= '0' && cp[i] <= '9') || (cp[i] >= 'a' && cp[i] <= 'z') || (cp[i] >= 'A' && cp[i] <= 'Z');
+		if (!ok)
+			return cli_usage_error("--client-prefix \"%s\": use 1 to 6 characters of [0-9a-zA-Z], so client ids stay within the 23 every broker must accept", cp);
+	}
+	if (tp && (!*tp || tp[0] == '$' || tp[0] == '/' || tp[strlen(tp) - 1] == '/' || strpbrk(tp, "+#") ||
+		   strlen(tp) > 200))
+		return cli_usage_error("--topic-prefix \"%s\": use one or more topic levels, no wildcards, not starting with '$' or '/', not ending with '/'", tp);
+	return 0;
+}
+
 int cli_run(struct cli_opts *o)
 {
 	if (!o->nbrokers)
 		return cli_usage_error("%s", "run needs --broker URL");
+	if (o->baseline) { /* a bad baseline is a set-up error, found before any case runs */
+		struct baseline b;
+		struct err be;
+		if (baseline_load(&b, o->baseline, &be) < 0) {
+			fprintf(stderr, "mqttspec: --baseline: %s\n", be.msg);
+			return 2;
+		}
+		baseline_free(&b);
+	}
+	if (check_prefixes(o))
+		return 2;
 	struct conn_endpoint *eps = calloc(o->nbrokers, sizeof *eps);
 	struct err e;
-	for (size_t i = 0; i < o->nbrokers; i++)
+	int need_tls = 0;
+	for (size_t i = 0; i < o->nbrokers; i++) {
 		if (conn_endpoint_parse(&eps[i], o->brokers[i], &e) < 0) {
 			free(eps);
 			return cli_usage_error("%s", e.msg);
 		}
+		need_tls |= eps[i].tls;
+	}
+	if (!need_tls && (o->cafile || o->cert || o->key || o->insecure)) {
+		free(eps);
+		return cli_usage_error("%s", "--cafile, --cert, --key and --insecure are for mqtts:// and wss:// brokers");
+	}
+	char *password;
+	if (load_password(o, &password) < 0) {
+		free(eps);
+		return 2;
+	}
+	struct conn_ctx cctx;
+	memset(&cctx, 0, sizeof cctx);
+	struct conn_tls_opts topts = {o->cafile, o->cert, o->key, o->insecure};
+	if (need_tls && conn_ctx_init(&cctx, &topts, &e) < 0) {
+		fprintf(stderr, "mqttspec: set-up error: %s\n", e.msg);
+		free(password);
+		free(eps);
+		return 2;
+	}
 	struct catalog cat;
 	struct case_set set;
 	if (cli_load(o->cases_dir, &cat, &set) < 0) {
+		conn_ctx_free(&cctx);
+		free(password);
 		free(eps);
 		return 2;
 	}
@@ -138,8 +222,22 @@ int cli_run(struct cli_opts *o)
 	}
 	char prefix[8];
 	make_prefix(prefix);
-	struct engine_opts eo = {eps, o->nbrokers, o->time_scale, o->tolerance_ms, (size_t)o->jobs, prefix, o->stop,
-				 o->deadline_s * 1000.0, NULL, NULL};
+	struct engine_opts eo;
+	memset(&eo, 0, sizeof eo);
+	eo.eps = eps;
+	eo.neps = o->nbrokers;
+	eo.conn_ctx = &cctx;
+	eo.time_scale = o->time_scale;
+	eo.tolerance_ms = o->tolerance_ms;
+	eo.jobs = (size_t)o->jobs;
+	eo.run_prefix = prefix;
+	eo.client_prefix = o->client_prefix;
+	eo.topic_prefix = o->topic_prefix;
+	eo.username = o->username;
+	eo.password = password;
+	eo.propagation_ms = o->propagation_ms;
+	eo.stop = o->stop;
+	eo.deadline_ms = o->deadline_s * 1000.0;
 	for (size_t i = 0; i < o->nbrokers; i++)
 		if (engine_preflight(&eps[i], &eo, &e) < 0) {
 			fprintf(stderr, "mqttspec: set-up error: %s\n", e.msg);
@@ -172,6 +270,10 @@ int cli_run(struct cli_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	run.duration_ms = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0) * 1000.0;
 	results_aggregate(&run, &cat);
+	struct baseline bl;
+	memset(&bl, 0, sizeof bl);
+	if (o->baseline && baseline_load(&bl, o->baseline, &e) == 0)
+		baseline_apply(&bl, &run);
 
 	struct report_opts ro = {o->color < 0 ? isatty(1) : o->color, o->verbose, REPORT_WIRE_TAIL_DEFAULT};
 	int werr = 0;
@@ -184,17 +286,32 @@ int cli_run(struct cli_opts *o)
 		werr = 1;
 	if (o->junit && write_file(o->junit, "JUnit report", &run, report_junit_write) < 0)
 		werr = 1;
-	rc = werr ? 2 : results_exit_status(&run);
+	if (o->html && write_file(o->html, "HTML report", &run, report_html_write) < 0)
+		werr = 1;
+	if (o->markdown && write_file(o->markdown, "Markdown summary", &run, report_markdown_write) < 0)
+		werr = 1;
+	if (o->write_baseline && write_file(o->write_baseline, "baseline", &run, baseline_write) < 0)
+		werr = 1;
+	if (o->repro && repro_write_dir(o->repro, &run, set.cases, set.n, o, &e) < 0) {
+		fprintf(stderr, "mqttspec: --repro %s: %s\n", o->repro, e.msg);
+		werr = 1;
+	}
+	rc = werr ? 2 : baseline_exit_status(&run);
 	if (run.incomplete) {
 		fprintf(stderr, "mqttspec: the run was cut short; the reports cover what finished\n");
 		if (rc == 0)
 			rc = 2;
 	}
 	results_free(&run);
+	baseline_free(&bl);
 out:
 	free(sel);
 	case_set_free(&set);
 	catalog_free(&cat);
+	conn_ctx_free(&cctx);
+	if (password)
+		memset(password, 0, strlen(password));
+	free(password);
 	free(eps);
 	return rc;
 }

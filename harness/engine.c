@@ -21,15 +21,16 @@ double engine_now(void)
 
 /* Client ids: "ms" + run prefix + case number (3 base-36 digits) + client name:
  * at most 19 characters of [0-9a-z], which every broker must accept (MQTT-3.1.3-5). */
-static void make_client_id(char *out, size_t n, const char *run, size_t case_index, const char *name)
+static void make_client_id(char *out, size_t n, const char *prefix, const char *run, size_t case_index, const char *name)
 {
 	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 	char num[4] = {digits[(case_index / 1296) % 36], digits[(case_index / 36) % 36], digits[case_index % 36], 0};
-	snprintf(out, n, "ms%s%s%s", run, num, name);
+	snprintf(out, n, "%s%s%s%s", prefix ? prefix : "ms", run, num, name);
 }
 
 /* Every case gets a result up front, so a run cut short still reports them all. */
-static void result_init(struct case_result *res, const struct case_spec *cs, size_t index, int selected, const char *run)
+static void result_init(struct case_result *res, const struct case_spec *cs, size_t index, int selected,
+			const struct engine_opts *o)
 {
 	memset(res, 0, sizeof *res);
 	res->id = json_util_strdup(cs->id);
@@ -41,7 +42,7 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 	res->client_ids = calloc(cs->nclients, sizeof(char *));
 	for (size_t i = 0; i < cs->nclients; i++) {
 		char id[64];
-		make_client_id(id, sizeof id, run, index, cs->clients[i].name);
+		make_client_id(id, sizeof id, o->client_prefix, o->run_prefix, index, cs->clients[i].name);
 		res->clients[i] = json_util_strdup(cs->clients[i].name);
 		size_t want = (size_t)cs->clients[i].client_id_length, have = strlen(id);
 		if (want > have) {
@@ -119,9 +120,13 @@ static struct engine_run *run_start(const struct case_spec *cs, struct case_resu
 	r->check_of = calloc(total ? total : 1, sizeof *r->check_of);
 	for (size_t i = 0, k = 0; i < total; i++)
 		r->check_of[i] = (i < cs->nsteps && cs->steps[i].nchecks) ? (long)k++ : -1;
-	snprintf(r->topic, sizeof r->topic, "mqttspec/%s/%s", o->run_prefix, cs->id);
+	snprintf(r->topic, sizeof r->topic, "%s/%s/%s", o->topic_prefix ? o->topic_prefix : "mqttspec", o->run_prefix,
+		 cs->id);
 	r->ctx.run = o->run_prefix;
 	r->ctx.topic = r->topic;
+	r->ctx.topic_rest = strchr(r->topic, '/') + 1;
+	r->ctx.username = o->username;
+	r->ctx.password = o->password;
 	r->ctx.nclients = cs->nclients;
 	r->ctx.client_names = res->clients;
 	r->ctx.client_ids = res->client_ids;
@@ -129,7 +134,7 @@ static struct engine_run *run_start(const struct case_spec *cs, struct case_resu
 		tmpl_vars_set(&r->ctx.vars, cs->var_names[i], cs->var_values[i]);
 	r->cl = calloc(cs->nclients, sizeof *r->cl);
 	for (size_t i = 0; i < cs->nclients; i++) {
-		r->cl[i].conn.fd = -1;
+		conn_init(&r->cl[i].conn);
 		/* Spread clients over the endpoints: on a cluster, a publisher and its
 		 * subscriber land on different nodes. */
 		r->cl[i].ep = &o->eps[i % o->neps];
@@ -228,7 +233,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 	size_t jobs = o->jobs ? o->jobs : 1, nsel = 0, done = 0;
 	for (size_t i = 0; i < n; i++) {
 		int sel = !selected || selected[i];
-		result_init(&results[i], &cases[i], i, sel, o->run_prefix);
+		result_init(&results[i], &cases[i], i, sel, o);
 		nsel += (size_t)sel;
 	}
 	struct engine_run **active = calloc(jobs, sizeof *active);
@@ -282,14 +287,17 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 					pfd = json_util_xrealloc(pfd, pcap * sizeof *pfd);
 				}
 				pfd[np].fd = c->conn.fd;
-				pfd[np].events = (short)(POLLIN | (c->state == ENGINE_CONNECTING || c->txoff < c->txn ? POLLOUT : 0));
+				pfd[np].events = conn_events(&c->conn);
+				/* Bytes buffered inside TLS or WebSocket do not wake poll. */
+				if (conn_pending(&c->conn))
+					wake = now;
 				pfd[np].revents = 0;
 				np++;
 			}
 		}
 		int timeout = wake > now ? (int)(wake - now) + 1 : 0;
 		int pr = poll(pfd, np, timeout);
-		if (pr <= 0)
+		if (pr < 0)
 			continue;
 		now = engine_now();
 		size_t k = 0;
@@ -299,8 +307,11 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 				if (r->cl[c].conn.fd < 0)
 					continue;
 				/* The fd list was built in this same order. */
-				if (k < np && pfd[k].fd == r->cl[c].conn.fd && pfd[k].revents)
-					engine_client_on_io(r, (int)c, pfd[k].revents, now);
+				short rev = k < np && pfd[k].fd == r->cl[c].conn.fd ? pfd[k].revents : 0;
+				if (conn_pending(&r->cl[c].conn))
+					rev |= POLLIN;
+				if (rev)
+					engine_client_on_io(r, (int)c, rev, now);
 				k++;
 			}
 		}

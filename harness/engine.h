@@ -16,10 +16,16 @@
 struct engine_opts {
 	const struct conn_endpoint *eps;
 	size_t neps;
+	struct conn_ctx *conn_ctx;   /* TLS settings shared by every connection */
 	double time_scale;        /* multiplies every window */
 	long tolerance_ms;        /* added to upper bounds of arrival windows */
 	size_t jobs;              /* cases at once */
 	const char *run_prefix;   /* [0-9a-z], 6 characters */
+	const char *client_prefix;/* replaces "ms" in generated client ids, or NULL */
+	const char *topic_prefix; /* replaces "mqttspec" as the first topic level, or NULL */
+	const char *username;     /* the run's credentials, added to every CONNECT that names none */
+	const char *password;
+	long propagation_ms;      /* extra window for messages that cross endpoints (clusters) */
 	volatile sig_atomic_t *stop; /* set by a signal: cut the run short */
 	double deadline_ms;       /* whole-run limit (0: none) */
 	/* Called after each case finishes (progress), may be NULL. */

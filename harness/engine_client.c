@@ -49,7 +49,7 @@ void engine_client_violation(struct engine_run *r, const char *clause, const cha
 		c->clauses = json_util_xmalloc(sizeof *c->clauses);
 		c->clauses[0] = cl->id;
 		c->nclauses = 1;
-		snprintf(exp, sizeof exp, "every packet from the broker to follow %s: %s", cl->id, cl->summary);
+		snprintf(exp, sizeof exp, "the broker to follow %s: %s", cl->id, cl->summary);
 	} else {
 		snprintf(exp, sizeof exp, "a well-formed packet");
 	}
@@ -75,7 +75,6 @@ static void client_reset(struct engine_client *c)
 		free(c->in[i].raw);
 	c->nin = 0;
 	c->rxn = 0;
-	c->txn = c->txoff = 0;
 	c->close_after_flush = 0;
 }
 
@@ -84,7 +83,7 @@ void engine_client_open(struct engine_run *r, int ci, double now)
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
 	client_reset(c);
-	if (conn_start(&c->conn, c->ep, &e) < 0) {
+	if (conn_start(&c->conn, c->ep, r->o->conn_ctx, &e) < 0) {
 		c->state = ENGINE_BROKEN;
 		engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
 		return;
@@ -114,36 +113,30 @@ static void flush(struct engine_run *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
-	while (c->state == ENGINE_OPEN && c->txoff < c->txn) {
-		long w = conn_write(&c->conn, c->tx + c->txoff, c->txn - c->txoff, &e);
-		if (w < 0) {
-			char msg[600];
-			snprintf(msg, sizeof msg, "send failed: %s", e.msg);
-			drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
-			return;
-		}
-		if (w == 0)
-			return;
-		c->txoff += (size_t)w;
+	if (c->state != ENGINE_OPEN)
+		return;
+	if (conn_flush(&c->conn, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
+		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+		return;
 	}
-	if (c->txoff == c->txn) {
-		c->txoff = c->txn = 0;
-		if (c->close_after_flush && c->state == ENGINE_OPEN)
-			drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec after DISCONNECT", now);
-	}
+	if (c->close_after_flush && conn_queued(&c->conn) == 0)
+		drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec after DISCONNECT", now);
 }
 
 void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
 			double now)
 {
 	struct engine_client *c = &r->cl[ci];
+	struct err e;
 	engine_client_wire(r, ci, WIRE_TX, logged, n, text, NULL, now);
-	if (c->txn + n > c->txcap) {
-		c->txcap = (c->txn + n) * 2;
-		c->tx = json_util_xrealloc(c->tx, c->txcap);
+	if (conn_write(&c->conn, b, n, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
+		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+		return;
 	}
-	memcpy(c->tx + c->txn, b, n);
-	c->txn += n;
 	flush(r, ci, now);
 }
 
@@ -249,9 +242,10 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
 	if (c->state == ENGINE_CONNECTING) {
-		if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
+		int pr = conn_progress(&c->conn, &e);
+		if (pr == 0)
 			return;
-		if (conn_finish(&c->conn, &e) < 0) {
+		if (pr < 0) {
 			conn_close(&c->conn);
 			c->state = ENGINE_BROKEN;
 			engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
@@ -259,6 +253,10 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 		}
 		c->state = ENGINE_OPEN;
 		engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
+		if (c->conn.violation) {
+			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+			c->conn.violation = NULL;
+		}
 		flush(r, ci, now);
 		return;
 	}
@@ -278,6 +276,10 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 			break;
 		if (n == 0 || n == -1) {
 			take_packets(r, ci, now);
+			if (c->conn.violation) {
+				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+				c->conn.violation = NULL;
+			}
 			if (c->state != ENGINE_OPEN)
 				return;
 			char msg[600];
@@ -290,6 +292,10 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 			return;
 		}
 		c->rxn += (size_t)n;
+		if (c->conn.violation) {
+			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+			c->conn.violation = NULL;
+		}
 		take_packets(r, ci, now);
 	}
 }
@@ -298,9 +304,9 @@ void engine_client_finish(struct engine_run *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	static const uint8_t disconnect[2] = {0xe0, 0x00};
-	if (c->state == ENGINE_OPEN && c->txoff == c->txn) {
+	if (c->state == ENGINE_OPEN && !c->close_after_flush) {
 		struct err e;
-		if (conn_write(&c->conn, disconnect, 2, &e) == 2)
+		if (conn_write(&c->conn, disconnect, 2, &e) == 0)
 			engine_client_wire(r, ci, WIRE_TX, disconnect, 2, "DISCONNECT (mqttspec tidies up)", NULL, now);
 	}
 	engine_client_hangup(r, ci, now);
@@ -312,5 +318,4 @@ void engine_client_free(struct engine_client *c)
 	client_reset(c);
 	free(c->in);
 	free(c->rx);
-	free(c->tx);
 }

@@ -34,9 +34,7 @@ struct engine_client {
 	const struct conn_endpoint *ep;
 	uint8_t *rx;
 	size_t rxn, rxcap;
-	uint8_t *tx;
-	size_t txn, txoff, txcap;
-	int close_after_flush;
+	int close_after_flush; /* hang up once the queued bytes are written (DISCONNECT) */
 	struct engine_msg *in;
 	size_t nin, capin;
 	double closed_at;

@@ -79,6 +79,29 @@ static int gates_hold(struct engine_run *r, const struct case_step *s, char *why
 	return 1;
 }
 
+/* A CONNECT that names no credentials and does not set its flags by hand gets
+ * the run's (a broker that needs a password for everything still gets tested). */
+static void add_credentials(struct engine_run *r, const cJSON *tmpl, struct mqtt_packet *p)
+{
+	static const char *const keys[] = {"username", "username_hex", "username_length", "password", "password_hex",
+					   "password_length", "connect_flags", NULL};
+	if (p->type != MQTT_CONNECT || !r->o->username)
+		return;
+	for (const char *const *k = keys; *k; k++)
+		if (cJSON_GetObjectItemCaseSensitive(tmpl, *k))
+			return;
+	p->username.present = true;
+	p->username.s.p = (const uint8_t *)r->o->username;
+	p->username.s.n = strlen(r->o->username);
+	p->connect_flags |= MQTT_CF_USERNAME;
+	if (r->o->password) {
+		p->password.present = true;
+		p->password.s.p = (const uint8_t *)r->o->password;
+		p->password.s.n = strlen(r->o->password);
+		p->connect_flags |= MQTT_CF_PASSWORD;
+	}
+}
+
 static enum engine_step_rc do_send(struct engine_run *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
@@ -105,6 +128,7 @@ static enum engine_step_rc do_send(struct engine_run *r, const struct case_step 
 	struct mqtt_packet p;
 	if (fields_build(s->packet, &r->ctx, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
 		goto case_error;
+	add_credentials(r, s->packet, &p);
 	n = mqtt_encode_size(&p);
 	bytes = arena_alloc(&r->arena, n ? n : 1);
 	int w = n ? mqtt_encode(&p, bytes, n) : -1;
@@ -279,7 +303,9 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 		double base = s->from >= 0 ? r->label_t[s->from] : now;
 		int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
 		long win = s->within_ms >= 0 ? s->within_ms : quiet ? ENGINE_QUIET_MS : ENGINE_PACKET_MS;
-		r->deadline = base + (double)win * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
+		/* On a cluster a message may have to cross from one endpoint to another. */
+		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
+		r->deadline = base + ((double)win + prop) * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
 		return poll_expect(r, s, now);
 	}
 	}

@@ -36,6 +36,14 @@ int main(int argc, char **argv)
 		rc = cli_run(&o);
 	else if (strcmp(cmd, "list") == 0 && at + 2 == argc)
 		rc = cli_list(&o, argv[at + 1]);
+	else if (strcmp(cmd, "decode") == 0)
+		rc = cli_decode(&o, argc - at - 1, argv + at + 1);
+	else if (strcmp(cmd, "explain") == 0 && at + 2 == argc)
+		rc = cli_explain(&o, argv[at + 1]);
+	else if (strcmp(cmd, "compare") == 0 && at + 1 < argc)
+		rc = cli_compare(&o, argc - at - 1, argv + at + 1);
+	else if (strcmp(cmd, "explain") == 0 || strcmp(cmd, "compare") == 0)
+		rc = cli_usage_error("%s: expected explain CLAUSE or compare A.json B.json ...", cmd);
 	else if (strcmp(cmd, "run") == 0 || strcmp(cmd, "list") == 0)
 		rc = cli_usage_error("%s: unexpected arguments (options go before or after the command, values after their option)", cmd);
 	else

@@ -64,6 +64,7 @@ struct check_result {
 	char *actual;           /* what came back, or why it could not run */
 	char *note;             /* e.g. which permitted alternative the broker took */
 	double t_ms;            /* when it was decided */
+	int baselined;          /* a failure the --baseline lists for every clause it names (not a regression) */
 };
 
 enum step_outcome {
@@ -117,6 +118,14 @@ struct clause_result {
 	size_t ncases;
 };
 
+/* A --baseline entry (a known failure) whose clause held in its case this
+ * run, so the baseline can be tightened. Points into the loaded baseline. */
+struct run_fixed {
+	const char *clause;
+	const char *case_id;
+	const char *reason;
+};
+
 struct run_result {
 	char *tool_version;
 	char **brokers;         /* broker URLs */
@@ -135,6 +144,13 @@ struct run_result {
 	size_t nclauses;
 	size_t counts[VERDICT_COUNT];   /* clauses per verdict */
 	size_t case_counts[VERDICT_COUNT];
+	/* Set by baseline_apply() (harness/baseline.h); not owned by the run:
+	 * they point into the struct baseline, which outlives the reports. */
+	const char *baseline;           /* the --baseline file, or NULL: no baseline */
+	size_t regressions;             /* failed checks that count (MUST; SHOULD too if strict), not baselined */
+	size_t known;                   /* failed checks that count, baselined */
+	const struct run_fixed *fixed;  /* baseline entries that now pass */
+	size_t nfixed;
 };
 
 /* Aggregate checks into case verdicts and one verdict per catalog clause.

@@ -53,6 +53,12 @@ const char *tmpl_get(const struct tmpl_ctx *c, const char *name)
 		return c->topic;
 	if (strcmp(name, "run") == 0)
 		return c->run;
+	if (strcmp(name, "topic_rest") == 0)
+		return c->topic_rest;
+	if (strcmp(name, "username") == 0)
+		return c->username ? c->username : "";
+	if (strcmp(name, "password") == 0)
+		return c->password ? c->password : "";
 	if (strncmp(name, "client.", 7) == 0) {
 		for (size_t i = 0; i < c->nclients; i++)
 			if (strcmp(c->client_names[i], name + 7) == 0)

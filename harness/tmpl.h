@@ -29,6 +29,9 @@ struct tmpl_vars {
 struct tmpl_ctx {
 	const char *run;
 	const char *topic;
+	const char *topic_rest;         /* {topic} without its first level */
+	const char *username;           /* the run's credentials, or NULL */
+	const char *password;
 	size_t nclients;
 	char *const *client_names;
 	char *const *client_ids;

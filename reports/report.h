@@ -1,5 +1,6 @@
 /*
- * report.h - the report writers: text (console), JSON and JUnit XML.
+ * report.h - the report writers: text (console), JSON, JUnit XML, HTML and
+ * Markdown.
  *
  * Every writer prints one struct run_result (harness/results.h) as it is:
  * verdicts, counts and case links were settled by results_aggregate(), and a
@@ -44,8 +45,21 @@ int report_json_write(const struct run_result *run, FILE *out, struct err *e);
 /* JUnit XML for CI: one testsuite per spec section (first two numbers of the
  * clause's section), one testcase per catalog clause. FAIL is a <failure>,
  * INCONCLUSIVE an <error>, WARN passes with its message in <system-out>, and
- * NOT APPLICABLE / NOT SELECTED / UNTESTED are <skipped>. */
+ * NOT APPLICABLE / NOT SELECTED / UNTESTED are <skipped>. With a baseline, a
+ * FAIL it knows entirely is <skipped> too ("FAIL (known: in the baseline)"),
+ * so only regressions fail the CI job, as with the exit status. */
 int report_junit_write(const struct run_result *run, FILE *out, struct err *e);
+
+/* A self-contained HTML page (inline CSS and JS, nothing fetched): summary
+ * and per-section counts, failures first, then every clause by section with
+ * its cases; each case expands to its steps, checks and annotated wire trace.
+ * Filters by verdict and section run in the page. See report_html.c. */
+int report_html_write(const struct run_result *run, FILE *out, struct err *e);
+
+/* A short Markdown summary for a pull-request comment or a CI job summary:
+ * result, counts, regressions and fixes (with a baseline), and the failing
+ * clauses with one line each. */
+int report_markdown_write(const struct run_result *run, FILE *out, struct err *e);
 
 /* --- report_escape.c --- */
 
@@ -68,6 +82,11 @@ char *report_escape_utf8(const char *s);
  * point, an escape counts its length); a longer string ends in "...".
  * SIZE_MAX: no limit. Returns the columns written. */
 size_t report_escape_text(FILE *out, const char *s, size_t max);
+
+/* Markdown inline text on one line: markup characters backslash-escaped,
+ * line breaks as spaces, other control bytes as \\xNN, invalid UTF-8 as
+ * U+FFFD. At most `max` columns, then "...". Returns the columns written. */
+size_t report_escape_markdown(FILE *out, const char *s, size_t max);
 
 /* The columns report_escape_text() needs for all of `s` (0 for NULL). */
 size_t report_escape_text_width(const char *s);

@@ -215,3 +215,45 @@ size_t report_escape_text(FILE *out, const char *s, size_t max)
 	}
 	return w;
 }
+
+/* Markdown text: the ASCII punctuation that could start markup gets a
+ * backslash, line breaks and other control bytes become a space or \xNN so
+ * one value stays on one line (a list item, a table cell), and invalid UTF-8
+ * becomes U+FFFD. '-', '.', '(' and ')' are left alone: ids are full of them
+ * and they only mean something at the start of a line, where we never put
+ * untrusted text. */
+size_t report_escape_markdown(FILE *out, const char *s, size_t max)
+{
+	if (!s)
+		return 0;
+	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_next(p, &cp);
+		char buf[16];
+		size_t pw = 1;
+		if (cp == BAD_CP) {
+			memcpy(buf, replacement, sizeof replacement);
+		} else if (cp == '\n' || cp == '\r' || cp == '\t') {
+			memcpy(buf, " ", 2);
+		} else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			pw = (size_t)snprintf(buf, sizeof buf, "\\\\x%02x", (unsigned)cp) - 1;
+		} else if (cp < 0x80 && strchr("\\`*_{}[]<>#+|~&!", (int)cp)) {
+			buf[0] = '\\';
+			buf[1] = (char)cp;
+			buf[2] = '\0';
+		} else {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+		}
+		if (w + pw > max) {
+			fputs("...", out);
+			return w + 3;
+		}
+		fputs(buf, out);
+		w += pw;
+		p += n;
+	}
+	return w;
+}

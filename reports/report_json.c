@@ -5,15 +5,19 @@
  *   tool {name, version}, spec, brokers [url], broker_name|null, started_at,
  *   duration_ms, run_prefix, time_scale, strict, incomplete,
  *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
+ *   baseline null | {file, known, regressions, new_failures [{clauses, case, step_path}],
+ *                    fixed [{clause, case, reason|null}]},
  *   clauses [{id, section, keyword, level, binds, observable, summary,
  *             verdict, reason|null, cases [case id]}]   one per catalog clause
  *   cases [{id, title, file, verdict, duration_ms, selected,
  *           clients [{name, client_id}], setup_error|null, steps_total, steps_run,
  *           checks [{clauses, level MUST|SHOULD, outcome pass|fail|inconclusive|
- *                    not_applicable, step, step_path, expected, actual, note, t_ms}],
+ *                    not_applicable, step, step_path, expected, actual, note, t_ms,
+ *                    baselined}],
  *           steps [{path, kind, client, detail, outcome done|failed|skipped|not run, t_ms}],
  *           wire [{t_ms, client, dir tx|rx|open|closed|hangup|note, hex?, text,
  *                  violation?, type?}]}]
+ * The JSON Schema of this is docs/report.schema.json (keep the two in step).
  * Verdicts are results_verdict_name() strings. "hex" is lowercase and present
  * only for events that carry bytes; "type" is the packet type named by the
  * first word of "text", when it names one.
@@ -27,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/baseline.h"
 #include "harness/json_util.h"
 
 /* cJSON signals a failed allocation by returning NULL; rather than test every
@@ -172,6 +177,7 @@ static cJSON *check_json(struct json_ctx *x, const struct check_result *ch)
 	add_str(x, o, "actual", ch->actual);
 	add_str(x, o, "note", ch->note);
 	add_num(x, o, "t_ms", ch->t_ms);
+	add(x, o, "baselined", cJSON_CreateBool(ch->baselined));
 	return o;
 }
 
@@ -248,6 +254,47 @@ static cJSON *case_json(struct json_ctx *x, const struct case_result *c)
 	return o;
 }
 
+/* null without a baseline; else the file, its counts, the regressions (failed
+ * checks it does not list) and the entries that now pass. */
+static cJSON *baseline_json(struct json_ctx *x, const struct run_result *run)
+{
+	if (!run->baseline)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	add_str(x, o, "file", run->baseline);
+	add_num(x, o, "known", (double)run->known);
+	add_num(x, o, "regressions", (double)run->regressions);
+	cJSON *reg = add(x, o, "new_failures", cJSON_CreateArray());
+	for (size_t i = 0; reg && i < run->ncases; i++) {
+		const struct case_result *c = &run->cases[i];
+		for (size_t j = 0; j < c->nchecks; j++) {
+			const struct check_result *ch = &c->checks[j];
+			if (ch->baselined || !baseline_check_counts(run, ch))
+				continue;
+			cJSON *r = add(x, reg, NULL, cJSON_CreateObject());
+			cJSON *cl = r ? add(x, r, "clauses", cJSON_CreateArray()) : NULL;
+			for (size_t k = 0; cl && k < ch->nclauses; k++)
+				add_str(x, cl, NULL, ch->clauses[k]);
+			if (r) {
+				add_str(x, r, "case", c->id);
+				add_str(x, r, "step_path", ch->step_path);
+			}
+		}
+	}
+	cJSON *fixed = add(x, o, "fixed", cJSON_CreateArray());
+	for (size_t i = 0; fixed && i < run->nfixed; i++) {
+		cJSON *f = add(x, fixed, NULL, cJSON_CreateObject());
+		if (!f)
+			break;
+		add_str(x, f, "clause", run->fixed[i].clause);
+		add_str(x, f, "case", run->fixed[i].case_id);
+		add_str(x, f, "reason", run->fixed[i].reason);
+	}
+	return o;
+}
+
 static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -276,6 +323,7 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 		add(x, summary, "clauses", verdict_counts(x, run->counts));
 		add(x, summary, "cases", verdict_counts(x, run->case_counts));
 	}
+	add(x, root, "baseline", baseline_json(x, run));
 	cJSON *clauses = add(x, root, "clauses", cJSON_CreateArray());
 	for (size_t i = 0; clauses && i < run->nclauses; i++)
 		add(x, clauses, NULL, clause_json(x, run, &run->clauses[i]));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/baseline.h"
 #include "harness/json_util.h"
 
 #define LINE_COLS 110
@@ -235,6 +236,8 @@ static void write_check(const struct case_result *c, const struct check_result *
 {
 	fputs("\n  ", out);
 	put_verdict(out, ch->should ? VERDICT_WARN : VERDICT_FAIL, 6, o->color);
+	if (ch->baselined)
+		fputs("(known: in the baseline) ", out);
 	fputs("case ", out);
 	put(out, c->id, SIZE_MAX);
 	fputs(": ", out);
@@ -300,6 +303,42 @@ static void write_inconclusive(const struct run_result *run, FILE *out)
 	}
 }
 
+/* With a baseline: what it knew, what is new, what it can drop. */
+static void write_baseline(const struct run_result *run, FILE *out)
+{
+	if (!run->baseline)
+		return;
+	fputs("\nBaseline ", out);
+	put(out, run->baseline, SIZE_MAX);
+	fprintf(out, "\n  %zu known failure(s) still fail, %zu regression(s), %zu fixed\n", run->known, run->regressions,
+		run->nfixed);
+	for (size_t i = 0; i < run->ncases; i++) {
+		const struct case_result *c = &run->cases[i];
+		for (size_t j = 0; j < c->nchecks; j++) {
+			const struct check_result *ch = &c->checks[j];
+			if (ch->baselined || !baseline_check_counts(run, ch))
+				continue;
+			fputs("  regression: ", out);
+			for (size_t k = 0; k < ch->nclauses; k++) {
+				fputs(k ? ", " : "", out);
+				put(out, ch->clauses[k], SIZE_MAX);
+			}
+			fputs(" in case ", out);
+			put(out, c->id, SIZE_MAX);
+			fputc(' ', out);
+			put(out, ch->step_path, SIZE_MAX);
+			fputc('\n', out);
+		}
+	}
+	for (size_t i = 0; i < run->nfixed; i++) {
+		fputs("  fixed: ", out);
+		put(out, run->fixed[i].clause, SIZE_MAX);
+		fputs(" in case ", out);
+		put(out, run->fixed[i].case_id, SIZE_MAX);
+		fputs(" now passes; drop it from the baseline\n", out);
+	}
+}
+
 static void write_counts(FILE *out, const char *label, const size_t *counts)
 {
 	size_t total = 0;
@@ -322,7 +361,13 @@ static void write_summary(const struct run_result *run, int color, FILE *out)
 	if (run->strict && run->counts[VERDICT_WARN])
 		fprintf(out, "strict: %zu WARN clause(s) count as failing\n", run->counts[VERDICT_WARN]);
 	/* Same rule as the exit status, by construction. */
-	if (results_exit_status(run)) {
+	if (run->baseline && baseline_exit_status(run)) {
+		fprintf(out, "%sRESULT: FAIL (%zu regression(s): failures not in the baseline)%s\n",
+			color ? ANSI_BOLD ANSI_RED : "", run->regressions, color ? ANSI_RESET : "");
+	} else if (run->baseline) {
+		fprintf(out, "%sRESULT: PASS (no regression; %zu known failure(s) in the baseline)%s\n",
+			color ? ANSI_BOLD ANSI_GREEN : "", run->known, color ? ANSI_RESET : "");
+	} else if (results_exit_status(run)) {
 		size_t n = run->counts[VERDICT_FAIL] + (run->strict ? run->counts[VERDICT_WARN] : 0);
 		fprintf(out, "%sRESULT: FAIL (%zu clauses fail)%s\n", color ? ANSI_BOLD ANSI_RED : "", n,
 			color ? ANSI_RESET : "");
@@ -340,6 +385,7 @@ int report_text_write(const struct run_result *run, const struct report_opts *o,
 	write_clauses(run, o, out);
 	write_failures(run, o, out);
 	write_inconclusive(run, out);
+	write_baseline(run, out);
 	write_summary(run, o->color, out);
 	if (fflush(out) != 0 || ferror(out))
 		return err_set(e, "text report: write error");

@@ -2,7 +2,7 @@
 # Install what mqttspec needs to build and test, on Debian/Ubuntu.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -eu
-pkgs="gcc make pkg-config libcjson-dev libssl-dev check mosquitto python3 libxml2-utils"
+pkgs="gcc make pkg-config libcjson-dev libssl-dev check mosquitto openssl python3 python3-jsonschema libxml2-utils"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -33,7 +33,7 @@ expect() {
 }
 
 free_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-expect unreachable 2 "pre-flight: mqtt://127.0.0.1:$free_port: connect: Connection refused" -- \
+expect unreachable 2 "pre-flight: connect to mqtt://127.0.0.1:$free_port: Connection refused" -- \
 	"$bin" run --broker "mqtt://127.0.0.1:$free_port" -q
 
 MQTTSPEC_BROKER_ANONYMOUS=false scripts/start-broker.sh "$tmp/refuse" >/dev/null || exit 1

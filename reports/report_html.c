@@ -1,0 +1,455 @@
+/*
+ * report_html.c - the HTML report: one self-contained page to study a run.
+ *
+ * Top to bottom: the result (agreeing with the exit status), the run's
+ * settings, counts per verdict and per spec section (first two numbers of a
+ * clause's section, as in JUnit), the baseline's regressions and fixes, a
+ * filter bar (verdict, section, words; shown only when the script runs),
+ * the failing and warning clauses first, then every clause by section with
+ * our summary, keyword, verdict and the cases that test it. Each case is a
+ * <details> that expands to its steps and wire trace (report_html_case.c).
+ *
+ * A case appears under each clause it checks, so a clause reads on its own;
+ * the page grows with (cases x clauses per case), never with cases x cases.
+ * Clause entries are emitted in section order through one sorted index.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/baseline.h"
+#include "harness/json_util.h"
+#include "reports/report.h"
+#include "reports/report_html_int.h"
+
+#define esc report_escape_xml
+#define esc_attr report_escape_xml_attr
+
+struct html_group {
+	char name[32]; /* "3.1" */
+	size_t counts[VERDICT_COUNT];
+	size_t total;
+};
+
+/* Chapter and section headings of MQTT 3.1.1, so the tables say what "3.8"
+ * is. Headings only, for navigation. */
+static const char *const titles_311[][2] = {
+	{"1.5", "Data representations"}, {"2.2", "Fixed header"}, {"2.3", "Variable header"},
+	{"3.1", "CONNECT"}, {"3.2", "CONNACK"}, {"3.3", "PUBLISH"}, {"3.4", "PUBACK"}, {"3.5", "PUBREC"},
+	{"3.6", "PUBREL"}, {"3.7", "PUBCOMP"}, {"3.8", "SUBSCRIBE"}, {"3.9", "SUBACK"}, {"3.10", "UNSUBSCRIBE"},
+	{"3.11", "UNSUBACK"}, {"3.12", "PINGREQ"}, {"3.13", "PINGRESP"}, {"3.14", "DISCONNECT"},
+	{"4.1", "Storing state"}, {"4.3", "Quality of Service levels and flows"}, {"4.4", "Message delivery retry"},
+	{"4.5", "Message receipt"}, {"4.6", "Message ordering"}, {"4.7", "Topic Names and Topic Filters"},
+	{"4.8", "Handling errors"}, {"5", "Security"}, {"6", "WebSocket transport"}, {"7", "Conformance"},
+	{"7.1", "Conformance targets"},
+};
+
+static const char *group_title(const struct run_result *run, const char *name)
+{
+	if (!run->spec || strcmp(run->spec, "MQTT 3.1.1") != 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof titles_311 / sizeof titles_311[0]; i++)
+		if (strcmp(titles_311[i][0], name) == 0)
+			return titles_311[i][1];
+	return NULL;
+}
+
+static void group_name(const struct clause_result *cr, char *buf, size_t n)
+{
+	const char *s = cr->clause && cr->clause->section ? cr->clause->section : "";
+	const char *dot = strchr(s, '.');
+	if (dot)
+		dot = strchr(dot + 1, '.');
+	size_t len = dot ? (size_t)(dot - s) : strlen(s);
+	snprintf(buf, n, "%.*s", (int)len, s);
+}
+
+struct html_page {
+	const struct run_result *run;
+	struct html_group *groups;
+	size_t ngroups;
+	size_t *group_of; /* per clause: index into groups */
+	size_t *order;    /* clause indexes in section order */
+};
+
+static int group_cmp(const void *a, const void *b)
+{
+	return catalog_section_cmp(((const struct html_group *)a)->name, ((const struct html_group *)b)->name);
+}
+
+static void page_init(struct html_page *p, const struct run_result *run)
+{
+	size_t n = run->nclauses;
+	p->run = run;
+	p->groups = json_util_xmalloc((n + 1) * sizeof *p->groups);
+	p->group_of = json_util_xmalloc((n + 1) * sizeof *p->group_of);
+	p->order = json_util_xmalloc((n + 1) * sizeof *p->order);
+	p->ngroups = 0;
+	/* Groups are few (tens), so finding one by name is cheap. */
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		group_name(&run->clauses[i], name, sizeof name);
+		size_t g = 0;
+		while (g < p->ngroups && strcmp(p->groups[g].name, name) != 0)
+			g++;
+		if (g == p->ngroups) {
+			memset(&p->groups[g], 0, sizeof p->groups[g]);
+			snprintf(p->groups[g].name, sizeof p->groups[g].name, "%s", name);
+			p->ngroups++;
+		}
+		p->groups[g].counts[run->clauses[i].verdict]++;
+		p->groups[g].total++;
+	}
+	qsort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
+	size_t *start = json_util_xmalloc((p->ngroups + 1) * sizeof *start);
+	memset(start, 0, (p->ngroups + 1) * sizeof *start);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		group_name(&run->clauses[i], name, sizeof name);
+		size_t g = 0;
+		while (strcmp(p->groups[g].name, name) != 0)
+			g++;
+		p->group_of[i] = g;
+		start[g + 1]++;
+	}
+	for (size_t g = 0; g < p->ngroups; g++)
+		start[g + 1] += start[g];
+	/* A counting sort keeps catalog order inside each group. */
+	for (size_t i = 0; i < n; i++)
+		p->order[start[p->group_of[i]]++] = i;
+	free(start);
+}
+
+static void page_free(struct html_page *p)
+{
+	free(p->groups);
+	free(p->group_of);
+	free(p->order);
+}
+
+static int names_clause(const struct check_result *ch, const char *id)
+{
+	for (size_t i = 0; i < ch->nclauses; i++)
+		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* A FAIL all of whose failed MUST checks the baseline knows. */
+static int known_fail(const struct run_result *run, const struct clause_result *cr)
+{
+	if (!run->baseline || cr->verdict != VERDICT_FAIL)
+		return 0;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		const struct case_result *c = &run->cases[cr->cases[i]];
+		for (size_t j = 0; j < c->nchecks; j++)
+			if (c->checks[j].outcome == CHECK_FAIL && !c->checks[j].should && !c->checks[j].baselined &&
+			    names_clause(&c->checks[j], cr->clause->id))
+				return 0;
+	}
+	return 1;
+}
+
+static void write_head(const struct run_result *run, FILE *out)
+{
+	const char *broker = run->broker_name ? run->broker_name : run->nbrokers ? run->brokers[0] : "broker";
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mqttspec: ",
+	      out);
+	esc(out, broker);
+	fputs(" \xE2\x80\x94 ", out);
+	esc(out, run->spec ? run->spec : "MQTT");
+	fputs(" conformance</title>\n<style>\n", out);
+	fputs(report_html_assets_css, out);
+	fputs("</style>\n</head>\n<body>\n<header>\n<h1>", out);
+	esc(out, run->spec ? run->spec : "MQTT");
+	fputs(" conformance of ", out);
+	esc(out, broker);
+	fputs("</h1>\n", out);
+	int bad = baseline_exit_status(run) != 0;
+	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good", bad ? "FAIL" : "PASS");
+	if (run->baseline)
+		fprintf(out, bad ? " (%zu regression(s): failures not in the baseline)"
+				 : " (no regression; %zu known failure(s) in the baseline)",
+			bad ? run->regressions : run->known);
+	else if (bad)
+		fprintf(out, " (%zu clauses fail)", run->counts[VERDICT_FAIL] + (run->strict ? run->counts[VERDICT_WARN] : 0));
+	fputs("</p>\n", out);
+	if (run->incomplete)
+		fputs("<p class=\"result bad\">INCOMPLETE: the run was cut short; what it did not reach is not a verdict "
+		      "on the broker</p>\n",
+		      out);
+	fputs("<table class=\"meta\">\n", out);
+	for (size_t i = 0; i < run->nbrokers; i++) {
+		fputs("<tr><th>broker</th><td>", out);
+		esc(out, run->brokers[i]);
+		fputs("</td></tr>\n", out);
+	}
+	if (run->broker_name) {
+		fputs("<tr><th>broker name</th><td>", out);
+		esc(out, run->broker_name);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("<tr><th>date</th><td>", out);
+	esc(out, run->started_at ? run->started_at : "?");
+	fputs("</td></tr>\n<tr><th>mqttspec</th><td>", out);
+	esc(out, run->tool_version ? run->tool_version : "?");
+	fprintf(out, "</td></tr>\n<tr><th>duration</th><td>%.3f s</td></tr>\n<tr><th>run prefix</th><td>",
+		run->duration_ms / 1000.0);
+	esc(out, run->run_prefix ? run->run_prefix : "");
+	fprintf(out, "</td></tr>\n<tr><th>time scale</th><td>%g</td></tr>\n<tr><th>strict</th><td>%s</td></tr>\n",
+		run->time_scale, run->strict ? "yes (WARN counts as failing)" : "no");
+	fputs("</table>\n</header>\n", out);
+}
+
+static void count_cell(FILE *out, size_t n, enum verdict v, const char *sec)
+{
+	const char *tok = report_html_case_token(v);
+	if (!n) {
+		fputs("<td class=\"n0\">0</td>", out);
+		return;
+	}
+	fprintf(out, "<td class=\"n %s\"><a href=\"#clauses\" data-only=\"%s\"", tok, tok);
+	if (sec) {
+		fputs(" data-sec=\"", out);
+		esc_attr(out, sec);
+		fputc('"', out);
+	}
+	fprintf(out, ">%zu</a></td>", n);
+}
+
+static void write_summary(const struct html_page *p, FILE *out)
+{
+	const struct run_result *run = p->run;
+	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"counts\"><thead><tr><th></th>", out);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(out, "<th>%s</th>", results_verdict_name((enum verdict)v));
+	fputs("<th>total</th></tr></thead><tbody>\n<tr><th>clauses</th>", out);
+	size_t total = 0;
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		count_cell(out, run->counts[v], (enum verdict)v, NULL);
+		total += run->counts[v];
+	}
+	fprintf(out, "<td>%zu</td></tr>\n<tr><th>cases</th>", total);
+	total = 0;
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		fprintf(out, "<td%s>%zu</td>", run->case_counts[v] ? "" : " class=\"n0\"", run->case_counts[v]);
+		total += run->case_counts[v];
+	}
+	fprintf(out, "<td>%zu</td></tr>\n</tbody></table>\n", total);
+
+	fputs("<h3>By section</h3>\n<table class=\"bysec\"><thead><tr><th>section</th>", out);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(out, "<th>%s</th>", results_verdict_name((enum verdict)v));
+	fputs("<th>total</th></tr></thead><tbody>\n", out);
+	for (size_t g = 0; g < p->ngroups; g++) {
+		const struct html_group *gr = &p->groups[g];
+		const char *title = group_title(run, gr->name);
+		fputs("<tr><td><a href=\"#sec-", out);
+		esc_attr(out, gr->name);
+		fputs("\">", out);
+		esc(out, gr->name);
+		if (title) {
+			fputc(' ', out);
+			esc(out, title);
+		}
+		fputs("</a></td>", out);
+		for (int v = 0; v < VERDICT_COUNT; v++)
+			count_cell(out, gr->counts[v], (enum verdict)v, gr->name);
+		fprintf(out, "<td>%zu</td></tr>\n", gr->total);
+	}
+	fputs("</tbody></table>\n", out);
+}
+
+static void write_baseline(const struct run_result *run, FILE *out)
+{
+	if (!run->baseline)
+		return;
+	fputs("<h3>Baseline</h3>\n<p>", out);
+	esc(out, run->baseline);
+	fprintf(out, ": %zu known failure(s) still fail, %zu regression(s), %zu fixed.</p>\n", run->known,
+		run->regressions, run->nfixed);
+	if (run->regressions) {
+		fputs("<p><b>Regressions</b> (failures the baseline does not list):</p><ul>\n", out);
+		for (size_t i = 0; i < run->ncases; i++) {
+			const struct case_result *c = &run->cases[i];
+			for (size_t j = 0; j < c->nchecks; j++) {
+				const struct check_result *ch = &c->checks[j];
+				if (ch->baselined || !baseline_check_counts(run, ch))
+					continue;
+				fputs("<li>", out);
+				for (size_t k = 0; k < ch->nclauses; k++) {
+					fputs(k ? ", " : "", out);
+					esc(out, ch->clauses[k]);
+				}
+				fputs(" in case ", out);
+				esc(out, c->id);
+				fputs(" (", out);
+				esc(out, ch->step_path);
+				fputs(")</li>\n", out);
+			}
+		}
+		fputs("</ul>\n", out);
+	}
+	if (run->nfixed) {
+		fputs("<p><b>Fixed</b> (listed in the baseline, now passing: drop them from it):</p><ul>\n", out);
+		for (size_t i = 0; i < run->nfixed; i++) {
+			fputs("<li>", out);
+			esc(out, run->fixed[i].clause);
+			fputs(" in case ", out);
+			esc(out, run->fixed[i].case_id);
+			fputs("</li>\n", out);
+		}
+		fputs("</ul>\n", out);
+	}
+}
+
+static void write_filters(const struct html_page *p, FILE *out)
+{
+	fputs("<nav id=\"filters\" hidden>show: ", out);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(out, "<label><input type=\"checkbox\" value=\"%s\" checked> %s</label>",
+			report_html_case_token((enum verdict)v), results_verdict_name((enum verdict)v));
+	fputs(" <label>section <select id=\"fsec\"><option value=\"\">all</option>", out);
+	for (size_t g = 0; g < p->ngroups; g++) {
+		fputs("<option value=\"", out);
+		esc_attr(out, p->groups[g].name);
+		fputs("\">", out);
+		esc(out, p->groups[g].name);
+		const char *title = group_title(p->run, p->groups[g].name);
+		if (title) {
+			fputc(' ', out);
+			esc(out, title);
+		}
+		fputs("</option>", out);
+	}
+	fputs("</select></label> <input type=\"search\" id=\"fq\" placeholder=\"id or words\"> "
+	      "<button type=\"button\" id=\"fall\">show all</button> "
+	      "<button type=\"button\" id=\"fexp\">expand shown cases</button> <span id=\"fcount\" class=\"dim\"></span>"
+	      "</nav>\n",
+	      out);
+}
+
+static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *out)
+{
+	const struct run_result *run = p->run;
+	const struct clause_result *cr = &run->clauses[k];
+	const struct catalog_clause *c = cr->clause;
+	fprintf(out, "<div class=\"clause\" data-verdict=\"%s\" data-section=\"", report_html_case_token(cr->verdict));
+	esc_attr(out, p->groups[p->group_of[k]].name);
+	fputc('"', out);
+	if (anchor) {
+		fputs(" id=\"c-", out);
+		esc_attr(out, c->id);
+		fputc('"', out);
+	}
+	fprintf(out, ">\n<div class=\"chead\"><span class=\"vd %s\">%s</span> <a class=\"cid\" href=\"#c-",
+		report_html_case_token(cr->verdict), results_verdict_name(cr->verdict));
+	esc_attr(out, c->id);
+	fputs("\">", out);
+	esc(out, c->id);
+	fputs("</a><span class=\"kw\">", out);
+	esc(out, c->keyword);
+	fputs("</span><span class=\"secno\">\xC2\xA7", out);
+	esc(out, c->section);
+	fputs("</span><span class=\"kw\">binds ", out);
+	esc(out, c->binds);
+	fputs("</span>", out);
+	if (known_fail(run, cr))
+		fputs(" <span class=\"known\">known: in the baseline</span>", out);
+	fputs("</div>\n<p class=\"sum\">", out);
+	esc(out, c->summary);
+	fputs("</p>\n", out);
+	if (cr->reason) {
+		fputs("<p class=\"reason\">", out);
+		esc(out, cr->reason);
+		fputs("</p>\n", out);
+	}
+	/* Failing cases first, then by verdict; a clause has a handful of cases,
+	 * so an insertion sort of their indexes is enough. */
+	size_t *idx = json_util_xmalloc((cr->ncases + 1) * sizeof *idx), n = 0;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		size_t j = n++;
+		while (j > 0 && run->cases[idx[j - 1]].verdict > run->cases[cr->cases[i]].verdict) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = cr->cases[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		report_html_case_write(out, run, &run->cases[idx[i]], c->id);
+	free(idx);
+	fputs("</div>\n", out);
+}
+
+static void write_failures(const struct html_page *p, FILE *out)
+{
+	const struct run_result *run = p->run;
+	fputs("<main>\n<section id=\"failures\">\n<h2>Failures</h2>\n", out);
+	if (!run->counts[VERDICT_FAIL] && !run->counts[VERDICT_WARN])
+		fputs("<p>No clause fails or warns.</p>\n", out);
+	static const enum verdict first[] = {VERDICT_FAIL, VERDICT_WARN};
+	for (size_t f = 0; f < 2; f++)
+		for (size_t i = 0; i < run->nclauses; i++)
+			if (run->clauses[p->order[i]].verdict == first[f] && run->clauses[p->order[i]].clause)
+				write_clause(p, p->order[i], 0, out);
+	fputs("</section>\n", out);
+}
+
+static void write_all(const struct html_page *p, FILE *out)
+{
+	const struct run_result *run = p->run;
+	fputs("<section id=\"clauses\">\n<h2>Every clause, by section</h2>\n", out);
+	size_t g = (size_t)-1;
+	for (size_t i = 0; i < run->nclauses; i++) {
+		size_t k = p->order[i];
+		if (!run->clauses[k].clause)
+			continue;
+		if (p->group_of[k] != g) {
+			if (g != (size_t)-1)
+				fputs("</div>\n", out);
+			g = p->group_of[k];
+			const char *title = group_title(run, p->groups[g].name);
+			fputs("<div class=\"sec\" id=\"sec-", out);
+			esc_attr(out, p->groups[g].name);
+			fputs("\">\n<h3>", out);
+			esc(out, p->groups[g].name);
+			if (title) {
+				fputc(' ', out);
+				esc(out, title);
+			}
+			fputs("</h3>\n", out);
+		}
+		write_clause(p, k, 1, out);
+	}
+	if (g != (size_t)-1)
+		fputs("</div>\n", out);
+	fputs("</section>\n</main>\n", out);
+}
+
+int report_html_write(const struct run_result *run, FILE *out, struct err *e)
+{
+	struct html_page p;
+	page_init(&p, run);
+	write_head(run, out);
+	write_summary(&p, out);
+	write_baseline(run, out);
+	fputs("</section>\n", out);
+	write_filters(&p, out);
+	write_failures(&p, out);
+	write_all(&p, out);
+	fputs("<footer>Written by mqttspec ", out);
+	esc(out, run->tool_version ? run->tool_version : "");
+	fputs(". Clause summaries are mqttspec's own words; the normative text is the OASIS standard, at the section "
+	      "each clause names.</footer>\n<script>\n",
+	      out);
+	fputs(report_html_assets_js, out);
+	fputs("</script>\n</body>\n</html>\n", out);
+	page_free(&p);
+	if (fflush(out) != 0 || ferror(out))
+		return err_set(e, "HTML report: write error");
+	return 0;
+}

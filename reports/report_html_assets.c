@@ -1,0 +1,88 @@
+/*
+ * report_html_assets.c - the HTML report's inline style sheet and script.
+ *
+ * Inline because the report is one file that opens anywhere (a CI artifact,
+ * a mail attachment, a laptop offline): nothing is fetched, no web font.
+ * The script only filters and expands; without it the page is complete,
+ * every case still expands with <details>, and the filter bar stays hidden.
+ * It never reads report text into code: it looks at data-* attributes and
+ * textContent only.
+ */
+#include "reports/report_html_int.h"
+
+const char report_html_assets_css[] =
+	":root{--fail:#c62828;--warn:#e08600;--pass:#2e7d32;--inc:#6a1b9a;--grey:#757575;--bg:#fafafa;--line:#ddd}\n"
+	"body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;padding:0 1.5em 3em;"
+	"color:#222;background:#fff}\n"
+	"h1{font-size:1.5em;margin:.8em 0 .2em}h2{margin-top:1.6em;border-bottom:2px solid #333}"
+	"h3{margin:1.2em 0 .4em}h5{margin:.8em 0 .2em}\n"
+	"table{border-collapse:collapse}th,td{border:1px solid var(--line);padding:2px 6px;text-align:left;"
+	"vertical-align:top}th{background:#f0f0f0}\n"
+	".meta th{width:9em}.counts td,.bysec td{text-align:right}.bysec td:first-child{text-align:left}\n"
+	".result{font-size:1.25em;font-weight:bold;padding:.3em .6em;display:inline-block;color:#fff}\n"
+	".result.bad{background:var(--fail)}.result.good{background:var(--pass)}\n"
+	".vd{display:inline-block;min-width:7.5em;text-align:center;font-weight:bold;font-size:.8em;color:#fff;"
+	"border-radius:3px;padding:0 4px;background:var(--grey)}\n"
+	".vd.FAIL{background:var(--fail)}.vd.WARN{background:var(--warn)}.vd.PASS{background:var(--pass)}"
+	".vd.INCONCLUSIVE{background:var(--inc)}\n"
+	".n.FAIL{color:var(--fail);font-weight:bold}.n.WARN{color:var(--warn);font-weight:bold}.n0{color:#bbb}\n"
+	".clause{border:1px solid var(--line);border-left:6px solid var(--grey);margin:.5em 0;padding:.3em .6em;"
+	"background:var(--bg)}\n"
+	".clause[data-verdict=FAIL]{border-left-color:var(--fail)}.clause[data-verdict=WARN]{border-left-color:var(--warn)}"
+	".clause[data-verdict=PASS]{border-left-color:var(--pass)}"
+	".clause[data-verdict=INCONCLUSIVE]{border-left-color:var(--inc)}\n"
+	".cid{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:bold}.kw,.secno{color:#555;margin-left:.5em}\n"
+	".sum{margin:.2em 0}.reason{margin:.2em 0;color:#555;font-style:italic}.dim{color:#777}\n"
+	".known{background:#fff3cd;border:1px solid #e0c060;border-radius:3px;padding:0 4px;font-size:.85em}\n"
+	"details.case{margin:.3em 0 .3em 1em;background:#fff;border:1px solid var(--line);padding:.2em .5em}\n"
+	"details.case>summary{cursor:pointer}.cbody{overflow-x:auto}\n"
+	"table.steps,table.wire{font-size:.9em;margin:.3em 0;width:100%}\n"
+	"td.t{text-align:right;white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace}\n"
+	"td.det,td.pk{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-word}\n"
+	"td.hex{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;color:#444;word-break:break-all;"
+	"max-width:28em}\n"
+	"tr.mine td{background:#eef4ff}tr.failcheck td{background:#fdecea}tr.sfail td:first-child{border-left:4px solid var(--fail)}\n"
+	".mark{color:var(--fail);font-weight:bold;font-family:system-ui,sans-serif}\n"
+	".chk{margin:.3em 0;padding:.2em .4em;border-left:4px solid var(--grey);background:#f7f7f7;"
+	"font-family:system-ui,sans-serif}\n"
+	".chk.fail{border-left-color:var(--fail)}.chk.pass{border-left-color:var(--pass)}.chk.inc{border-left-color:var(--inc)}\n"
+	".kv span{display:inline-block;width:5em;color:#666}\n"
+	"tr.rx td{background:#f3f8f3}tr.tx td{background:#fff}tr.ev td,tr.cl td{color:#666;font-style:italic}\n"
+	"tr.viol td{background:#ffe0e0}.vbadge{background:var(--fail);color:#fff;border-radius:3px;padding:0 4px;"
+	"font-family:system-ui,sans-serif;font-size:.85em}\n"
+	"tr.wmark td{background:#fdecea;color:var(--fail);font-weight:bold}\n"
+	"details.fields summary{font-size:.85em;color:#555;cursor:pointer}details.fields table{font-size:.95em;margin:.2em 0}\n"
+	".vmsg{color:var(--fail);margin:.2em 0}.setup{color:var(--inc)}\n"
+	"#filters{position:sticky;top:0;background:#fff;padding:.4em 0;border-bottom:1px solid var(--line);z-index:1}\n"
+	"#filters label{margin-right:.6em;white-space:nowrap}#filters input[type=search]{width:14em}\n"
+	"[hidden]{display:none!important}footer{margin-top:3em;color:#777;font-size:.85em}\n"
+	"@media print{#filters{display:none}details.case{break-inside:avoid}}\n";
+
+const char report_html_assets_js[] =
+	"(function(){\n"
+	"var bar=document.getElementById('filters');if(!bar)return;bar.hidden=false;\n"
+	"var boxes=bar.querySelectorAll('input[type=checkbox]'),sel=document.getElementById('fsec'),"
+	"q=document.getElementById('fq');\n"
+	"var items=document.querySelectorAll('.clause'),groups=document.querySelectorAll('.sec');\n"
+	"var texts=[];for(var i=0;i<items.length;i++){var h=items[i].querySelector('.chead'),"
+	"s=items[i].querySelector('.sum');texts.push(((h?h.textContent:'')+' '+(s?s.textContent:'')).toLowerCase());}\n"
+	"function apply(){var on={};for(var i=0;i<boxes.length;i++)on[boxes[i].value]=boxes[i].checked;\n"
+	"var sec=sel.value,t=q.value.toLowerCase().trim(),shown=0;\n"
+	"for(var i=0;i<items.length;i++){var el=items[i];var ok=on[el.getAttribute('data-verdict')]&&"
+	"(!sec||el.getAttribute('data-section')===sec)&&(!t||texts[i].indexOf(t)>=0);el.hidden=!ok;if(ok)shown++;}\n"
+	"for(var j=0;j<groups.length;j++)groups[j].hidden=!groups[j].querySelector('.clause:not([hidden])');\n"
+	"document.getElementById('fcount').textContent=shown+' shown';}\n"
+	"for(var i=0;i<boxes.length;i++)boxes[i].addEventListener('change',apply);\n"
+	"sel.addEventListener('change',apply);q.addEventListener('input',apply);\n"
+	"var only=document.querySelectorAll('[data-only]');\n"
+	"for(var i=0;i<only.length;i++)only[i].addEventListener('click',function(ev){ev.preventDefault();"
+	"var v=this.getAttribute('data-only');for(var k=0;k<boxes.length;k++)boxes[k].checked=boxes[k].value===v;"
+	"sel.value=this.getAttribute('data-sec')||'';apply();document.getElementById('clauses').scrollIntoView();});\n"
+	"var all=document.getElementById('fall');if(all)all.addEventListener('click',function(){"
+	"var s=document.querySelectorAll('.clause');for(var k=0;k<s.length;k++)s[k].hidden=false;"
+	"for(var k=0;k<boxes.length;k++)boxes[k].checked=true;sel.value='';q.value='';apply();});\n"
+	"var ex=document.getElementById('fexp');if(ex)ex.addEventListener('click',function(){"
+	"var open=this.getAttribute('data-open')!=='1';this.setAttribute('data-open',open?'1':'0');"
+	"this.textContent=open?'collapse cases':'expand shown cases';"
+	"var d=document.querySelectorAll('.clause:not([hidden]) details.case');for(var k=0;k<d.length;k++)d[k].open=open;});\n"
+	"apply();})();\n";

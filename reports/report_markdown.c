@@ -1,0 +1,213 @@
+/*
+ * report_markdown.c - a short summary for a pull-request comment or a CI
+ * job summary ($GITHUB_STEP_SUMMARY and the like).
+ *
+ * A reviewer reads it in ten seconds: the result (which agrees with the exit
+ * status), the counts, with a baseline the regressions and the fixes, then
+ * each failing clause on one line with the first failed check's case and
+ * what came back. Details live in the HTML and JSON reports.
+ *
+ * Broker text goes through report_escape_markdown(), so a topic like
+ * "a|*b*<script>" neither breaks a table nor turns into markup.
+ */
+#include "reports/report.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "harness/baseline.h"
+
+#define SUMMARY_COLS 110
+#define ACTUAL_COLS 160
+
+static void md(FILE *out, const char *s, size_t max)
+{
+	report_escape_markdown(out, s ? s : "", max);
+}
+
+static void write_head(const struct run_result *run, FILE *out)
+{
+	int failed = baseline_exit_status(run) != 0;
+	fprintf(out, "### mqttspec: %s", failed ? "FAIL" : "PASS");
+	if (run->baseline && failed)
+		fprintf(out, " (%zu regression%s)", run->regressions, run->regressions == 1 ? "" : "s");
+	else if (run->baseline)
+		fprintf(out, " (no regression, %zu known failure%s)", run->known, run->known == 1 ? "" : "s");
+	else if (failed)
+		fprintf(out, " (%zu clause%s fail)", run->counts[VERDICT_FAIL] + (run->strict ? run->counts[VERDICT_WARN] : 0),
+			run->counts[VERDICT_FAIL] == 1 ? "" : "s");
+	fputs("\n\n", out);
+	md(out, run->spec ? run->spec : "MQTT", 40);
+	fputs(" conformance of ", out);
+	if (run->broker_name) {
+		md(out, run->broker_name, 80);
+		fputs(" (", out);
+	}
+	for (size_t i = 0; i < run->nbrokers; i++) {
+		fputs(i ? ", " : "", out);
+		md(out, run->brokers[i], 120);
+	}
+	fputs(run->broker_name ? ")" : "", out);
+	fputs(" \xC2\xB7 mqttspec ", out);
+	md(out, run->tool_version ? run->tool_version : "?", 40);
+	fputs(" \xC2\xB7 ", out);
+	md(out, run->started_at ? run->started_at : "?", 40);
+	fprintf(out, " \xC2\xB7 %.1f s%s\n\n", run->duration_ms / 1000.0, run->strict ? " \xC2\xB7 strict" : "");
+	if (run->incomplete)
+		fputs("**Incomplete:** the run was cut short; what it did not reach is not a verdict on the broker.\n\n", out);
+}
+
+static void write_counts(const struct run_result *run, FILE *out)
+{
+	fputs("| |", out);
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		fprintf(out, " %s |", results_verdict_name((enum verdict)v));
+	fputs(" total |\n|---|", out);
+	for (int v = 0; v <= VERDICT_COUNT; v++)
+		fputs("---:|", out);
+	const size_t *rows[] = {run->counts, run->case_counts};
+	for (int r = 0; r < 2; r++) {
+		size_t total = 0;
+		fputs(r ? "\n| cases |" : "\n| clauses |", out);
+		for (int v = 0; v < VERDICT_COUNT; v++) {
+			fprintf(out, " %zu |", rows[r][v]);
+			total += rows[r][v];
+		}
+		fprintf(out, " %zu |", total);
+	}
+	fputs("\n\n", out);
+}
+
+static void write_clause_list(FILE *out, const struct check_result *ch)
+{
+	for (size_t k = 0; k < ch->nclauses; k++) {
+		fputs(k ? ", " : "", out);
+		md(out, ch->clauses[k], 40);
+	}
+}
+
+static void write_baseline(const struct run_result *run, FILE *out)
+{
+	if (!run->baseline)
+		return;
+	fputs("**Baseline** ", out);
+	md(out, run->baseline, 120);
+	fprintf(out, ": %zu known failure%s still fail%s, %zu regression%s, %zu fixed.\n\n", run->known,
+		run->known == 1 ? "" : "s", run->known == 1 ? "s" : "", run->regressions, run->regressions == 1 ? "" : "s",
+		run->nfixed);
+	if (run->regressions) {
+		fputs("#### Regressions (not in the baseline)\n\n", out);
+		for (size_t i = 0; i < run->ncases; i++) {
+			const struct case_result *c = &run->cases[i];
+			for (size_t j = 0; j < c->nchecks; j++) {
+				const struct check_result *ch = &c->checks[j];
+				if (ch->baselined || !baseline_check_counts(run, ch))
+					continue;
+				fputs("- **", out);
+				write_clause_list(out, ch);
+				fputs("** in case ", out);
+				md(out, c->id, 80);
+				fputs(" (", out);
+				md(out, ch->step_path, 40);
+				fputs("): ", out);
+				md(out, ch->actual, ACTUAL_COLS);
+				fputc('\n', out);
+			}
+		}
+		fputc('\n', out);
+	}
+	if (run->nfixed) {
+		fputs("#### Fixed (in the baseline, now passing: drop them from it)\n\n", out);
+		for (size_t i = 0; i < run->nfixed; i++) {
+			fputs("- **", out);
+			md(out, run->fixed[i].clause, 40);
+			fputs("** in case ", out);
+			md(out, run->fixed[i].case_id, 80);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static int names_clause(const struct check_result *ch, const char *id)
+{
+	for (size_t i = 0; i < ch->nclauses; i++)
+		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/* One line for a FAIL (should 0) or WARN (should 1) clause: its first failed
+ * check of that level, and how many more there are. */
+static void write_clause_line(const struct run_result *run, const struct clause_result *cr, int should, FILE *out)
+{
+	const struct case_result *first_case = NULL;
+	const struct check_result *first = NULL;
+	size_t more = 0;
+	int all_known = 1;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		const struct case_result *c = &run->cases[cr->cases[i]];
+		for (size_t j = 0; j < c->nchecks; j++) {
+			const struct check_result *ch = &c->checks[j];
+			if (ch->outcome != CHECK_FAIL || ch->should != should || !names_clause(ch, cr->clause->id))
+				continue;
+			all_known &= ch->baselined;
+			if (first)
+				more++;
+			else {
+				first = ch;
+				first_case = c;
+			}
+		}
+	}
+	fputs("- **", out);
+	md(out, cr->clause->id, 40);
+	fputs("** (", out);
+	md(out, cr->clause->section, 20);
+	fputs(") ", out);
+	md(out, cr->clause->summary, SUMMARY_COLS);
+	if (first) {
+		fputs(" \xE2\x80\x94 case ", out);
+		md(out, first_case->id, 80);
+		fputs(": ", out);
+		md(out, first->actual, ACTUAL_COLS);
+		if (more)
+			fprintf(out, " (+%zu more)", more);
+		if (run->baseline && all_known)
+			fputs(" *(known)*", out);
+	}
+	fputc('\n', out);
+}
+
+static void write_failing(const struct run_result *run, FILE *out)
+{
+	static const struct {
+		enum verdict v;
+		const char *title;
+	} lists[] = {{VERDICT_FAIL, "Failing clauses"}, {VERDICT_WARN, "Warnings (a SHOULD not met)"}};
+	for (size_t l = 0; l < 2; l++) {
+		if (!run->counts[lists[l].v])
+			continue;
+		fprintf(out, "#### %s\n\n", lists[l].title);
+		for (size_t i = 0; i < run->nclauses; i++)
+			if (run->clauses[i].verdict == lists[l].v && run->clauses[i].clause)
+				write_clause_line(run, &run->clauses[i], lists[l].v == VERDICT_WARN, out);
+		fputc('\n', out);
+	}
+	if (run->counts[VERDICT_INCONCLUSIVE])
+		fprintf(out, "%zu clause%s INCONCLUSIVE: their cases could not reach their checks (see the full report).\n",
+			run->counts[VERDICT_INCONCLUSIVE], run->counts[VERDICT_INCONCLUSIVE] == 1 ? " is" : "s are");
+}
+
+int report_markdown_write(const struct run_result *run, FILE *out, struct err *e)
+{
+	write_head(run, out);
+	write_counts(run, out);
+	write_baseline(run, out);
+	write_failing(run, out);
+	if (fflush(out) != 0 || ferror(out))
+		return err_set(e, "Markdown summary: write error");
+	return 0;
+}

@@ -1,0 +1,158 @@
+#!/bin/sh
+# Transports and identities against one private mosquitto with five kinds of
+# listener on loopback: plain TCP (IPv4 and [::1]), TLS, mutual TLS, WebSocket,
+# and TCP with a password. Certificates are made now with the openssl command.
+#  1. The suite over each gets the same verdict for every clause as over plain TCP,
+#     and so does a "cluster" of two endpoints (the TCP and WebSocket listeners).
+#  2. The failures users hit are set-up errors (exit 2, a clear message, no FAIL):
+#     an untrusted certificate, a wrong host name, a missing client certificate,
+#     a wrong password, an HTTP endpoint that does not upgrade to WebSocket.
+#  3. A WebSocket front that breaks chapter 6 gets FAIL for MQTT-6.0.0-4 / -6.0.0-1.
+#  4. The password never appears in any output.
+set -u
+build=${1:-build}
+bin=$build/mqttspec
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mqttspec-tls.XXXXXX")
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	[ -f "$tmp/pid" ] && kill "$(cat "$tmp/pid")" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+fails=0
+ok() { echo "test-transports: ok   $1"; }
+bad() { echo "test-transports: FAIL $1"; fails=$((fails + 1)); }
+
+mqbin=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+scripts/gen-certs.sh "$tmp/certs" || exit 1
+c=$tmp/certs
+: >"$tmp/pw"
+mosquitto_passwd -b "$tmp/pw" alice 'Pa55-w0rd-of-alice' || exit 1
+set -- $(python3 -c 'import socket
+ss=[socket.socket() for _ in range(5)]
+[s.bind(("127.0.0.1",0)) for s in ss]
+print(*[s.getsockname()[1] for s in ss])')
+tcp=$1 tls=$2 mtls=$3 ws=$4 pw=$5
+tlsconf="cafile $c/ca.crt
+certfile $c/server.crt
+keyfile $c/server.key"
+cat >"$tmp/mosquitto.conf" <<CONF
+per_listener_settings true
+persistence false
+log_dest file $tmp/log
+listener $tcp 127.0.0.1
+allow_anonymous true
+listener $tcp ::1
+allow_anonymous true
+listener $tls 127.0.0.1
+allow_anonymous true
+$tlsconf
+listener $tls ::1
+allow_anonymous true
+$tlsconf
+listener $mtls 127.0.0.1
+allow_anonymous true
+$tlsconf
+require_certificate true
+listener $ws 127.0.0.1
+protocol websockets
+socket_domain ipv4
+allow_anonymous true
+listener $pw 127.0.0.1
+allow_anonymous false
+password_file $tmp/pw
+CONF
+[ "$(id -u)" = 0 ] && echo "user root" >>"$tmp/mosquitto.conf"
+"$mqbin" -c "$tmp/mosquitto.conf" >"$tmp/stdout" 2>&1 &
+echo $! >"$tmp/pid"
+i=0
+until bash -c "exec 3<>/dev/tcp/127.0.0.1/$pw" 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ $i -lt 50 ] || { echo "test-transports: mosquitto did not start"; cat "$tmp/stdout" "$tmp/log"; exit 1; }
+
+# 1. Same verdicts everywhere.
+run() { # NAME ARGS...: a whole run, JSON in $tmp/NAME.json
+	name=$1
+	shift
+	"$bin" run -q --json "$tmp/$name.json" "$@" >"$tmp/$name.txt" 2>&1
+	echo $? >"$tmp/$name.rc"
+}
+# (wait with pids: a bare wait would also wait for mosquitto)
+run tcp --broker "mqtt://127.0.0.1:$tcp" &
+j1=$!
+run ipv6 --broker "mqtt://[::1]:$tcp" &
+j2=$!
+run tls --broker "mqtts://localhost:$tls" --cafile "$c/ca.crt" &
+j3=$!
+wait $j1 $j2 $j3
+run mtls --broker "mqtts://127.0.0.1:$mtls" --cafile "$c/ca.crt" --cert "$c/client.crt" --key "$c/client.key" &
+j1=$!
+run ws --broker "ws://127.0.0.1:$ws" &
+j2=$!
+MQTTSPEC_PASSWORD='Pa55-w0rd-of-alice' run password --broker "mqtt://127.0.0.1:$pw" --username alice &
+j3=$!
+wait $j1 $j2 $j3
+run cluster --broker "mqtt://127.0.0.1:$tcp" --broker "ws://127.0.0.1:$ws/mqtt" --propagation-ms 200
+for name in ipv6 tls mtls ws password cluster; do
+	if python3 - "$tmp/tcp.json" "$tmp/$name.json" docs/brokers/mosquitto-known-fails.txt <<'PY'; then ok "same-verdicts-$name"; else bad "same-verdicts-$name"; fi
+import json, sys
+timing = {l.split()[0] for l in open(sys.argv[3]) if l.split()[1:2] == ['timing']}
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+va = {c['id']: c['verdict'] for c in a['clauses'] if c['id'] not in timing}
+vb = {c['id']: c['verdict'] for c in b['clauses'] if c['id'] not in timing}
+diff = {k: (va[k], vb.get(k)) for k in va if va[k] != vb.get(k)}
+for k, (x, y) in sorted(diff.items()):
+    print('    %s: %s over plain TCP, %s here' % (k, x, y))
+sys.exit(1 if diff else 0)
+PY
+done
+grep -q "ws://127.0.0.1:$ws" "$tmp/ws.json" && ok ws-used || bad ws-used
+
+# 2. Set-up errors: exit 2, the message, and no clause FAIL printed.
+setup_error() { # NAME PATTERN ARGS...
+	name=$1 pat=$2
+	shift 2
+	"$bin" run -q "$@" >"$tmp/$name.out" 2>&1
+	rc=$?
+	if [ $rc = 2 ] && grep -q -- "$pat" "$tmp/$name.out" && ! grep -q ' FAIL ' "$tmp/$name.out"; then
+		ok "$name"
+	else
+		bad "$name (exit $rc)"
+		sed 's/^/    /' "$tmp/$name.out" | head -5
+	fi
+}
+setup_error untrusted-certificate "is not trusted" --broker "mqtts://localhost:$tls"
+setup_error wrong-host-name "the name in the URL is not in the certificate" --broker "mqtts://[::1]:$tls" --cafile "$c/ca.crt"
+setup_error missing-client-certificate "certificate required" --broker "mqtts://127.0.0.1:$mtls" --cafile "$c/ca.crt"
+MQTTSPEC_PASSWORD=wrong setup_error wrong-password "refused a plain CONNECT with return code 0x05" \
+	--broker "mqtt://127.0.0.1:$pw" --username alice
+setup_error no-credentials "it wants credentials" --broker "mqtt://127.0.0.1:$pw"
+python3 -m http.server --bind 127.0.0.1 0 >"$tmp/http.out" 2>&1 &
+pids="$pids $!"
+i=0
+while ! grep -q 'port' "$tmp/http.out" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+hport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/http.out" | head -1)
+setup_error ws-not-mqtt "instead of upgrading to WebSocket" --broker "ws://127.0.0.1:$hport/mqtt"
+
+# 3. Chapter 6 checks can fail.
+for mode in no-protocol:MQTT-6.0.0-4 text-frames:MQTT-6.0.0-1; do
+	m=${mode%%:*} clause=${mode#*:}
+	python3 tests/ws_bridge.py --upstream "$tcp" --mode "$m" --port-file "$tmp/$m.port" >/dev/null 2>&1 &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$tmp/$m.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	"$bin" run -q --only pingreq-pingresp --json "$tmp/$m.json" --broker "ws://127.0.0.1:$(cat "$tmp/$m.port")/mqtt" >/dev/null 2>&1
+	rc=$?
+	if [ $rc = 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if {c["id"] for c in d["clauses"] if c["verdict"]=="FAIL"} == {sys.argv[2]} else 1)' "$tmp/$m.json" "$clause"; then
+		ok "ws-$m-fails-$clause"
+	else
+		bad "ws-$m-fails-$clause (exit $rc)"
+	fi
+done
+
+# 4. The password never shows.
+if grep -r -l -a 'Pa55-w0rd-of-alice' "$tmp"/*.json "$tmp"/*.txt "$tmp"/*.out 2>/dev/null; then bad password-masked; else ok password-masked; fi
+if grep -q '2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a' "$tmp/password.json"; then ok password-bytes-masked; else bad password-bytes-masked; fi
+
+[ "$fails" = 0 ] || { echo "test-transports: $fails failed"; exit 1; }
+echo "test-transports: all passed"
