@@ -92,8 +92,14 @@ j2=$!
 MQTTSPEC_PASSWORD='Pa55-w0rd-of-alice' run password --broker "mqtt://127.0.0.1:$pw" --username alice &
 j3=$!
 wait $j1 $j2 $j3
-run cluster --broker "mqtt://127.0.0.1:$tcp" --broker "ws://127.0.0.1:$ws/mqtt" --propagation-ms 200
-for name in ipv6 tls mtls ws password cluster; do
+run cluster --broker "mqtt://127.0.0.1:$tcp" --broker "ws://127.0.0.1:$ws/mqtt" --propagation-ms 200 &
+j1=$!
+run prefix --broker "mqtt://127.0.0.1:$tcp" --client-prefix Al1ce --topic-prefix tenant/alice &
+j2=$!
+run stay --broker "mqtt://127.0.0.1:$tcp" --stay-in-prefix &
+j3=$!
+wait $j1 $j2 $j3
+for name in ipv6 tls mtls ws password cluster prefix; do
 	if python3 - "$tmp/tcp.json" "$tmp/$name.json" docs/brokers/mosquitto-known-fails.txt <<'PY'; then ok "same-verdicts-$name"; else bad "same-verdicts-$name"; fi
 import json, sys
 timing = {l.split()[0] for l in open(sys.argv[3]) if l.split()[1:2] == ['timing']}
@@ -107,6 +113,34 @@ sys.exit(1 if diff else 0)
 PY
 done
 grep -q "ws://127.0.0.1:$ws" "$tmp/ws.json" && ok ws-used || bad ws-used
+# Shared brokers: every client id and topic under the user's prefixes; the cases
+# that need topics outside them are left out with --stay-in-prefix, nothing else changes.
+if python3 - "$tmp/prefix.json" "$tmp/stay.json" "$tmp/tcp.json" <<'PY'; then ok shared-broker-prefixes; else bad shared-broker-prefixes; fi
+import json, re, sys
+p, stay, tcp = (json.load(open(f)) for f in sys.argv[1:4])
+bad = []
+for c in p['cases']:
+    for cl in c['clients']:
+        if not cl['client_id'].startswith('Al1ce') and cl['client_id'] != '':
+            bad.append('client id ' + cl['client_id'])
+    for w in c['wire']:
+        if w['dir'] != 'tx':
+            continue
+        for t in re.findall(r'(?:topic|filters)=\[?"([^"]*)"', w.get('text', '')):
+            if t and not t.startswith('tenant/alice/') and not t.startswith('$tenant/alice/') and not t.startswith('+/alice/'):
+                bad.append('topic ' + t)
+left_out = {c['id'] for c in stay['cases'] if not c['selected']}
+changed = {c['id'] for c in stay['clauses']} and {
+    a['id'] for a, b in zip(tcp['clauses'], stay['clauses'])
+    if a['verdict'] != b['verdict'] and b['verdict'] != 'NOT SELECTED' and a['id'] != 'MQTT-3.1.2-24'}
+if len(left_out) != 3:
+    bad.append('--stay-in-prefix left out %d cases, expected 3' % len(left_out))
+if changed:
+    bad.append('--stay-in-prefix changed ' + ' '.join(sorted(changed)))
+for b in bad[:10]:
+    print('   ', b)
+sys.exit(1 if bad else 0)
+PY
 
 # 2. Set-up errors: exit 2, the message, and no clause FAIL printed.
 setup_error() { # NAME PATTERN ARGS...
