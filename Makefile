@@ -15,10 +15,19 @@ ifdef SAN
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
 endif
+# FUZZ=1 (used by `make fuzz`, with CC=clang): objects instrumented for libFuzzer.
+ifdef FUZZ
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+CFLAGS   += -Wno-unknown-warning-option
+LDFLAGS  += -fsanitize=address,undefined
+endif
 
 LIB_SRC  := $(wildcard codec/*.c reports/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
-TEST_SRC := $(filter-out tests/fault_proxy.c,$(wildcard tests/*.c))
+FP_SRC   := $(wildcard tests/fault_proxy*.c)
+# Programs of their own in tests/ (a main each), not part of run-tests.
+TOOL_SRC := tests/hostile_broker.c tests/bench_codec.c
+TEST_SRC := $(filter-out $(FP_SRC) $(TOOL_SRC),$(wildcard tests/*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
 # Where the installed binary finds its cases; the in-tree binary falls back to ./cases.
@@ -32,7 +41,13 @@ $(B)/mqttspec: $(B)/harness/main.o $(LIB_OBJ)
 $(B)/run-tests: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs check) $(LDLIBS)
 
-$(B)/fault-proxy: $(B)/tests/fault_proxy.o $(LIB_OBJ)
+$(B)/fault-proxy: $(FP_SRC:%.c=$(B)/%.o) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/hostile-broker: $(B)/tests/hostile_broker.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bench-codec: $(B)/tests/bench_codec.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c
@@ -50,7 +65,36 @@ test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy
 	$(B)/run-tests
 	scripts/test-cli.sh $(B)
 	scripts/test-suite.sh $(B)
+	scripts/test-transports.sh $(B)
 	scripts/test-faults.sh $(B)
+
+# The HTML report in headless Chromium (Debian's chromium package); a second.
+test-browser: $(B)/run-tests
+	$(B)/run-tests
+	scripts/test-browser.sh
+
+# Fuzzing (tests/fuzz/README.md): `make fuzz` builds the libFuzzer targets with
+# clang in build-fuzz/ and runs each for FUZZ_SECONDS, adding what it finds to
+# tests/fuzz/corpus/; `make fuzz-replay` replays that corpus with this build.
+FUZZ_TARGETS := frame_decode ws_frame case_load
+FUZZ_SECONDS ?= 60
+FUZZ_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard tests/fuzz/*.c))
+.SECONDARY: $(FUZZ_OBJ)
+
+$(B)/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay_main.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/fuzz/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
+	@for t in $(FUZZ_TARGETS); do $(B)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; done
+
+fuzz:
+	$(MAKE) B=build-fuzz CC=clang FUZZ=1 $(FUZZ_TARGETS:%=build-fuzz/fuzz/fuzz_%)
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 sanitize:
 	$(MAKE) B=build-san SAN=1 test
@@ -66,7 +110,7 @@ install: $(B)/mqttspec
 	cp -R cases $(DESTDIR)$(PREFIX)/share/mqttspec/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all unit test sanitize demo install clean
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/harness/main.d $(B)/tests/fault_proxy.d
+.PHONY: all unit test test-browser sanitize fuzz fuzz-replay demo install clean
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/harness/main.d $(FP_SRC:%.c=$(B)/%.d) $(FUZZ_OBJ:.o=.d) $(TOOL_SRC:%.c=$(B)/%.d)

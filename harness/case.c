@@ -12,7 +12,7 @@
 #include "harness/tmpl.h"
 
 static const char *const top_keys[] = {"id",	"title",   "description",    "clients", "vars",
-				       "steps", "cleanup", "outside_prefix", NULL};
+				       "steps", "cleanup", "outside_prefix", "needs",   NULL};
 
 cJSON *case_load_own(struct case_load *L, cJSON *node)
 {
@@ -158,10 +158,11 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 	{
 		char buf[64];
 		const char *val;
+		long num;
 		if (cJSON_IsString(it)) {
 			val = it->valuestring;
-		} else if (cJSON_IsNumber(it)) {
-			snprintf(buf, sizeof buf, "%ld", (long)it->valuedouble);
+		} else if (json_util_long(it, &num) == 0) {
+			snprintf(buf, sizeof buf, "%ld", num);
 			val = buf;
 		} else {
 			return err_set(e, "$.vars.%s: expected a string or an integer", it->string);
@@ -206,6 +207,10 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 	if (json_util_str(root, "outside_prefix", "$", 0, &outside, e) < 0)
 		return -1;
 	cs->outside_prefix = outside ? json_util_strdup(outside) : NULL;
+	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(root, "needs");
+	profile_caps_none(&cs->needs);
+	if (needs && profile_parse(needs, "$.needs", &cs->needs, e) < 0)
+		return -1;
 	const cJSON *clients = cJSON_GetObjectItemCaseSensitive(root, "clients");
 	if (!clients)
 		return err_set(e, "$.clients: required field missing");

@@ -13,6 +13,7 @@
 
 #include "harness/catalog.h"
 #include "harness/err.h"
+#include "harness/profile.h"
 
 enum case_step_kind {
 	CASE_STEP_OPEN,
@@ -60,6 +61,7 @@ struct case_step {
 	const char **checks;           /* catalog ids (point into the catalog) */
 	size_t nchecks;
 	int should;
+	int peek;                      /* EXPECT: leave what matched unread for later steps */
 	char *label;
 	int from;                      /* index of the step whose label `from` names, or -1 */
 	struct case_gate *gates;
@@ -79,6 +81,7 @@ struct case_spec {
 	char *title;
 	char *description;
 	char *outside_prefix;          /* why it needs topics outside the run's prefix, or NULL */
+	struct profile_caps needs;     /* optional capabilities it depends on (-1: none) */
 	struct case_client *clients;
 	size_t nclients;
 	char **var_names;

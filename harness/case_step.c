@@ -11,7 +11,7 @@
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "label", "from", "when", "note", NULL};
+					"level", "within_ms", "label", "from", "when", "note", "peek", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
@@ -92,8 +92,9 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 		for (size_t j = 0; j < n; j++) {
 			v = cJSON_IsArray(it) ? cJSON_GetArrayItem(it, (int)j) : it;
 			char buf[64];
-			if (cJSON_IsNumber(v))
-				snprintf(buf, sizeof buf, "%ld", (long)v->valuedouble);
+			long num;
+			if (json_util_long(v, &num) == 0)
+				snprintf(buf, sizeof buf, "%ld", num);
 			else if (cJSON_IsString(v))
 				snprintf(buf, sizeof buf, "%s", v->valuestring);
 			else
@@ -135,8 +136,9 @@ static cJSON *packet_from(struct case_load *L, const char *type, const cJSON *sr
 static long ensure_pid(struct case_load *L, cJSON *pkt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(pkt, "packet_id");
-	if (cJSON_IsNumber(v))
-		return (long)v->valuedouble;
+	long given;
+	if (json_util_long(v, &given) == 0)
+		return given;
 	if (v)
 		return -1;
 	long id = (long)L->next_pid++;
@@ -336,7 +338,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 		goto fail;
 	int is_expect = strcmp(kind, "expect") == 0;
 	if (!is_expect) {
-		for (const char *k = "checks\0level\0within_ms\0from\0"; *k; k += strlen(k) + 1)
+		for (const char *k = "checks\0level\0within_ms\0from\0peek\0"; *k; k += strlen(k) + 1)
 			if (cJSON_GetObjectItemCaseSensitive(o, k)) {
 				err_set(e, "%s.%s: only an expect step has %s", path, k, k);
 				goto fail;
@@ -412,6 +414,8 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 		if (rc == 0)
 			s->within_ms = within;
 		if (parse_checks(L, o, s, path, e) < 0)
+			goto fail;
+		if (json_util_bool(o, "peek", path, 0, &s->peek, e) < 0)
 			goto fail;
 		if (cleanup && s->nchecks) {
 			err_set(e, "%s.checks: cleanup steps carry no checks", path);

@@ -21,6 +21,7 @@
 static const char usage[] =
 	"usage: mqttspec run --broker URL [options]      test a broker, report a verdict per clause\n"
 	"       mqttspec list clauses|cases [--cases DIR] print the clause catalog or the cases\n"
+	"       mqttspec list clauses --coverage   per section: clauses tested, untested (why), client-only\n"
 	"       mqttspec explain CLAUSE                  what a clause means and which cases test it, how\n"
 	"       mqttspec decode [--from server|client] [HEX...]  decode packets field by field (hex\n"
 	"                      on standard input without HEX); exit 1 if one breaks a rule\n"
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  --client-prefix P   start every client id with P (1-6 of [0-9a-zA-Z]; default ms)\n"
 	"  --topic-prefix T    put every topic under T (default mqttspec)\n"
 	"  --stay-in-prefix    skip the cases that need topics outside the prefix ($ topics)\n"
+	"  --profile FILE      declare what the broker offers of the optional features\n"
+	"                      ({\"max_qos\": 1, \"wildcards\": false, ...}); overrides the probe\n"
 	"  --cases DIR         the cases to run (default: the in-tree or installed cases/)\n"
 	"  --only SEL          run only cases matching SEL: a case id, a clause id (globs allowed,\n"
 	"                      MQTT-3.1.*), or a section (3.1 matches 3.1 and 3.1.x, never 3.10).\n"
@@ -135,7 +138,8 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 
 int cli_parse(int argc, char **argv, struct cli_opts *o)
 {
-	enum { O_CAFILE = 300, O_CERT, O_KEY, O_INSECURE, O_USER, O_PWFILE, O_CPREFIX, O_TPREFIX, O_STAY, O_PROP };
+	enum { O_CAFILE = 300, O_CERT, O_KEY, O_INSECURE, O_USER, O_PWFILE, O_CPREFIX, O_TPREFIX, O_STAY, O_PROP,
+	       O_PROFILE, O_COVERAGE };
 	enum { O_BROKER = 256, O_CASES, O_ONLY, O_SCALE, O_TOL, O_DEADLINE, O_JSON, O_JUNIT, O_NAME, O_STRICT, O_DRY,
 	       O_COLOR, O_NOCOLOR, O_VERSION };
 	enum { O_HTML = 512, O_MARKDOWN, O_BASELINE, O_WRITE_BASELINE, O_REPRO, O_FROM };
@@ -153,6 +157,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 		{"username", required_argument, 0, O_USER}, {"password-file", required_argument, 0, O_PWFILE},
 		{"client-prefix", required_argument, 0, O_CPREFIX}, {"topic-prefix", required_argument, 0, O_TPREFIX},
 		{"stay-in-prefix", no_argument, 0, O_STAY}, {"propagation-ms", required_argument, 0, O_PROP},
+		{"profile", required_argument, 0, O_PROFILE}, {"coverage", no_argument, 0, O_COVERAGE},
 		{"html", required_argument, 0, O_HTML}, {"markdown", required_argument, 0, O_MARKDOWN},
 		{"baseline", required_argument, 0, O_BASELINE}, {"write-baseline", required_argument, 0, O_WRITE_BASELINE},
 		{"repro", required_argument, 0, O_REPRO}, {"from", required_argument, 0, O_FROM},
@@ -249,6 +254,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			break;
 		case O_STAY:
 			o->stay_in_prefix = 1;
+			break;
+		case O_PROFILE:
+			o->profile = optarg;
+			break;
+		case O_COVERAGE:
+			o->coverage = 1;
 			break;
 		case O_PROP:
 			if (parse_num(optarg, 0, 600000, &d) < 0)

@@ -41,6 +41,8 @@ struct cli_opts {
 	const char *client_prefix, *topic_prefix;
 	int stay_in_prefix;
 	long propagation_ms;
+	const char *profile;
+	int coverage;             /* list clauses --coverage */
 };
 
 /* Parse argv into o. Returns the index of the command word in argv, or -1 after

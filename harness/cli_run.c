@@ -11,6 +11,7 @@
 #include "harness/cli.h"
 #include "harness/engine.h"
 #include "harness/json_util.h"
+#include "harness/profile.h"
 #include "harness/repro.h"
 #include "reports/report.h"
 
@@ -204,6 +205,7 @@ int cli_run(struct cli_opts *o)
 		return 2;
 	}
 	int *sel = calloc(set.n, sizeof *sel);
+	char **na = NULL;
 	size_t nsel = 0;
 	for (size_t i = 0; i < set.n; i++)
 		nsel += (size_t)(sel[i] = selects(o, &set.cases[i], &cat));
@@ -238,11 +240,26 @@ int cli_run(struct cli_opts *o)
 	eo.propagation_ms = o->propagation_ms;
 	eo.stop = o->stop;
 	eo.deadline_ms = o->deadline_s * 1000.0;
+	eo.stay_in_prefix = o->stay_in_prefix;
+	struct profile prof;
+	profile_init(&prof);
+	if (o->profile && profile_load(&prof, o->profile, &e) < 0) {
+		fprintf(stderr, "mqttspec: --profile %s\n", e.msg);
+		goto out;
+	}
 	for (size_t i = 0; i < o->nbrokers; i++)
 		if (engine_preflight(&eps[i], &eo, &e) < 0) {
 			fprintf(stderr, "mqttspec: set-up error: %s\n", e.msg);
 			goto out;
 		}
+	profile_probe(&prof, &eps[0], &eo);
+	na = calloc(set.n, sizeof *na);
+	for (size_t i = 0; i < set.n; i++) {
+		char why[400];
+		if (sel[i] && profile_unmet(&prof, &set.cases[i].needs, why, sizeof why))
+			na[i] = json_util_strdup(why);
+	}
+	eo.not_applicable = (const char *const *)na;
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	double t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -258,6 +275,16 @@ int cli_run(struct cli_opts *o)
 	run.run_prefix = json_util_strdup(prefix);
 	run.spec = json_util_strdup(cat.spec);
 	run.time_scale = o->time_scale;
+	run.insecure = o->insecure;
+	run.nprofile = PROFILE_NCAPS;
+	run.profile = calloc(PROFILE_NCAPS, sizeof *run.profile);
+	for (int k = 0; k < PROFILE_NCAPS; k++) {
+		char v[32];
+		profile_value(&prof, (enum profile_cap)k, v, sizeof v);
+		run.profile[k].name = json_util_strdup(profile_cap_name((enum profile_cap)k));
+		run.profile[k].value = json_util_strdup(v);
+		run.profile[k].source = json_util_strdup(prof.source[k]);
+	}
 	run.strict = o->strict;
 	run.broker_name = o->broker_name ? json_util_strdup(o->broker_name) : NULL;
 	run.nbrokers = o->nbrokers;
@@ -305,6 +332,9 @@ int cli_run(struct cli_opts *o)
 	results_free(&run);
 	baseline_free(&bl);
 out:
+	for (size_t i = 0; na && i < set.n; i++)
+		free(na[i]);
+	free(na);
 	free(sel);
 	case_set_free(&set);
 	catalog_free(&cat);

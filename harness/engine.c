@@ -251,6 +251,20 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 				next++;
 				continue;
 			}
+			if (o->not_applicable && o->not_applicable[next]) {
+				/* The broker lacks what the case needs: its checks are NOT APPLICABLE, unrun. */
+				struct case_result *res = &results[next];
+				for (size_t k = 0; k < res->nchecks; k++) {
+					res->checks[k].outcome = CHECK_NOT_APPLICABLE;
+					free(res->checks[k].actual);
+					res->checks[k].actual = json_util_strdup(o->not_applicable[next]);
+				}
+				done++;
+				if (o->progress)
+					o->progress(o->progress_arg, done, nsel, res);
+				next++;
+				continue;
+			}
 			active[nactive++] = run_start(&cases[next], &results[next], cat, o, now);
 			next++;
 		}

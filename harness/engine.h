@@ -26,6 +26,9 @@ struct engine_opts {
 	const char *username;     /* the run's credentials, added to every CONNECT that names none */
 	const char *password;
 	long propagation_ms;      /* extra window for messages that cross endpoints (clusters) */
+	int stay_in_prefix;       /* no topic outside the prefixes, not even to probe $SYS */
+	/* Per case: why it is NOT APPLICABLE (a capability the broker lacks), or NULL to run it. */
+	const char *const *not_applicable;
 	volatile sig_atomic_t *stop; /* set by a signal: cut the run short */
 	double deadline_ms;       /* whole-run limit (0: none) */
 	/* Called after each case finishes (progress), may be NULL. */

@@ -16,11 +16,24 @@
 /* A broker announcing a bigger packet than this is not buffered (our cases
  * never cause one); the connection is dropped with a note. */
 #define ENGINE_MAX_PACKET (1u << 20)
+/* A client keeps at most this many packets; a broker that floods it more is
+ * cut off (memory stays bounded whatever the broker sends). */
+#define ENGINE_MAX_INBOX 20000
+/* A case's wire trace keeps at most this many events, then a note. */
+#define ENGINE_MAX_WIRE 20000
 
 void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now)
 {
 	struct case_result *res = r->res;
+	if (res->nwire > ENGINE_MAX_WIRE)
+		return;
+	if (res->nwire == ENGINE_MAX_WIRE) {
+		dir = WIRE_NOTE;
+		b = NULL;
+		text = "wire trace truncated: more events than mqttspec keeps per case";
+		violation = NULL;
+	}
 	if (res->nwire % 32 == 0)
 		res->wire = json_util_xrealloc(res->wire, (res->nwire + 32) * sizeof *res->wire);
 	struct wire_event *w = &res->wire[res->nwire++];
@@ -223,6 +236,12 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			engine_client_violation(r, d.clause, what, now);
 		}
 		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
+		if (c->nin >= ENGINE_MAX_INBOX) {
+			free(raw);
+			drop(r, ci, ENGINE_BROKEN, "the broker sent more packets than mqttspec keeps for one client; connection dropped",
+			     now);
+			return;
+		}
 		if (c->nin == c->capin) {
 			c->capin = c->capin ? c->capin * 2 : 16;
 			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);

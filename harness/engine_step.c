@@ -195,7 +195,7 @@ static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_s
 		for (size_t i = 0; i < c->nin; i++) {
 			if (!m.taken[i])
 				continue;
-			c->in[i].consumed = 1;
+			c->in[i].consumed = !s->peek;
 			last = c->in[i].t;
 			char p[300];
 			mqtt_print(&c->in[i].pkt, p, sizeof p);

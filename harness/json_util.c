@@ -132,14 +132,25 @@ int json_util_str(const cJSON *obj, const char *key, const char *path, int requi
 	return 0;
 }
 
+int json_util_long(const cJSON *v, long *out)
+{
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -9007199254740992.0 && v->valuedouble <= 9007199254740992.0))
+		return -1;
+	long x = (long)v->valuedouble;
+	if ((double)x != v->valuedouble)
+		return -1;
+	*out = x;
+	return 0;
+}
+
 int json_util_int(const cJSON *obj, const char *key, const char *path, int required, long lo, long hi, long *out, struct err *e)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!v)
 		return required ? err_set(e, "%s.%s: required field missing", path, key) : 1;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble)
+	long x;
+	if (json_util_long(v, &x) < 0)
 		return err_set(e, "%s.%s: expected an integer", path, key);
-	long x = (long)v->valuedouble;
 	if (x < lo || x > hi)
 		return err_set(e, "%s.%s: %ld is out of range %ld..%ld", path, key, x, lo, hi);
 	*out = x;

@@ -23,6 +23,11 @@ int json_util_str(const cJSON *obj, const char *key, const char *path, int requi
 int json_util_int(const cJSON *obj, const char *key, const char *path, int required, long lo, long hi, long *out, struct err *e);
 int json_util_bool(const cJSON *obj, const char *key, const char *path, int required, int *out, struct err *e);
 
+/* A JSON number holding an integer a double represents exactly (|x| <= 2^53):
+ * 0 and *out set, else -1 (not a number, a fraction, 1e300, inf). Converting
+ * anything else to long is undefined behaviour. */
+int json_util_long(const cJSON *v, long *out);
+
 /* strdup that never returns NULL (aborts on exhaustion: nothing sensible remains). */
 char *json_util_strdup(const char *s);
 void *json_util_xmalloc(size_t n);

@@ -215,6 +215,12 @@ void results_free(struct run_result *run)
 		free(run->clauses[i].reason);
 	}
 	free(run->clauses);
+	for (size_t i = 0; i < run->nprofile; i++) {
+		free(run->profile[i].name);
+		free(run->profile[i].value);
+		free(run->profile[i].source);
+	}
+	free(run->profile);
 	for (size_t i = 0; i < run->nbrokers; i++)
 		free(run->brokers[i]);
 	free(run->brokers);

@@ -126,6 +126,13 @@ struct run_fixed {
 	const char *reason;
 };
 
+/* One capability of the broker's profile, as the report shows it. */
+struct run_capability {
+	char *name;             /* "max_qos" */
+	char *value;            /* "1", "yes", "no", "unknown" */
+	char *source;           /* "probe: SUBACK 0x01 for a QoS 2 subscription", "declared in FILE" */
+};
+
 struct run_result {
 	char *tool_version;
 	char **brokers;         /* broker URLs */
@@ -138,6 +145,9 @@ struct run_result {
 	double time_scale;
 	int strict;
 	int incomplete;         /* the run was cut short */
+	int insecure;           /* TLS peer verification was off (--insecure) */
+	struct run_capability *profile;
+	size_t nprofile;
 	struct case_result *cases;
 	size_t ncases;
 	struct clause_result *clauses;  /* one per catalog clause, catalog order */

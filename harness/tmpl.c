@@ -149,7 +149,8 @@ int tmpl_int(const struct tmpl_ctx *c, const cJSON *v, long lo, long hi, struct 
 {
 	long x;
 	if (cJSON_IsNumber(v)) {
-		x = (long)v->valuedouble;
+		if (json_util_long(v, &x) < 0)
+			return err_set(e, "%g is not an integer in range %ld..%ld", v->valuedouble, lo, hi);
 	} else if (cJSON_IsBool(v)) {
 		x = cJSON_IsTrue(v);
 	} else if (cJSON_IsString(v)) {

@@ -318,6 +318,15 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 	add_num(x, root, "time_scale", run->time_scale);
 	add(x, root, "strict", cJSON_CreateBool(run->strict));
 	add(x, root, "incomplete", cJSON_CreateBool(run->incomplete));
+	add(x, root, "insecure", cJSON_CreateBool(run->insecure));
+	cJSON *prof = add(x, root, "profile", cJSON_CreateObject());
+	for (size_t i = 0; prof && i < run->nprofile; i++) {
+		cJSON *cap = add(x, prof, run->profile[i].name, cJSON_CreateObject());
+		if (!cap)
+			break;
+		add_str(x, cap, "value", run->profile[i].value);
+		add_str(x, cap, "source", run->profile[i].source);
+	}
 	cJSON *summary = add(x, root, "summary", cJSON_CreateObject());
 	if (summary) {
 		add(x, summary, "clauses", verdict_counts(x, run->counts));

@@ -124,6 +124,17 @@ static void write_header(const struct run_result *run, int color, FILE *out)
 	fprintf(out, "\ntime scale:  %g\n", run->time_scale);
 	if (run->strict)
 		fputs("strict:      yes (WARN counts as failing)\n", out);
+	if (run->insecure)
+		fputs("TLS:         peer verification OFF (--insecure): the broker's identity was not checked\n", out);
+	for (size_t i = 0; i < run->nprofile; i++) {
+		fputs(i ? "             " : "profile:     ", out);
+		put(out, run->profile[i].name, SIZE_MAX);
+		fputs(" = ", out);
+		put(out, run->profile[i].value, SIZE_MAX);
+		fputs("  (", out);
+		put(out, run->profile[i].source, SIZE_MAX);
+		fputs(")\n", out);
+	}
 	if (run->incomplete)
 		fprintf(out, "%s*** INCOMPLETE: the run was cut short; what it did not reach is not a verdict on the broker ***%s\n",
 			color ? ANSI_BOLD ANSI_RED : "", color ? ANSI_RESET : "");

@@ -5,22 +5,49 @@
 #
 #   scripts/test-faults.sh BUILD_DIR [FAULT...]     (default: every pin)
 #
-# tests/faults/NAME.txt pins fault NAME: one clause id per line, '#' starts a
-# comment. Expected FAIL set = the pin + docs/brokers/mosquitto-known-fails.txt
-# (what mosquitto breaks on its own), so a pin lists only what its fault adds;
-# the run must exit 1 when that set is non-empty and 0 when it is empty.
-# FAULT_JOBS (default 3) runs go at once; each mostly waits on windows.
-# BASELINE=FILE replaces the known-fails file (to try pins against another list).
-# KEEP=1 keeps the work directory (reports, proxy logs) for a look afterwards.
+# tests/faults/NAME.txt pins fault NAME, one clause id per line ('#' starts a
+# comment):
+#   MQTT-3.3.4-1      must FAIL;
+#   ?MQTT-2.3.1-5     may FAIL or not, as the comment explains: the suite
+#                     charges it today but wrongly (a FINDING, to fix in a
+#                     case), or it depends on a race the fault cannot control.
+# Any other FAIL is a mismatch, except what mosquitto FAILs on its own, which
+# a fault may leave failing or hide (by breaking a case's set-up). That
+# baseline is measured: fault `none` runs first, and its FAILs (which must be
+# those docs/brokers/mosquitto-known-fails.txt records) are tolerated in every
+# other run, so one stale line there shows as one mismatch, not fifty.
+# The run's exit status must be 1 exactly when some clause FAILs.
+#
+# FAULT_JOBS (default 4) runs go at once: each mostly waits on its windows.
+# BASELINE=FILE replaces the known-fails file. KEEP=1 keeps the work
+# directory (reports, proxy logs). MIN_CLAUSES (default 10): how many distinct
+# clauses the pins must show broken, all together.
 set -u
+export LC_ALL=C
 build=${1:-build}
 [ $# -gt 0 ] && shift
 cd "$(dirname "$0")/.." || exit 2
-jobs=${FAULT_JOBS:-3}
+jobs=${FAULT_JOBS:-4}
 min_clauses=${MIN_CLAUSES:-10}
 baseline=${BASELINE:-docs/brokers/mosquitto-known-fails.txt}
 for f in "$build/mqttspec" "$build/fault-proxy"; do
 	[ -x "$f" ] || { echo "test-faults: $f is missing (make $f)" >&2; exit 2; }
+done
+if [ $# -eq 0 ]; then
+	for pin in tests/faults/*.txt; do
+		n=${pin##*/}
+		set -- "$@" "${n%.txt}"
+	done
+fi
+for name; do
+	[ -f "tests/faults/$name.txt" ] || { echo "test-faults: no pin tests/faults/$name.txt" >&2; exit 2; }
+done
+# A mistyped id would pass silently as '?' or fail confusingly as a plain line.
+bad=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/faults/*.txt | grep -Ev '^[[:space:]]*[?]?MQTT(SPEC)?-[0-9.]+-[0-9]+[[:space:]]*$')
+[ -z "$bad" ] || { echo "test-faults: not a clause id in tests/faults/: $bad" >&2; exit 2; }
+for id in $(sed -e 's/#.*//' -e 's/?//' tests/faults/*.txt | awk 'NF { print $1 }' | sort -u); do
+	grep -q "\"id\": *\"$id\"" cases/clauses/mqtt-3.1.1.json ||
+		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog" >&2; exit 2; }
 done
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mqttspec-faults.XXXXXX")
@@ -35,21 +62,17 @@ trap cleanup EXIT
 trap 'exit 2' INT TERM
 port=$(scripts/start-broker.sh "$dir/broker") || exit 2
 
-if [ $# -eq 0 ]; then
-	set --
-	for pin in tests/faults/*.txt; do
-		n=${pin##*/}
-		set -- "$@" "${n%.txt}"
-	done
-fi
-
-# Clause ids of a pin or list file: comments and blank lines dropped, sorted.
-ids() {
-	sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$@" | sort -u
+# Clause ids of a pin or of the known-fails file: the first word of each
+# line, comments dropped (known-fails may add a word: "MQTT-3.1.2-24 timing").
+# `firm`: a pin's plain ids; `optional`: the ones marked '?'.
+clauses() {
+	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
 }
+firm() { clauses "$1" | grep -v '^?' | sort -u; }
+optional() { clauses "$1" | sed -n 's/^?//p' | sort -u; }
 
-# The ids of every clause whose verdict is FAIL in a JSON report. python3
-# when there is one; else awk over cJSON's layout (a clause's keys at three
+# The ids of every clause whose verdict is FAIL in a JSON report: python3
+# when there is one, else awk over cJSON's layout (a clause's keys at three
 # tabs inside the top-level "clauses" array).
 fails() {
 	if command -v python3 >/dev/null 2>&1; then
@@ -64,24 +87,24 @@ for c in json.load(open(sys.argv[1]))["clauses"]:
 	fi | sort -u
 }
 
-# For unexpected clauses: which case and check failed, and how (python3 only).
+# For unexpected clauses: the cases whose checks failed, and how (python3 only).
 explain() {
 	command -v python3 >/dev/null 2>&1 || return 0
 	python3 -c 'import json, sys
-want = set(sys.argv[2:])
+want, seen = set(sys.argv[2:]), set()
 for case in json.load(open(sys.argv[1]))["cases"]:
     for k in case.get("checks", []):
-        hit = want.intersection(k["clauses"])
-        if k["outcome"] == "fail" and hit:
-            print("      %s in %s: %s" % (",".join(sorted(hit)), case["id"], (k.get("actual") or "")[:300]))' "$@"
+        hit = ",".join(sorted(want.intersection(k["clauses"])))
+        if k["outcome"] == "fail" and hit and (hit, case["id"]) not in seen:
+            seen.add((hit, case["id"]))
+            print("      %s in %s: %s" % (hit, case["id"], (k.get("actual") or "")[:240]))' "$@"
 }
 
-# One fault, in the background: its proxy, one run through it, the verdict
-# in $d/result (first line OK or MISMATCH).
+# One fault: its proxy, one run through it, the verdict in $d/result (first
+# line OK or MISMATCH, then details). Runs in the background.
 run_fault() {
 	name=$1
 	d=$dir/$name
-	mkdir -p "$d"
 	"$build/fault-proxy" --upstream "127.0.0.1:$port" --fault "$name" --port-file "$d/port" \
 		>/dev/null 2>"$d/proxy.err" &
 	echo $! >"$d/proxy.pid"
@@ -97,16 +120,23 @@ run_fault() {
 	kill "$(cat "$d/proxy.pid")" 2>/dev/null
 	wait
 	rm -f "$d/proxy.pid"
-	{ ids "tests/faults/$name.txt"; [ -f "$baseline" ] && ids "$baseline"; } | sort -u >"$d/want"
 	if [ "$rc" -ge 2 ] || [ ! -s "$d/report.json" ]; then
 		{ echo "MISMATCH"; echo "    mqttspec exited $rc:"; tail -n 5 "$d/report.txt" | sed 's/^/      /'; } >"$d/result"
 		return
 	fi
+	pin=tests/faults/$name.txt
+	firm "$pin" >"$d/want"
+	{
+		optional "$pin"
+		[ -f "$baseline" ] && clauses "$baseline"
+		[ "$name" != none ] && cat "$dir/none/got" 2>/dev/null
+	} | sort -u >"$d/may"
 	fails "$d/report.json" >"$d/got"
 	missing=$(comm -23 "$d/want" "$d/got" | tr '\n' ' ')
-	unexpected=$(comm -13 "$d/want" "$d/got" | tr '\n' ' ')
+	unexpected=$(comm -13 "$d/want" "$d/got" | comm -23 - "$d/may" | tr '\n' ' ')
+	tolerated=$(optional "$pin" | comm -12 - "$d/got" | tr '\n' ' ')
 	want_rc=0
-	[ -s "$d/want" ] && want_rc=1
+	[ -s "$d/got" ] && want_rc=1
 	{
 		if [ -z "$missing$unexpected" ] && [ "$rc" = "$want_rc" ]; then
 			echo "OK"
@@ -117,48 +147,48 @@ run_fault() {
 				explain "$d/report.json" $unexpected
 			[ "$rc" != "$want_rc" ] && echo "    exit status $rc, expected $want_rc"
 		fi
+		[ -n "$tolerated" ] && echo "    tolerated (findings, see the pin): $tolerated"
 	} >"$d/result"
 }
 
-# Print a finished fault's line, in the order the faults were given.
-report() {
-	r=$(head -n 1 "$dir/$1/result")
-	n=$(wc -l <"$dir/$1/want" | tr -d ' ')
-	printf '%-24s %-8s (%s clauses)\n' "$1" "$r" "$n"
-	tail -n +2 "$dir/$1/result"
-	[ "$r" = OK ] || echo "$1" >>"$dir/mismatches"
+# Print finished faults in the order given, as far as they are finished.
+flush() {
+	for n; do
+		[ -f "$dir/$n/printed" ] && continue
+		[ -f "$dir/$n/done" ] || return 0
+		r=$(head -n 1 "$dir/$n/result")
+		printf '%-24s %-8s (%s pinned)\n' "$n" "$r" "$(wc -l <"$dir/$n/want" 2>/dev/null | tr -d ' ')"
+		tail -n +2 "$dir/$n/result"
+		[ "$r" = OK ] || echo "$n" >>"$dir/mismatches"
+		: >"$dir/$n/printed"
+	done
 }
 
 start=$(date +%s)
-pending=""
-running=0
-for name in "$@"; do
-	if [ ! -f "tests/faults/$name.txt" ]; then
-		echo "test-faults: no pin tests/faults/$name.txt" >&2
-		exit 2
-	fi
-	run_fault "$name" &
-	pending="$pending $!:$name"
-	running=$((running + 1))
-	# A pool of $jobs: wait for the oldest (runs take about as long as each other).
-	if [ $running -ge "$jobs" ]; then
-		first=${pending# }
-		first=${first%% *}
-		pending=${pending# }
-		pending=${pending#"$first"}
-		wait "${first%%:*}"
-		report "${first#*:}"
-		running=$((running - 1))
-	fi
+# `none` first, alone: its FAILs are the measured baseline of the others.
+names=$*
+set -- none
+for name in $names; do [ "$name" = none ] || set -- "$@" "$name"; done
+mkdir -p "$dir/none"
+run_fault none
+: >"$dir/none/done"
+for name; do
+	[ "$name" = none ] && continue
+	# A pool of $jobs: start the next run as soon as any has finished.
+	while [ "$(find "$dir" -name running | wc -l)" -ge "$jobs" ]; do
+		sleep 0.2
+		flush "$@"
+	done
+	mkdir -p "$dir/$name"
+	: >"$dir/$name/running"
+	(run_fault "$name"; : >"$dir/$name/done"; rm -f "$dir/$name/running") &
 done
-for job in $pending; do
-	wait "${job%%:*}"
-	report "${job#*:}"
-done
+wait
+flush "$@"
 end=$(date +%s)
 
-total=$(for p in tests/faults/*.txt; do ids "$p"; done | sort -u | wc -l | tr -d ' ')
-echo "test-faults: $# faults, $total distinct clauses pinned (at least $min_clauses needed), $((end - start)) s"
+total=$(for p in tests/faults/*.txt; do firm "$p"; done | sort -u | wc -l | tr -d ' ')
+echo "test-faults: $# faults, $total distinct clauses shown broken (at least $min_clauses needed), $((end - start)) s"
 status=0
 if [ -s "$dir/mismatches" ]; then
 	echo "test-faults: MISMATCH in: $(tr '\n' ' ' <"$dir/mismatches")"

@@ -1,0 +1,127 @@
+/* blocking.c - see blocking.h. */
+#include "harness/blocking.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec/mqtt_decode.h"
+#include "codec/mqtt_encode.h"
+#include "codec/mqtt_frame.h"
+#include "harness/engine_int.h"
+
+/* Wait until the connection can make progress, or `end`. 1 ready, 0 timed out. */
+static int wait_for(struct conn *c, double end)
+{
+	for (;;) {
+		if (conn_pending(c))
+			return 1;
+		double now = engine_now();
+		if (now >= end)
+			return 0;
+		struct pollfd p = {c->fd, conn_events(c), 0};
+		if (poll(&p, 1, (int)(end - now) + 1) > 0)
+			return 1;
+	}
+}
+
+int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e)
+{
+	memset(b, 0, sizeof *b);
+	conn_init(&b->conn);
+	if (conn_start(&b->conn, ep, ctx, e) < 0)
+		return -1;
+	for (;;) {
+		if (!wait_for(&b->conn, end)) {
+			enum conn_state st = b->conn.state;
+			conn_close(&b->conn);
+			return err_set(e, "%s could not be reached in time%s", ep->url,
+				       st == CONN_TLS ? " (the TLS handshake did not finish)"
+				       : st == CONN_UPGRADE ? " (no answer to the WebSocket upgrade)" : "");
+		}
+		int r = conn_progress(&b->conn, e);
+		if (r < 0) {
+			conn_close(&b->conn);
+			return -1;
+		}
+		if (r == 1)
+			return 0;
+	}
+}
+
+int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e)
+{
+	uint8_t out[2048];
+	int n = mqtt_encode(p, out, sizeof out);
+	if (n < 0)
+		return err_set(e, "the packet is too long to send");
+	if (conn_write(&b->conn, out, (size_t)n, e) < 0)
+		return -1;
+	return conn_flush(&b->conn, e);
+}
+
+int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e)
+{
+	/* Drop the packet returned last time. */
+	memmove(b->in, b->in + b->used, b->n - b->used);
+	b->n -= b->used;
+	b->used = 0;
+	for (;;) {
+		struct mqtt_frame f;
+		int fr = mqtt_frame_next(b->in, b->n, &f, NULL);
+		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in))
+			return err_set(e, "the broker sent something that is not an MQTT packet (or one too big here)");
+		if (fr == 1) {
+			if (mqtt_decode(b->in, f.total_len, p, NULL) < 0)
+				return err_set(e, "the broker sent a malformed packet");
+			b->used = f.total_len;
+			return 1;
+		}
+		conn_flush(&b->conn, e);
+		if (!wait_for(&b->conn, end))
+			return 0;
+		long r = conn_read(&b->conn, b->in + b->n, sizeof b->in - b->n, e);
+		if (r == -2)
+			continue;
+		if (r == 0)
+			return err_set(e, "the broker closed the connection");
+		if (r < 0)
+			return -1;
+		b->n += (size_t)r;
+	}
+}
+
+void blocking_close(struct blocking *b)
+{
+	static const uint8_t disc[2] = {0xe0, 0x00};
+	struct err e;
+	if (b->conn.state == CONN_OPEN && conn_write(&b->conn, disc, 2, &e) == 0)
+		conn_flush(&b->conn, &e);
+	conn_close(&b->conn);
+}
+
+void blocking_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
+{
+	mqtt_packet_init(p, MQTT_CONNECT);
+	p->protocol_name.present = true;
+	p->protocol_name.s.p = (const uint8_t *)"MQTT";
+	p->protocol_name.s.n = 4;
+	p->protocol_level = 4;
+	p->connect_flags = MQTT_CF_CLEAN_SESSION;
+	p->keep_alive = 60;
+	p->client_id.present = true;
+	p->client_id.s.p = (const uint8_t *)id;
+	p->client_id.s.n = strlen(id);
+	if (user) {
+		p->username.present = true;
+		p->username.s.p = (const uint8_t *)user;
+		p->username.s.n = strlen(user);
+		p->connect_flags |= MQTT_CF_USERNAME;
+	}
+	if (pass) {
+		p->password.present = true;
+		p->password.s.p = (const uint8_t *)pass;
+		p->password.s.n = strlen(pass);
+		p->connect_flags |= MQTT_CF_PASSWORD;
+	}
+}

@@ -1,0 +1,30 @@
+/*
+ * blocking.h - a small synchronous MQTT client over a conn, for the work done
+ * before the cases run (the pre-flight CONNECT, the capability probe). Every
+ * call is bounded by an absolute deadline (engine_now() milliseconds).
+ */
+#ifndef BLOCKING_H
+#define BLOCKING_H
+
+#include "codec/mqtt.h"
+#include "harness/conn.h"
+
+struct blocking {
+	struct conn conn;
+	uint8_t in[8192];
+	size_t n;          /* bytes in `in` */
+	size_t used;       /* bytes of `in` the last packet returned took */
+};
+
+/* Connect (TCP, TLS, WebSocket). 0, or -1 with e saying what failed. */
+int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e);
+int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e);
+/* The next packet: 1 (slices valid until the next call), 0 nothing by `end`,
+ * -1 closed, broken or not a packet (e says which). */
+int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e);
+void blocking_close(struct blocking *b);
+
+/* A CONNECT with the given id and clean session, carrying credentials if given. */
+void blocking_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass);
+
+#endif

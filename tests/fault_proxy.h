@@ -1,0 +1,118 @@
+/*
+ * fault_proxy.h - what a fault of build/fault-proxy sees and may do.
+ *
+ * The proxy (fault_proxy.c) relays every client connection to the upstream
+ * broker. Broker->client bytes are cut into packets and decoded; each one is
+ * handed to the fault's to_client hook, which decides what the client gets:
+ * nothing (drop), the packet as is (fp_forward), a changed copy (fp_send),
+ * extra bytes (fp_send_bytes), or later (fp_hold). Client->broker bytes are
+ * always forwarded unchanged and at once (a case's malformed packets must
+ * reach the broker exactly as sent); the proxy only watches them, remembers
+ * what the faults need (client id, Will, subscriptions) and shows each
+ * packet to the from_client hook, which may make deliveries of its own
+ * (fp_send_to); the closed hook hears of each connection's end.
+ *
+ * The pre-flight connection of mqttspec (client id "ms" + 6-char run prefix
+ * + "pre") is never touched, so a run through any fault still starts.
+ */
+#ifndef FAULT_PROXY_H
+#define FAULT_PROXY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec/mqtt.h"
+
+#define FP_HOLD_CAP 8192 /* largest packet a fault can hold back */
+#define FP_SUBS 8	 /* filters remembered per connection */
+#define FP_TOPIC_CAP 256 /* longest topic / filter remembered */
+
+struct fp_proxy;
+
+/* A filter a client subscribed to. */
+struct fp_sub {
+	char filter[FP_TOPIC_CAP];
+	bool active;  /* false once an UNSUBSCRIBE removed it */
+	unsigned seq; /* the SUBSCRIBE (1, 2, ... on this connection) that last named it */
+};
+
+/* What the proxy knows about one client connection; faults may read all of
+ * it and keep their own per-connection state in `n`. */
+struct fp_conn {
+	struct fp_proxy *px;
+	unsigned id;		 /* 1, 2, ... in accept order */
+	bool connect_seen;	 /* the client has sent CONNECT */
+	bool spare;		 /* the pre-flight connection: no fault */
+	bool accepted;		 /* the broker sent CONNACK 0 */
+	char client_id[64];	 /* NUL-terminated, truncated */
+	uint8_t connect_flags;	 /* raw, MQTT_CF_* */
+	char will_topic[FP_TOPIC_CAP];
+	uint8_t will_msg[FP_TOPIC_CAP];
+	size_t will_msg_len;
+	bool disconnect_sent;	 /* the client sent DISCONNECT */
+	struct fp_sub subs[FP_SUBS];
+	size_t nsubs;
+	unsigned subscribes;	 /* SUBSCRIBE packets seen */
+	unsigned n;		 /* a counter for the fault's own use */
+};
+
+/* A packet from the broker: the bytes as received and their decoding
+ * (slices in `p` point into `raw`). */
+struct fp_pkt {
+	const uint8_t *raw;
+	size_t len;
+	struct mqtt_packet p;
+};
+
+typedef void fp_to_client_fn(struct fp_conn *c, struct fp_pkt *k);
+typedef void fp_from_client_fn(struct fp_conn *c, const struct mqtt_packet *p);
+typedef void fp_closed_fn(struct fp_conn *c);
+
+/* The fault does not close the client when the broker closes (30 s at most). */
+#define FP_KEEP_OPEN 0x1
+
+struct fp_fault {
+	const char *name;
+	const char *desc;
+	fp_to_client_fn *to_client;	/* NULL: forward everything */
+	fp_from_client_fn *from_client; /* NULL: nothing to watch */
+	fp_closed_fn *closed;		/* the client connection is gone */
+	unsigned flags;			/* FP_KEEP_OPEN */
+};
+
+/* The tables, each ended by a zeroed entry: faults that change, drop or
+ * reorder the broker's packets (fault_proxy_faults.c), and faults that
+ * deliver what the broker never would (fault_proxy_inject.c). */
+extern const struct fp_fault fp_packet_faults[];
+extern const struct fp_fault fp_delivery_faults[];
+
+/* Queue bytes for the client. The proxy reserves room for twice the
+ * packet being handled plus 64 bytes: a fault may send at most that. */
+void fp_forward(struct fp_conn *c, const struct fp_pkt *k);
+void fp_send_bytes(struct fp_conn *c, const void *b, size_t n);
+/* Encode `p` (with the minimal Remaining Length) and queue it. */
+void fp_send(struct fp_conn *c, const struct mqtt_packet *p);
+/* Hold one packet back; it goes out on fp_release() or after `ms`
+ * milliseconds, whichever comes first. A packet already held goes out
+ * first. Too big to hold: it goes out now. */
+void fp_hold(struct fp_conn *c, const struct fp_pkt *k, double ms);
+void fp_release(struct fp_conn *c);
+bool fp_holding(const struct fp_conn *c);
+
+/* Every connection of the proxy, for faults that act across clients. */
+size_t fp_conn_count(const struct fp_proxy *px);
+struct fp_conn *fp_conn_at(struct fp_proxy *px, size_t i);
+
+/* Is `t` the Will topic of a CONNECT any client has sent so far? */
+bool fp_is_will_topic(const struct fp_proxy *px, struct mqtt_slice t);
+
+/* Does an active subscription of `c` match topic `t` (spec 4.7)? */
+bool fp_subscribed(const struct fp_conn *c, struct mqtt_slice t);
+
+/* Queue `p` for connection `to` (any client, also from a from_client or
+ * closed hook); at most FP_HOLD_CAP bytes. Dropped when `to` is gone or in
+ * the middle of passing an unfaultable packet on. */
+void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p);
+
+#endif
