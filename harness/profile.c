@@ -93,7 +93,9 @@ const char *profile_unmet(const struct profile *p, const struct profile_caps *n,
 	else if (n->wildcards == 1 && h->wildcards == 0)
 		snprintf(buf, len, "needs wildcard subscriptions, which the broker does not support (%s)",
 			 p->source[PROFILE_WILDCARDS]);
-	else if (n->retain == 1 && h->retain == 0)
+	/* Storing retained messages is a MUST (MQTT-3.3.1-5): a probe that sees none
+	 * is a broker to FAIL, not a feature it may lack; only the user can say so. */
+	else if (n->retain == 1 && h->retain == 0 && strncmp(p->source[PROFILE_RETAIN], "declared", 8) == 0)
 		snprintf(buf, len, "needs retained messages, which the broker does not keep (%s)", p->source[PROFILE_RETAIN]);
 	else if (n->sys == 1 && h->sys == 0)
 		snprintf(buf, len, "needs $SYS topics, which the broker does not publish (%s)", p->source[PROFILE_SYS]);
