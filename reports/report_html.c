@@ -200,6 +200,18 @@ static void write_head(const struct run_result *run, FILE *out)
 	esc(out, run->run_prefix ? run->run_prefix : "");
 	fprintf(out, "</td></tr>\n<tr><th>time scale</th><td>%g</td></tr>\n<tr><th>strict</th><td>%s</td></tr>\n",
 		run->time_scale, run->strict ? "yes (WARN counts as failing)" : "no");
+	if (run->insecure)
+		fputs("<tr><th>TLS</th><td>peer verification OFF (--insecure): the broker's identity was not checked</td></tr>\n",
+		      out);
+	for (size_t i = 0; i < run->nprofile; i++) {
+		fputs(i ? "<tr><th></th><td>" : "<tr><th>profile</th><td>", out);
+		esc(out, run->profile[i].name);
+		fputs(" = ", out);
+		esc(out, run->profile[i].value);
+		fputs(" <small>(", out);
+		esc(out, run->profile[i].source);
+		fputs(")</small></td></tr>\n", out);
+	}
 	fputs("</table>\n</header>\n", out);
 }
 

@@ -152,7 +152,7 @@ END_TEST
 START_TEST(explain_untested_and_unknown_clauses)
 {
 	struct captured c;
-	char *untested[] = {"MQTT-2.2.2-1"}; /* binds the sender: no broker case can show it */
+	char *untested[] = {"MQTT-2.3.1-2"}; /* binds only the client: no case can test it */
 	c = run_cmd(EXPLAIN, NULL, 1, untested);
 	ck_assert_int_eq(c.rc, 0);
 	ck_assert_ptr_nonnull(strstr(c.out, "\nNo case tests it: "));
