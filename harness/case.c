@@ -51,6 +51,20 @@ int case_load_scan(struct case_load *L, const cJSON *node, const char *path, str
 		}
 		if (node->string && strcmp(node->string, "because") == 0)
 			return 0;
+		size_t kl = node->string ? strlen(node->string) : 0;
+		if (kl >= 3 && strcmp(node->string + kl - 3, "hex") == 0) {
+			/* In hex, text goes in through {utf8:...} or {str:...}; a bare {name}
+			 * would be ambiguous (its bytes? its length?). */
+			const char *v = node->valuestring;
+			for (const char *b = strchr(v, '{'); b; b = strchr(b + 1, '{')) {
+				int nested = 0;
+				for (const char *q = v; q < b; q++)
+					nested += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+				if (nested == 0 && strncmp(b + 1, "utf8:", 5) != 0 && strncmp(b + 1, "str:", 4) != 0)
+					return err_set(e, "%s.%s: in hex, put text in with {utf8:...} or {str:...}, not a bare {...}",
+						       path, node->string);
+			}
+		}
 		struct scan_arg a = {L, path};
 		if (tmpl_scan(node->valuestring, scan_cb, &a, e) < 0)
 			return err_prefix(e, "%s%s%s", path, node->string ? "." : "", node->string ? node->string : "");

@@ -89,6 +89,8 @@ static const struct {
 	{HEAD OPEN "{\"repeat\":3,\"as\":\"i\"}," CHECK "]}", "steps[1].steps: expected an array"},
 	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"3\"}}," CHECK "]}", NULL /* runtime: odd hex is a case error */},
 	{HEAD OPEN "{\"client\":\"a\",\"wait_ms\":-5}," CHECK "]}", "steps[1].wait_ms: -5 is out of range"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"30 {topic}\"}}," CHECK "]}",
+	 "steps[1].hex: in hex, put text in with {utf8:...} or {str:...}"},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":2},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
 	 "steps[1].when: unknown variable {g}"},
 	{HEAD OPEN "{\"client\":\"a\",\"publish\":{\"topic\":\"t\",\"qos\":\"{g}\"}}," CHECK "]}",
