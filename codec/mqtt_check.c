@@ -112,8 +112,9 @@ static int check_entries(const struct mqtt_packet *p, struct mqtt_diag *diag)
 
 static int check_suback(const struct mqtt_packet *p, struct mqtt_diag *diag)
 {
-	if (p->code_count == 0)
-		return VIOLATION(diag, "MQTT-3.8.4-5", "SUBACK: no return code");
+	/* No code at all is not flagged here: it can only answer a SUBSCRIBE with
+	 * no filter, whose real fault is not closing (MQTT-4.8.0-1); a missing code
+	 * for a filter that was sent is the cases' to see (MQTT-3.8.4-5). */
 	for (size_t i = 0; i < p->code_count && i < MQTT_MAX_ENTRIES; i++) {
 		uint8_t c = p->codes[i];
 		if (c > 2 && c != 0x80)

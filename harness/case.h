@@ -62,6 +62,7 @@ struct case_step {
 	size_t nchecks;
 	int should;
 	int peek;                      /* EXPECT: leave what matched unread for later steps */
+	int unscaled;                  /* EXPECT: the window is a protocol timer (keep-alive), not stretched by --time-scale */
 	char *label;
 	int from;                      /* index of the step whose label `from` names, or -1 */
 	struct case_gate *gates;

@@ -11,7 +11,7 @@
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "label", "from", "when", "note", "peek", NULL};
+					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
@@ -88,7 +88,7 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
 		g->values = calloc(n ? n : 1, sizeof(char *));
-		int k = 0;
+		size_t k = 0;
 		for (size_t j = 0; j < n; j++) {
 			v = cJSON_IsArray(it) ? cJSON_GetArrayItem(it, (int)j) : it;
 			char buf[64];
@@ -99,9 +99,10 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 				snprintf(buf, sizeof buf, "%s", v->valuestring);
 			else
 				return err_set(e, "%s.%s: expected a value or an array of values", path, it->string);
+			/* Counted as it goes: a bad value later frees the ones before it. */
 			g->values[k++] = json_util_strdup(buf);
+			g->nvalues = k;
 		}
-		g->nvalues = (size_t)k;
 		if (!k)
 			return err_set(e, "%s.%s: empty list", path, it->string);
 	}
@@ -338,7 +339,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 		goto fail;
 	int is_expect = strcmp(kind, "expect") == 0;
 	if (!is_expect) {
-		for (const char *k = "checks\0level\0within_ms\0from\0peek\0"; *k; k += strlen(k) + 1)
+		for (const char *k = "checks\0level\0within_ms\0from\0peek\0scaled\0"; *k; k += strlen(k) + 1)
 			if (cJSON_GetObjectItemCaseSensitive(o, k)) {
 				err_set(e, "%s.%s: only an expect step has %s", path, k, k);
 				goto fail;
@@ -417,6 +418,10 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 			goto fail;
 		if (json_util_bool(o, "peek", path, 0, &s->peek, e) < 0)
 			goto fail;
+		int scaled = 1;
+		if (json_util_bool(o, "scaled", path, 0, &scaled, e) < 0)
+			goto fail;
+		s->unscaled = !scaled;
 		if (cleanup && s->nchecks) {
 			err_set(e, "%s.checks: cleanup steps carry no checks", path);
 			goto fail;

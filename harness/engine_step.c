@@ -305,7 +305,10 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 		long win = s->within_ms >= 0 ? s->within_ms : quiet ? ENGINE_QUIET_MS : ENGINE_PACKET_MS;
 		/* On a cluster a message may have to cross from one endpoint to another. */
 		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
-		r->deadline = base + ((double)win + prop) * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
+		/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec
+		 * says; only the tolerance stretches for a slow broker or network. */
+		double wscale = s->unscaled ? 1.0 : scale;
+		r->deadline = base + (double)win * wscale + prop * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
 		return poll_expect(r, s, now);
 	}
 	}

@@ -131,10 +131,10 @@ void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const s
 		const char *rf[1] = {t_r};
 		const uint8_t rq[1] = {0};
 		struct mqtt_packet m;
-		int got = subscribe(&pr, &b, rf, rq, 1, &ack) && await(&pr, &b, MQTT_PUBLISH, &m, pr.window) &&
-			  (m.flags & MQTT_PF_RETAIN);
-		SET(PROFILE_RETAIN, retain, got, "probe: a retained QoS 1 message %s a later subscriber",
-		    got ? "reached" : "did not reach");
+		int arrived = subscribe(&pr, &b, rf, rq, 1, &ack) && await(&pr, &b, MQTT_PUBLISH, &m, pr.window);
+		int flagged = arrived && (m.flags & MQTT_PF_RETAIN);
+		SET(PROFILE_RETAIN, retain, arrived, "probe: a retained QoS 1 message %s a later subscriber",
+		    flagged ? "reached" : arrived ? "reached (but with RETAIN 0)" : "did not reach");
 		if (!o->stay_in_prefix) {
 			const char *sf[1] = {"$SYS/#"};
 			int sys = subscribe(&pr, &b, sf, rq, 1, &ack) && ack.codes[0] != 0x80 &&

@@ -122,7 +122,6 @@ static const struct {
 	{B("\x90\x06\x00\x01\x00\x01\x02\x80"), S, NULL},
 	{B("\x90\x04\x00\x01\x00\x03"), S, "MQTT-3.9.3-2"},
 	{B("\x90\x03\x00\x01\x81"), S, "MQTT-3.9.3-2"},
-	{B("\x90\x02\x00\x01"), S, "MQTT-3.8.4-5"},
 	/* Acks with id 0 are left to the harness */
 	{B("\x90\x03\x00\x00\x00"), S, NULL},
 	{B("\xb0\x02\x00\x00"), S, NULL},
