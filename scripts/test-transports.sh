@@ -2,7 +2,7 @@
 # Transports and identities against one private mosquitto with five kinds of
 # listener on loopback: plain TCP (IPv4 and [::1]), TLS, mutual TLS, WebSocket,
 # and TCP with a password. Certificates are made now with the openssl command.
-#  1. The suite over each gets the same verdict for every clause as over plain TCP,
+#  1. The suite over each (and over wss://) gets the same verdict for every clause as over plain TCP,
 #     and so does a "cluster" of two endpoints (the TCP and WebSocket listeners).
 #  2. The failures users hit are set-up errors (exit 2, a clear message, no FAIL):
 #     an untrusted certificate, a wrong host name, a missing client certificate,
@@ -30,10 +30,10 @@ c=$tmp/certs
 : >"$tmp/pw"
 mosquitto_passwd -b "$tmp/pw" alice 'Pa55-w0rd-of-alice' || exit 1
 set -- $(python3 -c 'import socket
-ss=[socket.socket() for _ in range(6)]
+ss=[socket.socket() for _ in range(7)]
 [s.bind(("127.0.0.1",0)) for s in ss]
 print(*[s.getsockname()[1] for s in ss])')
-tcp=$1 tls=$2 mtls=$3 ws=$4 pw=$5 tls12=$6
+tcp=$1 tls=$2 mtls=$3 ws=$4 pw=$5 tls12=$6 wss=$7
 tlsconf="cafile $c/ca.crt
 certfile $c/server.crt
 keyfile $c/server.key"
@@ -66,6 +66,11 @@ listener $tls12 127.0.0.1
 allow_anonymous true
 $tlsconf
 tls_version tlsv1.2
+listener $wss 127.0.0.1
+protocol websockets
+socket_domain ipv4
+allow_anonymous true
+$tlsconf
 CONF
 [ "$(id -u)" = 0 ] && echo "user root" >>"$tmp/mosquitto.conf"
 "$mqbin" -c "$tmp/mosquitto.conf" >"$tmp/stdout" 2>&1 &
@@ -93,9 +98,11 @@ run mtls --broker "mqtts://127.0.0.1:$mtls" --cafile "$c/ca.crt" --cert "$c/clie
 j1=$!
 run ws --broker "ws://127.0.0.1:$ws" &
 j2=$!
+run wss --broker "wss://localhost:$wss/mqtt" --cafile "$c/ca.crt" &
+j4=$!
 MQTTSPEC_PASSWORD='Pa55-w0rd-of-alice' run password --broker "mqtt://127.0.0.1:$pw" --username alice &
 j3=$!
-wait $j1 $j2 $j3
+wait $j1 $j2 $j3 $j4
 run cluster --broker "mqtt://127.0.0.1:$tcp" --broker "ws://127.0.0.1:$ws/mqtt" --propagation-ms 200 &
 j1=$!
 run prefix --broker "mqtt://127.0.0.1:$tcp" --client-prefix Al1ce --topic-prefix tenant/alice &
@@ -103,7 +110,7 @@ j2=$!
 run stay --broker "mqtt://127.0.0.1:$tcp" --stay-in-prefix &
 j3=$!
 wait $j1 $j2 $j3
-for name in ipv6 tls mtls ws password cluster prefix; do
+for name in ipv6 tls mtls ws wss password cluster prefix; do
 	if python3 - "$tmp/tcp.json" "$tmp/$name.json" docs/brokers/mosquitto-known-fails.txt <<'PY'; then ok "same-verdicts-$name"; else bad "same-verdicts-$name"; fi
 import json, sys
 timing = {l.split()[0] for l in open(sys.argv[3]) if l.split()[1:2] == ['timing']}
