@@ -145,6 +145,8 @@ void conn_ws_send(struct conn *c, int opcode, const uint8_t *b, size_t n)
 
 static void app_add(struct conn *c, const uint8_t *b, size_t n)
 {
+	if (n == 0) /* an empty frame: app may still be NULL, and NULL + 0 is undefined */
+		return;
 	if (c->appoff == c->appn)
 		c->appoff = c->appn = 0;
 	if (c->appn + n > c->appcap) {

@@ -17,10 +17,19 @@
  * never cause one); the connection is dropped with a note. */
 #define ENGINE_MAX_PACKET (1u << 20)
 /* A client keeps at most this many packets; a broker that floods it more is
- * cut off (memory stays bounded whatever the broker sends). */
+ * cut off (memory stays bounded whatever the broker sends). Room for the
+ * largest repeat a case may expect (10000). */
 #define ENGINE_MAX_INBOX 20000
-/* A case's wire trace keeps at most this many events, then a note. */
-#define ENGINE_MAX_WIRE 20000
+/* ...and all running cases together at most this many: a decoded packet
+ * takes about 1.7 KB, so 16 flooded cases would otherwise hold 500 MB. */
+#define ENGINE_MAX_HELD 20000
+/* A case's wire trace keeps at most this many events, then a note: the
+ * trace of every case stays in memory and in the reports (a flood on every
+ * case would otherwise make gigabytes of JSON and HTML). */
+#define ENGINE_MAX_WIRE 1000
+/* Wire violations recorded as checks per case; beyond, only a clause the
+ * case has not yet seen broken (a flood of bad packets adds nothing new). */
+#define ENGINE_MAX_VIOLATIONS 100
 
 void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now)
@@ -54,6 +63,13 @@ void engine_client_violation(struct engine_run *r, const char *clause, const cha
 {
 	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
 	struct case_result *res = r->res;
+	for (size_t i = 0; r->nviolations >= ENGINE_MAX_VIOLATIONS && i < res->nchecks; i++) {
+		const struct check_result *k = &res->checks[i];
+		int same = cl ? k->nclauses == 1 && k->clauses[0] == cl->id : k->nclauses == 0;
+		if (k->outcome == CHECK_FAIL && same)
+			return;
+	}
+	r->nviolations++;
 	res->checks = json_util_xrealloc(res->checks, (res->nchecks + 1) * sizeof *res->checks);
 	struct check_result *c = &res->checks[res->nchecks++];
 	memset(c, 0, sizeof *c);
@@ -86,6 +102,8 @@ static void client_reset(struct engine_client *c)
 {
 	for (size_t i = 0; i < c->nin; i++)
 		free(c->in[i].raw);
+	if (c->held)
+		*c->held -= c->nin;
 	c->nin = 0;
 	c->rxn = 0;
 	c->close_after_flush = 0;
@@ -96,6 +114,7 @@ void engine_client_open(struct engine_run *r, int ci, double now)
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
 	client_reset(c);
+	c->held = r->held;
 	if (conn_start(&c->conn, c->ep, r->o->conn_ctx, &e) < 0) {
 		c->state = ENGINE_BROKEN;
 		engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
@@ -236,12 +255,17 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			engine_client_violation(r, d.clause, what, now);
 		}
 		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
-		if (c->nin >= ENGINE_MAX_INBOX) {
+		if (c->nin >= ENGINE_MAX_INBOX || (c->held && *c->held >= ENGINE_MAX_HELD)) {
 			free(raw);
-			drop(r, ci, ENGINE_BROKEN, "the broker sent more packets than mqttspec keeps for one client; connection dropped",
+			drop(r, ci, ENGINE_BROKEN,
+			     c->nin >= ENGINE_MAX_INBOX
+				     ? "the broker sent more packets than mqttspec keeps for one client; connection dropped"
+				     : "the broker sent more packets than mqttspec keeps for all running cases; connection dropped",
 			     now);
 			return;
 		}
+		if (c->held)
+			(*c->held)++;
 		if (c->nin == c->capin) {
 			c->capin = c->capin ? c->capin * 2 : 16;
 			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);

@@ -37,6 +37,7 @@ struct engine_client {
 	int close_after_flush; /* hang up once the queued bytes are written (DISCONNECT) */
 	struct engine_msg *in;
 	size_t nin, capin;
+	size_t *held;          /* the run's count of held packets (engine_run.held) */
 	double closed_at;
 };
 
@@ -60,6 +61,8 @@ struct engine_run {
 	double deadline;    /* the current step's bound (ms, monotonic), 0 none */
 	double *label_t;    /* per step: when it finished */
 	long *check_of;     /* per step: index of its check_result, or -1 */
+	size_t *held;       /* packets in the inboxes of every case running (engine_run's count) */
+	size_t nviolations; /* wire violations recorded as checks in this case */
 };
 
 enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT };

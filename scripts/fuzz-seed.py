@@ -190,12 +190,17 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: fuzz-seed.py REPORT.json")
     report = json.load(open(sys.argv[1]))
+    # Client ids and topics carry the run's random prefix: write a fixed one,
+    # so seeding from another run adds only packets that really differ.
+    run = report.get("run_prefix", "").encode()
     packets, added = [], {"frame_decode": 0, "ws_frame": 0, "case_load": 0}
     for case in report["cases"]:
         streams = {}
         for w in case.get("wire", []):
             if w.get("dir") in ("tx", "rx") and w.get("hex"):
                 b = bytes.fromhex(w["hex"])
+                if len(run) == 6:
+                    b = b.replace(run, b"seed00")
                 packets.append(b)
                 if w["dir"] == "rx":
                     streams.setdefault(w.get("client"), bytearray()).extend(b)
