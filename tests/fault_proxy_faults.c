@@ -231,6 +231,19 @@ static void retain_clear(struct fp_conn *c, struct fp_pkt *k) { publish_flags(c,
 static void dup_clear(struct fp_conn *c, struct fp_pkt *k) { publish_flags(c, k, 0, MQTT_PF_DUP, -1); }
 static void dup_set_qos0(struct fp_conn *c, struct fp_pkt *k) { publish_flags(c, k, MQTT_PF_DUP, 0, 0); }
 
+/* A Packet Identifier written into a QoS 0 PUBLISH (the QoS stays 0): to the
+ * client it reads as two extra payload bytes, which no check of the QoS or
+ * the DUP flag can see. */
+static void qos0_with_id(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = k->p.type == MQTT_PUBLISH && qos_of(&k->p) == 0;
+	if (hit) {
+		k->p.has_packet_id = true;
+		k->p.packet_id = 7;
+	}
+	send_if(c, k, hit);
+}
+
 /* DUP 1 on a first delivery: DUP must come from the broker's own re-send
  * state, never be set on a new message. */
 static void dup_set(struct fp_conn *c, struct fp_pkt *k)
@@ -443,6 +456,7 @@ const struct fp_fault fp_packet_faults[] = {
 	{"dup-clear", "DUP 0 on every PUBLISH to a client", dup_clear, NULL, NULL, 0},
 	{"dup-set", "DUP 1 on every QoS 1 and 2 PUBLISH to a client", dup_set, NULL, NULL, 0},
 	{"dup-set-qos0", "DUP 1 on every QoS 0 PUBLISH to a client", dup_set_qos0, NULL, NULL, 0},
+	{"qos0-with-id", "a Packet Identifier in every QoS 0 PUBLISH to a client", qos0_with_id, NULL, NULL, 0},
 	{"qos-down", "QoS 1 and 2 PUBLISH delivered at QoS 0", qos_down, NULL, NULL, 0},
 	{"qos-up", "QoS 0 PUBLISH delivered at QoS 1", qos_up, NULL, NULL, 0},
 	{"publish-qos3", "PUBLISH with QoS bits 11", publish_qos3, NULL, NULL, 0},
