@@ -29,6 +29,25 @@ const char *results_verdict_name(enum verdict v)
 	return "?";
 }
 
+const char *results_wire_dir_name(enum wire_dir d)
+{
+	switch (d) {
+	case WIRE_TX:
+		return "tx";
+	case WIRE_RX:
+		return "rx";
+	case WIRE_OPEN:
+		return "open";
+	case WIRE_CLOSED:
+		return "closed";
+	case WIRE_HANGUP:
+		return "hangup";
+	case WIRE_NOTE:
+		return "note";
+	}
+	return "?";
+}
+
 const char *results_step_outcome_name(enum step_outcome o)
 {
 	switch (o) {

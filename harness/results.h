@@ -43,6 +43,9 @@ enum wire_dir {
 	WIRE_NOTE      /* a remark from the engine */
 };
 
+/* "tx", "rx", "open", "closed", "hangup", "note" */
+const char *results_wire_dir_name(enum wire_dir d);
+
 struct wire_event {
 	double t_ms;        /* since the case started */
 	int client;         /* index into case_result.clients */

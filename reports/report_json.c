@@ -91,25 +91,6 @@ static const char *outcome_name(enum check_outcome o)
 	return "?";
 }
 
-static const char *dir_name(enum wire_dir d)
-{
-	switch (d) {
-	case WIRE_TX:
-		return "tx";
-	case WIRE_RX:
-		return "rx";
-	case WIRE_OPEN:
-		return "open";
-	case WIRE_CLOSED:
-		return "closed";
-	case WIRE_HANGUP:
-		return "hangup";
-	case WIRE_NOTE:
-		return "note";
-	}
-	return "?";
-}
-
 /* The MQTT packet type that `text` starts with, or NULL. The word ends at the
  * first character that is not an upper-case letter, so "CONNACK(rc=0)" and
  * "CONNACK rc=0" both name CONNACK and "CONNECTED" names nothing. */
@@ -189,7 +170,7 @@ static cJSON *wire_json(struct json_ctx *x, const struct case_result *c, const s
 	add_num(x, o, "t_ms", ev->t_ms);
 	add_str(x, o, "client",
 		ev->client >= 0 && (size_t)ev->client < c->nclients ? c->clients[ev->client] : NULL);
-	add_str(x, o, "dir", dir_name(ev->dir));
+	add_str(x, o, "dir", results_wire_dir_name(ev->dir));
 	if (ev->bytes) {
 		static const char digits[] = "0123456789abcdef";
 		char *hex = json_util_xmalloc(2 * ev->len + 1);

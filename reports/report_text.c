@@ -55,25 +55,6 @@ static const char *verdict_color(enum verdict v)
 	return ANSI_DIM;
 }
 
-static const char *dir_name(enum wire_dir d)
-{
-	switch (d) {
-	case WIRE_TX:
-		return "tx";
-	case WIRE_RX:
-		return "rx";
-	case WIRE_OPEN:
-		return "open";
-	case WIRE_CLOSED:
-		return "closed";
-	case WIRE_HANGUP:
-		return "hangup";
-	case WIRE_NOTE:
-		return "note";
-	}
-	return "?";
-}
-
 /* An untrusted string, escaped, within `max` columns. */
 static size_t put(FILE *out, const char *s, size_t max)
 {
@@ -214,7 +195,7 @@ static void write_wire(const struct case_result *c, double t_ms, const struct re
 		fprintf(out, "          +%.3fms  ", ev->t_ms);
 		size_t w = put(out, client_name(c, ev->client), namew);
 		pad(out, namew - w + 2);
-		fprintf(out, "%-6s", dir_name(ev->dir));
+		fprintf(out, "%-6s", results_wire_dir_name(ev->dir));
 		if (ev->text && *ev->text) {
 			fputs("  ", out);
 			put(out, ev->text, o->verbose ? SIZE_MAX : WIRE_TEXT_COLS);
