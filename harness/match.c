@@ -160,13 +160,8 @@ static enum match_state eval(const struct ev *v, const struct case_expect *x, si
 	case CASE_EXPECT_PACKET:
 		return eval_packet(v, x, start, taken, binds, end, out);
 	case CASE_EXPECT_CLOSED:
-		for (size_t i = 0; i < v->in->n; i++)
-			if (unread(v, taken, i)) {
-				char p[300];
-				mqtt_print(v->in->items[i].pkt, p, sizeof p);
-				snprintf(out->why, sizeof out->why, "expected the broker to close the connection; got %s", p);
-				return MATCH_FAILED;
-			}
+		/* The close alone: what arrived before it is for other checks to judge
+		 * (a CONNACK before the close is MQTT-3.1.4-1's business, not the close's). */
 		if (v->in->conn == MATCH_CONN_CLOSED)
 			return MATCH_OK;
 		if (v->in->conn == MATCH_CONN_BROKEN) {
