@@ -9,10 +9,10 @@
 #include "harness/json_util.h"
 #include "harness/tmpl.h"
 
-static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "publish", "send", "expect",
+static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
 					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", NULL};
-static const char *const actions[] = {"open", "connect", "subscribe", "publish", "send", "expect",
+static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
 /* What one JSON step has in common with every step it expands to. */
@@ -158,18 +158,54 @@ static int add_send(struct case_load *L, const struct common *c, const cJSON *pk
 	return 0;
 }
 
-static int add_expect(struct case_load *L, const struct common *c, cJSON *pattern, const char *suffix, struct err *e)
+static struct case_step *add_expect_step(struct case_load *L, const struct common *c, cJSON *pattern,
+					 const char *suffix, struct err *e)
 {
 	char p[400];
 	snprintf(p, sizeof p, "%s%s", c->path, suffix);
 	struct case_expect x;
 	if (case_expect_parse(L, pattern, p, &x, e) < 0) {
 		case_expect_free(&x);
-		return -1;
+		return NULL;
 	}
 	struct case_step *s = new_step(L, c, CASE_STEP_EXPECT, suffix);
 	s->expect = x;
+	return s;
+}
+
+static int add_expect(struct case_load *L, const struct common *c, cJSON *pattern, const char *suffix, struct err *e)
+{
+	return add_expect_step(L, c, pattern, suffix, e) ? 0 : -1;
+}
+
+/* A macro's answer that valid input obliges the broker to give (a SUBACK for a
+ * SUBSCRIBE, ...): a check on the duty's clause, so a broker that closes or
+ * stays silent instead FAILs that clause rather than leaving the case
+ * INCONCLUSIVE. `peek` leaves the answer for a set-up step that compares more
+ * (granted codes) or completes the flow. Clean-up steps carry no checks. */
+static int add_duty(struct case_load *L, const struct common *c, cJSON *pattern, const char *clause, int peek,
+		    const char *suffix, struct err *e)
+{
+	const struct catalog_clause *cl = catalog_find(L->cat, clause);
+	if (c->cleanup || !cl)
+		return peek ? 0 : add_expect(L, c, pattern, suffix, e);
+	struct case_step *s = add_expect_step(L, c, pattern, suffix, e);
+	if (!s)
+		return -1;
+	s->checks = calloc(1, sizeof *s->checks);
+	s->checks[0] = cl->id;
+	s->nchecks = 1;
+	s->peek = peek;
 	return 0;
+}
+
+/* {"type": T, "packet_id": pid}, owned by the case. */
+static cJSON *ack_pattern(struct case_load *L, const char *type, long pid)
+{
+	cJSON *o = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddNumberToObject(o, "packet_id", (double)pid);
+	return o;
 }
 
 static int macro_connect(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
@@ -187,31 +223,58 @@ static int macro_connect(struct case_load *L, const struct common *c, const cJSO
 	return add_expect(L, c, pat, ".connect", e);
 }
 
-static int macro_subscribe(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
+/* subscribe / unsubscribe: {"topics": [...]} (subscribe: "return_codes" too). */
+static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v, int unsub, struct err *e)
 {
-	static const char *const keys[] = {"topics", "return_codes", NULL};
-	char p[400];
-	snprintf(p, sizeof p, "%s.subscribe", c->path);
+	static const char *const sub_keys[] = {"topics", "return_codes", NULL};
+	static const char *const unsub_keys[] = {"topics", NULL};
+	const char *name = unsub ? "unsubscribe" : "subscribe";
+	char p[400], suffix[16];
+	snprintf(p, sizeof p, "%s.%s", c->path, name);
+	snprintf(suffix, sizeof suffix, ".%s", name);
 	if (!cJSON_IsObject(v))
 		return err_set(e, "%s: expected {\"topics\": [...]}", p);
-	if (json_util_known_keys(v, p, keys, e) < 0)
+	if (json_util_known_keys(v, p, unsub ? unsub_keys : sub_keys, e) < 0)
 		return -1;
 	const cJSON *topics = cJSON_GetObjectItemCaseSensitive(v, "topics");
 	if (!topics)
 		return err_set(e, "%s.topics: required field missing", p);
 	cJSON *pkt = case_load_own(L, cJSON_CreateObject());
-	cJSON_AddStringToObject(pkt, "type", "SUBSCRIBE");
+	cJSON_AddStringToObject(pkt, "type", unsub ? "UNSUBSCRIBE" : "SUBSCRIBE");
 	cJSON_AddItemToObject(pkt, "topics", cJSON_Duplicate(topics, 1));
 	long pid = ensure_pid(L, pkt);
-	if (add_send(L, c, pkt, ".subscribe", e) < 0)
+	if (add_send(L, c, pkt, suffix, e) < 0)
 		return -1;
-	cJSON *pat = case_load_own(L, cJSON_CreateObject());
-	cJSON_AddStringToObject(pat, "type", "SUBACK");
-	cJSON_AddNumberToObject(pat, "packet_id", (double)pid);
-	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(v, "return_codes");
-	if (codes)
-		cJSON_AddItemToObject(pat, "return_codes", cJSON_Duplicate(codes, 1));
-	return add_expect(L, c, pat, ".subscribe", e);
+	cJSON *ack = ack_pattern(L, unsub ? "UNSUBACK" : "SUBACK", pid);
+	const cJSON *codes = unsub ? NULL : cJSON_GetObjectItemCaseSensitive(v, "return_codes");
+	/* The duty is the answer; what it grants is the broker's choice (set-up). */
+	if (add_duty(L, c, ack, unsub ? "MQTT-3.10.4-4" : "MQTT-3.8.4-1", codes != NULL, suffix, e) < 0)
+		return -1;
+	if (!codes)
+		return 0;
+	cJSON *pat = ack_pattern(L, "SUBACK", pid);
+	cJSON_AddItemToObject(pat, "return_codes", cJSON_Duplicate(codes, 1));
+	return add_expect(L, c, pat, suffix, e);
+}
+
+/* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or a
+ * close: a broker that refuses to authorize a PUBLISH may close instead
+ * (MQTT-3.3.5-2), which leaves the case unable to go on (set-up), not FAILed. */
+static int publish_duty(struct case_load *L, const struct common *c, const char *type, long pid, struct err *e)
+{
+	cJSON *alts = case_load_own(L, cJSON_CreateObject());
+	cJSON *arr = cJSON_AddArrayToObject(alts, "any_of");
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddItemToObject(a, "expect", cJSON_Duplicate(ack_pattern(L, type, pid), 1));
+	cJSON_AddItemToArray(arr, a);
+	cJSON *b = cJSON_CreateObject();
+	cJSON *closed = cJSON_AddObjectToObject(b, "expect");
+	cJSON_AddTrueToObject(closed, "closed");
+	cJSON_AddStringToObject(b, "because", "MQTT-3.3.5-2: a broker that does not authorize a PUBLISH may close the connection");
+	cJSON_AddItemToArray(arr, b);
+	if (add_duty(L, c, alts, "MQTT-3.3.4-1", 1, ".publish", e) < 0)
+		return -1;
+	return add_expect(L, c, ack_pattern(L, type, pid), ".publish", e);
 }
 
 static int macro_publish(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
@@ -232,16 +295,14 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 		return -1;
 	if (qos == 0)
 		return 0;
-	static const char *const acks[2][3] = {{"PUBACK", NULL, NULL}, {"PUBREC", "PUBREL", "PUBCOMP"}};
-	for (int i = 0; i < 3 && acks[qos - 1][i]; i++) {
-		cJSON *o = case_load_own(L, cJSON_CreateObject());
-		cJSON_AddStringToObject(o, "type", acks[qos - 1][i]);
-		cJSON_AddNumberToObject(o, "packet_id", (double)pid);
-		int rc = i == 1 ? add_send(L, c, o, ".publish", e) : add_expect(L, c, o, ".publish", e);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	if (publish_duty(L, c, qos == 1 ? "PUBACK" : "PUBREC", pid, e) < 0)
+		return -1;
+	if (qos == 1)
+		return 0;
+	if (add_send(L, c, ack_pattern(L, "PUBREL", pid), ".publish", e) < 0)
+		return -1;
+	/* A PUBREL leaves no choice: the broker completes the flow (MQTT-4.3.3-2). */
+	return add_duty(L, c, ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", 0, ".publish", e);
 }
 
 static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
@@ -311,7 +372,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 			act = v;
 	}
 	if (!act)
-		return err_set(e, "%s: no action (expected one of open, connect, subscribe, publish, send, expect, disconnect, close, wait_ms, repeat)",
+		return err_set(e, "%s: no action (expected one of open, connect, subscribe, unsubscribe, publish, send, expect, disconnect, close, wait_ms, repeat)",
 			       path);
 	const char *kind = act->string;
 	if (strcmp(kind, "repeat") == 0)
@@ -360,8 +421,8 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 	} else if (strcmp(kind, "connect") == 0) {
 		if (macro_connect(L, &c, act, e) < 0)
 			goto fail;
-	} else if (strcmp(kind, "subscribe") == 0) {
-		if (macro_subscribe(L, &c, act, e) < 0)
+	} else if (strcmp(kind, "subscribe") == 0 || strcmp(kind, "unsubscribe") == 0) {
+		if (macro_sub(L, &c, act, kind[0] == 'u', e) < 0)
 			goto fail;
 	} else if (strcmp(kind, "publish") == 0) {
 		if (macro_publish(L, &c, act, e) < 0)

@@ -39,7 +39,7 @@ static const char usage[] =
 	"  --insecure          do not verify the broker's certificate (said in the report)\n"
 	"  --username NAME     user name on every CONNECT; the password comes from\n"
 	"  --password-file F   (its first line) or the MQTTSPEC_PASSWORD environment variable\n"
-	"  --client-prefix P   start every client id with P (1-6 of [0-9a-zA-Z]; default ms)\n"
+	"  --client-prefix P   start every client id with P (1-6 of [0-9a-zA-Z]; default Ms)\n"
 	"  --topic-prefix T    put every topic under T (default mqttspec)\n"
 	"  --stay-in-prefix    skip the cases that need topics outside the prefix ($ topics)\n"
 	"  --profile FILE      declare what the broker offers of the optional features\n"

@@ -19,13 +19,15 @@ double engine_now(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Client ids: "ms" + run prefix + case number (3 base-36 digits) + client name:
- * at most 19 characters of [0-9a-z], which every broker must accept (MQTT-3.1.3-5). */
+/* Client ids: "Ms" + run prefix + case number (3 base-36 digits, upper case)
+ * + client name: at most 19 characters of [0-9a-zA-Z], both cases and digits,
+ * which every broker must accept (MQTT-3.1.3-5): a broker that refuses upper
+ * case (or lower case, or digits) shows in every case, not only in one. */
 static void make_client_id(char *out, size_t n, const char *prefix, const char *run, size_t case_index, const char *name)
 {
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 	char num[4] = {digits[(case_index / 1296) % 36], digits[(case_index / 36) % 36], digits[case_index % 36], 0};
-	snprintf(out, n, "%s%s%s%s", prefix ? prefix : "ms", run, num, name);
+	snprintf(out, n, "%s%s%s%s", prefix ? prefix : "Ms", run, num, name);
 }
 
 /* Every case gets a result up front, so a run cut short still reports them all. */
@@ -46,7 +48,7 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		res->clients[i] = json_util_strdup(cs->clients[i].name);
 		size_t want = (size_t)cs->clients[i].client_id_length, have = strlen(id);
 		if (want > have) {
-			/* Padding keeps the unique prefix and uses only [0-9a-z]. */
+			/* Padding keeps the unique prefix and uses only [0-9a-zA-Z]. */
 			char *padded = json_util_xmalloc(want + 1);
 			memcpy(padded, id, have);
 			memset(padded + have, '0', want - have);

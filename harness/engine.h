@@ -21,7 +21,7 @@ struct engine_opts {
 	long tolerance_ms;        /* added to upper bounds of arrival windows */
 	size_t jobs;              /* cases at once */
 	const char *run_prefix;   /* [0-9a-z], 6 characters */
-	const char *client_prefix;/* replaces "ms" in generated client ids, or NULL */
+	const char *client_prefix;/* replaces "Ms" in generated client ids, or NULL */
 	const char *topic_prefix; /* replaces "mqttspec" as the first topic level, or NULL */
 	const char *username;     /* the run's credentials, added to every CONNECT that names none */
 	const char *password;

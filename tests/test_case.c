@@ -130,22 +130,35 @@ START_TEST(case_load_macros_expand_to_steps)
 	struct err e;
 	char path[64];
 	ck_assert_msg(load_text(text, &cs, &e, path, sizeof path) == 0, "%s", e.msg);
-	/* connect 3 + subscribe 2 + publish qos2 4 + repeat 3 + expect 1 */
-	ck_assert_uint_eq(cs.nsteps, 13);
+	/* connect 3 + subscribe 3 (send, the SUBACK duty, the granted codes)
+	 * + publish qos2 5 (send, PUBREC duty, PUBREC, PUBREL, PUBCOMP duty)
+	 * + repeat 3 + expect 1 */
+	ck_assert_uint_eq(cs.nsteps, 15);
 	ck_assert_uint_eq(cs.ncleanup, 3);
 	ck_assert_int_eq(cs.steps[0].kind, CASE_STEP_OPEN);
 	ck_assert_int_eq(cs.steps[0].open_if_closed, 1);
-	ck_assert_int_eq(cs.steps[6].kind, CASE_STEP_EXPECT); /* PUBREC */
-	ck_assert_int_eq(cs.steps[7].kind, CASE_STEP_SEND);   /* PUBREL */
-	const struct case_step *x = &cs.steps[12];
+	/* The duty of a valid SUBSCRIBE is a check; it peeks so the codes are compared next. */
+	ck_assert_uint_eq(cs.steps[4].nchecks, 1);
+	ck_assert_str_eq(cs.steps[4].checks[0], "MQTT-3.8.4-1");
+	ck_assert_int_eq(cs.steps[4].peek, 1);
+	ck_assert_uint_eq(cs.steps[5].nchecks, 0);
+	ck_assert_int_eq(cs.steps[7].expect.kind, CASE_EXPECT_ANY_OF); /* PUBREC, or a close (MQTT-3.3.5-2) */
+	ck_assert_str_eq(cs.steps[7].checks[0], "MQTT-3.3.4-1");
+	ck_assert_int_eq(cs.steps[8].kind, CASE_STEP_EXPECT); /* PUBREC, set-up */
+	ck_assert_int_eq(cs.steps[9].kind, CASE_STEP_SEND);   /* PUBREL */
+	ck_assert_str_eq(cs.steps[10].checks[0], "MQTT-4.3.3-2");
+	/* Clean-up steps carry no duty. */
+	for (size_t i = cs.nsteps; i < cs.nsteps + cs.ncleanup; i++)
+		ck_assert_uint_eq(cs.steps[i].nchecks, 0);
+	const struct case_step *x = &cs.steps[14];
 	ck_assert_int_eq(x->expect.kind, CASE_EXPECT_ORDERED);
 	ck_assert_uint_eq(x->expect.nchildren, 4);
 	ck_assert_str_eq(cJSON_GetObjectItem(x->expect.children[3].pattern, "payload")->valuestring, "m3");
 	ck_assert_int_eq(x->should, 1);
 	ck_assert_uint_eq(x->ngates, 1);
 	ck_assert_uint_eq(x->gates[0].nvalues, 2);
-	ck_assert_uint_eq(cs.nclaims, 1);
-	ck_assert_str_eq(cJSON_GetObjectItem(cs.steps[9].packet, "topic")->valuestring, "{topic}/1");
+	ck_assert_uint_eq(cs.nclaims, 4);
+	ck_assert_str_eq(cJSON_GetObjectItem(cs.steps[11].packet, "topic")->valuestring, "{topic}/1");
 	case_free(&cs);
 }
 END_TEST
