@@ -181,22 +181,31 @@ static int add_expect(struct case_load *L, const struct common *c, cJSON *patter
 /* A macro's answer that valid input obliges the broker to give (a SUBACK for a
  * SUBSCRIBE, ...): a check on the duty's clause, so a broker that closes or
  * stays silent instead FAILs that clause rather than leaving the case
- * INCONCLUSIVE. `peek` leaves the answer for a set-up step that compares more
- * (granted codes) or completes the flow. Clean-up steps carry no checks. */
-static int add_duty(struct case_load *L, const struct common *c, cJSON *pattern, const char *clause, int peek,
+ * INCONCLUSIVE. The duty is an answer of that type (`duty`); what it carries
+ * (the packet id, the granted codes: `full`) is judged by other clauses'
+ * checks, so here it is set-up, compared after the duty peeked at the answer.
+ * Clean-up steps carry no checks. */
+static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJSON *full, const char *clause,
 		    const char *suffix, struct err *e)
 {
 	const struct catalog_clause *cl = catalog_find(L->cat, clause);
-	if (c->cleanup || !cl)
-		return peek ? 0 : add_expect(L, c, pattern, suffix, e);
-	struct case_step *s = add_expect_step(L, c, pattern, suffix, e);
-	if (!s)
-		return -1;
-	s->checks = calloc(1, sizeof *s->checks);
-	s->checks[0] = cl->id;
-	s->nchecks = 1;
-	s->peek = peek;
-	return 0;
+	if (!c->cleanup && cl) {
+		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
+		if (!s)
+			return -1;
+		s->checks = calloc(1, sizeof *s->checks);
+		s->checks[0] = cl->id;
+		s->nchecks = 1;
+		s->peek = 1;
+	}
+	return add_expect(L, c, full, suffix, e);
+}
+
+static cJSON *type_pattern(struct case_load *L, const char *type)
+{
+	cJSON *o = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "type", type);
+	return o;
 }
 
 /* {"type": T, "packet_id": pid}, owned by the case. */
@@ -245,16 +254,12 @@ static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v
 	long pid = ensure_pid(L, pkt);
 	if (add_send(L, c, pkt, suffix, e) < 0)
 		return -1;
-	cJSON *ack = ack_pattern(L, unsub ? "UNSUBACK" : "SUBACK", pid);
+	const char *ack = unsub ? "UNSUBACK" : "SUBACK";
+	cJSON *full = ack_pattern(L, ack, pid);
 	const cJSON *codes = unsub ? NULL : cJSON_GetObjectItemCaseSensitive(v, "return_codes");
-	/* The duty is the answer; what it grants is the broker's choice (set-up). */
-	if (add_duty(L, c, ack, unsub ? "MQTT-3.10.4-4" : "MQTT-3.8.4-1", codes != NULL, suffix, e) < 0)
-		return -1;
-	if (!codes)
-		return 0;
-	cJSON *pat = ack_pattern(L, "SUBACK", pid);
-	cJSON_AddItemToObject(pat, "return_codes", cJSON_Duplicate(codes, 1));
-	return add_expect(L, c, pat, suffix, e);
+	if (codes)
+		cJSON_AddItemToObject(full, "return_codes", cJSON_Duplicate(codes, 1));
+	return add_duty(L, c, type_pattern(L, ack), full, unsub ? "MQTT-3.10.4-4" : "MQTT-3.8.4-1", suffix, e);
 }
 
 /* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or a
@@ -265,16 +270,14 @@ static int publish_duty(struct case_load *L, const struct common *c, const char 
 	cJSON *alts = case_load_own(L, cJSON_CreateObject());
 	cJSON *arr = cJSON_AddArrayToObject(alts, "any_of");
 	cJSON *a = cJSON_CreateObject();
-	cJSON_AddItemToObject(a, "expect", cJSON_Duplicate(ack_pattern(L, type, pid), 1));
+	cJSON_AddItemToObject(a, "expect", cJSON_Duplicate(type_pattern(L, type), 1));
 	cJSON_AddItemToArray(arr, a);
 	cJSON *b = cJSON_CreateObject();
 	cJSON *closed = cJSON_AddObjectToObject(b, "expect");
 	cJSON_AddTrueToObject(closed, "closed");
 	cJSON_AddStringToObject(b, "because", "MQTT-3.3.5-2: a broker that does not authorize a PUBLISH may close the connection");
 	cJSON_AddItemToArray(arr, b);
-	if (add_duty(L, c, alts, "MQTT-3.3.4-1", 1, ".publish", e) < 0)
-		return -1;
-	return add_expect(L, c, ack_pattern(L, type, pid), ".publish", e);
+	return add_duty(L, c, alts, ack_pattern(L, type, pid), "MQTT-3.3.4-1", ".publish", e);
 }
 
 static int macro_publish(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
@@ -302,7 +305,7 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 	if (add_send(L, c, ack_pattern(L, "PUBREL", pid), ".publish", e) < 0)
 		return -1;
 	/* A PUBREL leaves no choice: the broker completes the flow (MQTT-4.3.3-2). */
-	return add_duty(L, c, ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", 0, ".publish", e);
+	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", ".publish", e);
 }
 
 static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)

@@ -180,6 +180,7 @@ static void run_finish(struct engine_run *r, double now, const char *cut)
 	free(r->check_of);
 	tmpl_vars_clear(&r->ctx.vars);
 	arena_free(&r->arena);
+	engine_monitor_free(&r->mon);
 	free(r);
 }
 

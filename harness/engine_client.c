@@ -61,8 +61,20 @@ void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const u
 
 void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now)
 {
+	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", now);
+}
+
+void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, double now)
+{
 	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
 	struct case_result *res = r->res;
+	/* A monitor says a clause is broken once per case: the first packet shows it. */
+	for (size_t i = 0; cl && strstr(by, "monitor") && i < res->nchecks; i++) {
+		const struct check_result *k = &res->checks[i];
+		if (k->outcome == CHECK_FAIL && k->nclauses == 1 && k->clauses[0] == cl->id && k->note &&
+		    strcmp(k->note, by) == 0)
+			return;
+	}
 	for (size_t i = 0; r->nviolations >= ENGINE_MAX_VIOLATIONS && i < res->nchecks; i++) {
 		const struct check_result *k = &res->checks[i];
 		int same = cl ? k->nclauses == 1 && k->clauses[0] == cl->id : k->nclauses == 0;
@@ -87,7 +99,7 @@ void engine_client_violation(struct engine_run *r, const char *clause, const cha
 	c->step_path = json_util_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
 	c->expected = json_util_strdup(exp);
 	c->actual = json_util_strdup(what);
-	c->note = json_util_strdup("found by the strict decoder on a received packet");
+	c->note = json_util_strdup(by);
 	c->t_ms = now - r->t0;
 	int known = 0;
 	for (size_t i = 0; cl && i < res->nclaims; i++)
@@ -114,6 +126,7 @@ void engine_client_open(struct engine_run *r, int ci, double now)
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
 	client_reset(c);
+	engine_monitor_conn_reset(&c->mon);
 	c->held = r->held;
 	if (conn_start(&c->conn, c->ep, r->o->conn_ctx, &e) < 0) {
 		c->state = ENGINE_BROKEN;
@@ -163,6 +176,7 @@ void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const ui
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
 	engine_client_wire(r, ci, WIRE_TX, logged, n, text, NULL, now);
+	engine_monitor_tx(&r->mon, &c->mon, b, n);
 	if (conn_write(&c->conn, b, n, &e) < 0) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
@@ -253,6 +267,14 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			char what[600];
 			snprintf(what, sizeof what, "%s: %s", text, d.msg);
 			engine_client_violation(r, d.clause, what, now);
+		}
+		char mwhat[400];
+		const char *mviol = engine_monitor_rx(&r->mon, &c->mon, &m.pkt, mwhat, sizeof mwhat);
+		if (mviol) {
+			char what[900];
+			snprintf(what, sizeof what, "%s: %s", text, mwhat);
+			engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", now);
+			viol = viol ? viol : mviol;
 		}
 		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
 		if (c->nin >= ENGINE_MAX_INBOX || (c->held && *c->held >= ENGINE_MAX_HELD)) {

@@ -9,6 +9,7 @@
 #include "codec/mqtt.h"
 #include "harness/arena.h"
 #include "harness/engine.h"
+#include "harness/engine_monitor.h"
 #include "harness/tmpl.h"
 
 enum engine_cstate {
@@ -39,6 +40,7 @@ struct engine_client {
 	size_t nin, capin;
 	size_t *held;          /* the run's count of held packets (engine_run.held) */
 	double closed_at;
+	struct mon_conn mon;   /* the monitors' view of the current connection */
 };
 
 enum engine_phase { ENGINE_MAIN, ENGINE_CLEANUP, ENGINE_DONE };
@@ -63,6 +65,7 @@ struct engine_run {
 	long *check_of;     /* per step: index of its check_result, or -1 */
 	size_t *held;       /* packets in the inboxes of every case running (engine_run's count) */
 	size_t nviolations; /* wire violations recorded as checks in this case */
+	struct engine_monitor mon; /* invariants over every packet the broker sends */
 };
 
 enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT };
@@ -81,8 +84,9 @@ void engine_client_hangup(struct engine_run *r, int ci, double now);
 void engine_client_free(struct engine_client *c);
 void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now);
-/* Record a check result at run time (wire violations). */
+/* Record a check result at run time (wire violations); `by` says what found it. */
 void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now);
+void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, double now);
 
 /* engine_step.c */
 enum engine_step_rc engine_step_poll(struct engine_run *r, double now);

@@ -131,9 +131,9 @@ START_TEST(case_load_macros_expand_to_steps)
 	char path[64];
 	ck_assert_msg(load_text(text, &cs, &e, path, sizeof path) == 0, "%s", e.msg);
 	/* connect 3 + subscribe 3 (send, the SUBACK duty, the granted codes)
-	 * + publish qos2 5 (send, PUBREC duty, PUBREC, PUBREL, PUBCOMP duty)
+	 * + publish qos2 6 (send, PUBREC duty, PUBREC, PUBREL, PUBCOMP duty, PUBCOMP)
 	 * + repeat 3 + expect 1 */
-	ck_assert_uint_eq(cs.nsteps, 15);
+	ck_assert_uint_eq(cs.nsteps, 16);
 	ck_assert_uint_eq(cs.ncleanup, 3);
 	ck_assert_int_eq(cs.steps[0].kind, CASE_STEP_OPEN);
 	ck_assert_int_eq(cs.steps[0].open_if_closed, 1);
@@ -147,10 +147,11 @@ START_TEST(case_load_macros_expand_to_steps)
 	ck_assert_int_eq(cs.steps[8].kind, CASE_STEP_EXPECT); /* PUBREC, set-up */
 	ck_assert_int_eq(cs.steps[9].kind, CASE_STEP_SEND);   /* PUBREL */
 	ck_assert_str_eq(cs.steps[10].checks[0], "MQTT-4.3.3-2");
+	ck_assert_uint_eq(cs.steps[11].nchecks, 0);
 	/* Clean-up steps carry no duty. */
 	for (size_t i = cs.nsteps; i < cs.nsteps + cs.ncleanup; i++)
 		ck_assert_uint_eq(cs.steps[i].nchecks, 0);
-	const struct case_step *x = &cs.steps[14];
+	const struct case_step *x = &cs.steps[15];
 	ck_assert_int_eq(x->expect.kind, CASE_EXPECT_ORDERED);
 	ck_assert_uint_eq(x->expect.nchildren, 4);
 	ck_assert_str_eq(cJSON_GetObjectItem(x->expect.children[3].pattern, "payload")->valuestring, "m3");
@@ -158,7 +159,7 @@ START_TEST(case_load_macros_expand_to_steps)
 	ck_assert_uint_eq(x->ngates, 1);
 	ck_assert_uint_eq(x->gates[0].nvalues, 2);
 	ck_assert_uint_eq(cs.nclaims, 4);
-	ck_assert_str_eq(cJSON_GetObjectItem(cs.steps[11].packet, "topic")->valuestring, "{topic}/1");
+	ck_assert_str_eq(cJSON_GetObjectItem(cs.steps[12].packet, "topic")->valuestring, "{topic}/1");
 	case_free(&cs);
 }
 END_TEST

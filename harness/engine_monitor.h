@@ -1,0 +1,58 @@
+/*
+ * engine_monitor.h - invariants a broker keeps on every packet it sends,
+ * checked in every case whatever the case is about (design.md, "monitors"):
+ *
+ *   MQTT-3.2.0-1  the first packet on a connection is a CONNACK;
+ *   MQTT-3.3.2-3  a delivered PUBLISH matches one of the client's subscriptions;
+ *   MQTT-3.8.4-6  ... at no more than the granted QoS, nor the published one;
+ *   MQTT-4.3.3-2  a QoS 2 message reaches a subscription once;
+ *   MQTT-2.3.1-4  packet ids of QoS 1/2 messages in flight to a client differ.
+ *
+ * (Packets of the wrong direction are the strict decoder's: MQTTSPEC-2.2.1-2.)
+ *
+ * The monitor learns what the case's clients asked for from the bytes they
+ * send (SUBSCRIBE, CONNECT, PUBLISH, acknowledgements) and judges what
+ * arrives. It errs on the side of the broker wherever the spec leaves room:
+ * a subscription counts from the SUBSCRIBE on (messages may come before the
+ * SUBACK, 3.8.4) and still counts after an UNSUBSCRIBE (buffered messages may
+ * follow, 3.10.4); a session kept with CleanSession 0 keeps its
+ * subscriptions across connections of the same client id; overlapping
+ * subscriptions may each bring a copy (3.3.5); a leading wildcard is taken
+ * to match a '$' topic here (that rule, MQTT-4.7.2-1, is the cases' to judge).
+ */
+#ifndef ENGINE_MONITOR_H
+#define ENGINE_MONITOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec/mqtt.h"
+
+struct mon_session;
+struct mon_message;
+
+struct engine_monitor {
+	struct mon_session *sessions;
+	size_t nsessions;
+	struct mon_message *published; /* what the case's clients published (and Wills) */
+	size_t npublished;
+};
+
+/* Per connection: the monitor's view of one scripted client's current connection. */
+struct mon_conn {
+	int seen_first;  /* a packet has arrived on this connection */
+	long session;    /* index into engine_monitor.sessions + 1; 0 before a CONNECT */
+};
+
+void engine_monitor_conn_reset(struct mon_conn *c);
+
+/* Bytes a client sent (one or more whole packets; others are ignored). */
+void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8_t *b, size_t n);
+
+/* A packet that arrived. NULL, or the clause it breaks with `what` set. */
+const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p, char *what,
+			      size_t n);
+
+void engine_monitor_free(struct engine_monitor *m);
+
+#endif
