@@ -195,7 +195,7 @@ int cli_explain(struct cli_opts *o, const char *want)
 {
 	struct catalog cat;
 	struct case_set set;
-	if (cli_load(o->cases_dir, &cat, &set) < 0)
+	if (cli_load(o, &cat, &set) < 0)
 		return 2;
 	const struct catalog_clause *c = lookup(&cat, want);
 	if (!c) {

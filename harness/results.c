@@ -248,5 +248,6 @@ void results_free(struct run_result *run)
 	free(run->started_at);
 	free(run->run_prefix);
 	free(run->spec);
+	free(run->setup_error);
 	memset(run, 0, sizeof *run);
 }

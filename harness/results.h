@@ -149,6 +149,8 @@ struct run_result {
 	int strict;
 	int incomplete;         /* the run was cut short */
 	int insecure;           /* TLS peer verification was off (--insecure) */
+	char *setup_error;      /* why no case ran (unreachable, refused, bad case file...), or NULL;
+				 * then the run has no clauses and no cases, and every report says why */
 	struct run_capability *profile;
 	size_t nprofile;
 	struct case_result *cases;

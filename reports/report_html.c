@@ -167,9 +167,14 @@ static void write_head(const struct run_result *run, FILE *out)
 	fputs(" conformance of ", out);
 	esc(out, broker);
 	fputs("</h1>\n", out);
-	int bad = baseline_exit_status(run) != 0;
-	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good", bad ? "FAIL" : "PASS");
-	if (run->baseline)
+	int bad = baseline_exit_status(run) != 0 || run->setup_error;
+	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good",
+		run->setup_error ? "SET-UP ERROR" : bad ? "FAIL" : "PASS");
+	if (run->setup_error) {
+		fputs("</p>\n<p class=\"result bad setup-error\">", out);
+		esc(out, run->setup_error);
+		fputs("</p>\n<p>No case ran: this is not a verdict on the broker.", out);
+	} else if (run->baseline)
 		fprintf(out, bad ? " (%zu regression(s): failures not in the baseline)"
 				 : " (no regression; %zu known failure(s) in the baseline)",
 			bad ? run->regressions : run->known);
@@ -447,12 +452,14 @@ int report_html_write(const struct run_result *run, FILE *out, struct err *e)
 	struct html_page p;
 	page_init(&p, run);
 	write_head(run, out);
-	write_summary(&p, out);
-	write_baseline(run, out);
-	fputs("</section>\n", out);
-	write_filters(&p, out);
-	write_failures(&p, out);
-	write_all(&p, out);
+	if (!run->setup_error) {
+		write_summary(&p, out);
+		write_baseline(run, out);
+		fputs("</section>\n", out);
+		write_filters(&p, out);
+		write_failures(&p, out);
+		write_all(&p, out);
+	}
 	fputs("<footer>Written by mqttspec ", out);
 	esc(out, run->tool_version ? run->tool_version : "");
 	fputs(". Clause summaries are mqttspec's own words; the normative text is the OASIS standard, at the section "

@@ -3,7 +3,8 @@
  *
  * Schema ("format": "mqttspec-report", "format_version": 1):
  *   tool {name, version}, spec, brokers [url], broker_name|null, started_at,
- *   duration_ms, run_prefix, time_scale, strict, incomplete,
+ *   duration_ms, run_prefix, time_scale, strict, incomplete, insecure,
+ *   setup_error|null (why no case ran; then clauses and cases are empty),
  *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
  *   baseline null | {file, known, regressions, new_failures [{clauses, case, step_path}],
  *                    fixed [{clause, case, reason|null}]},
@@ -300,6 +301,7 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 	add(x, root, "strict", cJSON_CreateBool(run->strict));
 	add(x, root, "incomplete", cJSON_CreateBool(run->incomplete));
 	add(x, root, "insecure", cJSON_CreateBool(run->insecure));
+	add_str(x, root, "setup_error", run->setup_error);
 	cJSON *prof = add(x, root, "profile", cJSON_CreateObject());
 	for (size_t i = 0; prof && i < run->nprofile; i++) {
 		cJSON *cap = add(x, prof, run->profile[i].name, cJSON_CreateObject());

@@ -287,8 +287,29 @@ static void write_testcase(const struct run_result *run, const struct clause_res
 	fputs("    </testcase>\n", out);
 }
 
+/* No case ran: one testcase in error, so a CI dashboard shows why. */
+static void write_setup_error(const struct run_result *run, FILE *out)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fputs("<testsuites name=\"mqttspec\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+	      "  <testsuite name=\"mqttspec set-up\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+	      "    <testcase classname=\"mqttspec\" name=\"set-up\" time=\"0.000\">\n      <error message=\"set-up error: ",
+	      out);
+	report_escape_xml_attr(out, run->setup_error);
+	fputs("\" type=\"setup\">", out);
+	report_escape_xml(out, run->setup_error);
+	fputs("\nNo case ran: this is not a verdict on the broker.</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n",
+	      out);
+}
+
 int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 {
+	if (run->setup_error) {
+		write_setup_error(run, out);
+		if (fflush(out) != 0 || ferror(out))
+			return err_set(e, "JUnit report: write error");
+		return 0;
+	}
 	size_t ngroups;
 	struct junit_group *g = make_groups(run, &ngroups);
 	const char *spec = run->spec ? run->spec : "MQTT";
