@@ -36,6 +36,11 @@ static int selects(const struct cli_opts *o, const struct case_spec *cs, const s
 			if (fnmatch(s, cs->claims[j], 0) == 0 || (cl && section_matches(s, cl->section)))
 				return 1;
 		}
+		/* A client rule selects the cases that police it. */
+		for (size_t k = 0; k < cs->nsteps; k++)
+			for (size_t j = 0; j < cs->steps[k].npolices; j++)
+				if (fnmatch(s, cs->steps[k].polices[j], 0) == 0)
+					return 1;
 	}
 	return 0;
 }

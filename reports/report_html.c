@@ -383,6 +383,17 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 		esc(out, cr->reason);
 		fputs("</p>\n", out);
 	}
+	char *policing = results_policing_text(run, cr);
+	if (policing) {
+		/* Labelled, never shown as the clause's verdict: the broker cannot
+		 * break a client rule, only answer a client that does. */
+		const char *v = results_verdict_name(cr->policing_verdict);
+		fprintf(out, "<p class=\"policing\">policed by the broker: <span class=\"vd %s\">%s</span>",
+			report_html_case_token(cr->policing_verdict), v);
+		esc(out, policing + strlen(v));
+		fputs("</p>\n", out);
+		free(policing);
+	}
 	/* Failing cases first, then by verdict; a clause has a handful of cases,
 	 * so an insertion sort of their indexes is enough. */
 	size_t *idx = json_util_xmalloc((cr->ncases + 1) * sizeof *idx), n = 0;
