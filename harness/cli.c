@@ -54,7 +54,7 @@ static const char usage[] =
 	"  --tolerance-ms N    timing tolerance added to arrival windows (default 500, scaled)\n"
 	"  --deadline SEC      stop the whole run after SEC seconds; reports are still written\n"
 	"  --json FILE         write the whole run as JSON\n"
-	"  --junit FILE        write JUnit XML, one testcase per clause\n"
+	"  --junit FILE        write JUnit XML, one testcase per clause (client rules: none)\n"
 	"  --html FILE         write a self-contained HTML report (wire traces, filters)\n"
 	"  --markdown FILE     write a short Markdown summary (for a pull request or CI job)\n"
 	"  --baseline FILE     known failures: exit 1 only for a FAIL not in FILE; report fixed ones\n"
