@@ -96,7 +96,7 @@ static int case_polices(const struct case_spec *cs, const char *id)
 	return 0;
 }
 
-static void print_case(const struct case_spec *cs, const char *clause)
+static void print_case(const struct case_spec *cs, const char *clause, int policing)
 {
 	printf("\ncase %s: %s\n", cs->id, cs->title);
 	printf("  file: %s\n", cs->file);
@@ -105,7 +105,7 @@ static void print_case(const struct case_spec *cs, const char *clause)
 	printf("  clients:");
 	for (size_t i = 0; i < cs->nclients; i++)
 		printf(" %s%s", cs->clients[i].name, cs->clients[i].auto_ack ? " (acknowledges by itself)" : "");
-	printf("\n  steps (>> marks the checks of %s):\n", clause);
+	printf("\n  steps (>> marks the checks %s %s):\n", policing ? "that police" : "of", clause);
 	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
 		if (i == cs->nsteps && cs->ncleanup)
 			printf("  clean-up (always runs, checks nothing):\n");
@@ -218,7 +218,7 @@ static void print_policing(const struct case_set *set, const struct catalog_clau
 	       n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < set->n; i++)
 		if (case_polices(&set->cases[i], c->id))
-			print_case(&set->cases[i], c->id);
+			print_case(&set->cases[i], c->id, 1);
 }
 
 int cli_explain(struct cli_opts *o, const char *want)
@@ -263,7 +263,7 @@ int cli_explain(struct cli_opts *o, const char *want)
 		printf("\nTested by %zu case%s:\n", n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < set.n; i++)
 			if (names(set.cases[i].claims, set.cases[i].nclaims, c->id))
-				print_case(&set.cases[i], c->id);
+				print_case(&set.cases[i], c->id, 0);
 	}
 	print_policing(&set, c);
 	case_set_free(&set);
