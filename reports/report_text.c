@@ -177,7 +177,7 @@ static void write_clauses(const struct run_result *run, const struct report_opts
 		put(out, cell, o->verbose ? SIZE_MAX : sumw);
 		free(cell);
 		fputc('\n', out);
-		write_policing(run, cr, used, o, out);
+		write_policing(run, cr, idw + 2 + secw + 2 + levw + 2, o, out);
 	}
 }
 
