@@ -290,6 +290,7 @@ void case_free(struct case_spec *cs)
 		free(s->hex);
 		free(s->label);
 		free(s->checks);
+		free(s->polices);
 		case_expect_free(&s->expect);
 		for (size_t g = 0; g < s->ngates; g++) {
 			free(s->gates[g].var);

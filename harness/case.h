@@ -60,6 +60,9 @@ struct case_step {
 	long wait_ms;                  /* WAIT */
 	const char **checks;           /* catalog ids (point into the catalog) */
 	size_t nchecks;
+	const char **polices;          /* client rules (catalog binds "client") whose breach this
+					* step's checks hold the broker to answering; never among checks */
+	size_t npolices;
 	int should;
 	int peek;                      /* EXPECT: leave what matched unread for later steps */
 	int unscaled;                  /* EXPECT: the window is a protocol timer (keep-alive), not stretched by --time-scale */

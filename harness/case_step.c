@@ -11,7 +11,7 @@
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", NULL};
+					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
@@ -337,6 +337,38 @@ static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s
 	return 0;
 }
 
+/* "polices": the client rules a check provokes. The broker cannot break a
+ * rule that binds the client; its checks name the broker's duty (to close),
+ * and this key links the rule, so reports show how the broker polices it. */
+static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const cJSON *po = cJSON_GetObjectItemCaseSensitive(o, "polices");
+	if (!po)
+		return 0;
+	if (!s->nchecks)
+		return err_set(e, "%s.polices: only a step with checks polices a client rule (its checks name the broker's duty)",
+			       path);
+	if (!cJSON_IsArray(po) || cJSON_GetArraySize(po) == 0)
+		return err_set(e, "%s.polices: expected a non-empty array of clause ids", path);
+	s->polices = calloc((size_t)cJSON_GetArraySize(po), sizeof *s->polices);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, po)
+	{
+		if (!cJSON_IsString(it))
+			return err_set(e, "%s.polices[%zu]: expected a clause id", path, i);
+		const struct catalog_clause *cl = catalog_find(L->cat, it->valuestring);
+		if (!cl)
+			return err_set(e, "%s.polices[%zu]: unknown clause \"%s\"", path, i, it->valuestring);
+		if (!cl->binds || strcmp(cl->binds, "client") != 0)
+			return err_set(e, "%s.polices[%zu]: \"%s\" binds %s, not only the client: a check names it in checks, never in polices",
+				       path, i, cl->id, cl->binds ? cl->binds : "nobody");
+		s->polices[s->npolices++] = cl->id;
+		i++;
+	}
+	return 0;
+}
+
 static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
 {
 	static const char *const keys[] = {"repeat", "as", "start", "steps", "note", NULL};
@@ -403,7 +435,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 		goto fail;
 	int is_expect = strcmp(kind, "expect") == 0;
 	if (!is_expect) {
-		for (const char *k = "checks\0level\0within_ms\0from\0peek\0scaled\0"; *k; k += strlen(k) + 1)
+		for (const char *k = "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0"; *k; k += strlen(k) + 1)
 			if (cJSON_GetObjectItemCaseSensitive(o, k)) {
 				err_set(e, "%s.%s: only an expect step has %s", path, k, k);
 				goto fail;
@@ -478,7 +510,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 			goto fail;
 		if (rc == 0)
 			s->within_ms = within;
-		if (parse_checks(L, o, s, path, e) < 0)
+		if (parse_checks(L, o, s, path, e) < 0 || parse_polices(L, o, s, path, e) < 0)
 			goto fail;
 		if (json_util_bool(o, "peek", path, 0, &s->peek, e) < 0)
 			goto fail;

@@ -44,7 +44,8 @@ static const char usage[] =
 	"  --stay-in-prefix    skip the cases that need topics outside the prefix ($ topics)\n"
 	"  --profile FILE      declare what the broker offers of the optional features\n"
 	"                      ({\"max_qos\": 1, \"wildcards\": false, ...}); overrides the probe\n"
-	"  --cases DIR         the cases to run (default: the in-tree or installed cases/)\n"
+	"  --cases DIR         run the case files under DIR instead of the built-in suite;\n"
+	"                      repeat it for several folders (ids unique across them)\n"
 	"  --only SEL          run only cases matching SEL: a case id, a clause id (globs allowed,\n"
 	"                      MQTT-3.1.*), or a section (3.1 matches 3.1 and 3.1.x, never 3.10).\n"
 	"                      Repeat it or separate with commas.\n"
@@ -53,7 +54,7 @@ static const char usage[] =
 	"  --tolerance-ms N    timing tolerance added to arrival windows (default 500, scaled)\n"
 	"  --deadline SEC      stop the whole run after SEC seconds; reports are still written\n"
 	"  --json FILE         write the whole run as JSON\n"
-	"  --junit FILE        write JUnit XML, one testcase per clause\n"
+	"  --junit FILE        write JUnit XML, one testcase per clause (client rules: none)\n"
 	"  --html FILE         write a self-contained HTML report (wire traces, filters)\n"
 	"  --markdown FILE     write a short Markdown summary (for a pull request or CI job)\n"
 	"  --baseline FILE     known failures: exit 1 only for a FAIL not in FILE; report fixed ones\n"
@@ -108,21 +109,58 @@ static const char *default_cases(char *buf, size_t n)
 	return "cases";
 }
 
-int cli_load(const char *dir, struct catalog *cat, struct case_set *set)
+/* Move the cases of `more` to the end of `set`; an id already in `set` is an
+ * error naming both files. `more` is emptied either way. */
+static int merge_cases(struct case_set *set, struct case_set *more, struct err *e)
+{
+	for (size_t i = 0; i < more->n; i++)
+		for (size_t j = 0; j < set->n; j++)
+			if (strcmp(more->cases[i].id, set->cases[j].id) == 0) {
+				err_set(e, "%s: $.id: \"%s\" is also the id of %s", more->cases[i].file,
+					more->cases[i].id, set->cases[j].file);
+				case_set_free(more);
+				return -1;
+			}
+	set->cases = json_util_xrealloc(set->cases, (set->n + more->n + 1) * sizeof *set->cases);
+	memcpy(set->cases + set->n, more->cases, more->n * sizeof *more->cases);
+	set->n += more->n;
+	free(more->cases);
+	memset(more, 0, sizeof *more);
+	return 0;
+}
+
+int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set *set, struct err *e)
+{
+	char path[4200];
+	/* The catalog belongs to the tool, never to a --cases folder: users'
+	 * folders hold only case files, and every case names the same clauses. */
+	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", o->cases_dir);
+	if (catalog_load(cat, path, e) < 0)
+		return -1;
+	if (!set)
+		return 0;
+	memset(set, 0, sizeof *set);
+	if (!o->nuser_cases && case_load_dir(set, o->cases_dir, cat, e) == 0)
+		return 0;
+	for (size_t i = 0; i < o->nuser_cases; i++) {
+		struct case_set more;
+		if (case_load_dir(&more, o->user_cases[i], cat, e) < 0 || merge_cases(set, &more, e) < 0)
+			break;
+		if (i + 1 == o->nuser_cases)
+			return 0;
+	}
+	case_set_free(set);
+	catalog_free(cat);
+	return -1;
+}
+
+int cli_load(const struct cli_opts *o, struct catalog *cat, struct case_set *set)
 {
 	struct err e;
-	char path[4200];
-	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", dir);
-	if (catalog_load(cat, path, &e) < 0) {
-		fprintf(stderr, "mqttspec: %s\n", e.msg);
-		return -1;
-	}
-	if (set && case_load_dir(set, dir, cat, &e) < 0) {
-		fprintf(stderr, "mqttspec: %s\n", e.msg);
-		catalog_free(cat);
-		return -1;
-	}
-	return 0;
+	if (cli_load_err(o, cat, set, &e) == 0)
+		return 0;
+	fprintf(stderr, "mqttspec: %s\n", e.msg);
+	return -1;
 }
 
 static int parse_num(const char *s, double lo, double hi, double *out)
@@ -177,7 +215,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 			o->brokers[o->nbrokers++] = optarg;
 			break;
 		case O_CASES:
-			o->cases_dir = optarg;
+			o->user_cases = json_util_xrealloc(o->user_cases, (o->nuser_cases + 1) * sizeof *o->user_cases);
+			o->user_cases[o->nuser_cases++] = optarg;
 			break;
 		case O_ONLY:
 			for (char *tok = optarg, *next; tok && *tok; tok = next) {

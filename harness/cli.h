@@ -22,7 +22,9 @@
 struct cli_opts {
 	char **brokers;
 	size_t nbrokers;
-	const char *cases_dir;
+	const char *cases_dir;    /* the tool's own cases/: its catalog, and the built-in suite */
+	char **user_cases;        /* --cases DIR, each time given: these replace the built-in suite */
+	size_t nuser_cases;
 	char **only;
 	size_t nonly;
 	long jobs;
@@ -52,8 +54,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o);
 /* Print "mqttspec: <message>" and the hint to --help; returns 2. */
 int cli_usage_error(const char *fmt, const char *arg);
 
-/* Load the catalog of dir and, if set is not NULL, its cases. 0, or -1 (printed). */
-int cli_load(const char *dir, struct catalog *cat, struct case_set *set);
+/* Load the tool's catalog (o->cases_dir/clauses) and, if set is not NULL,
+ * the cases: those of every --cases folder, else the built-in suite. Case
+ * ids are unique across folders. 0, or -1 with the message in e. */
+int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set *set, struct err *e);
+/* As cli_load_err, the message printed. 0, or -1. */
+int cli_load(const struct cli_opts *o, struct catalog *cat, struct case_set *set);
 
 int cli_run(struct cli_opts *o);
 int cli_list(struct cli_opts *o, const char *what);

@@ -61,7 +61,8 @@ static void print_step(const struct case_spec *cs, size_t i, const char *clause)
 	const struct case_step *s = &cs->steps[i];
 	char d[1600];
 	step_detail(s, d, sizeof d);
-	int mine = names(s->checks, s->nchecks, clause);
+	int polices = names(s->polices, s->npolices, clause);
+	int mine = names(s->checks, s->nchecks, clause) || polices;
 	const char *client = s->client >= 0 && (size_t)s->client < cs->nclients ? cs->clients[s->client].name : "-";
 	printf("  %s %3zu. %-22s %-8s %-10s %s", mine ? ">>" : "  ", i + 1, s->path, client, step_kinds[s->kind], d);
 	for (size_t g = 0; g < s->ngates; g++) {
@@ -78,13 +79,24 @@ static void print_step(const struct case_spec *cs, size_t i, const char *clause)
 		printf(" (%s)", s->should ? "SHOULD" : "MUST");
 		if (s->kind == CASE_STEP_EXPECT && s->within_ms >= 0)
 			printf(", within %ld ms", s->within_ms);
+		for (size_t k = 0; k < s->npolices; k++)
+			printf("%s %s", k ? "," : "; polices the client rule", s->polices[k]);
 		if (mine)
-			printf("   <-- this clause");
+			printf(polices ? "   <-- polices this rule" : "   <-- this clause");
 	}
 	putchar('\n');
 }
 
-static void print_case(const struct case_spec *cs, const char *clause)
+/* Whether a step of the case polices the client rule `id`. */
+static int case_polices(const struct case_spec *cs, const char *id)
+{
+	for (size_t i = 0; i < cs->nsteps; i++)
+		if (names(cs->steps[i].polices, cs->steps[i].npolices, id))
+			return 1;
+	return 0;
+}
+
+static void print_case(const struct case_spec *cs, const char *clause, int policing)
 {
 	printf("\ncase %s: %s\n", cs->id, cs->title);
 	printf("  file: %s\n", cs->file);
@@ -93,7 +105,7 @@ static void print_case(const struct case_spec *cs, const char *clause)
 	printf("  clients:");
 	for (size_t i = 0; i < cs->nclients; i++)
 		printf(" %s%s", cs->clients[i].name, cs->clients[i].auto_ack ? " (acknowledges by itself)" : "");
-	printf("\n  steps (>> marks the checks of %s):\n", clause);
+	printf("\n  steps (>> marks the checks %s %s):\n", policing ? "that police" : "of", clause);
 	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
 		if (i == cs->nsteps && cs->ncleanup)
 			printf("  clean-up (always runs, checks nothing):\n");
@@ -191,11 +203,29 @@ static const char *binds_words(const char *b)
 	return b;
 }
 
+/* A client rule the broker cannot break, but must answer when a client does:
+ * the cases whose checks hold it to that duty, labelled as policing. */
+static void print_policing(const struct case_set *set, const struct catalog_clause *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		n += (size_t)case_polices(&set->cases[i], c->id);
+	if (!n)
+		return;
+	printf("\nPoliced by the broker in %zu case%s: a client breaks this rule on purpose and the checks hold\n"
+	       "the broker to its duty (they name that duty, not this rule). A run reports their verdict under this\n"
+	       "rule as \"policed by the broker\"; the rule's own verdict stays UNTESTED.\n",
+	       n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < set->n; i++)
+		if (case_polices(&set->cases[i], c->id))
+			print_case(&set->cases[i], c->id, 1);
+}
+
 int cli_explain(struct cli_opts *o, const char *want)
 {
 	struct catalog cat;
 	struct case_set set;
-	if (cli_load(o->cases_dir, &cat, &set) < 0)
+	if (cli_load(o, &cat, &set) < 0)
 		return 2;
 	const struct catalog_clause *c = lookup(&cat, want);
 	if (!c) {
@@ -233,8 +263,9 @@ int cli_explain(struct cli_opts *o, const char *want)
 		printf("\nTested by %zu case%s:\n", n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < set.n; i++)
 			if (names(set.cases[i].claims, set.cases[i].nclaims, c->id))
-				print_case(&set.cases[i], c->id);
+				print_case(&set.cases[i], c->id, 0);
 	}
+	print_policing(&set, c);
 	case_set_free(&set);
 	catalog_free(&cat);
 	return 0;

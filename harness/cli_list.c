@@ -97,7 +97,7 @@ int cli_list(struct cli_opts *o, const char *what)
 	if (o->coverage && cases)
 		return cli_usage_error("%s", "--coverage goes with list clauses");
 	int need_cases = cases || o->coverage;
-	if (cli_load(o->cases_dir, &cat, need_cases ? &set : NULL) < 0)
+	if (cli_load(o, &cat, need_cases ? &set : NULL) < 0)
 		return 2;
 	if (o->coverage) {
 		coverage(&cat, &set);

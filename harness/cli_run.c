@@ -36,6 +36,11 @@ static int selects(const struct cli_opts *o, const struct case_spec *cs, const s
 			if (fnmatch(s, cs->claims[j], 0) == 0 || (cl && section_matches(s, cl->section)))
 				return 1;
 		}
+		/* A client rule selects the cases that police it. */
+		for (size_t k = 0; k < cs->nsteps; k++)
+			for (size_t j = 0; j < cs->steps[k].npolices; j++)
+				if (fnmatch(s, cs->steps[k].polices[j], 0) == 0)
+					return 1;
 	}
 	return 0;
 }
@@ -153,6 +158,42 @@ static int check_prefixes(const struct cli_opts *o)
 	return 0;
 }
 
+/* A set-up error (exit 2): said on standard error, and in every report asked
+ * for, so a CI dashboard shows why no case ran. `what` (the option at fault,
+ * or "") prefixes the message. */
+static int setup_fail(const struct cli_opts *o, const char *what, const char *msg)
+{
+	char m[1400];
+	snprintf(m, sizeof m, "%s%s", what, msg);
+	fprintf(stderr, "mqttspec: set-up error: %s\n", m);
+	if (!o->json && !o->junit && !o->html && !o->markdown)
+		return 2;
+	struct run_result run;
+	memset(&run, 0, sizeof run);
+	run.tool_version = json_util_strdup(MQTTSPEC_VERSION);
+	run.started_at = iso_now();
+	run.spec = json_util_strdup("MQTT 3.1.1");
+	run.time_scale = o->time_scale;
+	run.strict = o->strict;
+	run.insecure = o->insecure;
+	run.broker_name = o->broker_name ? json_util_strdup(o->broker_name) : NULL;
+	run.nbrokers = o->nbrokers;
+	run.brokers = calloc(o->nbrokers ? o->nbrokers : 1, sizeof(char *));
+	for (size_t i = 0; i < o->nbrokers; i++)
+		run.brokers[i] = json_util_strdup(o->brokers[i]);
+	run.setup_error = json_util_strdup(m);
+	if (o->json)
+		write_file(o->json, "JSON report", &run, report_json_write);
+	if (o->junit)
+		write_file(o->junit, "JUnit report", &run, report_junit_write);
+	if (o->html)
+		write_file(o->html, "HTML report", &run, report_html_write);
+	if (o->markdown)
+		write_file(o->markdown, "Markdown summary", &run, report_markdown_write);
+	results_free(&run);
+	return 2;
+}
+
 int cli_run(struct cli_opts *o)
 {
 	if (!o->nbrokers)
@@ -160,10 +201,8 @@ int cli_run(struct cli_opts *o)
 	if (o->baseline) { /* a bad baseline is a set-up error, found before any case runs */
 		struct baseline b;
 		struct err be;
-		if (baseline_load(&b, o->baseline, &be) < 0) {
-			fprintf(stderr, "mqttspec: --baseline: %s\n", be.msg);
-			return 2;
-		}
+		if (baseline_load(&b, o->baseline, &be) < 0)
+			return setup_fail(o, "--baseline: ", be.msg);
 		baseline_free(&b);
 	}
 	if (check_prefixes(o))
@@ -191,18 +230,17 @@ int cli_run(struct cli_opts *o)
 	memset(&cctx, 0, sizeof cctx);
 	struct conn_tls_opts topts = {o->cafile, o->cert, o->key, o->insecure};
 	if (need_tls && conn_ctx_init(&cctx, &topts, &e) < 0) {
-		fprintf(stderr, "mqttspec: set-up error: %s\n", e.msg);
 		free(password);
 		free(eps);
-		return 2;
+		return setup_fail(o, "", e.msg);
 	}
 	struct catalog cat;
 	struct case_set set;
-	if (cli_load(o->cases_dir, &cat, &set) < 0) {
+	if (cli_load_err(o, &cat, &set, &e) < 0) {
 		conn_ctx_free(&cctx);
 		free(password);
 		free(eps);
-		return 2;
+		return setup_fail(o, "", e.msg);
 	}
 	int *sel = calloc(set.n, sizeof *sel);
 	char **na = NULL;
@@ -244,12 +282,12 @@ int cli_run(struct cli_opts *o)
 	struct profile prof;
 	profile_init(&prof);
 	if (o->profile && profile_load(&prof, o->profile, &e) < 0) {
-		fprintf(stderr, "mqttspec: --profile %s\n", e.msg);
+		rc = setup_fail(o, "--profile ", e.msg);
 		goto out;
 	}
 	for (size_t i = 0; i < o->nbrokers; i++)
 		if (engine_preflight(&eps[i], &eo, &e) < 0) {
-			fprintf(stderr, "mqttspec: set-up error: %s\n", e.msg);
+			rc = setup_fail(o, "", e.msg);
 			goto out;
 		}
 	profile_probe(&prof, &eps[0], &eo);

@@ -97,6 +97,11 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		c->clauses = json_util_xmalloc(s->nchecks * sizeof *c->clauses);
 		memcpy(c->clauses, s->checks, s->nchecks * sizeof *c->clauses);
 		c->nclauses = s->nchecks;
+		if (s->npolices) {
+			c->polices = json_util_xmalloc(s->npolices * sizeof *c->polices);
+			memcpy(c->polices, s->polices, s->npolices * sizeof *c->polices);
+			c->npolices = s->npolices;
+		}
 		c->should = s->should;
 		c->outcome = CHECK_INCONCLUSIVE;
 		c->step = i;

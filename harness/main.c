@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	if (at < 0) {
 		free(o.brokers);
 		free(o.only);
+		free(o.user_cases);
 		return at == -1 ? 0 : 2;
 	}
 	struct sigaction sa;
@@ -50,5 +51,6 @@ int main(int argc, char **argv)
 		rc = cli_usage_error("unknown command \"%s\"", cmd);
 	free(o.brokers);
 	free(o.only);
+	free(o.user_cases);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* results.c - verdict aggregation and the result model's lifetime. See results.h. */
 #include "harness/results.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,13 +122,41 @@ static void add_case_ref(struct clause_result *cr, size_t ci)
 	cr->cases[cr->ncases++] = ci;
 }
 
-void results_aggregate(struct run_result *run, const struct catalog *cat)
+/* Each check that polices client rules adds its verdict to theirs. */
+static void add_policing(struct run_result *run, const struct catalog *cat, size_t ci)
+{
+	const struct case_result *c = &run->cases[ci];
+	for (size_t i = 0; i < c->nchecks; i++) {
+		const struct check_result *ch = &c->checks[i];
+		enum verdict v = c->selected ? check_verdict(ch) : VERDICT_NOT_SELECTED;
+		for (size_t j = 0; j < ch->npolices; j++) {
+			long k = catalog_index(cat, ch->polices[j]);
+			if (k < 0)
+				continue;
+			struct clause_result *cr = &run->clauses[k];
+			cr->policed_by = json_util_xrealloc(cr->policed_by, (cr->npoliced_by + 1) * sizeof *cr->policed_by);
+			cr->policed_by[cr->npoliced_by++] = (struct policing_ref){ci, i, v};
+			if (v < cr->policing_verdict)
+				cr->policing_verdict = v;
+		}
+	}
+}
+
+static void free_clauses(struct run_result *run)
 {
 	for (size_t i = 0; i < run->nclauses; i++) {
 		free(run->clauses[i].cases);
 		free(run->clauses[i].reason);
+		free(run->clauses[i].policed_by);
 	}
 	free(run->clauses);
+	run->clauses = NULL;
+	run->nclauses = 0;
+}
+
+void results_aggregate(struct run_result *run, const struct catalog *cat)
+{
+	free_clauses(run);
 	run->nclauses = cat->count;
 	run->clauses = calloc(cat->count ? cat->count : 1, sizeof *run->clauses);
 	memset(run->counts, 0, sizeof run->counts);
@@ -136,11 +165,13 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 	for (size_t k = 0; k < cat->count; k++) {
 		run->clauses[k].clause = &cat->clauses[k];
 		run->clauses[k].verdict = VERDICT_UNTESTED;
+		run->clauses[k].policing_verdict = VERDICT_UNTESTED;
 	}
 	for (size_t ci = 0; ci < run->ncases; ci++) {
 		struct case_result *c = &run->cases[ci];
 		c->verdict = case_verdict(c);
 		run->case_counts[c->verdict]++;
+		add_policing(run, cat, ci);
 		for (size_t j = 0; j < c->nclaims; j++) {
 			long k = catalog_index(cat, c->claims[j]);
 			if (k < 0)
@@ -180,6 +211,58 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 	}
 }
 
+static const struct check_result *policing_check(const struct run_result *run, const struct policing_ref *p)
+{
+	if (p->case_index >= run->ncases || p->check_index >= run->cases[p->case_index].nchecks)
+		return NULL;
+	return &run->cases[p->case_index].checks[p->check_index];
+}
+
+/* Two checks of one case naming the same duties read the same: say it once. */
+static int same_item(const struct run_result *run, const struct policing_ref *a, const struct policing_ref *b)
+{
+	const struct check_result *x = policing_check(run, a), *y = policing_check(run, b);
+	if (!x || !y || a->case_index != b->case_index || x->nclauses != y->nclauses)
+		return 0;
+	for (size_t k = 0; k < x->nclauses; k++)
+		if (strcmp(x->clauses[k], y->clauses[k]) != 0)
+			return 0;
+	return 1;
+}
+
+char *results_policing_text(const struct run_result *run, const struct clause_result *cr)
+{
+	if (!cr->npoliced_by)
+		return NULL;
+	size_t cap = 64, len = 0;
+	char *buf = json_util_xmalloc(cap);
+	len = (size_t)snprintf(buf, cap, "%s", results_verdict_name(cr->policing_verdict));
+	size_t items = 0;
+	for (size_t i = 0; i < cr->npoliced_by; i++) {
+		const struct check_result *ch = policing_check(run, &cr->policed_by[i]);
+		int dup = !ch;
+		for (size_t j = 0; !dup && j < i; j++)
+			dup = same_item(run, &cr->policed_by[j], &cr->policed_by[i]);
+		if (dup)
+			continue;
+		const char *id = run->cases[cr->policed_by[i].case_index].id;
+		size_t need = strlen(id ? id : "?") + 16;
+		for (size_t k = 0; k < ch->nclauses; k++)
+			need += strlen(ch->clauses[k]) + 2;
+		if (len + need >= cap) {
+			cap = 2 * (len + need);
+			buf = json_util_xrealloc(buf, cap);
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%s", items++ ? "; " : " (");
+		for (size_t k = 0; k < ch->nclauses; k++)
+			len += (size_t)snprintf(buf + len, cap - len, "%s%s", k ? ", " : "", ch->clauses[k]);
+		len += (size_t)snprintf(buf + len, cap - len, " in case %s", id ? id : "?");
+	}
+	if (items)
+		snprintf(buf + len, cap - len, ")");
+	return buf;
+}
+
 int results_exit_status(const struct run_result *run)
 {
 	if (run->counts[VERDICT_FAIL])
@@ -203,6 +286,7 @@ void results_case_free(struct case_result *c)
 	for (size_t i = 0; i < c->nchecks; i++) {
 		struct check_result *ch = &c->checks[i];
 		free(ch->clauses);
+		free(ch->polices);
 		free(ch->step_path);
 		free(ch->expected);
 		free(ch->actual);
@@ -229,11 +313,7 @@ void results_free(struct run_result *run)
 	for (size_t i = 0; i < run->ncases; i++)
 		results_case_free(&run->cases[i]);
 	free(run->cases);
-	for (size_t i = 0; i < run->nclauses; i++) {
-		free(run->clauses[i].cases);
-		free(run->clauses[i].reason);
-	}
-	free(run->clauses);
+	free_clauses(run);
 	for (size_t i = 0; i < run->nprofile; i++) {
 		free(run->profile[i].name);
 		free(run->profile[i].value);
@@ -248,5 +328,6 @@ void results_free(struct run_result *run)
 	free(run->started_at);
 	free(run->run_prefix);
 	free(run->spec);
+	free(run->setup_error);
 	memset(run, 0, sizeof *run);
 }

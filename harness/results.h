@@ -59,6 +59,8 @@ struct wire_event {
 struct check_result {
 	const char **clauses;   /* catalog ids (interned: point into the catalog) */
 	size_t nclauses;
+	const char **polices;   /* client rules this check polices (catalog ids), see clause_result */
+	size_t npolices;
 	int should;             /* 1: SHOULD-level (a failure is WARN) */
 	enum check_outcome outcome;
 	size_t step;            /* index of the step in the case (main steps then cleanup) */
@@ -113,12 +115,27 @@ struct case_result {
 	size_t steps_run;
 };
 
+/* A check that polices a client rule: the case and the check in it. */
+struct policing_ref {
+	size_t case_index;      /* into run_result.cases */
+	size_t check_index;     /* into that case's checks */
+	enum verdict verdict;   /* the check's verdict (NOT SELECTED when its case was left out) */
+};
+
 struct clause_result {
 	const struct catalog_clause *clause;
 	enum verdict verdict;
 	char *reason;           /* UNTESTED / NOT APPLICABLE / NOT SELECTED reason, or NULL */
 	size_t *cases;          /* indexes into run_result.cases that check it */
 	size_t ncases;
+	/* A rule that binds only the client is never broken by the broker: its
+	 * own verdict stays UNTESTED. The checks that hold the broker to its duty
+	 * when a client breaks it (close: MQTT-4.8.0-1, MQTT-3.1.4-1) police it;
+	 * their verdict, by the same precedence, is policing_verdict. Meaningful
+	 * only when npoliced_by > 0. */
+	enum verdict policing_verdict;
+	struct policing_ref *policed_by;
+	size_t npoliced_by;
 };
 
 /* A --baseline entry (a known failure) whose clause held in its case this
@@ -149,6 +166,8 @@ struct run_result {
 	int strict;
 	int incomplete;         /* the run was cut short */
 	int insecure;           /* TLS peer verification was off (--insecure) */
+	char *setup_error;      /* why no case ran (unreachable, refused, bad case file...), or NULL;
+				 * then the run has no clauses and no cases, and every report says why */
 	struct run_capability *profile;
 	size_t nprofile;
 	struct case_result *cases;
@@ -170,6 +189,11 @@ struct run_result {
  * `selected[i]` says whether case i was selected (NULL: all). Clauses whose
  * only cases were left out are NOT SELECTED. */
 void results_aggregate(struct run_result *run, const struct catalog *cat);
+
+/* A client rule's policing in words, for the writers: "PASS (MQTT-4.8.0-1 in
+ * case subscribe-empty-payload-closes; ...)", each duty-and-case pair once.
+ * malloc'd; NULL when nothing polices the clause. */
+char *results_policing_text(const struct run_result *run, const struct clause_result *cr);
 
 /* Exit status for a run: 0 nothing FAILs (strict: nor WARNs), 1 otherwise. */
 int results_exit_status(const struct run_result *run);

@@ -43,7 +43,8 @@ int report_text_write(const struct run_result *run, const struct report_opts *o,
 int report_json_write(const struct run_result *run, FILE *out, struct err *e);
 
 /* JUnit XML for CI: one testsuite per spec section (first two numbers of the
- * clause's section), one testcase per catalog clause. FAIL is a <failure>,
+ * clause's section), one testcase per catalog clause, except the rules that
+ * bind only the client (they have no testcase of their own). FAIL is a <failure>,
  * INCONCLUSIVE an <error>, WARN passes with its message in <system-out>, and
  * NOT APPLICABLE / NOT SELECTED / UNTESTED are <skipped>. With a baseline, a
  * FAIL it knows entirely is <skipped> too ("FAIL (known: in the baseline)"),

@@ -167,9 +167,14 @@ static void write_head(const struct run_result *run, FILE *out)
 	fputs(" conformance of ", out);
 	esc(out, broker);
 	fputs("</h1>\n", out);
-	int bad = baseline_exit_status(run) != 0;
-	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good", bad ? "FAIL" : "PASS");
-	if (run->baseline)
+	int bad = baseline_exit_status(run) != 0 || run->setup_error;
+	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good",
+		run->setup_error ? "SET-UP ERROR" : bad ? "FAIL" : "PASS");
+	if (run->setup_error) {
+		fputs("</p>\n<p class=\"result bad setup-error\">", out);
+		esc(out, run->setup_error);
+		fputs("</p>\n<p>No case ran: this is not a verdict on the broker.", out);
+	} else if (run->baseline)
 		fprintf(out, bad ? " (%zu regression(s): failures not in the baseline)"
 				 : " (no regression; %zu known failure(s) in the baseline)",
 			bad ? run->regressions : run->known);
@@ -378,6 +383,17 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 		esc(out, cr->reason);
 		fputs("</p>\n", out);
 	}
+	char *policing = results_policing_text(run, cr);
+	if (policing) {
+		/* Labelled, never shown as the clause's verdict: the broker cannot
+		 * break a client rule, only answer a client that does. */
+		const char *v = results_verdict_name(cr->policing_verdict);
+		fprintf(out, "<p class=\"policing\">policed by the broker: <span class=\"vd %s\">%s</span>",
+			report_html_case_token(cr->policing_verdict), v);
+		esc(out, policing + strlen(v));
+		fputs("</p>\n", out);
+		free(policing);
+	}
 	/* Failing cases first, then by verdict; a clause has a handful of cases,
 	 * so an insertion sort of their indexes is enough. */
 	size_t *idx = json_util_xmalloc((cr->ncases + 1) * sizeof *idx), n = 0;
@@ -447,12 +463,14 @@ int report_html_write(const struct run_result *run, FILE *out, struct err *e)
 	struct html_page p;
 	page_init(&p, run);
 	write_head(run, out);
-	write_summary(&p, out);
-	write_baseline(run, out);
-	fputs("</section>\n", out);
-	write_filters(&p, out);
-	write_failures(&p, out);
-	write_all(&p, out);
+	if (!run->setup_error) {
+		write_summary(&p, out);
+		write_baseline(run, out);
+		fputs("</section>\n", out);
+		write_filters(&p, out);
+		write_failures(&p, out);
+		write_all(&p, out);
+	}
 	fputs("<footer>Written by mqttspec ", out);
 	esc(out, run->tool_version ? run->tool_version : "");
 	fputs(". Clause summaries are mqttspec's own words; the normative text is the OASIS standard, at the section "

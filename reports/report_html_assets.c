@@ -32,7 +32,7 @@ const char report_html_assets_css[] =
 	".clause[data-verdict=PASS]{border-left-color:var(--pass)}"
 	".clause[data-verdict=INCONCLUSIVE]{border-left-color:var(--inc)}\n"
 	".cid{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:bold}.kw,.secno{color:#555;margin-left:.5em}\n"
-	".sum{margin:.2em 0}.reason{margin:.2em 0;color:#555;font-style:italic}.dim{color:#777}\n"
+	".sum{margin:.2em 0}.reason{margin:.2em 0;color:#555;font-style:italic}.policing{margin:.2em 0;color:#333}.dim{color:#777}\n"
 	".known{background:#fff3cd;border:1px solid #e0c060;border-radius:3px;padding:0 4px;font-size:.85em}\n"
 	"details.case{margin:.3em 0 .3em 1em;background:#fff;border:1px solid var(--line);padding:.2em .5em}\n"
 	"details.case>summary{cursor:pointer}.cbody{overflow-x:auto}\n"

@@ -3,15 +3,19 @@
  *
  * Schema ("format": "mqttspec-report", "format_version": 1):
  *   tool {name, version}, spec, brokers [url], broker_name|null, started_at,
- *   duration_ms, run_prefix, time_scale, strict, incomplete,
+ *   duration_ms, run_prefix, time_scale, strict, incomplete, insecure,
+ *   setup_error|null (why no case ran; then clauses and cases are empty),
  *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
  *   baseline null | {file, known, regressions, new_failures [{clauses, case, step_path}],
  *                    fixed [{clause, case, reason|null}]},
  *   clauses [{id, section, keyword, level, binds, observable, summary,
- *             verdict, reason|null, cases [case id]}]   one per catalog clause
+ *             verdict, reason|null, cases [case id],
+ *             policing_verdict?, policed_by? [{case, step_path, clauses, verdict}]}]
+ *                                                     one per catalog clause; the two policing
+ *                                                     fields only on a client rule some check polices
  *   cases [{id, title, file, verdict, duration_ms, selected,
  *           clients [{name, client_id}], setup_error|null, steps_total, steps_run,
- *           checks [{clauses, level MUST|SHOULD, outcome pass|fail|inconclusive|
+ *           checks [{clauses, polices? [client rule id], level MUST|SHOULD, outcome pass|fail|inconclusive|
  *                    not_applicable, step, step_path, expected, actual, note, t_ms,
  *                    baselined}],
  *           steps [{path, kind, client, detail, outcome done|failed|skipped|not run, t_ms}],
@@ -120,6 +124,30 @@ static cJSON *verdict_counts(struct json_ctx *x, const size_t *counts)
 	return o;
 }
 
+/* A client rule's policing: absent unless some check polices it, so that
+ * "policing_verdict" is never mistaken for the clause's own verdict. */
+static void policing_json(struct json_ctx *x, const struct run_result *run, const struct clause_result *cr, cJSON *o)
+{
+	add_str(x, o, "policing_verdict", results_verdict_name(cr->policing_verdict));
+	cJSON *by = add(x, o, "policed_by", cJSON_CreateArray());
+	for (size_t i = 0; by && i < cr->npoliced_by; i++) {
+		const struct policing_ref *p = &cr->policed_by[i];
+		if (p->case_index >= run->ncases || p->check_index >= run->cases[p->case_index].nchecks)
+			continue;
+		const struct case_result *c = &run->cases[p->case_index];
+		const struct check_result *ch = &c->checks[p->check_index];
+		cJSON *r = add(x, by, NULL, cJSON_CreateObject());
+		if (!r)
+			break;
+		add_str(x, r, "case", c->id);
+		add_str(x, r, "step_path", ch->step_path);
+		cJSON *cl = add(x, r, "clauses", cJSON_CreateArray());
+		for (size_t k = 0; cl && k < ch->nclauses; k++)
+			add_str(x, cl, NULL, ch->clauses[k]);
+		add_str(x, r, "verdict", results_verdict_name(p->verdict));
+	}
+}
+
 static cJSON *clause_json(struct json_ctx *x, const struct run_result *run, const struct clause_result *cr)
 {
 	const struct catalog_clause *c = cr->clause;
@@ -139,6 +167,8 @@ static cJSON *clause_json(struct json_ctx *x, const struct run_result *run, cons
 	for (size_t i = 0; cases && i < cr->ncases; i++)
 		if (cr->cases[i] < run->ncases)
 			add_str(x, cases, NULL, run->cases[cr->cases[i]].id);
+	if (cr->npoliced_by)
+		policing_json(x, run, cr, o);
 	return o;
 }
 
@@ -150,6 +180,11 @@ static cJSON *check_json(struct json_ctx *x, const struct check_result *ch)
 	cJSON *cl = add(x, o, "clauses", cJSON_CreateArray());
 	for (size_t i = 0; cl && i < ch->nclauses; i++)
 		add_str(x, cl, NULL, ch->clauses[i]);
+	if (ch->npolices) {
+		cJSON *po = add(x, o, "polices", cJSON_CreateArray());
+		for (size_t i = 0; po && i < ch->npolices; i++)
+			add_str(x, po, NULL, ch->polices[i]);
+	}
 	add_str(x, o, "level", ch->should ? "SHOULD" : "MUST");
 	add_str(x, o, "outcome", outcome_name(ch->outcome));
 	add_num(x, o, "step", (double)ch->step);
@@ -300,6 +335,7 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 	add(x, root, "strict", cJSON_CreateBool(run->strict));
 	add(x, root, "incomplete", cJSON_CreateBool(run->incomplete));
 	add(x, root, "insecure", cJSON_CreateBool(run->insecure));
+	add_str(x, root, "setup_error", run->setup_error);
 	cJSON *prof = add(x, root, "profile", cJSON_CreateObject());
 	for (size_t i = 0; prof && i < run->nprofile; i++) {
 		cJSON *cap = add(x, prof, run->profile[i].name, cJSON_CreateObject());

@@ -2,7 +2,7 @@
  * report_junit.c - JUnit XML for CI systems.
  *
  * A CI dashboard lists tests; for a conformance run the natural "test" is a
- * clause, so there is one <testcase> per catalog clause (named by its id and
+ * clause, so there is one <testcase> per catalog clause binding the broker (named by its id and
  * summary), grouped into one <testsuite> per spec section: the first two
  * numbers of the clause's section, "3.1.2.3" -> "3.1", ordered numerically so
  * 3.10 follows 3.9. Verdicts map onto JUnit's vocabulary:
@@ -15,6 +15,8 @@
  * <skipped message="FAIL (known: in the baseline) ..."> with the details in
  * <system-out>, so the dashboard agrees with the exit status (only
  * regressions fail the build) and the known failures stay visible.
+ * A rule that binds only the client (catalog binds "client") has no testcase:
+ * the broker cannot break it; the testcase of the duty that polices it does.
  * A testcase's time is the total duration of the cases that check the clause.
  * Every string goes through report_escape_xml(), so the document is
  * well-formed whatever the broker sent.
@@ -90,12 +92,22 @@ static int known_fail(const struct run_result *run, const struct clause_result *
 }
 
 /* The distinct groups, sorted, with their counts. */
+/* A rule that binds only the client gets no testcase of its own: the broker
+ * cannot break it, and how the broker polices it is the testcase of the duty
+ * that polices it (MQTT-4.8.0-1, MQTT-3.1.4-1). */
+static int own_testcase(const struct clause_result *cr)
+{
+	return cr->clause && !(cr->clause->binds && strcmp(cr->clause->binds, "client") == 0);
+}
+
 static struct junit_group *make_groups(const struct run_result *run, size_t *ngroups)
 {
 	struct junit_group *g = json_util_xmalloc((run->nclauses ? run->nclauses : 1) * sizeof *g);
 	size_t n = 0;
 	for (size_t i = 0; i < run->nclauses; i++) {
 		const struct clause_result *cr = &run->clauses[i];
+		if (!own_testcase(cr))
+			continue;
 		size_t k = 0;
 		while (k < n && !in_group(cr, g[k].name))
 			k++;
@@ -287,20 +299,43 @@ static void write_testcase(const struct run_result *run, const struct clause_res
 	fputs("    </testcase>\n", out);
 }
 
+/* No case ran: one testcase in error, so a CI dashboard shows why. */
+static void write_setup_error(const struct run_result *run, FILE *out)
+{
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fputs("<testsuites name=\"mqttspec\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+	      "  <testsuite name=\"mqttspec set-up\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+	      "    <testcase classname=\"mqttspec\" name=\"set-up\" time=\"0.000\">\n      <error message=\"set-up error: ",
+	      out);
+	report_escape_xml_attr(out, run->setup_error);
+	fputs("\" type=\"setup\">", out);
+	report_escape_xml(out, run->setup_error);
+	fputs("\nNo case ran: this is not a verdict on the broker.</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n",
+	      out);
+}
+
 int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 {
+	if (run->setup_error) {
+		write_setup_error(run, out);
+		if (fflush(out) != 0 || ferror(out))
+			return err_set(e, "JUnit report: write error");
+		return 0;
+	}
 	size_t ngroups;
 	struct junit_group *g = make_groups(run, &ngroups);
 	const char *spec = run->spec ? run->spec : "MQTT";
-	size_t known = 0;
-	for (size_t i = 0; i < run->nclauses; i++)
-		known += (size_t)known_fail(run, &run->clauses[i]);
+	struct junit_group all = {0};
+	for (size_t k = 0; k < ngroups; k++) {
+		all.tests += g[k].tests;
+		all.failures += g[k].failures;
+		all.errors += g[k].errors;
+		all.skipped += g[k].skipped;
+	}
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fprintf(out, "<testsuites name=\"mqttspec\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-		run->nclauses, run->counts[VERDICT_FAIL] - known, run->counts[VERDICT_INCONCLUSIVE],
-		run->counts[VERDICT_NOT_APPLICABLE] + run->counts[VERDICT_NOT_SELECTED] + run->counts[VERDICT_UNTESTED] + known,
-		run->duration_ms / 1000.0);
+		all.tests, all.failures, all.errors, all.skipped, run->duration_ms / 1000.0);
 	for (size_t k = 0; k < ngroups; k++) {
 		fputs("  <testsuite name=\"", out);
 		report_escape_xml_attr(out, spec);
@@ -310,7 +345,7 @@ int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 			g[k].tests, g[k].failures, g[k].errors, g[k].skipped, g[k].time_ms / 1000.0);
 		fputs(">\n", out);
 		for (size_t i = 0; i < run->nclauses; i++)
-			if (run->clauses[i].clause && in_group(&run->clauses[i], g[k].name))
+			if (own_testcase(&run->clauses[i]) && in_group(&run->clauses[i], g[k].name))
 				write_testcase(run, &run->clauses[i], g[k].name, out);
 		fputs("  </testsuite>\n", out);
 	}

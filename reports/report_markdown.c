@@ -28,8 +28,10 @@ static void md(FILE *out, const char *s, size_t max)
 static void write_head(const struct run_result *run, FILE *out)
 {
 	int failed = baseline_exit_status(run) != 0;
-	fprintf(out, "### mqttspec: %s", failed ? "FAIL" : "PASS");
-	if (run->baseline && failed)
+	fprintf(out, "### mqttspec: %s", run->setup_error ? "SET-UP ERROR" : failed ? "FAIL" : "PASS");
+	if (run->setup_error)
+		;
+	else if (run->baseline && failed)
 		fprintf(out, " (%zu regression%s)", run->regressions, run->regressions == 1 ? "" : "s");
 	else if (run->baseline)
 		fprintf(out, " (no regression, %zu known failure%s)", run->known, run->known == 1 ? "" : "s");
@@ -55,6 +57,11 @@ static void write_head(const struct run_result *run, FILE *out)
 	fprintf(out, " \xC2\xB7 %.1f s%s\n\n", run->duration_ms / 1000.0, run->strict ? " \xC2\xB7 strict" : "");
 	if (run->incomplete)
 		fputs("**Incomplete:** the run was cut short; what it did not reach is not a verdict on the broker.\n\n", out);
+	if (run->setup_error) {
+		fputs("**Set-up error:** ", out);
+		md(out, run->setup_error, 1000);
+		fputs("\n\nNo case ran: this is not a verdict on the broker.\n", out);
+	}
 }
 
 static void write_counts(const struct run_result *run, FILE *out)
@@ -204,9 +211,11 @@ static void write_failing(const struct run_result *run, FILE *out)
 int report_markdown_write(const struct run_result *run, FILE *out, struct err *e)
 {
 	write_head(run, out);
-	write_counts(run, out);
-	write_baseline(run, out);
-	write_failing(run, out);
+	if (!run->setup_error) {
+		write_counts(run, out);
+		write_baseline(run, out);
+		write_failing(run, out);
+	}
 	if (fflush(out) != 0 || ferror(out))
 		return err_set(e, "Markdown summary: write error");
 	return 0;

@@ -121,6 +121,23 @@ static void write_header(const struct run_result *run, int color, FILE *out)
 			color ? ANSI_BOLD ANSI_RED : "", color ? ANSI_RESET : "");
 }
 
+/* Under a client rule, how the broker polices it: its own verdict stays
+ * UNTESTED, so the policing verdict is labelled as such on a line of its own. */
+static void write_policing(const struct run_result *run, const struct clause_result *cr, size_t indent,
+			   const struct report_opts *o, FILE *out)
+{
+	char *text = results_policing_text(run, cr);
+	if (!text)
+		return;
+	static const char label[] = "policed by the broker: ";
+	pad(out, indent);
+	fputs(label, out);
+	size_t room = indent + sizeof label + 20 < LINE_COLS ? LINE_COLS - indent - (sizeof label - 1) : 20;
+	put(out, text, o->verbose ? SIZE_MAX : room);
+	fputc('\n', out);
+	free(text);
+}
+
 static void write_clauses(const struct run_result *run, const struct report_opts *o, FILE *out)
 {
 	size_t idw = 2, secw = 7; /* the heading words */
@@ -160,6 +177,7 @@ static void write_clauses(const struct run_result *run, const struct report_opts
 		put(out, cell, o->verbose ? SIZE_MAX : sumw);
 		free(cell);
 		fputc('\n', out);
+		write_policing(run, cr, idw + 2 + secw + 2 + levw + 2, o, out);
 	}
 }
 

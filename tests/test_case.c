@@ -95,6 +95,17 @@ static const struct {
 	 "steps[1].when: unknown variable {g}"},
 	{HEAD OPEN "{\"client\":\"a\",\"publish\":{\"topic\":\"t\",\"qos\":\"{g}\"}}," CHECK "]}",
 	 "steps[1].publish.qos: the publish step needs a literal QoS"},
+	/* polices: a client rule of the catalog, on a step with checks */
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-9.9.9-9\"]}]}",
+	 "steps[1].polices[0]: unknown clause \"MQTT-9.9.9-9\""},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-3.8.3-3\",\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].polices[1]: \"MQTT-3.1.2-3\" binds server, not only the client"},
+	{HEAD OPEN CHECK ",{\"client\":\"a\",\"expect\":{\"closed\":true},\"polices\":[\"MQTT-3.8.3-3\"]}]}",
+	 "steps[2].polices: only a step with checks polices a client rule"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"polices\":[\"MQTT-3.8.3-3\"]}," CHECK "]}",
+	 "steps[1].polices: only an expect step has polices"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[]}]}",
+	 "steps[1].polices: expected a non-empty array of clause ids"},
 };
 
 START_TEST(case_load_bad_file_reports_path_and_reason)
@@ -164,6 +175,26 @@ START_TEST(case_load_macros_expand_to_steps)
 }
 END_TEST
 
+START_TEST(case_load_polices_links_client_rule)
+{
+	const char *text = HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"82 02 00 01\"}},"
+			   "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],"
+			   "\"polices\":[\"MQTT-3.8.3-3\"]}]}";
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+	ck_assert_msg(load_text(text, &cs, &e, path, sizeof path) == 0, "%s", e.msg);
+	const struct case_step *x = &cs.steps[2];
+	ck_assert_uint_eq(x->npolices, 1);
+	ck_assert_str_eq(x->polices[0], "MQTT-3.8.3-3");
+	ck_assert_ptr_eq(x->polices[0], catalog_find(&cat, "MQTT-3.8.3-3")->id);
+	/* The client rule is linked, never claimed: its own verdict stays UNTESTED. */
+	ck_assert_uint_eq(cs.nclaims, 1);
+	ck_assert_str_eq(cs.claims[0], "MQTT-4.8.0-1");
+	case_free(&cs);
+}
+END_TEST
+
 START_TEST(case_load_dir_rejects_duplicate_ids)
 {
 	char dir[] = "/tmp/mqttspec-test-dir-XXXXXX";
@@ -206,6 +237,7 @@ Suite *case_suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_loop_test(t, case_load_bad_file_reports_path_and_reason, 0, (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(t, case_load_macros_expand_to_steps);
+	tcase_add_test(t, case_load_polices_links_client_rule);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);
 	tcase_add_test(t, case_load_every_shipped_case);
 	suite_add_tcase(s, t);

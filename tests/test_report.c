@@ -312,6 +312,83 @@ START_TEST(aggregate_two_cases_stronger_verdict_wins)
 }
 END_TEST
 
+/* A check policing a client rule counts toward its policing verdict, by the
+ * same precedence, never toward its own: that stays UNTESTED. */
+static void add_policing_check(const char *case_id, int selected, enum check_outcome o)
+{
+	struct case_result *c = add_case(case_id, "polices", selected);
+	add_check(c, "MQTT-3.1.4-1", 0, o, "closed", "x", 1);
+	c->checks[0].polices = json_util_xmalloc(sizeof *c->checks[0].polices);
+	c->checks[0].polices[0] = cid("MQTT-4.7.1-1");
+	c->checks[0].npolices = 1;
+}
+
+START_TEST(aggregate_policing_verdict_apart_from_own)
+{
+	for (size_t i = 0; i < run.ncases; i++)
+		results_case_free(&run.cases[i]);
+	run.ncases = 0;
+	free(cat.clauses[6].binds);
+	cat.clauses[6].binds = json_util_strdup("client");
+	add_policing_check("p-pass", 1, CHECK_PASS);
+	add_policing_check("p-unsel", 0, CHECK_INCONCLUSIVE);
+	results_aggregate(&run, &cat);
+	const struct clause_result *cr = &run.clauses[6];
+	ck_assert_int_eq(cr->verdict, VERDICT_UNTESTED);
+	ck_assert_uint_eq(cr->npoliced_by, 2);
+	ck_assert_int_eq(cr->policing_verdict, VERDICT_PASS);
+	ck_assert_int_eq(run.clauses[1].verdict, VERDICT_PASS);
+	ck_assert_uint_eq(run.clauses[1].npoliced_by, 0);
+
+	add_policing_check("p-fail", 1, CHECK_FAIL);
+	results_aggregate(&run, &cat); /* a new clause array: cr is stale */
+	ck_assert_int_eq(run.clauses[6].verdict, VERDICT_UNTESTED);
+	ck_assert_int_eq(run.clauses[6].policing_verdict, VERDICT_FAIL);
+	char *t = results_policing_text(&run, &run.clauses[6]);
+	ck_assert_str_eq(t, "FAIL (MQTT-3.1.4-1 in case p-pass; MQTT-3.1.4-1 in case p-unsel; MQTT-3.1.4-1 in case p-fail)");
+	free(t);
+	ck_assert_ptr_null(results_policing_text(&run, &run.clauses[1]));
+
+	char *txt = capture('t', NULL), *json = capture('j', NULL), *xml = capture('x', NULL);
+	ck_assert_ptr_nonnull(strstr(txt, "policed by the broker: FAIL (MQTT-3.1.4-1 in case p-pass"));
+	cJSON *root = cJSON_Parse(json);
+	ck_assert_ptr_nonnull(root);
+	const cJSON *cls = cJSON_GetObjectItem(root, "clauses");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cls, 6), "verdict")->valuestring, "UNTESTED");
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cls, 6), "policing_verdict")->valuestring, "FAIL");
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(cls, 6), "policed_by")), 3);
+	ck_assert_ptr_null(cJSON_GetObjectItem(cJSON_GetArrayItem(cls, 1), "policing_verdict"));
+	cJSON_Delete(root);
+	/* The client rule has no testcase of its own; its duty has one. */
+	ck_assert_ptr_null(strstr(xml, "MQTT-4.7.1-1"));
+	ck_assert_ptr_nonnull(strstr(xml, "MQTT-3.1.4-1"));
+	free(txt);
+	free(json);
+	free(xml);
+}
+END_TEST
+
+/* A set-up error: every writer says why, with no clause and no case. */
+START_TEST(writers_say_setup_error)
+{
+	results_free(&run);
+	memset(&run, 0, sizeof run);
+	run.tool_version = json_util_strdup("0.1.0-test");
+	run.spec = json_util_strdup("MQTT 3.1.1");
+	run.setup_error = json_util_strdup("pre-flight: connect to mqtt://127.0.0.1:1: Connection refused <x>");
+	char *txt = capture('j', NULL), *xml = capture('x', NULL);
+	cJSON *root = cJSON_Parse(txt);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_str_eq(cJSON_GetObjectItem(root, "setup_error")->valuestring, run.setup_error);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root, "clauses")), 0);
+	cJSON_Delete(root);
+	ck_assert_uint_eq(count(xml, "<testcase "), 1);
+	ck_assert_ptr_nonnull(strstr(xml, "<error message=\"set-up error: pre-flight: connect to mqtt://127.0.0.1:1: Connection refused &lt;x&gt;\""));
+	free(txt);
+	free(xml);
+}
+END_TEST
+
 /* ---- escaping ---- */
 
 static const struct {
@@ -600,6 +677,8 @@ Suite *report_suite(void)
 	tcase_add_test(tc, text_wire_tail_color_and_truncation);
 	tcase_add_test(tc, text_result_follows_strict_and_incomplete);
 	tcase_add_test(tc, writers_report_write_errors);
+	tcase_add_test(tc, aggregate_policing_verdict_apart_from_own);
+	tcase_add_test(tc, writers_say_setup_error);
 	suite_add_tcase(s, tc);
 	return s;
 }

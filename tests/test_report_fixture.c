@@ -122,7 +122,7 @@ static void build_catalog(struct catalog *cat)
 {
 	memset(cat, 0, sizeof *cat);
 	cat->spec = json_util_strdup("MQTT 3.1.1");
-	cat->clauses = calloc(8, sizeof *cat->clauses);
+	cat->clauses = calloc(10, sizeof *cat->clauses);
 	add_clause(cat, "MQTT-3.1.2-3", "3.1.2.3", CATALOG_MUST, "Reserved flag must be zero <or> drop", NULL);
 	add_clause(cat, "MQTT-3.1.4-1", "3.1.4", CATALOG_MUST, "The server validates CONNECT", NULL);
 	add_clause(cat, "MQTTSPEC-3.2.2-1", "3.2.2", CATALOG_SHOULD, "CONNACK flags should be sane", NULL);
@@ -131,6 +131,12 @@ static void build_catalog(struct catalog *cat)
 	add_clause(cat, "MQTT-3.8.4-1", "3.8.4", CATALOG_MUST, "SUBACK answers SUBSCRIBE", NULL);
 	add_clause(cat, "MQTT-4.7.1-1", "4.7.1", CATALOG_MUST, "Wildcards in filters", "client-only <rule> & co");
 	add_clause(cat, "MQTT-3.10.4-1", "3.10.4", CATALOG_MUST, "UNSUBSCRIBE removes the filter", NULL);
+	/* A client rule and the broker duty that polices it. */
+	add_clause(cat, "MQTT-3.8.3-3", "3.8.3", CATALOG_MUST, "A SUBSCRIBE carries a filter",
+		   "Binds the client; policed under MQTT-4.8.0-1");
+	free(cat->clauses[cat->count - 1].binds);
+	cat->clauses[cat->count - 1].binds = json_util_strdup("client");
+	add_clause(cat, "MQTT-4.8.0-1", "4.8", CATALOG_MUST, "A protocol violation closes the connection", NULL);
 }
 
 void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
@@ -149,7 +155,7 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	run->run_prefix = json_util_strdup("r1");
 	run->time_scale = 1.5;
 	run->duration_ms = 1234.5;
-	run->cases = calloc(8, sizeof *run->cases);
+	run->cases = calloc(10, sizeof *run->cases);
 
 	struct case_result *c = add_case(run, "connect-reserved-flag", "Reserved <flag> & \"quoted\" 'x' \x01\xff", 1);
 	/* CONNECT flags=0x03 id "x1"; CONNACK; PUBLISH QoS 0 topic "a/<b>&" payload "\xff<x>" */
@@ -193,6 +199,13 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	c = add_case(run, "unsubscribe-new-fail", "A new failure", 1);
 	three_steps(c, "{\"type\":\"UNSUBSCRIBE\"}", "UNSUBACK", STEP_FAILED);
 	add_check(cat, c, "MQTT-3.10.4-1", 0, CHECK_FAIL, "UNSUBACK", "nothing within 3000 ms", 3000.0);
+
+	c = add_case(run, "subscribe-empty-closes", "An empty SUBSCRIBE is closed", 1);
+	three_steps(c, "{\"type\":\"SUBSCRIBE\",\"topics\":[]}", "the connection closed by the broker", STEP_DONE);
+	add_check(cat, c, "MQTT-4.8.0-1", 0, CHECK_PASS, "the connection closed by the broker", "closed", 1.0);
+	c->checks[0].polices = json_util_xmalloc(sizeof *c->checks[0].polices);
+	c->checks[0].polices[0] = cid(cat, "MQTT-3.8.3-3");
+	c->checks[0].npolices = 1;
 
 	results_aggregate(run, cat);
 	if (with_baseline) {
