@@ -77,9 +77,9 @@ struct conn {
 	int peer_closed;       /* WebSocket close frame received */
 	int text_seen;         /* a text frame arrived (reported once) */
 	char ws_key[32];
-	/* What the WebSocket upgrade answer said, kept while the connection is
-	 * open so a case's open step can record it as its check. */
-	char ws_protocol[64];  /* the sub-protocol the server selected, "" for none */
+	/* What the set-up saw, kept while the connection is open so a case's open
+	 * step can make it its check: over WebSocket, the sub-protocol selected. */
+	char setup_note[256];  /* "" when there is nothing to say (TCP, TLS) */
 	const char *setup_violation; /* the clause the set-up broke (MQTT-6.0.0-4), or NULL */
 	/* Bytes a send asked to hold (WebSocket "with_next"): the next write frames
 	 * them in front of its own bytes. */

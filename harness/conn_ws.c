@@ -80,12 +80,13 @@ static void check_subprotocol(struct conn *c, const char *hdrs)
 {
 	char v[256];
 	int has = header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) != NULL;
-	snprintf(c->ws_protocol, sizeof c->ws_protocol, "%s", has ? v : "");
-	if (has && strcmp(v, "mqtt") == 0)
+	int ok = has && strcmp(v, "mqtt") == 0;
+	snprintf(c->setup_note, sizeof c->setup_note, "the WebSocket upgrade selected sub-protocol %s%s%s%s",
+		 has ? "\"" : "none", has ? v : "", has ? "\"" : "", ok ? "" : ", not \"mqtt\"");
+	if (ok)
 		return;
 	c->violation = c->setup_violation = "MQTT-6.0.0-4";
-	snprintf(c->violation_msg, sizeof c->violation_msg, "the WebSocket upgrade selected sub-protocol %s%s%s, not \"mqtt\"",
-		 has ? "\"" : "none", has ? v : "", has ? "\"" : "");
+	snprintf(c->violation_msg, sizeof c->violation_msg, "%s", c->setup_note);
 }
 
 int conn_ws_step(struct conn *c, struct err *e)
