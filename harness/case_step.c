@@ -346,6 +346,24 @@ static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, i
 	return 0;
 }
 
+/* Fields only some actions take: the expect fields, checks (expect and open),
+ * WebSocket framing (send). */
+static int step_fields_fit(const cJSON *o, const char *kind, const char *path, struct err *e)
+{
+	if (strcmp(kind, "expect") != 0) {
+		/* An open step may check what the transport sees at set-up (the
+		 * WebSocket sub-protocol); nothing else but an expect has checks. */
+		const char *only = strcmp(kind, "open") == 0 ? "within_ms\0from\0peek\0scaled\0"
+							      : "checks\0level\0within_ms\0from\0peek\0scaled\0";
+		for (const char *k = only; *k; k += strlen(k) + 1)
+			if (cJSON_GetObjectItemCaseSensitive(o, k))
+				return err_set(e, "%s.%s: only an expect step has %s", path, k, k);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "ws") && strcmp(kind, "send") != 0)
+		return err_set(e, "%s.ws: only a send step has WebSocket framing options", path);
+	return 0;
+}
+
 static int parse_step(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
 {
 	if (!cJSON_IsObject(o))
@@ -388,21 +406,9 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 	if (w && parse_gates(L, w, wp, &c, e) < 0)
 		goto fail;
 	int is_expect = strcmp(kind, "expect") == 0, is_open = strcmp(kind, "open") == 0;
-	if (!is_expect) {
-		/* An open step may check what the transport sees at set-up (the
-		 * WebSocket sub-protocol); nothing else but an expect has checks. */
-		for (const char *k = is_open ? "within_ms\0from\0peek\0scaled\0" : "checks\0level\0within_ms\0from\0peek\0scaled\0"; *k;
-		     k += strlen(k) + 1)
-			if (cJSON_GetObjectItemCaseSensitive(o, k)) {
-				err_set(e, "%s.%s: only an expect step has %s", path, k, k);
-				goto fail;
-			}
-	}
 	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "ws");
-	if (ws && strcmp(kind, "send") != 0) {
-		err_set(e, "%s.ws: only a send step has WebSocket framing options", path);
+	if (step_fields_fit(o, kind, path, e) < 0)
 		goto fail;
-	}
 	size_t first = L->cs->nsteps + L->cs->ncleanup;
 	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0) {
 		if (!cJSON_IsTrue(act)) {
