@@ -202,6 +202,22 @@ static void add_claim(struct case_spec *cs, const char *id)
 	cs->claims[cs->nclaims++] = id;
 }
 
+/* A send that holds its bytes (ws.with_next) is followed by a send of the same
+ * client in the same list, which frames them: else they would never leave. */
+static int check_held(const struct case_spec *cs, struct err *e)
+{
+	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
+		const struct case_step *s = &cs->steps[i];
+		if (!s->ws || !s->ws->hold)
+			continue;
+		const struct case_step *n = i + 1 < cs->nsteps + cs->ncleanup && i + 1 != cs->nsteps ? s + 1 : NULL;
+		if (!n || (n->kind != CASE_STEP_SEND && n->kind != CASE_STEP_SEND_HEX) || n->client != s->client)
+			return err_set(e, "%s.ws.with_next: the next step must be a send of the same client (it frames the held bytes)",
+				       s->path);
+	}
+	return 0;
+}
+
 static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 {
 	struct case_spec *cs = L->cs;
@@ -242,6 +258,8 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 		return -1;
 	const cJSON *cleanup = cJSON_GetObjectItemCaseSensitive(root, "cleanup");
 	if (cleanup && case_step_parse_list(L, cleanup, "cleanup", 1, e) < 0)
+		return -1;
+	if (check_held(cs, e) < 0)
 		return -1;
 	for (size_t i = 0; i < L->nrefs; i++)
 		if (!known_var(L, L->refs[i].name))
@@ -288,6 +306,7 @@ void case_free(struct case_spec *cs)
 		struct case_step *s = &cs->steps[i];
 		free(s->path);
 		free(s->hex);
+		free(s->ws);
 		free(s->label);
 		free(s->checks);
 		free(s->polices);

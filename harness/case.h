@@ -55,6 +55,7 @@ struct case_step {
 	int open_if_closed;            /* connect macro: reuse an open connection */
 	const cJSON *packet;           /* SEND */
 	char *hex;                     /* SEND_HEX */
+	struct conn_ws_send *ws;       /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
 	struct case_expect expect;     /* EXPECT */
 	long within_ms;                /* -1: default */
 	long wait_ms;                  /* WAIT */

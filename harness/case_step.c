@@ -8,10 +8,11 @@
 #include "harness/fields.h"
 #include "harness/json_util.h"
 #include "harness/tmpl.h"
+#include "harness/ws_frame.h"
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", NULL};
+					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
@@ -369,6 +370,55 @@ static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *
 	return 0;
 }
 
+/* The offsets of "ws": {"split": [...]}: increasing, none at 0. */
+static int parse_split(const cJSON *sp, const char *p, struct conn_ws_send *o, struct err *e)
+{
+	int n = cJSON_GetArraySize(sp);
+	if (!cJSON_IsArray(sp) || n == 0 || n > CONN_WS_MAX_SPLIT)
+		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CONN_WS_MAX_SPLIT);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, sp)
+	{
+		long v;
+		size_t prev = o->nsplit ? o->split[o->nsplit - 1] : 0;
+		if (json_util_long(it, &v) < 0 || v <= (long)prev)
+			return err_set(e, "%s.split[%zu]: expected an offset greater than %zu (offsets increase; 0 is the first frame's start)",
+				       p, o->nsplit, prev);
+		o->split[o->nsplit++] = (size_t)v;
+	}
+	return 0;
+}
+
+/* "ws": {"opcode", "split", "with_next"} on a send step: how its bytes go into
+ * WebSocket frames (cases/README.md, "WebSocket framing"). */
+static int parse_ws(struct case_load *L, const cJSON *w, const char *path, struct case_step *s, struct err *e)
+{
+	static const char *const keys[] = {"opcode", "split", "with_next", NULL};
+	char p[400];
+	snprintf(p, sizeof p, "%s.ws", path);
+	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
+		return err_set(e, "%s: expected an object of WebSocket framing options (opcode, split, with_next)", p);
+	if (json_util_known_keys(w, p, keys, e) < 0)
+		return -1;
+	if (L->cs->needs.ws != 1)
+		return err_set(e, "%s: WebSocket framing needs \"needs\": {\"transport\": \"ws\"} in the case, so it runs only over ws:// and wss://", p);
+	struct conn_ws_send *o = s->ws = calloc(1, sizeof *o);
+	o->opcode = WS_BINARY;
+	const char *op = NULL;
+	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(w, "split");
+	if (json_util_str(w, "opcode", p, 0, &op, e) < 0 || json_util_bool(w, "with_next", p, 0, &o->hold, e) < 0)
+		return -1;
+	if (op && strcmp(op, "text") == 0)
+		o->opcode = WS_TEXT;
+	else if (op && strcmp(op, "binary") != 0)
+		return err_set(e, "%s.opcode: expected \"binary\" or \"text\"", p);
+	if (sp && parse_split(sp, p, o, e) < 0)
+		return -1;
+	if (o->hold && (op || sp))
+		return err_set(e, "%s.with_next: the held bytes are framed by the next send; give opcode and split there", p);
+	return 0;
+}
+
 static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
 {
 	static const char *const keys[] = {"repeat", "as", "start", "steps", "note", NULL};
@@ -389,6 +439,24 @@ static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, i
 		if (case_step_parse_list(L, copy, p, cleanup, e) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Fields only some actions take: the expect fields, checks (expect and open),
+ * WebSocket framing (send). */
+static int step_fields_fit(const cJSON *o, const char *kind, const char *path, struct err *e)
+{
+	if (strcmp(kind, "expect") != 0) {
+		/* An open step may check what the transport sees at set-up (the
+		 * WebSocket sub-protocol); nothing else but an expect has checks. */
+		const char *only = strcmp(kind, "open") == 0 ? "within_ms\0from\0peek\0scaled\0polices\0"
+							      : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0";
+		for (const char *k = only; *k; k += strlen(k) + 1)
+			if (cJSON_GetObjectItemCaseSensitive(o, k))
+				return err_set(e, "%s.%s: only an expect step has %s", path, k, k);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "ws") && strcmp(kind, "send") != 0)
+		return err_set(e, "%s.ws: only a send step has WebSocket framing options", path);
 	return 0;
 }
 
@@ -433,21 +501,24 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 	snprintf(wp, sizeof wp, "%s.when", path);
 	if (w && parse_gates(L, w, wp, &c, e) < 0)
 		goto fail;
-	int is_expect = strcmp(kind, "expect") == 0;
-	if (!is_expect) {
-		for (const char *k = "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0"; *k; k += strlen(k) + 1)
-			if (cJSON_GetObjectItemCaseSensitive(o, k)) {
-				err_set(e, "%s.%s: only an expect step has %s", path, k, k);
-				goto fail;
-			}
-	}
+	int is_expect = strcmp(kind, "expect") == 0, is_open = strcmp(kind, "open") == 0;
+	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "ws");
+	if (step_fields_fit(o, kind, path, e) < 0)
+		goto fail;
 	size_t first = L->cs->nsteps + L->cs->ncleanup;
 	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0) {
 		if (!cJSON_IsTrue(act)) {
 			err_set(e, "%s.%s: expected true", path, kind);
 			goto fail;
 		}
-		new_step(L, &c, kind[0] == 'o' ? CASE_STEP_OPEN : kind[0] == 'd' ? CASE_STEP_DISCONNECT : CASE_STEP_CLOSE, "");
+		struct case_step *s =
+			new_step(L, &c, kind[0] == 'o' ? CASE_STEP_OPEN : kind[0] == 'd' ? CASE_STEP_DISCONNECT : CASE_STEP_CLOSE, "");
+		if (is_open && parse_checks(L, o, s, path, e) < 0)
+			goto fail;
+		if (cleanup && s->nchecks) {
+			err_set(e, "%s.checks: cleanup steps carry no checks", path);
+			goto fail;
+		}
 	} else if (strcmp(kind, "wait_ms") == 0) {
 		long ms;
 		if (json_util_int(o, "wait_ms", path, 1, 0, 3600000, &ms, e) < 0)
@@ -494,6 +565,9 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 				goto fail;
 			new_step(L, &c, CASE_STEP_SEND, "")->packet = pkt;
 		}
+		struct case_step *sent = &L->cs->steps[L->cs->nsteps + L->cs->ncleanup - 1];
+		if (ws && parse_ws(L, ws, path, sent, e) < 0)
+			goto fail;
 	} else if (is_expect) {
 		char p[400];
 		snprintf(p, sizeof p, "%s.expect", path);

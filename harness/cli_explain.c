@@ -16,10 +16,26 @@
 #include "harness/cli.h"
 #include "harness/json_util.h"
 #include "harness/match.h"
+#include "harness/ws_frame.h"
 
 #define SUGGESTIONS 5
 
 static const char *const step_kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
+
+/* A send step's WebSocket framing, in the words of cases/README.md. */
+static void ws_detail(const struct conn_ws_send *o, char *d, size_t n)
+{
+	size_t l = strlen(d);
+	if (o->hold) {
+		snprintf(d + l, n - l, "  (WebSocket: held for the next send's frame)");
+		return;
+	}
+	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == WS_TEXT ? "text" : "binary");
+	for (size_t i = 0; i < o->nsplit && l < n; i++)
+		l += (size_t)snprintf(d + l, n - l, "%s%zu", i ? ", " : ", split at bytes ", o->split[i]);
+	if (l < n)
+		snprintf(d + l, n - l, ")");
+}
 
 /* The same words the engine puts in a step result's detail. */
 static void step_detail(const struct case_step *s, char *d, size_t n)
@@ -46,6 +62,8 @@ static void step_detail(const struct case_step *s, char *d, size_t n)
 	case CASE_STEP_CLOSE:
 		break;
 	}
+	if (s->ws)
+		ws_detail(s->ws, d, n);
 }
 
 static int names(const char *const *ids, size_t n, const char *id)

@@ -291,6 +291,7 @@ int cli_run(struct cli_opts *o)
 			goto out;
 		}
 	profile_probe(&prof, &eps[0], &eo);
+	profile_set_transport(&prof, eps, o->nbrokers);
 	na = calloc(set.n, sizeof *na);
 	for (size_t i = 0; i < set.n; i++) {
 		char why[400];

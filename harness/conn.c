@@ -243,9 +243,11 @@ int conn_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e)
 {
 	if (c->state != CONN_OPEN)
 		return err_set(e, "not connected");
-	if (c->ep->ws)
-		conn_ws_send(c, WS_BINARY, buf, n);
-	else
+	if (c->ep->ws) {
+		const struct conn_ws_send *o = c->ws_next;
+		c->ws_next = NULL;
+		conn_ws_write(c, o, buf, n);
+	} else
 		conn_queue(c, buf, n);
 	return conn_flush(c, e);
 }
@@ -276,6 +278,7 @@ void conn_close(struct conn *c)
 	free(c->out);
 	free(c->raw);
 	free(c->app);
+	free(c->held);
 	const struct conn_endpoint *ep = c->ep;
 	struct conn_ctx *ctx = c->ctx;
 	const char *viol = c->violation;

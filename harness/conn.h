@@ -48,6 +48,16 @@ struct conn_ctx {
 int conn_ctx_init(struct conn_ctx *ctx, const struct conn_tls_opts *o, struct err *e);
 void conn_ctx_free(struct conn_ctx *ctx);
 
+/* How one write goes into WebSocket frames, when a case asks for more than
+ * the default single binary frame (cases/README.md, "WebSocket framing"). */
+#define CONN_WS_MAX_SPLIT 16
+struct conn_ws_send {
+	int opcode;            /* of the first frame: WS_BINARY or WS_TEXT (ws_frame.h) */
+	size_t split[CONN_WS_MAX_SPLIT]; /* offsets, increasing: a new frame (continuation) starts at each */
+	size_t nsplit;
+	int hold;              /* send nothing now: the next write frames these bytes with its own */
+};
+
 enum conn_state { CONN_CLOSED, CONN_TCP, CONN_TLS, CONN_UPGRADE, CONN_OPEN };
 
 struct conn {
@@ -67,6 +77,15 @@ struct conn {
 	int peer_closed;       /* WebSocket close frame received */
 	int text_seen;         /* a text frame arrived (reported once) */
 	char ws_key[32];
+	/* What the set-up saw, kept while the connection is open so a case's open
+	 * step can make it its check: over WebSocket, the sub-protocol selected. */
+	char setup_note[256];  /* "" when there is nothing to say (TCP, TLS) */
+	const char *setup_violation; /* the clause the set-up broke (MQTT-6.0.0-4), or NULL */
+	/* Bytes a send asked to hold (WebSocket "with_next"): the next write frames
+	 * them in front of its own bytes. */
+	uint8_t *held;
+	size_t heldn;
+	const struct conn_ws_send *ws_next; /* framing for the next write, NULL: one binary frame */
 	/* A transport rule the broker broke (MQTT-6.0.0-1, MQTT-6.0.0-4), for the
 	 * engine to report as a FAIL; NULL if none. */
 	const char *violation;
@@ -93,6 +112,14 @@ long conn_read(struct conn *c, uint8_t *buf, size_t n, struct err *e);
 
 /* Queue MQTT bytes (framed for WebSocket) and write what the socket takes. 0 or -1. */
 int conn_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e);
+
+/* Arm the framing of the next conn_write (o lives until then) after checking
+ * that it fits a write of n bytes on this connection (held bytes included).
+ * 0, or -1 with e set (not a WebSocket connection, an offset past the end). */
+int conn_ws_arm(struct conn *c, const struct conn_ws_send *o, size_t n, struct err *e);
+
+/* The bytes the next write will carry in front of its own (held ones). */
+size_t conn_ws_held(const struct conn *c);
 
 /* Write queued bytes. 0, or -1 with e set. */
 int conn_flush(struct conn *c, struct err *e);

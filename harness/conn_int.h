@@ -26,6 +26,8 @@ int conn_ws_begin(struct conn *c, struct err *e);   /* queue the upgrade request
 int conn_ws_step(struct conn *c, struct err *e);    /* 1 upgraded, 0 pending, -1 failed */
 long conn_ws_read(struct conn *c, uint8_t *buf, size_t n, struct err *e);
 void conn_ws_send(struct conn *c, int opcode, const uint8_t *b, size_t n);
+/* Frame one write as o says (NULL: one binary frame), held bytes first. */
+void conn_ws_write(struct conn *c, const struct conn_ws_send *o, const uint8_t *b, size_t n);
 int conn_ws_pending(const struct conn *c);
 
 #endif

@@ -1,7 +1,8 @@
 /* conn_ws.c - the WebSocket layer (RFC 6455) of ws:// and wss://: the HTTP/1.1
- * upgrade asking for the "mqtt" sub-protocol, masked binary frames out, frames
- * in (MQTT packets may be split across frames or share one), ping/pong and
- * close handled. */
+ * upgrade asking for the "mqtt" sub-protocol, masked binary frames out (or,
+ * when a case asks, text frames, a write split over continuation frames, two
+ * writes in one frame), frames in (MQTT packets may be split across frames or
+ * share one), ping/pong and close handled. */
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,21 @@ static int has_token(const char *list, const char *tok)
 	return 0;
 }
 
+/* The sub-protocol of a 101 answer: kept for a case's open step, and, when it
+ * is not "mqtt", the broker's fault (MQTT-6.0.0-4), not the set-up's. */
+static void check_subprotocol(struct conn *c, const char *hdrs)
+{
+	char v[256];
+	int has = header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) != NULL;
+	int ok = has && strcmp(v, "mqtt") == 0;
+	snprintf(c->setup_note, sizeof c->setup_note, "the WebSocket upgrade selected sub-protocol %s%s%s%s",
+		 has ? "\"" : "none", has ? v : "", has ? "\"" : "", ok ? "" : ", not \"mqtt\"");
+	if (ok)
+		return;
+	c->violation = c->setup_violation = "MQTT-6.0.0-4";
+	snprintf(c->violation_msg, sizeof c->violation_msg, "%s", c->setup_note);
+}
+
 int conn_ws_step(struct conn *c, struct err *e)
 {
 	for (;;) {
@@ -118,29 +134,73 @@ int conn_ws_step(struct conn *c, struct err *e)
 				rc = err_set(e, "%s: Sec-WebSocket-Accept is \"%s\", expected \"%s\"", c->ep->url,
 					     header(hdrs, "Sec-WebSocket-Accept", v, sizeof v) ? v : "(missing)", want);
 		}
-		if (rc == 1 && (!header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) || strcmp(v, "mqtt") != 0)) {
-			/* Upgraded, but not to MQTT's sub-protocol: the broker's fault, not the set-up's. */
-			c->violation = "MQTT-6.0.0-4";
-			snprintf(c->violation_msg, sizeof c->violation_msg,
-				 "the WebSocket upgrade selected sub-protocol %s%s%s, not \"mqtt\"",
-				 header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) ? "\"" : "none",
-				 header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) ? v : "",
-				 header(hdrs, "Sec-WebSocket-Protocol", v, sizeof v) ? "\"" : "");
-		}
+		if (rc == 1)
+			check_subprotocol(c, hdrs);
 		free(hdrs);
 		return rc;
 	}
 }
 
-void conn_ws_send(struct conn *c, int opcode, const uint8_t *b, size_t n)
+static void send_frame(struct conn *c, int opcode, int fin, const uint8_t *b, size_t n)
 {
 	uint8_t mask[4];
 	random_bytes(mask, sizeof mask);
 	size_t sz = ws_frame_size(n);
 	uint8_t *f = json_util_xmalloc(sz);
-	ws_frame_encode(opcode, mask, b, n, f);
+	ws_frame_encode_part(opcode, fin, mask, b, n, f);
 	conn_queue(c, f, sz);
 	free(f);
+}
+
+void conn_ws_send(struct conn *c, int opcode, const uint8_t *b, size_t n)
+{
+	send_frame(c, opcode, 1, b, n);
+}
+
+int conn_ws_arm(struct conn *c, const struct conn_ws_send *o, size_t n, struct err *e)
+{
+	if (!c->ep || !c->ep->ws)
+		return err_set(e, "WebSocket framing asked on a connection that is not WebSocket (%s)",
+			       c->ep ? c->ep->url : "not open");
+	for (size_t i = 0; i < o->nsplit; i++)
+		if (o->split[i] >= c->heldn + n)
+			return err_set(e, "split offset %zu is not inside the %zu bytes sent", o->split[i], c->heldn + n);
+	c->ws_next = o;
+	return 0;
+}
+
+size_t conn_ws_held(const struct conn *c)
+{
+	return c->heldn;
+}
+
+void conn_ws_write(struct conn *c, const struct conn_ws_send *o, const uint8_t *b, size_t n)
+{
+	if (o && o->hold) {
+		c->held = json_util_xrealloc(c->held, c->heldn + n + 1);
+		memcpy(c->held + c->heldn, b, n);
+		c->heldn += n;
+		return;
+	}
+	/* Held bytes go first, in the same frame(s): two packets in one frame. */
+	uint8_t *joined = NULL;
+	if (c->heldn) {
+		joined = json_util_xmalloc(c->heldn + n);
+		memcpy(joined, c->held, c->heldn);
+		memcpy(joined + c->heldn, b, n);
+		b = joined;
+		n += c->heldn;
+		free(c->held);
+		c->held = NULL;
+		c->heldn = 0;
+	}
+	size_t parts = o ? o->nsplit + 1 : 1, start = 0;
+	for (size_t i = 0; i < parts; i++) {
+		size_t end = i + 1 < parts ? o->split[i] : n;
+		send_frame(c, i == 0 ? (o ? o->opcode : WS_BINARY) : WS_CONTINUATION, i + 1 == parts, b + start, end - start);
+		start = end;
+	}
+	free(joined);
 }
 
 static void app_add(struct conn *c, const uint8_t *b, size_t n)

@@ -319,7 +319,8 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 		c->state = ENGINE_OPEN;
 		engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
 		if (c->conn.violation) {
-			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+			if (!engine_step_claims_setup(r, c->conn.violation))
+				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
 			c->conn.violation = NULL;
 		}
 		flush(r, ci, now);

@@ -90,6 +90,9 @@ void engine_client_violation_by(struct engine_run *r, const char *clause, const 
 
 /* engine_step.c */
 enum engine_step_rc engine_step_poll(struct engine_run *r, double now);
+/* 1 if the current step is an open step whose checks name `clause` (a
+ * transport finding at set-up is then that step's check, not a separate one). */
+int engine_step_claims_setup(const struct engine_run *r, const char *clause);
 /* Mark a step failed as set-up (no checks) or its checks failed. */
 void engine_step_fail(struct engine_run *r, const char *why, double now);
 

@@ -10,6 +10,7 @@
 #include "harness/fields.h"
 #include "harness/json_util.h"
 #include "harness/match.h"
+#include "harness/ws_frame.h"
 
 #define ENGINE_CONNECT_MS 5000
 #define ENGINE_PACKET_MS 3000
@@ -102,6 +103,32 @@ static void add_credentials(struct engine_run *r, const cJSON *tmpl, struct mqtt
 	}
 }
 
+/* A send step's WebSocket framing (ws) goes to the connection with its bytes;
+ * the trace says how they were framed. */
+static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, char *text, size_t tn, struct err *e)
+{
+	size_t held = conn_ws_held(&c->conn), l = strlen(text);
+	if (!s->ws) {
+		if (held)
+			snprintf(text + l, tn - l, " [WebSocket: binary frame, the %zu held bytes first]", held);
+		return 0;
+	}
+	if (conn_ws_arm(&c->conn, s->ws, n, e) < 0)
+		return -1;
+	if (s->ws->hold) {
+		snprintf(text + l, tn - l, " [WebSocket: held, to go in the next send's frame]");
+		return 0;
+	}
+	l += (size_t)snprintf(text + l, tn - l, " [WebSocket: %s frame", s->ws->opcode == WS_TEXT ? "text" : "binary");
+	if (held && l < tn)
+		l += (size_t)snprintf(text + l, tn - l, ", the %zu held bytes first", held);
+	for (size_t i = 0; i < s->ws->nsplit && l < tn; i++)
+		l += (size_t)snprintf(text + l, tn - l, "%s%zu", i ? ", " : ", continuation frames from bytes ", s->ws->split[i]);
+	if (l < tn)
+		snprintf(text + l, tn - l, "]");
+	return 0;
+}
+
 static enum engine_step_rc do_send(struct engine_run *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
@@ -122,6 +149,8 @@ static enum engine_step_rc do_send(struct engine_run *r, const struct case_step 
 		if (tmpl_hex(&r->ctx, s->hex, &r->arena, &bytes, &n, &e) < 0)
 			goto case_error;
 		snprintf(text, sizeof text, "raw bytes (%zu)", n);
+		if (ws_framing(c, s, n, text, sizeof text, &e) < 0)
+			goto case_error;
 		engine_client_send(r, s->client, bytes, bytes, n, text, now);
 		return ENGINE_STEP_DONE;
 	}
@@ -144,6 +173,8 @@ static enum engine_step_rc do_send(struct engine_run *r, const struct case_step 
 		memcpy(logged, bytes, (size_t)w);
 		memset(logged + w - p.password.s.n, '*', p.password.s.n);
 	}
+	if (ws_framing(c, s, (size_t)w, text, sizeof text, &e) < 0)
+		goto case_error;
 	engine_client_send(r, s->client, bytes, logged, (size_t)w, text, now);
 	return ENGINE_STEP_DONE;
 case_error:;
@@ -315,6 +346,33 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 	return ENGINE_STEP_ABORT;
 }
 
+/* An open step's checks judge what the transport saw at set-up (over
+ * WebSocket, the sub-protocol: MQTT-6.0.0-4); the transport's finding is then
+ * this check's, not a separate one (engine_client.c). */
+static enum engine_step_rc open_checked(struct engine_run *r, const struct engine_client *c, double now)
+{
+	struct check_result *ch = check_of(r);
+	if (!ch || r->phase != ENGINE_MAIN)
+		return ENGINE_STEP_DONE;
+	if (engine_step_claims_setup(r, c->conn.setup_violation)) {
+		engine_step_fail(r, c->conn.setup_note, now);
+		return ENGINE_STEP_ABORT;
+	}
+	ch->outcome = CHECK_PASS;
+	ch->t_ms = now - r->t0;
+	set_str(&ch->actual, c->conn.setup_note[0] ? c->conn.setup_note : "the connection opened");
+	return ENGINE_STEP_DONE;
+}
+
+int engine_step_claims_setup(const struct engine_run *r, const char *clause)
+{
+	const struct case_step *s = r->phase == ENGINE_MAIN && r->step < r->spec->nsteps ? &r->spec->steps[r->step] : NULL;
+	for (size_t i = 0; clause && s && s->kind == CASE_STEP_OPEN && i < s->nchecks; i++)
+		if (strcmp(s->checks[i], clause) == 0)
+			return 1;
+	return 0;
+}
+
 enum engine_step_rc engine_step_poll(struct engine_run *r, double now)
 {
 	const struct case_step *s = cur(r);
@@ -328,7 +386,7 @@ enum engine_step_rc engine_step_poll(struct engine_run *r, double now)
 	case CASE_STEP_OPEN: {
 		struct engine_client *c = &r->cl[s->client];
 		if (c->state == ENGINE_OPEN)
-			return ENGINE_STEP_DONE;
+			return open_checked(r, c, now);
 		if (c->state == ENGINE_CONNECTING && now < r->deadline)
 			return ENGINE_STEP_PENDING;
 		char why[700];

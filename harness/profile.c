@@ -25,6 +25,33 @@ void profile_caps_none(struct profile_caps *c)
 {
 	c->max_qos = c->retain = c->wildcards = c->sys = -1;
 	c->max_client_id = -1;
+	c->ws = -1;
+}
+
+void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n)
+{
+	size_t nws = 0;
+	for (size_t i = 0; i < n; i++)
+		nws += eps[i].ws != 0;
+	p->caps.ws = n > 0 && nws == n;
+	if (n == 1)
+		snprintf(p->transport, sizeof p->transport, "the broker is %s", eps[0].url);
+	else
+		snprintf(p->transport, sizeof p->transport, "only %zu of the %zu --broker endpoints are WebSocket", nws, n);
+}
+
+/* "transport": "ws", the only transport a case can need (chapter 6). */
+static int parse_transport(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e)
+{
+	const char *t = NULL;
+	if (json_util_str(o, "transport", path, 0, &t, e) < 0)
+		return -1;
+	if (!t)
+		return 0;
+	if (strcmp(t, "ws") != 0)
+		return err_set(e, "%s.transport: expected \"ws\" (a WebSocket connection, ws:// or wss://)", path);
+	caps->ws = 1;
+	return 0;
 }
 
 int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e)
@@ -32,11 +59,13 @@ int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, s
 	profile_caps_none(caps);
 	if (!cJSON_IsObject(o))
 		return err_set(e, "%s: expected an object of capabilities", path);
-	static const char *const keys[] = {"max_qos", "retain", "wildcards", "max_client_id", "sys", NULL};
+	static const char *const keys[] = {"max_qos", "retain", "wildcards", "max_client_id", "sys", "transport", NULL};
 	if (json_util_known_keys(o, path, keys, e) < 0)
 		return -1;
 	long q, id;
 	int b;
+	if (parse_transport(o, path, caps, e) < 0)
+		return -1;
 	int rc = json_util_int(o, "max_qos", path, 0, 0, 2, &q, e);
 	if (rc < 0)
 		return -1;
@@ -65,6 +94,8 @@ int profile_load(struct profile *p, const char *file, struct err *e)
 	struct profile_caps c;
 	int rc = profile_parse(root, "$", &c, e);
 	cJSON_Delete(root);
+	if (rc == 0 && c.ws >= 0)
+		rc = err_set(e, "$.transport: the transport is the --broker URL's (ws:// or wss://), not a profile's");
 	if (rc < 0)
 		return err_prefix(e, "%s", file);
 	int vals[] = {c.max_qos, c.retain, c.wildcards, c.max_client_id >= 0, c.sys};
@@ -99,6 +130,9 @@ const char *profile_unmet(const struct profile *p, const struct profile_caps *n,
 		snprintf(buf, len, "needs retained messages, which the broker does not keep (%s)", p->source[PROFILE_RETAIN]);
 	else if (n->sys == 1 && h->sys == 0)
 		snprintf(buf, len, "needs $SYS topics, which the broker does not publish (%s)", p->source[PROFILE_SYS]);
+	/* A case about WebSocket framing cannot run over plain TCP or TLS. */
+	else if (n->ws == 1 && h->ws == 0)
+		snprintf(buf, len, "needs a WebSocket connection (ws:// or wss://); %s", p->transport);
 	else if (n->max_client_id >= 0 && h->max_client_id >= 0 && h->max_client_id < n->max_client_id)
 		snprintf(buf, len, "needs client ids of %ld characters; the broker takes at most %ld (%s)", n->max_client_id,
 			 h->max_client_id, p->source[PROFILE_MAX_CLIENT_ID]);

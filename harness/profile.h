@@ -19,12 +19,18 @@ struct profile_caps {
 	int wildcards;        /* accepts + and # in filters */
 	long max_client_id;   /* longest client id accepted (23 at least, by the spec) */
 	int sys;              /* publishes on $SYS */
+	/* WebSocket (ws://, wss://): in a case's needs, 1 for "transport": "ws";
+	 * in a run's profile, 1 when every --broker endpoint is WebSocket (each
+	 * client of a case may land on any of them). Not a broker feature: the
+	 * URLs decide it, so a profile file cannot declare it. */
+	int ws;
 };
 
 struct profile {
 	struct profile_caps caps;
 	/* where each value came from: "probe: SUBACK 0x01 for a QoS 2 request", "--profile FILE" */
 	char source[5][160];
+	char transport[160];  /* the endpoints, for the reason a ws case does not run */
 };
 
 enum profile_cap { PROFILE_MAX_QOS, PROFILE_RETAIN, PROFILE_WILDCARDS, PROFILE_MAX_CLIENT_ID, PROFILE_SYS, PROFILE_NCAPS };
@@ -39,6 +45,9 @@ void profile_caps_none(struct profile_caps *c);
 /* Read a needs or profile object ({"max_qos": 1, "retain": true, ...}) into caps
  * (absent fields stay -1). 0, or -1 with "path.field: what is wrong". */
 int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e);
+
+/* Learn the run's transport from its endpoints. */
+void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n);
 
 /* Apply a user's --profile file over p. */
 int profile_load(struct profile *p, const char *file, struct err *e);

@@ -58,8 +58,13 @@ size_t ws_frame_size(size_t n)
 
 size_t ws_frame_encode(int opcode, const uint8_t mask[4], const uint8_t *payload, size_t n, uint8_t *out)
 {
+	return ws_frame_encode_part(opcode, 1, mask, payload, n, out);
+}
+
+size_t ws_frame_encode_part(int opcode, int fin, const uint8_t mask[4], const uint8_t *payload, size_t n, uint8_t *out)
+{
 	size_t h = 0;
-	out[h++] = (uint8_t)(0x80 | (opcode & 0x0F));
+	out[h++] = (uint8_t)((fin ? 0x80 : 0) | (opcode & 0x0F));
 	if (n < 126) {
 		out[h++] = (uint8_t)(0x80 | n);
 	} else if (n <= 0xFFFF) {

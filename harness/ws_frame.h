@@ -49,6 +49,10 @@ size_t ws_frame_size(size_t n);
 /* A masked client frame with FIN set. Returns bytes written (ws_frame_size(n)). */
 size_t ws_frame_encode(int opcode, const uint8_t mask[4], const uint8_t *payload, size_t n, uint8_t *out);
 
+/* The same with FIN as given: 0 for every fragment of a message but the
+ * last (a message split over frames, RFC 6455 5.4). */
+size_t ws_frame_encode_part(int opcode, int fin, const uint8_t mask[4], const uint8_t *payload, size_t n, uint8_t *out);
+
 /* Sec-WebSocket-Accept for a Sec-WebSocket-Key: base64(SHA-1(key + GUID)).
  * out holds at least 29 bytes. */
 void ws_frame_accept(const char *key, char *out);

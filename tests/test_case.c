@@ -39,6 +39,8 @@ static int load_text(const char *text, struct case_spec *cs, struct err *e, char
 
 #define HEAD "{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":["
 #define OPEN "{\"client\":\"a\",\"open\":true},"
+/* A case that needs the WebSocket transport, so it may frame its sends. */
+#define WSHEAD "{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"transport\":\"ws\"},\"clients\":{\"a\":{}},\"steps\":[" OPEN
 #define CHECK "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-3.1.2-3\"]}"
 
 static const struct {
@@ -106,6 +108,31 @@ static const struct {
 	 "steps[1].polices: only an expect step has polices"},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[]}]}",
 	 "steps[1].polices: expected a non-empty array of clause ids"},
+	/* WebSocket framing and the transport gate. */
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"text\"}}," CHECK "]}", NULL},
+	{WSHEAD "{\"client\":\"a\",\"open\":true,\"checks\":[\"MQTT-6.0.0-4\"]}]}", NULL},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws: WebSocket framing needs \"needs\": {\"transport\": \"ws\"}"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"transport\":\"tcp\"},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.needs.transport: expected \"ws\""},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"ping\"}}," CHECK "]}",
+	 "steps[1].ws.opcode: expected \"binary\" or \"text\""},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[1,1]}}," CHECK "]}",
+	 "steps[1].ws.split[1]: expected an offset greater than 1"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[0]}}," CHECK "]}",
+	 "steps[1].ws.split[0]: expected an offset greater than 0"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[]}}," CHECK "]}",
+	 "steps[1].ws.split: expected 1 to 16 byte offsets"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"frames\":2}}," CHECK "]}",
+	 "steps[1].ws.frames: unknown field"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"with_next\":true,\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws.with_next: the held bytes are framed by the next send"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"with_next\":true}}," CHECK "]}",
+	 "steps[1].ws.with_next: the next step must be a send of the same client"},
+	{WSHEAD "{\"client\":\"a\",\"close\":true,\"ws\":{\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws: only a send step has WebSocket framing options"},
+	{HEAD OPEN "{\"client\":\"a\",\"close\":true,\"checks\":[\"MQTT-6.0.0-4\"]}," CHECK "]}",
+	 "steps[1].checks: only an expect step has checks"},
 };
 
 START_TEST(case_load_bad_file_reports_path_and_reason)

@@ -200,6 +200,80 @@ START_TEST(ws_conn_text_frame_is_reported_and_close_is_eof)
 }
 END_TEST
 
+/* The frames a peer got: opcode and FIN of each, payloads joined. */
+static size_t peer_frames(int peer, int *ops, int *fins, size_t max, uint8_t *pay, size_t *payn)
+{
+	uint8_t buf[512];
+	ssize_t rn = read(peer, buf, sizeof buf);
+	ck_assert_int_gt(rn, 0);
+	size_t off = 0, k = 0;
+	*payn = 0;
+	struct ws_frame fr;
+	while (off < (size_t)rn && k < max && ws_frame_parse(buf + off, (size_t)rn - off, &fr) == 1) {
+		ck_assert_int_eq(fr.masked, 1);
+		ops[k] = fr.opcode;
+		fins[k++] = fr.fin;
+		ws_frame_unmask(&fr, pay + *payn);
+		*payn += fr.payload_len;
+		off += fr.header_len + fr.payload_len;
+	}
+	ck_assert_uint_eq(off, (size_t)rn);
+	return k;
+}
+
+START_TEST(ws_conn_write_text_split_and_held_bytes)
+{
+	struct conn c;
+	int peer;
+	struct err e;
+	int ops[8], fins[8];
+	uint8_t pay[64];
+	size_t pn;
+	open_pair(&c, &peer);
+	const uint8_t ping[] = {0xc0, 0x00}, pub[] = {0x30, 0x05, 0x00, 0x01, 'a', 'h', 'i'};
+	/* A text frame. */
+	struct conn_ws_send text = {.opcode = WS_TEXT};
+	ck_assert_int_eq(conn_ws_arm(&c, &text, 2, &e), 0);
+	ck_assert_int_eq(conn_write(&c, ping, 2, &e), 0);
+	ck_assert_uint_eq(peer_frames(peer, ops, fins, 8, pay, &pn), 1);
+	ck_assert_int_eq(ops[0], WS_TEXT);
+	ck_assert_int_eq(fins[0], 1);
+	/* Split at 2 and 5: binary (no FIN), continuation (no FIN), continuation (FIN). */
+	struct conn_ws_send split = {.opcode = WS_BINARY, .split = {2, 5}, .nsplit = 2};
+	ck_assert_int_eq(conn_ws_arm(&c, &split, sizeof pub, &e), 0);
+	ck_assert_int_eq(conn_write(&c, pub, sizeof pub, &e), 0);
+	ck_assert_uint_eq(peer_frames(peer, ops, fins, 8, pay, &pn), 3);
+	ck_assert_int_eq(ops[0], WS_BINARY);
+	ck_assert_int_eq(ops[1], WS_CONTINUATION);
+	ck_assert_int_eq(ops[2], WS_CONTINUATION);
+	ck_assert(!fins[0] && !fins[1] && fins[2]);
+	ck_assert_uint_eq(pn, sizeof pub);
+	ck_assert_mem_eq(pay, pub, sizeof pub);
+	/* Held: nothing goes out; the next write (default framing) carries both in one frame. */
+	struct conn_ws_send hold = {.opcode = WS_BINARY, .hold = 1};
+	ck_assert_int_eq(conn_ws_arm(&c, &hold, 2, &e), 0);
+	ck_assert_int_eq(conn_write(&c, ping, 2, &e), 0);
+	ck_assert_uint_eq(conn_ws_held(&c), 2);
+	/* An offset past the held and new bytes is refused before anything is sent. */
+	struct conn_ws_send far = {.opcode = WS_BINARY, .split = {9}, .nsplit = 1};
+	ck_assert_int_eq(conn_ws_arm(&c, &far, sizeof pub, &e), -1);
+	ck_assert_int_eq(conn_write(&c, pub, sizeof pub, &e), 0);
+	ck_assert_uint_eq(peer_frames(peer, ops, fins, 8, pay, &pn), 1);
+	ck_assert_int_eq(ops[0], WS_BINARY);
+	ck_assert_uint_eq(pn, 2 + sizeof pub);
+	ck_assert_mem_eq(pay, "\xc0\x00\x30\x05", 4);
+	ck_assert_uint_eq(conn_ws_held(&c), 0);
+	conn_close(&c);
+	close(peer);
+	/* Not a WebSocket connection: refused. */
+	open_pair(&c, &peer);
+	ep.ws = 0;
+	ck_assert_int_eq(conn_ws_arm(&c, &text, 2, &e), -1);
+	conn_close(&c);
+	close(peer);
+}
+END_TEST
+
 Suite *ws_frame_suite(void)
 {
 	Suite *s = suite_create("ws_frame");
@@ -210,6 +284,7 @@ Suite *ws_frame_suite(void)
 	tcase_add_test(t, ws_conn_fragments_and_control_frames_between);
 	tcase_add_test(t, ws_conn_several_packets_in_one_frame_and_64bit_length);
 	tcase_add_test(t, ws_conn_text_frame_is_reported_and_close_is_eof);
+	tcase_add_test(t, ws_conn_write_text_split_and_held_bytes);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -3,11 +3,15 @@
 mqttspec's WebSocket checks can fail. It upgrades every connection, then
 relays MQTT bytes between WebSocket frames and the broker's TCP port.
 
-  ws_bridge.py --upstream PORT --mode no-protocol|text-frames [--port-file F]
+  ws_bridge.py --upstream PORT --mode no-protocol|text-frames|frame-aligned [--port-file F]
 
-no-protocol  answers the upgrade without Sec-WebSocket-Protocol (MQTT-6.0.0-4)
-text-frames  sends the broker's bytes in text frames, not binary (MQTT-6.0.0-1)
-Loopback only; standard library only."""
+no-protocol    answers the upgrade without Sec-WebSocket-Protocol (MQTT-6.0.0-4)
+text-frames    sends the broker's bytes in text frames, not binary (MQTT-6.0.0-1)
+frame-aligned  takes each binary frame from the client for one whole packet:
+               relays only the first packet of a frame, drops a frame that
+               holds no whole packet and every continuation frame (MQTT-6.0.0-2)
+In every mode it closes on a text frame from the client, as chapter 6 asks,
+so each mode breaks one rule only. Loopback only; standard library only."""
 import argparse, base64, hashlib, select, socket, struct, sys, threading
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -42,6 +46,22 @@ def read_frame(sock, buf):
     return op, p, buf[h + 4 + l:]
 
 
+def whole_frame(buf):
+    """True if buf starts with a whole client frame (read without waiting)."""
+    if len(buf) < 2:
+        return False
+    l, h = buf[1] & 0x7F, 2
+    if l == 126:
+        if len(buf) < 4:
+            return False
+        l, h = struct.unpack(">H", buf[2:4])[0], 4
+    elif l == 127:
+        if len(buf) < 10:
+            return False
+        l, h = struct.unpack(">Q", buf[2:10])[0], 10
+    return len(buf) >= h + 4 + l
+
+
 def frame(op, p):
     n = len(p)
     if n < 126:
@@ -49,6 +69,27 @@ def frame(op, p):
     if n < 65536:
         return bytes([0x80 | op, 126]) + struct.pack(">H", n) + p
     return bytes([0x80 | op, 127]) + struct.pack(">Q", n) + p
+
+
+def first_packet(p):
+    """The first whole MQTT packet of p, or None (frame-aligned mode)."""
+    n, mult, i = 0, 1, 1
+    while i < len(p) and i <= 4:
+        n += (p[i] & 0x7F) * mult
+        mult *= 128
+        i += 1
+        if p[i - 1] < 0x80:
+            return p[:i + n] if len(p) >= i + n else None
+    return None
+
+
+def relay(up, op, p, mode):
+    """Client frame -> broker bytes, as the mode's front would."""
+    if mode != "frame-aligned":
+        up.sendall(p)
+        return
+    if op == 2 and first_packet(p) is not None:
+        up.sendall(first_packet(p))
 
 
 def serve(client, upstream, mode):
@@ -80,15 +121,18 @@ def serve(client, upstream, mode):
                 if not d:
                     return
                 client.sendall(frame(1 if mode == "text-frames" else 2, d))
-            if client in r:
+            # Every frame that came in: several may share one read (a split packet).
+            while client in r:
                 got = read_frame(client, buf)
                 if got is None:
                     return
                 op, p, buf = got
-                if op == 8:
-                    return
+                if op in (1, 8):
+                    return  # a close, or a text frame: MQTT-6.0.0-1 asks to close
                 if op in (0, 2):
-                    up.sendall(p)
+                    relay(up, op, p, mode)
+                if not whole_frame(buf):
+                    break
     except OSError:
         pass
     finally:
@@ -98,7 +142,7 @@ def serve(client, upstream, mode):
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--upstream", type=int, required=True)
-    a.add_argument("--mode", choices=["no-protocol", "text-frames"], required=True)
+    a.add_argument("--mode", choices=["no-protocol", "text-frames", "frame-aligned"], required=True)
     a.add_argument("--port-file")
     o = a.parse_args()
     s = socket.socket()
