@@ -66,15 +66,23 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 	memmove(b->in, b->in + b->used, b->n - b->used);
 	b->n -= b->used;
 	b->used = 0;
+	b->last = NULL;
+	b->lastn = 0;
+	memset(&b->diag, 0, sizeof b->diag);
 	for (;;) {
 		struct mqtt_frame f;
-		int fr = mqtt_frame_next(b->in, b->n, &f, NULL);
-		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in))
+		int fr = mqtt_frame_next(b->in, b->n, &f, &b->diag);
+		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in)) {
+			b->last = b->in;
+			b->lastn = b->n > 16 ? 16 : b->n;
 			return err_set(e, "the broker sent something that is not an MQTT packet (or one too big here)");
+		}
 		if (fr == 1) {
-			if (mqtt_decode(b->in, f.total_len, p, NULL) < 0)
-				return err_set(e, "the broker sent a malformed packet");
+			b->last = b->in;
+			b->lastn = f.total_len;
 			b->used = f.total_len;
+			if (mqtt_decode(b->in, f.total_len, p, &b->diag) < 0)
+				return err_set(e, "the broker sent a malformed packet: %s", b->diag.msg);
 			return 1;
 		}
 		conn_flush(&b->conn, e);

@@ -14,13 +14,19 @@ struct blocking {
 	uint8_t in[8192];
 	size_t n;          /* bytes in `in` */
 	size_t used;       /* bytes of `in` the last packet returned took */
+	/* The last packet framed, valid until the next call: its bytes, and when
+	 * it did not decode, the rule it breaks (diag.clause may be NULL). */
+	const uint8_t *last;
+	size_t lastn;
+	struct mqtt_diag diag;
 };
 
 /* Connect (TCP, TLS, WebSocket). 0, or -1 with e saying what failed. */
 int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e);
 int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e);
 /* The next packet: 1 (slices valid until the next call), 0 nothing by `end`,
- * -1 closed, broken or not a packet (e says which). */
+ * -1 closed, broken or not a packet (e says which; `last` is set when a
+ * framed packet did not decode). */
 int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e);
 void blocking_close(struct blocking *b);
 

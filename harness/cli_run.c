@@ -194,6 +194,23 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 	return 2;
 }
 
+/* The built-in case: the pre-flight of every endpoint, and what the probe learned. */
+static void preflight_case(const struct engine_preflight *pf, size_t n, const struct profile *prof,
+			   const struct catalog *cat, struct case_result *out)
+{
+	char *notes[PROFILE_NCAPS];
+	for (int k = 0; k < PROFILE_NCAPS; k++) {
+		char v[32], line[600];
+		profile_value(prof, (enum profile_cap)k, v, sizeof v);
+		snprintf(line, sizeof line, "profile: %s = %s (%s)", profile_cap_name((enum profile_cap)k), v,
+			 prof->source[k][0] ? prof->source[k] : "default");
+		notes[k] = json_util_strdup(line);
+	}
+	engine_preflight_case(pf, n, cat, (const char *const *)notes, PROFILE_NCAPS, out);
+	for (int k = 0; k < PROFILE_NCAPS; k++)
+		free(notes[k]);
+}
+
 int cli_run(struct cli_opts *o)
 {
 	if (!o->nbrokers)
@@ -244,6 +261,7 @@ int cli_run(struct cli_opts *o)
 	}
 	int *sel = calloc(set.n, sizeof *sel);
 	char **na = NULL;
+	struct engine_preflight *pf = NULL;
 	size_t nsel = 0;
 	for (size_t i = 0; i < set.n; i++)
 		nsel += (size_t)(sel[i] = selects(o, &set.cases[i], &cat));
@@ -285,8 +303,9 @@ int cli_run(struct cli_opts *o)
 		rc = setup_fail(o, "--profile ", e.msg);
 		goto out;
 	}
+	pf = calloc(o->nbrokers, sizeof *pf);
 	for (size_t i = 0; i < o->nbrokers; i++)
-		if (engine_preflight(&eps[i], &eo, &e) < 0) {
+		if (engine_preflight(&eps[i], &eo, &pf[i], &e) < 0) {
 			rc = setup_fail(o, "", e.msg);
 			goto out;
 		}
@@ -330,9 +349,10 @@ int cli_run(struct cli_opts *o)
 	run.brokers = calloc(o->nbrokers, sizeof(char *));
 	for (size_t i = 0; i < o->nbrokers; i++)
 		run.brokers[i] = json_util_strdup(o->brokers[i]);
-	run.ncases = set.n;
-	run.cases = calloc(set.n, sizeof *run.cases);
+	run.ncases = set.n + 1;
+	run.cases = calloc(set.n + 1, sizeof *run.cases);
 	run.incomplete = engine_run(set.cases, set.n, sel, &cat, &eo, run.cases);
+	preflight_case(pf, o->nbrokers, &prof, &cat, &run.cases[set.n]);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	run.duration_ms = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0) * 1000.0;
 	results_aggregate(&run, &cat);
@@ -374,6 +394,7 @@ out:
 	for (size_t i = 0; na && i < set.n; i++)
 		free(na[i]);
 	free(na);
+	free(pf);
 	free(sel);
 	case_set_free(&set);
 	catalog_free(&cat);

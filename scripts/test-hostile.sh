@@ -158,5 +158,42 @@ PY
 else
 	echo "test-hostile: mosquitto is not installed; cut-short checks skipped" >&2
 fi
+# A rule broken in the pre-flight answer is a FAIL of the built-in case
+# "preflight" (exit 1), not a set-up error, and the other cases still run.
+for pair in preflight-pingresp:MQTT-3.2.0-1 preflight-bad-connack:MQTTSPEC-3.2.2-1; do
+	mode=${pair%%:*} clause=${pair#*:}
+	d=$dir/pre-$mode
+	mkdir -p "$d"
+	"$build/hostile-broker" --mode "$mode" --port-file "$d/port" 2>"$d/broker.err" &
+	echo $! >"$d/broker.pid"
+	i=0
+	while [ ! -s "$d/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --only 3.12 -q --json "$d/r.json" >"$d/out" 2>&1
+	rc=$?
+	kill "$(cat "$d/broker.pid")" 2>/dev/null
+	rm -f "$d/broker.pid"
+	why=$(python3 - "$d/r.json" "$clause" "$rc" <<'PY' 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+pre = [c for c in r["cases"] if c["id"] == "preflight"]
+failed = {k for c in pre for ch in c["checks"] if ch["outcome"] == "fail" for k in ch["clauses"]}
+ran = [c for c in r["cases"] if c["id"] != "preflight" and c.get("selected", True) and c["verdict"] in ("PASS", "FAIL", "WARN")]
+why = []
+if sys.argv[3] != "1": why.append("exit %s (want 1)" % sys.argv[3])
+if not pre or pre[0]["verdict"] != "FAIL": why.append("the preflight case is not FAIL")
+if failed != {sys.argv[2]}: why.append("preflight FAILs %s, want exactly %s" % (sorted(failed), sys.argv[2]))
+if not ran: why.append("no other case ran")
+print("; ".join(why))
+PY
+)
+	if [ -z "$why" ]; then
+		echo "test-hostile: ok   $mode: the preflight case FAILs $clause, the other cases ran"
+	else
+		echo "test-hostile: FAIL $mode: $why"
+		sed 's/^/    /' "$d/out" | head -5
+		fails=$((fails + 1))
+	fi
+done
+
 [ "$fails" = 0 ] || { echo "test-hostile: $fails failed"; exit 1; }
 echo "test-hostile: all passed"

@@ -17,6 +17,12 @@
  *   flood             CONNACK, then QoS 0 PUBLISH packets as fast as the socket takes
  *                     them (every 10th with DUP set: a flood of rule violations too)
  *   wrong-type        CONNECT answered with a SUBACK, every other packet with a PINGRESP
+ *   preflight-pingresp   the pre-flight CONNECT answered with a PINGRESP, then a
+ *                        CONNACK; every other connection as a plain broker
+ *   preflight-bad-connack  the pre-flight CONNACK has a reserved ack-flags bit set;
+ *                        every other connection as a plain broker
+ * (The two preflight modes show that a rule broken in the pre-flight answer is
+ * a FAIL of the built-in case, not a set-up error, and the other cases run.)
  * "Minimal answers" (pre-flight, drip): SUBACK granting what was asked,
  * PUBACK / PUBREC / PUBCOMP, UNSUBACK, PINGRESP; nothing is routed.
  *
@@ -40,10 +46,12 @@
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 
-enum mode { GARBAGE, HUGE_LENGTH, CLOSE_MID_PACKET, DRIP, NO_CONNACK, NEVER_READS, FLOOD, WRONG_TYPE };
+enum mode { GARBAGE, HUGE_LENGTH, CLOSE_MID_PACKET, DRIP, NO_CONNACK, NEVER_READS, FLOOD, WRONG_TYPE, PRE_PINGRESP,
+	    PRE_BAD_CONNACK };
 
 static const char *const mode_names[] = {"garbage", "huge-length", "close-mid-packet", "drip",
-					 "no-connack", "never-reads", "flood", "wrong-type"};
+					 "no-connack", "never-reads", "flood", "wrong-type", "preflight-pingresp",
+					 "preflight-bad-connack"};
 
 #define MAX_CONNS 1000
 #define IN_CAP 65536
@@ -164,10 +172,20 @@ static void on_connect(struct client *c, const struct mqtt_packet *p, double now
 	c->connected = 1;
 	c->preflight = id.n >= 3 && memcmp(id.p + id.n - 3, "pre", 3) == 0;
 	if (c->preflight) {
-		queue_connack(c);
+		static const uint8_t pingresp[2] = {0xd0, 0x00}, bad[4] = {0x20, 0x02, 0x02, 0x00};
+		if (mode == PRE_PINGRESP)
+			queue(c, pingresp, sizeof pingresp);
+		if (mode == PRE_BAD_CONNACK)
+			queue(c, bad, sizeof bad);
+		else
+			queue_connack(c);
 		return;
 	}
 	switch (mode) {
+	case PRE_PINGRESP:
+	case PRE_BAD_CONNACK:
+		queue_connack(c);
+		return;
 	case NO_CONNACK:
 		return;
 	case WRONG_TYPE: {
@@ -222,7 +240,7 @@ static void on_packet(struct client *c, const uint8_t *raw, size_t n, double now
 			c->close_when_sent = 1;
 		return;
 	}
-	if (c->preflight || mode == DRIP) {
+	if (c->preflight || mode == DRIP || mode == PRE_PINGRESP || mode == PRE_BAD_CONNACK) {
 		answer(c, &p);
 		return;
 	}
