@@ -117,7 +117,7 @@ flush() {
 		[ -f "$dir/$n/printed" ] && continue
 		[ -f "$dir/$n/done" ] || return 0
 		r=$(head -n 1 "$dir/$n/result")
-		printf '%-24s %-8s (%s pinned)\n' "$n" "$r" "$(wc -l <"$dir/$n/result.want" 2>/dev/null | tr -d ' ')"
+		printf '%-28s %-8s (%s pinned)\n' "$n" "$r" "$(wc -l <"$dir/$n/result.want" 2>/dev/null | tr -d ' ')"
 		tail -n +2 "$dir/$n/result"
 		[ "$r" = OK ] || echo "$n" >>"$dir/mismatches"
 		: >"$dir/$n/printed"

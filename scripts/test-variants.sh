@@ -101,7 +101,7 @@ for name; do
 	r=$(head -n 1 "$dir/$name/result")
 	kind=breaks
 	permitted "tests/variants/$name.txt" && kind=permitted && npermitted=$((npermitted + 1))
-	printf '%-24s %-9s %-8s (%s pinned)\n' "$name" "$kind" "$r" "$(wc -l <"$dir/$name/result.want" 2>/dev/null | tr -d ' ')"
+	printf '%-28s %-9s %-8s (%s pinned)\n' "$name" "$kind" "$r" "$(wc -l <"$dir/$name/result.want" 2>/dev/null | tr -d ' ')"
 	tail -n +2 "$dir/$name/result"
 	[ "$r" = OK ] || { mismatches="$mismatches $name"; status=1; }
 done
