@@ -63,7 +63,8 @@ unit: $(B)/run-tests
 	$(B)/run-tests
 
 # Unit tests, the fuzz corpus replay, the suite against a local mosquitto,
-# the hostile brokers (and cut-short runs), then the fault proxy.
+# the hostile brokers (and cut-short runs), then the suite against mosquitto
+# in other configurations (tests/variants/) and the fault proxy.
 test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker
 	$(B)/run-tests
 	$(MAKE) B=$(B) fuzz-replay
@@ -71,6 +72,7 @@ test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker
 	scripts/test-suite.sh $(B)
 	scripts/test-transports.sh $(B)
 	scripts/test-hostile.sh $(B)
+	$(if $(NO_FAULTS),,scripts/test-variants.sh $(B))
 	$(if $(NO_FAULTS),,scripts/test-faults.sh $(B))
 
 # The HTML report in headless Chromium (Debian's chromium package); a second.
@@ -106,7 +108,7 @@ fuzz:
 bench: $(B)/mqttspec $(B)/bench-codec
 	scripts/bench.sh $(B)
 
-# `test` under ASan and UBSan, but for the fault runs: 160 s of waiting on
+# `test` under ASan and UBSan, but for the variant and fault runs: 160 s of waiting on
 # windows, as long as all the rest together (.ci/run has 15 minutes); the
 # hostile brokers drive the same receive paths with worse input.
 sanitize:

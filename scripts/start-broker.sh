@@ -3,6 +3,9 @@
 #   scripts/start-broker.sh DIR   -> writes DIR/mosquitto.conf, DIR/port, DIR/pid, DIR/log
 # Stop it with scripts/stop-broker.sh DIR. Exits non-zero if it cannot start.
 # MQTTSPEC_BROKER_ANONYMOUS=false makes it refuse every CONNECT (CONNACK 5).
+# MQTTSPEC_BROKER_CONF_EXTRA=FILE appends FILE's lines to the configuration,
+# after the listener (so listener options such as max_qos apply to it):
+# scripts/test-variants.sh runs the suite in other configurations that way.
 set -eu
 dir=${1:?usage: start-broker.sh DIR}
 mkdir -p "$dir"
@@ -32,6 +35,9 @@ log_type notice
 CONF
 	# Started as root, mosquitto would switch to the mosquitto user.
 	if [ "$(id -u)" = 0 ]; then echo "user root" >>"$dir/mosquitto.conf"; fi
+	if [ -n "${MQTTSPEC_BROKER_CONF_EXTRA:-}" ]; then
+		cat "$MQTTSPEC_BROKER_CONF_EXTRA" >>"$dir/mosquitto.conf"
+	fi
 	: >"$dir/log"
 	"$bin" -c "$dir/mosquitto.conf" >"$dir/stdout" 2>&1 &
 	pid=$!

@@ -5,12 +5,9 @@
 #
 #   scripts/test-faults.sh BUILD_DIR [FAULT...]     (default: every pin)
 #
-# tests/faults/NAME.txt pins fault NAME, one clause id per line ('#' starts a
-# comment):
-#   MQTT-3.3.4-1      must FAIL;
-#   ?MQTT-2.3.1-5     may FAIL or not, as the comment explains: the suite
-#                     charges it today but wrongly (a FINDING, to fix in a
-#                     case), or it depends on a race the fault cannot control.
+# tests/faults/NAME.txt pins fault NAME in the format scripts/pins.sh
+# describes: the clauses that must FAIL (or WARN, for a SHOULD), and those
+# that may ('?': the comment says why).
 # Any other FAIL is a mismatch, except what mosquitto FAILs on its own, which
 # a fault may leave failing or hide (by breaking a case's set-up). That
 # baseline is measured: fault `none` runs first, and its FAILs (which must be
@@ -27,6 +24,7 @@ export LC_ALL=C
 build=${1:-build}
 [ $# -gt 0 ] && shift
 cd "$(dirname "$0")/.." || exit 2
+. scripts/pins.sh
 jobs=${FAULT_JOBS:-4}
 min_clauses=${MIN_CLAUSES:-10}
 baseline=${BASELINE:-docs/brokers/mosquitto-known-fails.txt}
@@ -43,12 +41,27 @@ for name; do
 	[ -f "tests/faults/$name.txt" ] || { echo "test-faults: no pin tests/faults/$name.txt" >&2; exit 2; }
 done
 # A mistyped id would pass silently as '?' or fail confusingly as a plain line.
-bad=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/faults/*.txt | grep -Ev '^[[:space:]]*[?]?MQTT(SPEC)?-[0-9.]+-[0-9]+[[:space:]]*$')
-[ -z "$bad" ] || { echo "test-faults: not a clause id in tests/faults/: $bad" >&2; exit 2; }
-for id in $(sed -e 's/#.*//' -e 's/?//' tests/faults/*.txt | awk 'NF { print $1 }' | sort -u); do
+bad=$(pin_syntax_errors tests/faults/*.txt)
+[ -z "$bad" ] || { echo "test-faults: not in the pin format: $bad" >&2; exit 2; }
+for id in $(for p in tests/faults/*.txt; do pin_ids "$p"; done | sort -u); do
 	grep -q "\"id\": *\"$id\"" cases/clauses/mqtt-3.1.1.json ||
 		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog" >&2; exit 2; }
 done
+if [ "${CLAIMS:-1}" = 1 ]; then
+	for p in tests/faults/*.txt tests/variants/*.txt; do
+		[ -f "$p" ] && { firm "$p"; warn_firm "$p"; }
+	done | sort -u >"${TMPDIR:-/tmp}/mqttspec-pinned.$$"
+	claimed_clauses cases >"${TMPDIR:-/tmp}/mqttspec-claimed.$$"
+	unpinned=$(comm -23 "${TMPDIR:-/tmp}/mqttspec-claimed.$$" "${TMPDIR:-/tmp}/mqttspec-pinned.$$" | tr '\n' ' ')
+	nclaimed=$(wc -l <"${TMPDIR:-/tmp}/mqttspec-claimed.$$" | tr -d ' ')
+	rm -f "${TMPDIR:-/tmp}/mqttspec-pinned.$$" "${TMPDIR:-/tmp}/mqttspec-claimed.$$"
+	if [ -n "$unpinned" ]; then
+		echo "test-faults: clauses claimed by cases that no pin shows FAIL (or WARN): $unpinned" >&2
+		echo "test-faults: add a fault that breaks each, or drop the check (a MAY cannot fail)" >&2
+		exit 1
+	fi
+	echo "test-faults: each of the $nclaimed clauses the cases check is pinned to FAIL (or WARN) by a fault or a variant"
+fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mqttspec-faults.XXXXXX")
 cleanup() {
@@ -61,44 +74,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 port=$(scripts/start-broker.sh "$dir/broker") || exit 2
-
-# Clause ids of a pin or of the known-fails file: the first word of each
-# line, comments dropped (known-fails may add a word: "MQTT-3.1.2-24 timing").
-# `firm`: a pin's plain ids; `optional`: the ones marked '?'.
-clauses() {
-	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
-}
-firm() { clauses "$1" | grep -v '^?' | sort -u; }
-optional() { clauses "$1" | sed -n 's/^?//p' | sort -u; }
-
-# The ids of every clause whose verdict is FAIL in a JSON report: python3
-# when there is one, else awk over cJSON's layout (a clause's keys at three
-# tabs inside the top-level "clauses" array).
-fails() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import json, sys
-for c in json.load(open(sys.argv[1]))["clauses"]:
-    if c["verdict"] == "FAIL": print(c["id"])' "$1"
-	else
-		awk '/^\t"clauses":\t\[/ { on = 1; next }
-		     on && /^\t[^\t]/ { on = 0 }
-		     on && /^\t\t\t"id":/ { id = $2; gsub(/[",]/, "", id) }
-		     on && /^\t\t\t"verdict":\t"FAIL"/ { print id }' "$1"
-	fi | sort -u
-}
-
-# For unexpected clauses: the cases whose checks failed, and how (python3 only).
-explain() {
-	command -v python3 >/dev/null 2>&1 || return 0
-	python3 -c 'import json, sys
-want, seen = set(sys.argv[2:]), set()
-for case in json.load(open(sys.argv[1]))["cases"]:
-    for k in case.get("checks", []):
-        hit = ",".join(sorted(want.intersection(k["clauses"])))
-        if k["outcome"] == "fail" and hit and (hit, case["id"]) not in seen:
-            seen.add((hit, case["id"]))
-            print("      %s in %s: %s" % (hit, case["id"], (k.get("actual") or "")[:240]))' "$@"
-}
 
 # One fault: its proxy, one run through it, the verdict in $d/result (first
 # line OK or MISMATCH, then details). Runs in the background.
@@ -124,31 +99,16 @@ run_fault() {
 		{ echo "MISMATCH"; echo "    mqttspec exited $rc:"; tail -n 5 "$d/report.txt" | sed 's/^/      /'; } >"$d/result"
 		return
 	fi
-	pin=tests/faults/$name.txt
-	firm "$pin" >"$d/want"
 	{
-		optional "$pin"
 		[ -f "$baseline" ] && clauses "$baseline"
-		[ "$name" != none ] && cat "$dir/none/got" 2>/dev/null
-	} | sort -u >"$d/may"
-	fails "$d/report.json" >"$d/got"
-	missing=$(comm -23 "$d/want" "$d/got" | tr '\n' ' ')
-	unexpected=$(comm -13 "$d/want" "$d/got" | comm -23 - "$d/may" | tr '\n' ' ')
-	tolerated=$(optional "$pin" | comm -12 - "$d/got" | tr '\n' ' ')
-	want_rc=0
-	[ -s "$d/got" ] && want_rc=1
-	{
-		if [ -z "$missing$unexpected" ] && [ "$rc" = "$want_rc" ]; then
-			echo "OK"
-		else
-			echo "MISMATCH"
-			[ -n "$missing" ] && echo "    missing:    $missing"
-			[ -n "$unexpected" ] && echo "    unexpected: $unexpected" &&
-				explain "$d/report.json" $unexpected
-			[ "$rc" != "$want_rc" ] && echo "    exit status $rc, expected $want_rc"
-		fi
-		[ -n "$tolerated" ] && echo "    tolerated (findings, see the pin): $tolerated"
-	} >"$d/result"
+		[ "$name" != none ] && cat "$dir/none/result.got" 2>/dev/null
+	} | sort -u >"$d/may-fail"
+	if [ "$name" = none ]; then
+		verdicts "$d/report.json" WARN # none's WARNs are the baseline
+	else
+		cat "$dir/none/result.wgot" 2>/dev/null
+	fi >"$d/may-warn"
+	compare_pin "tests/faults/$name.txt" "$d/report.json" "$rc" "$d/may-fail" "$d/may-warn" "$d/result"
 }
 
 # Print finished faults in the order given, as far as they are finished.
@@ -157,7 +117,7 @@ flush() {
 		[ -f "$dir/$n/printed" ] && continue
 		[ -f "$dir/$n/done" ] || return 0
 		r=$(head -n 1 "$dir/$n/result")
-		printf '%-24s %-8s (%s pinned)\n' "$n" "$r" "$(wc -l <"$dir/$n/want" 2>/dev/null | tr -d ' ')"
+		printf '%-28s %-8s (%s pinned)\n' "$n" "$r" "$(wc -l <"$dir/$n/result.want" 2>/dev/null | tr -d ' ')"
 		tail -n +2 "$dir/$n/result"
 		[ "$r" = OK ] || echo "$n" >>"$dir/mismatches"
 		: >"$dir/$n/printed"
@@ -187,7 +147,7 @@ wait
 flush "$@"
 end=$(date +%s)
 
-total=$(for p in tests/faults/*.txt; do firm "$p"; done | sort -u | wc -l | tr -d ' ')
+total=$(for p in tests/faults/*.txt; do firm "$p"; warn_firm "$p"; done | sort -u | wc -l | tr -d ' ')
 echo "test-faults: $# faults, $total distinct clauses shown broken (at least $min_clauses needed), $((end - start)) s"
 status=0
 if [ -s "$dir/mismatches" ]; then

@@ -92,7 +92,11 @@ static void pair_free(struct pair *pr)
 
 static bool keeps_open(const struct pair *pr)
 {
-	return (pr->pub.px->fault->flags & FP_KEEP_OPEN) && !pr->pub.spare;
+	unsigned fl = pr->pub.px->fault->flags;
+	if (pr->pub.spare)
+		return false;
+	return (fl & FP_KEEP_OPEN) || ((fl & FP_KEEP_OPEN_SILENT) && !pr->pub.connect_seen) ||
+	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent);
 }
 
 /* Is the pair finished? Also does the keep-open switch when the broker left. */
@@ -258,7 +262,8 @@ static int run(struct fp_proxy *px)
 
 /* ---- set-up ---- */
 
-static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults};
+static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults, fp_session_faults,
+						 fp_monitor_faults};
 
 static const struct fp_fault *find_fault(const char *name)
 {

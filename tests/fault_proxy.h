@@ -69,8 +69,12 @@ typedef void fp_to_client_fn(struct fp_conn *c, struct fp_pkt *k);
 typedef void fp_from_client_fn(struct fp_conn *c, const struct mqtt_packet *p);
 typedef void fp_closed_fn(struct fp_conn *c);
 
-/* The fault does not close the client when the broker closes (30 s at most). */
+/* The fault does not close the client when the broker closes (30 s at most):
+ * always, or only a connection that never sent CONNECT, or only one whose
+ * client sent DISCONNECT. */
 #define FP_KEEP_OPEN 0x1
+#define FP_KEEP_OPEN_SILENT 0x2
+#define FP_KEEP_OPEN_DISCONNECTED 0x4
 
 struct fp_fault {
 	const char *name;
@@ -82,10 +86,14 @@ struct fp_fault {
 };
 
 /* The tables, each ended by a zeroed entry: faults that change, drop or
- * reorder the broker's packets (fault_proxy_faults.c), and faults that
- * deliver what the broker never would (fault_proxy_inject.c). */
+ * reorder the broker's packets (fault_proxy_faults.c), faults that deliver
+ * what the broker never would (fault_proxy_inject.c), faults of sessions,
+ * Wills and recommendations (fault_proxy_session.c), and faults that break
+ * the invariants the engine's monitors watch (fault_proxy_monitor.c). */
 extern const struct fp_fault fp_packet_faults[];
 extern const struct fp_fault fp_delivery_faults[];
+extern const struct fp_fault fp_session_faults[];
+extern const struct fp_fault fp_monitor_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
@@ -114,5 +122,12 @@ bool fp_subscribed(const struct fp_conn *c, struct mqtt_slice t);
  * closed hook); at most FP_HOLD_CAP bytes. Dropped when `to` is gone or in
  * the middle of passing an unfaultable packet on. */
 void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p);
+
+/* Close the client's side now (what is queued for it is dropped); the
+ * broker's side follows, as if the client had gone. */
+void fp_close(struct fp_conn *c);
+
+/* Milliseconds on the monotonic clock. */
+double fp_now_ms(void);
 
 #endif

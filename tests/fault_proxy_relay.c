@@ -104,6 +104,13 @@ void fp_hold(struct fp_conn *c, const struct fp_pkt *k, double ms)
 	pr->held_until = fp_now_ms() + ms;
 }
 
+void fp_close(struct fp_conn *c)
+{
+	struct pair *pr = (struct pair *)c;
+	pr->c_eof = true;
+	pr->cout.len = 0;
+}
+
 size_t fp_conn_count(const struct fp_proxy *px)
 {
 	return px->npairs;

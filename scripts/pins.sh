@@ -1,0 +1,140 @@
+# Shell functions shared by scripts/test-faults.sh and scripts/test-variants.sh
+# (sourced, not run): reading pins and JSON reports, and comparing the two.
+#
+# A pin (tests/faults/NAME.txt, tests/variants/NAME.txt) names, one per line
+# ('#' starts a comment), what a run must show:
+#   MQTT-3.3.4-1        the clause must FAIL;
+#   ?MQTT-2.3.1-5       it may FAIL or not, as the comment explains (a FINDING
+#                       the suite charges wrongly today, or a race the run
+#                       cannot control);
+#   WARN MQTTSPEC-3.1.2-2   the (SHOULD-level) clause must WARN;
+#   ?WARN MQTTSPEC-...      it may WARN or not;
+#   PERMITTED           (variants) the spec permits this configuration: no
+#                       case may end INCONCLUSIVE either.
+# Any other FAIL or WARN is a mismatch, except what the baseline run shows.
+
+# The lines of a pin, comments and blank lines dropped, words squeezed.
+pin_lines() {
+	sed -e 's/#.*//' "$1" | awk 'NF { $1 = $1; print }'
+}
+
+# Clause ids of a pin or of the known-fails file, by kind: `firm` must FAIL,
+# `optional` may FAIL, `warn_firm` must WARN, `warn_optional` may WARN.
+# `clauses` is the first word of each line (known-fails may add a word:
+# "MQTT-3.1.2-24 timing").
+clauses() { pin_lines "$1" | awk '{ print $1 }'; }
+firm() { pin_lines "$1" | awk '$1 ~ /^MQTT/ { print $1 }' | sort -u; }
+optional() { pin_lines "$1" | awk '$1 ~ /^[?]MQTT/ { print substr($1, 2) }' | sort -u; }
+warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | sort -u; }
+warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | sort -u; }
+permitted() { pin_lines "$1" | grep -qx PERMITTED; }
+
+# Lines of the given pin files that are not in the pin format.
+pin_syntax_errors() {
+	for p; do
+		pin_lines "$p" | grep -Ev '^([?]?(WARN )?MQTT(SPEC)?-[0-9.]+-[0-9]+|PERMITTED)$' | sed "s|^|$p: |"
+	done
+}
+
+# The ids a pin names in any kind, for the catalog check.
+pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//'; }
+
+# The ids of every clause with verdict $2 (FAIL, WARN) in JSON report $1:
+# python3 when there is one, else awk over cJSON's layout (a clause's keys at
+# three tabs inside the top-level "clauses" array).
+verdicts() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1]))["clauses"]:
+    if c["verdict"] == sys.argv[2]: print(c["id"])' "$1" "$2"
+	else
+		awk -v want="$2" '/^\t"clauses":\t\[/ { on = 1; next }
+		     on && /^\t[^\t]/ { on = 0 }
+		     on && /^\t\t\t"id":/ { id = $2; gsub(/[",]/, "", id) }
+		     on && /^\t\t\t"verdict":/ { v = $0; sub(/^[^"]*"verdict":\t"/, "", v); sub(/".*/, "", v)
+		                                 if (v == want) print id }' "$1"
+	fi | sort -u
+}
+fails() { verdicts "$1" FAIL; }
+
+# The ids of the cases whose verdict is INCONCLUSIVE (python3 only).
+inconclusive_cases() {
+	command -v python3 >/dev/null 2>&1 || return 0
+	python3 -c 'import json, sys
+for c in json.load(open(sys.argv[1]))["cases"]:
+    if c["verdict"] == "INCONCLUSIVE": print(c["id"])' "$1"
+}
+
+# For unexpected clauses: the cases whose checks failed (or warned), and
+# how (python3 only).
+explain() {
+	command -v python3 >/dev/null 2>&1 || return 0
+	python3 -c 'import json, sys
+want, seen = set(sys.argv[2:]), set()
+for case in json.load(open(sys.argv[1]))["cases"]:
+    for k in case.get("checks", []):
+        hit = ",".join(sorted(want.intersection(k["clauses"])))
+        if k["outcome"] in ("fail", "warn") and hit and (hit, case["id"]) not in seen:
+            seen.add((hit, case["id"]))
+            print("      %s in %s: %s" % (hit, case["id"], (k.get("actual") or "")[:240]))' "$@"
+}
+
+# Compare one run with its pin.
+#   compare_pin PIN REPORT RC MAY_FAIL MAY_WARN OUT
+# MAY_FAIL / MAY_WARN: files of ids the baseline tolerates besides the pin's
+# own '?' lines. Writes OUT: first line OK or MISMATCH, then the details; and
+# OUT.want (the firm FAILs and WARNs, to count them).
+compare_pin() {
+	pin=$1 report=$2 rc=$3 may_fail=$4 may_warn=$5 out=$6
+	firm "$pin" >"$out.want"
+	warn_firm "$pin" >"$out.wwant"
+	{ optional "$pin"; cat "$may_fail"; } | sort -u >"$out.may"
+	{ warn_optional "$pin"; cat "$may_warn"; } | sort -u >"$out.wmay"
+	fails "$report" >"$out.got"
+	verdicts "$report" WARN >"$out.wgot"
+	missing=$(comm -23 "$out.want" "$out.got" | tr '\n' ' ')
+	unexpected=$(comm -13 "$out.want" "$out.got" | comm -23 - "$out.may" | tr '\n' ' ')
+	wmissing=$(comm -23 "$out.wwant" "$out.wgot" | tr '\n' ' ')
+	wunexpected=$(comm -13 "$out.wwant" "$out.wgot" | comm -23 - "$out.wmay" | tr '\n' ' ')
+	tolerated=$(optional "$pin" | comm -12 - "$out.got" | tr '\n' ' ')
+	inconclusive=
+	permitted "$pin" && inconclusive=$(inconclusive_cases "$report" | tr '\n' ' ')
+	want_rc=0
+	[ -s "$out.got" ] && want_rc=1
+	{
+		if [ -z "$missing$unexpected$wmissing$wunexpected$inconclusive" ] && [ "$rc" = "$want_rc" ]; then
+			echo "OK"
+		else
+			echo "MISMATCH"
+			[ -n "$missing" ] && echo "    missing FAIL:    $missing"
+			[ -n "$unexpected" ] && echo "    unexpected FAIL: $unexpected" &&
+				explain "$report" $unexpected
+			[ -n "$wmissing" ] && echo "    missing WARN:    $wmissing"
+			[ -n "$wunexpected" ] && echo "    unexpected WARN: $wunexpected" &&
+				explain "$report" $wunexpected
+			[ -n "$inconclusive" ] && echo "    INCONCLUSIVE (a permitted configuration): $inconclusive"
+			[ "$rc" != "$want_rc" ] && echo "    exit status $rc, expected $want_rc"
+		fi
+		[ -n "$tolerated" ] && echo "    tolerated (findings, see the pin): $tolerated"
+	} >"$out"
+	cat "$out.wwant" >>"$out.want"
+}
+
+# Every clause some case claims in a check, each once.
+claimed_clauses() {
+	python3 -c 'import json, sys, glob
+ids = set()
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == "checks" and isinstance(v, list):
+                ids.update(x for x in v if isinstance(x, str))
+            else:
+                walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+for f in glob.glob(sys.argv[1] + "/**/*.json", recursive=True):
+    walk(json.load(open(f)))
+print("\n".join(sorted(ids)))' "$1"
+}
