@@ -192,6 +192,10 @@ static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double 
 {
 	enum mqtt_type reply;
 	int qos = (m->pkt.flags >> MQTT_PF_QOS_SHIFT) & 3;
+	/* Id 0 is no id (MQTT-2.3.1-1, already reported): echoing it would be our own
+	 * protocol violation, and the broker's close would be charged to later checks. */
+	if (m->pkt.has_packet_id && m->pkt.packet_id == 0)
+		return;
 	if (m->pkt.type == MQTT_PUBLISH && (qos == 1 || qos == 2) && m->pkt.has_packet_id)
 		reply = qos == 1 ? MQTT_PUBACK : MQTT_PUBREC;
 	else if (m->pkt.type == MQTT_PUBREL && m->pkt.has_packet_id)

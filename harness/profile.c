@@ -54,6 +54,21 @@ static int parse_transport(const cJSON *o, const char *path, struct profile_caps
 	return 0;
 }
 
+/* Keeping retained messages is a MUST (MQTT-3.3.1-5), not a feature a broker
+ * may lack: "retain": false would turn FAILs into NOT APPLICABLE, so it is
+ * refused; "retain": true (what every broker owes) is accepted and changes nothing. */
+static int parse_retain(const cJSON *o, const char *path, struct err *e)
+{
+	int b;
+	int rc = json_util_bool(o, "retain", path, 0, &b, e);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && !b)
+		return err_set(e, "%s.retain: false is not allowed: keeping retained messages is a MUST (MQTT-3.3.1-5), "
+			       "so a broker that does not keep them FAILs those cases; remove \"retain\"", path);
+	return 0;
+}
+
 int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e)
 {
 	profile_caps_none(caps);
@@ -75,15 +90,15 @@ int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, s
 		return -1;
 	if (rc == 0)
 		caps->max_client_id = id;
-	int *flags[] = {&caps->retain, &caps->wildcards, &caps->sys};
-	const char *fn[] = {"retain", "wildcards", "sys"};
-	for (int i = 0; i < 3; i++) {
+	int *flags[] = {&caps->wildcards, &caps->sys};
+	const char *fn[] = {"wildcards", "sys"};
+	for (int i = 0; i < 2; i++) {
 		if ((rc = json_util_bool(o, fn[i], path, 0, &b, e)) < 0)
 			return -1;
 		if (rc == 0)
 			*flags[i] = b;
 	}
-	return 0;
+	return parse_retain(o, path, e);
 }
 
 int profile_load(struct profile *p, const char *file, struct err *e)
@@ -98,14 +113,13 @@ int profile_load(struct profile *p, const char *file, struct err *e)
 		rc = err_set(e, "$.transport: the transport is the --broker URL's (ws:// or wss://), not a profile's");
 	if (rc < 0)
 		return err_prefix(e, "%s", file);
-	int vals[] = {c.max_qos, c.retain, c.wildcards, c.max_client_id >= 0, c.sys};
+	/* retain is never declared: the probe's finding is shown, and decides nothing. */
+	int vals[] = {c.max_qos, -1, c.wildcards, c.max_client_id >= 0, c.sys};
 	for (int i = 0; i < PROFILE_NCAPS; i++)
 		if (vals[i] >= 0 && !(i == PROFILE_MAX_CLIENT_ID && c.max_client_id < 0))
 			snprintf(p->source[i], sizeof p->source[i], "declared in %s", file);
 	if (c.max_qos >= 0)
 		p->caps.max_qos = c.max_qos;
-	if (c.retain >= 0)
-		p->caps.retain = c.retain;
 	if (c.wildcards >= 0)
 		p->caps.wildcards = c.wildcards;
 	if (c.max_client_id >= 0)
@@ -124,10 +138,6 @@ const char *profile_unmet(const struct profile *p, const struct profile_caps *n,
 	else if (n->wildcards == 1 && h->wildcards == 0)
 		snprintf(buf, len, "needs wildcard subscriptions, which the broker does not support (%s)",
 			 p->source[PROFILE_WILDCARDS]);
-	/* Storing retained messages is a MUST (MQTT-3.3.1-5): a probe that sees none
-	 * is a broker to FAIL, not a feature it may lack; only the user can say so. */
-	else if (n->retain == 1 && h->retain == 0 && strncmp(p->source[PROFILE_RETAIN], "declared", 8) == 0)
-		snprintf(buf, len, "needs retained messages, which the broker does not keep (%s)", p->source[PROFILE_RETAIN]);
 	else if (n->sys == 1 && h->sys == 0)
 		snprintf(buf, len, "needs $SYS topics, which the broker does not publish (%s)", p->source[PROFILE_SYS]);
 	/* A case about WebSocket framing cannot run over plain TCP or TLS. */

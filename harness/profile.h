@@ -15,7 +15,8 @@
 /* Values: -1 unknown; for flags 0/1. */
 struct profile_caps {
 	int max_qos;          /* highest QoS granted for a QoS 2 request */
-	int retain;           /* keeps a retained QoS 1 message for a later subscriber */
+	int retain;           /* the probe saw a retained QoS 1 message reach a later subscriber; shown, never
+	                         a need (keeping retained messages is a MUST, MQTT-3.3.1-5) */
 	int wildcards;        /* accepts + and # in filters */
 	long max_client_id;   /* longest client id accepted (23 at least, by the spec) */
 	int sys;              /* publishes on $SYS */
