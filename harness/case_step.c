@@ -332,6 +332,9 @@ static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s
 		const struct catalog_clause *cl = catalog_find(L->cat, it->valuestring);
 		if (!cl)
 			return err_set(e, "%s.checks[%zu]: unknown clause \"%s\"", path, i, it->valuestring);
+		if (cl->level == CATALOG_MAY)
+			return err_set(e, "%s.checks[%zu]: %s is a MAY, which no broker can fail: record the choice in a note, check nothing",
+				       path, i, cl->id);
 		s->checks[s->nchecks++] = cl->id;
 		i++;
 	}

@@ -273,7 +273,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			engine_client_violation(r, d.clause, what, now);
 		}
 		char mwhat[400];
-		const char *mviol = engine_monitor_rx(&r->mon, &c->mon, &m.pkt, mwhat, sizeof mwhat);
+		const char *mviol = engine_monitor_rx(&r->mon, &c->mon, &m.pkt, viol != NULL, mwhat, sizeof mwhat);
 		if (mviol) {
 			char what[900];
 			snprintf(what, sizeof what, "%s: %s", text, mwhat);

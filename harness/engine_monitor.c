@@ -32,7 +32,10 @@ struct mon_session {
 	struct mon_sub *subs;
 	size_t nsubs;
 	uint16_t *inflight;      /* ids of QoS 1/2 PUBLISHes to the client not yet acknowledged */
+	uint32_t *inflight_msg;  /* ... and a hash of each one's topic and payload */
 	size_t ninflight;
+	char **stale;            /* filters of the session a CleanSession 1 connect discarded */
+	size_t nstale;
 	uint16_t *sending;       /* ids of the client's QoS 2 PUBLISHes before their PUBREL */
 	size_t nsending;
 	struct mon_message *delivered;
@@ -66,6 +69,41 @@ static void ids_del(uint16_t *v, size_t *n, uint16_t id)
 	int i = ids_find(v, *n, id);
 	if (i >= 0)
 		v[i] = v[--*n];
+}
+
+/* FNV-1a over topic and payload: which message an id in flight carries. */
+static uint32_t msg_hash(const struct mqtt_slice *t, const struct mqtt_slice *pl)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < t->n; i++)
+		h = (h ^ t->p[i]) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (size_t i = 0; i < pl->n; i++)
+		h = (h ^ pl->p[i]) * 16777619u;
+	return h;
+}
+
+static void inflight_add(struct mon_session *s, uint16_t id, uint32_t h)
+{
+	int i = ids_find(s->inflight, s->ninflight, id);
+	if (i >= 0) {
+		s->inflight_msg[i] = h;
+		return;
+	}
+	s->inflight = json_util_xrealloc(s->inflight, (s->ninflight + 1) * sizeof *s->inflight);
+	s->inflight_msg = json_util_xrealloc(s->inflight_msg, (s->ninflight + 1) * sizeof *s->inflight_msg);
+	s->inflight[s->ninflight] = id;
+	s->inflight_msg[s->ninflight++] = h;
+}
+
+static void inflight_del(struct mon_session *s, uint16_t id)
+{
+	int i = ids_find(s->inflight, s->ninflight, id);
+	if (i < 0)
+		return;
+	s->ninflight--;
+	s->inflight[i] = s->inflight[s->ninflight];
+	s->inflight_msg[i] = s->inflight_msg[s->ninflight];
 }
 
 static struct mon_message *msg_find(struct mon_message **v, size_t *n, const struct mqtt_slice *t,
@@ -108,16 +146,36 @@ static void session_clear(struct mon_session *s)
 /* The session of a client id, as index + 1. CleanSession 1 (or an empty id)
  * starts a new one: a connection still open under the old one (a takeover in
  * progress) keeps judging by the old. */
-static long session_open(struct engine_monitor *m, const struct mqtt_slice *id, int clean)
+static long session_find(const struct engine_monitor *m, const struct mqtt_slice *id)
 {
-	for (size_t i = m->nsessions; !clean && id->n && i-- > 0;) {
+	for (size_t i = m->nsessions; id->n && i-- > 0;) {
 		const struct mon_session *s = &m->sessions[i];
 		if (strlen(s->client_id) == id->n && !memcmp(s->client_id, id->p, id->n))
 			return (long)i + 1;
 	}
+	return 0;
+}
+
+/* The filters a new CleanSession 1 session must no longer deliver through. */
+static void keep_stale(struct mon_session *to, const struct mon_session *from)
+{
+	for (size_t i = 0; i < from->nsubs + from->nstale; i++) {
+		const char *f = i < from->nsubs ? from->subs[i].filter : from->stale[i - from->nsubs];
+		to->stale = json_util_xrealloc(to->stale, (to->nstale + 1) * sizeof *to->stale);
+		to->stale[to->nstale++] = json_util_strdup(f);
+	}
+}
+
+static long session_open(struct engine_monitor *m, const struct mqtt_slice *id, int clean)
+{
+	long old = session_find(m, id);
+	if (old && !clean)
+		return old;
 	m->sessions = json_util_xrealloc(m->sessions, (m->nsessions + 1) * sizeof *m->sessions);
 	struct mon_session *s = &m->sessions[m->nsessions];
 	memset(s, 0, sizeof *s);
+	if (old)
+		keep_stale(s, &m->sessions[old - 1]);
 	s->client_id = json_util_xmalloc(id->n + 1);
 	if (id->n)
 		memcpy(s->client_id, id->p, id->n);
@@ -181,7 +239,7 @@ static void tx_packet(struct engine_monitor *m, struct mon_conn *c, const struct
 		break;
 	case MQTT_PUBACK:
 	case MQTT_PUBCOMP:
-		ids_del(s->inflight, &s->ninflight, p->packet_id);
+		inflight_del(s, p->packet_id);
 		break;
 	default:
 		break;
@@ -252,6 +310,12 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 		}
 	int tl = topic->n > 200 ? 200 : (int)topic->n;
 	if (!nmatch) {
+		for (size_t i = 0; i < s->nstale; i++)
+			if (matches(s->stale[i], topic)) {
+				snprintf(what, n, "PUBLISH on \"%.*s\" through \"%s\", a subscription of the session that "
+					 "CleanSession 1 discarded", tl, (const char *)topic->p, s->stale[i]);
+				return "MQTT-3.1.2-6";
+			}
 		snprintf(what, n, "PUBLISH on \"%.*s\" matches none of the client's subscriptions (%zu)", tl,
 			 (const char *)topic->p, s->nsubs);
 		return "MQTT-3.3.2-3";
@@ -267,14 +331,19 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 			 (const char *)topic->p, qos, pub->max_qos);
 		return "MQTT-3.8.4-6";
 	}
-	if (qos > 0 && !dup && ids_find(s->inflight, s->ninflight, p->packet_id) >= 0) {
-		snprintf(what, n, "a new PUBLISH with packet id %u while the QoS %s message with that id is unacknowledged",
-			 p->packet_id, "1/2");
+	/* The same message again under its id is a re-send (its DUP flag is the
+	 * cases' to judge); another message under an id in flight is a reuse. */
+	uint32_t h = msg_hash(topic, &p->payload);
+	int k = qos > 0 ? ids_find(s->inflight, s->ninflight, p->packet_id) : -1;
+	if (k >= 0 && !dup && s->inflight_msg[k] != h) {
+		snprintf(what, n, "a new PUBLISH with packet id %u while another message with that id is unacknowledged",
+			 p->packet_id);
 		return "MQTT-2.3.1-4";
 	}
+	int resend = k >= 0 && s->inflight_msg[k] == h;
 	if (qos > 0)
-		ids_add(&s->inflight, &s->ninflight, p->packet_id);
-	if (qos != 2 || dup || retain || !pub)
+		inflight_add(s, p->packet_id, h);
+	if (qos != 2 || dup || resend || retain || !pub)
 		return NULL;
 	struct mon_message *d = msg_find(&s->delivered, &s->ndelivered, topic, &p->payload, 1);
 	if (++d->count > pub->count * nmatch) {
@@ -285,8 +354,8 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 	return NULL;
 }
 
-const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p, char *what,
-			      size_t n)
+const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p, int broken,
+			      char *what, size_t n)
 {
 	int first = !c->seen_first;
 	c->seen_first = 1;
@@ -294,7 +363,7 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 		snprintf(what, n, "the first packet on the connection is %s, not CONNACK", mqtt_type_name(p->type));
 		return "MQTT-3.2.0-1";
 	}
-	if (!c->session)
+	if (!c->session || broken)
 		return NULL;
 	struct mon_session *s = &m->sessions[c->session - 1];
 	if (p->type == MQTT_SUBACK)
@@ -320,6 +389,10 @@ void engine_monitor_free(struct engine_monitor *m)
 		session_clear(s);
 		free(s->client_id);
 		free(s->inflight);
+		free(s->inflight_msg);
+		for (size_t k = 0; k < s->nstale; k++)
+			free(s->stale[k]);
+		free(s->stale);
 		free(s->sending);
 		msgs_free(s->delivered, s->ndelivered);
 	}

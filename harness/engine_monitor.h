@@ -6,7 +6,9 @@
  *   MQTT-3.3.2-3  a delivered PUBLISH matches one of the client's subscriptions;
  *   MQTT-3.8.4-6  ... at no more than the granted QoS, nor the published one;
  *   MQTT-4.3.3-2  a QoS 2 message reaches a subscription once;
- *   MQTT-2.3.1-4  packet ids of QoS 1/2 messages in flight to a client differ.
+ *   MQTT-2.3.1-4  packet ids of QoS 1/2 messages in flight to a client differ;
+ *   MQTT-3.1.2-6  nothing arrives through a subscription of a session that
+ *                 CleanSession 1 discarded.
  *
  * (Packets of the wrong direction are the strict decoder's: MQTTSPEC-2.2.1-2.)
  *
@@ -49,9 +51,11 @@ void engine_monitor_conn_reset(struct mon_conn *c);
 /* Bytes a client sent (one or more whole packets; others are ignored). */
 void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8_t *b, size_t n);
 
-/* A packet that arrived. NULL, or the clause it breaks with `what` set. */
-const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p, char *what,
-			      size_t n);
+/* A packet that arrived. NULL, or the clause it breaks with `what` set.
+ * `broken`: the strict decoder already found it breaks a rule; then only
+ * its place (the first packet) is judged, so one bad packet is charged once. */
+const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p, int broken,
+			      char *what, size_t n);
 
 void engine_monitor_free(struct engine_monitor *m);
 

@@ -211,7 +211,8 @@ hport=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$tmp/http.out" | head -1)
 setup_error ws-not-mqtt "instead of upgrading to WebSocket" --broker "ws://127.0.0.1:$hport/mqtt"
 
 # 3. Chapter 6 checks can fail, each alone.
-for mode in no-protocol:MQTT-6.0.0-4 text-frames:MQTT-6.0.0-1 frame-aligned:MQTT-6.0.0-2; do
+# The modes and their clauses are pinned in tests/transports/ws-bridge.txt.
+for mode in $(sed -e 's/#.*//' tests/transports/ws-bridge.txt | awk 'NF == 2 { print $1 ":" $2 }'); do
 	m=${mode%%:*} clause=${mode#*:}
 	python3 tests/ws_bridge.py --upstream "$tcp" --mode "$m" --port-file "$tmp/$m.port" >/dev/null 2>&1 &
 	pids="$pids $!"

@@ -12,7 +12,7 @@
  * packet to the from_client hook, which may make deliveries of its own
  * (fp_send_to); the closed hook hears of each connection's end.
  *
- * The pre-flight connection of mqttspec (client id "ms" + 6-char run prefix
+ * The pre-flight connection of mqttspec (client id "Ms" + 6-char run prefix
  * + "pre") is never touched, so a run through any fault still starts.
  */
 #ifndef FAULT_PROXY_H

@@ -151,10 +151,10 @@ static void track_connect(struct pair *pr, const struct mqtt_packet *p)
 	c->connect_seen = true;
 	c->connect_flags = p->connect_flags;
 	copy_str(c->client_id, sizeof c->client_id, p->client_id.s);
-	/* mqttspec's pre-flight id is "ms" + 6 characters + "pre"; a case's ids
+	/* mqttspec's pre-flight id is "Ms" + 6 characters + "pre"; a case's ids
 	 * are longer ("ms" + prefix + 3-digit case number + client name). */
 	size_t n = strlen(c->client_id);
-	c->spare = n == 11 && memcmp(c->client_id, "ms", 2) == 0 && memcmp(c->client_id + 8, "pre", 3) == 0;
+	c->spare = n == 11 && memcmp(c->client_id, "Ms", 2) == 0 && memcmp(c->client_id + 8, "pre", 3) == 0;
 	if ((p->connect_flags & MQTT_CF_WILL) && p->will_topic.present &&
 	    copy_str(c->will_topic, sizeof c->will_topic, p->will_topic.s)) {
 		memcpy(px->wills[px->nwills++ % FP_WILLS], c->will_topic, sizeof c->will_topic);

@@ -341,6 +341,37 @@ static void nul_forward(struct fp_conn *c, const struct mqtt_packet *p)
 	}
 }
 
+/* ---- session-crossed: one client id's session leaks to another ---- */
+
+#define CROSS_IDS 256
+static char subscribers[CROSS_IDS][64]; /* client ids seen subscribing */
+static size_t nsubscribers;
+
+static bool ever_subscribed(const char *id)
+{
+	for (size_t i = 0; i < nsubscribers && i < CROSS_IDS; i++)
+		if (strcmp(subscribers[i], id) == 0)
+			return true;
+	return false;
+}
+
+/* Every PUBLISH a client sends also reaches, at QoS 0, each other accepted
+ * CleanSession 0 connection whose client id never subscribed to anything:
+ * as if the broker kept one session for different client ids. */
+static void crossed_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (p->type == MQTT_SUBSCRIBE && !ever_subscribed(c->client_id))
+		memcpy(subscribers[nsubscribers++ % CROSS_IDS], c->client_id, sizeof subscribers[0]);
+	if (p->type != MQTT_PUBLISH)
+		return;
+	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
+		struct fp_conn *o = fp_conn_at(c->px, i);
+		if (o != c && !o->spare && o->accepted && !(o->connect_flags & MQTT_CF_CLEAN_SESSION) &&
+		    strcmp(o->client_id, c->client_id) != 0 && !ever_subscribed(o->client_id))
+			publish_slice(o, p->topic.s, p->payload, false);
+	}
+}
+
 /* ---- recommendations (SHOULD) ---- */
 
 /* will-late: Will deliveries held back WILL_DELAY_MS. */
@@ -424,6 +455,40 @@ static void wild_to_client(struct fp_conn *c, struct fp_pkt *k)
 	fp_forward(c, k);
 }
 
+/* ---- a refused PUBLISH neither acknowledged nor closed (MQTT-3.3.5-2) ---- */
+
+#define REFUSE_SLOTS 512
+static struct {
+	unsigned conn;
+	uint16_t pid[8]; /* QoS 1/2 PUBLISHes of this connection on '$' topics */
+	size_t n;
+} refused[REFUSE_SLOTS];
+
+static void refuse_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	unsigned i = c->id % REFUSE_SLOTS;
+	if (refused[i].conn != c->id) {
+		memset(&refused[i], 0, sizeof refused[i]);
+		refused[i].conn = c->id;
+	}
+	int qos = (p->flags >> MQTT_PF_QOS_SHIFT) & 3;
+	if (p->type == MQTT_PUBLISH && qos && p->topic.s.n && p->topic.s.p[0] == '$')
+		refused[i].pid[refused[i].n++ % 8] = p->packet_id;
+}
+
+/* The broker's PUBACK or PUBREC of such a PUBLISH never reaches the client,
+ * and the connection stays open: the PUBLISH is neither answered nor refused
+ * by closing. */
+static void refuse_to_client(struct fp_conn *c, struct fp_pkt *k)
+{
+	unsigned i = c->id % REFUSE_SLOTS;
+	if ((k->p.type == MQTT_PUBACK || k->p.type == MQTT_PUBREC) && refused[i].conn == c->id)
+		for (size_t j = 0; j < refused[i].n && j < 8; j++)
+			if (refused[i].pid[j] == k->p.packet_id)
+				return;
+	fp_forward(c, k);
+}
+
 const struct fp_fault fp_session_faults[] = {
 	{"will-stale", "a connection without a Will publishes the Will of its client id's earlier one", NULL, NULL,
 	 will_stale_closed, 0},
@@ -447,5 +512,9 @@ const struct fp_fault fp_session_faults[] = {
 	 NULL, 0},
 	{"keep-open-after-disconnect", "a client that sent DISCONNECT is never closed by the proxy", NULL, NULL, NULL,
 	 FP_KEEP_OPEN_DISCONNECTED},
+	{"session-crossed", "PUBLISHes also reach CleanSession 0 connections of client ids that never subscribed",
+	 NULL, crossed_from_client, NULL, 0},
+	{"dollar-publish-unanswered", "QoS 1/2 PUBLISHes on '$' topics get no PUBACK/PUBREC, and no close",
+	 refuse_to_client, refuse_from_client, NULL, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -97,6 +97,9 @@ static const struct {
 	 "steps[1].when: unknown variable {g}"},
 	{HEAD OPEN "{\"client\":\"a\",\"publish\":{\"topic\":\"t\",\"qos\":\"{g}\"}}," CHECK "]}",
 	 "steps[1].publish.qos: the publish step needs a literal QoS"},
+	/* A MAY cannot be failed: no check names one. */
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTTSPEC-3.3.5-1\"]}]}",
+	 "steps[1].checks[0]: MQTTSPEC-3.3.5-1 is a MAY, which no broker can fail"},
 	/* polices: a client rule of the catalog, on a step with checks */
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-9.9.9-9\"]}]}",
 	 "steps[1].polices[0]: unknown clause \"MQTT-9.9.9-9\""},
