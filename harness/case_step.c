@@ -309,6 +309,37 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", ".publish", e);
 }
 
+/* A non-empty array of catalog ids under `key` ("checks" or "polices"). A
+ * check never names a MAY (no broker can fail one: it is recorded in a note);
+ * "polices" names only rules that bind the client alone. */
+static int clause_list(struct case_load *L, const cJSON *arr, const char *path, const char *key, const char ***out,
+		       size_t *n, struct err *e)
+{
+	int polices = strcmp(key, "polices") == 0;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return err_set(e, "%s.%s: expected a non-empty array of clause ids", path, key);
+	*out = calloc((size_t)cJSON_GetArraySize(arr), sizeof **out);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		const struct catalog_clause *cl = cJSON_IsString(it) ? catalog_find(L->cat, it->valuestring) : NULL;
+		if (!cJSON_IsString(it))
+			return err_set(e, "%s.%s[%zu]: expected a clause id", path, key, i);
+		if (!cl)
+			return err_set(e, "%s.%s[%zu]: unknown clause \"%s\"", path, key, i, it->valuestring);
+		if (!polices && cl->level == CATALOG_MAY)
+			return err_set(e, "%s.%s[%zu]: %s is a MAY, which no broker can fail: record the choice in a note, check nothing",
+				       path, key, i, cl->id);
+		if (polices && (!cl->binds || strcmp(cl->binds, "client") != 0))
+			return err_set(e, "%s.%s[%zu]: \"%s\" binds %s, not only the client: a check names it in checks, never in polices",
+				       path, key, i, cl->id, cl->binds ? cl->binds : "nobody");
+		(*out)[(*n)++] = cl->id;
+		i++;
+	}
+	return 0;
+}
+
 static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
 {
 	const cJSON *ch = cJSON_GetObjectItemCaseSensitive(o, "checks");
@@ -320,25 +351,7 @@ static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s
 	s->should = level && strcmp(level, "SHOULD") == 0;
 	if (!ch)
 		return level ? err_set(e, "%s.level: a step without checks has no level", path) : 0;
-	if (!cJSON_IsArray(ch) || cJSON_GetArraySize(ch) == 0)
-		return err_set(e, "%s.checks: expected a non-empty array of clause ids", path);
-	s->checks = calloc((size_t)cJSON_GetArraySize(ch), sizeof *s->checks);
-	size_t i = 0;
-	const cJSON *it;
-	cJSON_ArrayForEach(it, ch)
-	{
-		if (!cJSON_IsString(it))
-			return err_set(e, "%s.checks[%zu]: expected a clause id", path, i);
-		const struct catalog_clause *cl = catalog_find(L->cat, it->valuestring);
-		if (!cl)
-			return err_set(e, "%s.checks[%zu]: unknown clause \"%s\"", path, i, it->valuestring);
-		if (cl->level == CATALOG_MAY)
-			return err_set(e, "%s.checks[%zu]: %s is a MAY, which no broker can fail: record the choice in a note, check nothing",
-				       path, i, cl->id);
-		s->checks[s->nchecks++] = cl->id;
-		i++;
-	}
-	return 0;
+	return clause_list(L, ch, path, "checks", &s->checks, &s->nchecks, e);
 }
 
 /* "polices": the client rules a check provokes. The broker cannot break a
@@ -352,25 +365,7 @@ static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *
 	if (!s->nchecks)
 		return err_set(e, "%s.polices: only a step with checks polices a client rule (its checks name the broker's duty)",
 			       path);
-	if (!cJSON_IsArray(po) || cJSON_GetArraySize(po) == 0)
-		return err_set(e, "%s.polices: expected a non-empty array of clause ids", path);
-	s->polices = calloc((size_t)cJSON_GetArraySize(po), sizeof *s->polices);
-	size_t i = 0;
-	const cJSON *it;
-	cJSON_ArrayForEach(it, po)
-	{
-		if (!cJSON_IsString(it))
-			return err_set(e, "%s.polices[%zu]: expected a clause id", path, i);
-		const struct catalog_clause *cl = catalog_find(L->cat, it->valuestring);
-		if (!cl)
-			return err_set(e, "%s.polices[%zu]: unknown clause \"%s\"", path, i, it->valuestring);
-		if (!cl->binds || strcmp(cl->binds, "client") != 0)
-			return err_set(e, "%s.polices[%zu]: \"%s\" binds %s, not only the client: a check names it in checks, never in polices",
-				       path, i, cl->id, cl->binds ? cl->binds : "nobody");
-		s->polices[s->npolices++] = cl->id;
-		i++;
-	}
-	return 0;
+	return clause_list(L, po, path, "polices", &s->polices, &s->npolices, e);
 }
 
 /* The offsets of "ws": {"split": [...]}: increasing, none at 0. */
