@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
+#include "codec/mqtt_print.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 #include "harness/engine_int.h"
@@ -60,6 +62,39 @@ int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e
 	return conn_flush(&b->conn, e);
 }
 
+/* Keep the first rule broken on this connection (first packet not a
+ * CONNACK, malformed, breaking a rule of the strict checker). */
+static void judge(struct blocking *b, const struct mqtt_packet *p, int decoded)
+{
+	int first = !b->seen_first;
+	b->seen_first = 1;
+	if (!b->find || b->find->clause)
+		return;
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	const char *clause = NULL;
+	char what[300];
+	if (first && b->lastn && b->last[0] >> 4 != MQTT_CONNACK) {
+		clause = "MQTT-3.2.0-1";
+		snprintf(what, sizeof what, "the first packet on the connection is %s, not CONNACK",
+			 mqtt_type_name((enum mqtt_type)(b->last[0] >> 4)));
+	} else if (!decoded) {
+		clause = b->diag.clause;
+		snprintf(what, sizeof what, "%s", b->diag.msg);
+	} else if (mqtt_check(p, MQTT_FROM_SERVER, &d) < 0) {
+		char text[200];
+		mqtt_print(p, text, sizeof text);
+		clause = d.clause;
+		snprintf(what, sizeof what, "%s: %s", text, d.msg);
+	}
+	if (!clause)
+		return;
+	b->find->clause = clause;
+	snprintf(b->find->what, sizeof b->find->what, "%s", what);
+	b->find->rawn = b->lastn > sizeof b->find->raw ? sizeof b->find->raw : b->lastn;
+	memcpy(b->find->raw, b->last, b->find->rawn);
+}
+
 int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e)
 {
 	/* Drop the packet returned last time. */
@@ -81,8 +116,11 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 			b->last = b->in;
 			b->lastn = f.total_len;
 			b->used = f.total_len;
-			if (mqtt_decode(b->in, f.total_len, p, &b->diag) < 0)
+			if (mqtt_decode(b->in, f.total_len, p, &b->diag) < 0) {
+				judge(b, p, 0);
 				return err_set(e, "the broker sent a malformed packet: %s", b->diag.msg);
+			}
+			judge(b, p, 1);
 			return 1;
 		}
 		conn_flush(&b->conn, e);

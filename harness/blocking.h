@@ -9,6 +9,15 @@
 #include "codec/mqtt.h"
 #include "harness/conn.h"
 
+/* The first rule a received packet broke (pre-flight and probe report it in
+ * the built-in case): the clause, how, the packet's first bytes. */
+struct blocking_finding {
+	const char *clause;  /* NULL: none seen */
+	char what[300];
+	uint8_t raw[64];
+	size_t rawn;
+};
+
 struct blocking {
 	struct conn conn;
 	uint8_t in[8192];
@@ -19,6 +28,8 @@ struct blocking {
 	const uint8_t *last;
 	size_t lastn;
 	struct mqtt_diag diag;
+	int seen_first;                /* a packet has arrived on this connection */
+	struct blocking_finding *find; /* set by the caller after blocking_open, or NULL */
 };
 
 /* Connect (TCP, TLS, WebSocket). 0, or -1 with e saying what failed. */

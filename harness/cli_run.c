@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness/baseline.h"
+#include "harness/blocking.h"
 #include "harness/cli.h"
 #include "harness/engine.h"
 #include "harness/json_util.h"
@@ -195,8 +196,8 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 }
 
 /* The built-in case: the pre-flight of every endpoint, and what the probe learned. */
-static void preflight_case(const struct engine_preflight *pf, size_t n, const struct profile *prof,
-			   const struct catalog *cat, struct case_result *out)
+static void preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+			   const struct profile *prof, const struct catalog *cat, struct case_result *out)
 {
 	char *notes[PROFILE_NCAPS];
 	for (int k = 0; k < PROFILE_NCAPS; k++) {
@@ -206,7 +207,7 @@ static void preflight_case(const struct engine_preflight *pf, size_t n, const st
 			 prof->source[k][0] ? prof->source[k] : "default");
 		notes[k] = json_util_strdup(line);
 	}
-	engine_preflight_case(pf, n, cat, (const char *const *)notes, PROFILE_NCAPS, out);
+	engine_preflight_case(pf, n, probe, cat, (const char *const *)notes, PROFILE_NCAPS, out);
 	for (int k = 0; k < PROFILE_NCAPS; k++)
 		free(notes[k]);
 }
@@ -262,6 +263,8 @@ int cli_run(struct cli_opts *o)
 	int *sel = calloc(set.n, sizeof *sel);
 	char **na = NULL;
 	struct engine_preflight *pf = NULL;
+	struct blocking_finding probe_find;
+	memset(&probe_find, 0, sizeof probe_find);
 	size_t nsel = 0;
 	for (size_t i = 0; i < set.n; i++)
 		nsel += (size_t)(sel[i] = selects(o, &set.cases[i], &cat));
@@ -309,7 +312,7 @@ int cli_run(struct cli_opts *o)
 			rc = setup_fail(o, "", e.msg);
 			goto out;
 		}
-	profile_probe(&prof, &eps[0], &eo);
+	profile_probe(&prof, &eps[0], &eo, &probe_find);
 	profile_set_transport(&prof, eps, o->nbrokers);
 	na = calloc(set.n, sizeof *na);
 	for (size_t i = 0; i < set.n; i++) {
@@ -352,7 +355,7 @@ int cli_run(struct cli_opts *o)
 	run.ncases = set.n + 1;
 	run.cases = calloc(set.n + 1, sizeof *run.cases);
 	run.incomplete = engine_run(set.cases, set.n, sel, &cat, &eo, run.cases);
-	preflight_case(pf, o->nbrokers, &prof, &cat, &run.cases[set.n]);
+	preflight_case(pf, o->nbrokers, &probe_find, &prof, &cat, &run.cases[set.n]);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	run.duration_ms = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0) * 1000.0;
 	results_aggregate(&run, &cat);

@@ -186,8 +186,27 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 	}
 }
 
-void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct catalog *cat,
-			   const char *const *notes, size_t nnotes, struct case_result *out)
+/* The probe's step: a FAIL check if one of its answers broke a rule. */
+static void add_probe(struct case_result *c, size_t i, const struct blocking_finding *f, const struct catalog *cat)
+{
+	struct step_result *s = &c->steps[i];
+	s->path = json_util_strdup("probe");
+	s->kind = "probe";
+	s->detail = json_util_strdup("the capability probe: subscriptions, a retained message, $SYS, a long client id");
+	s->client = 0;
+	s->outcome = f && f->clause ? STEP_FAILED : STEP_DONE;
+	s->t_ms = c->duration_ms;
+	if (!f || !f->clause)
+		return;
+	add_wire(c, c->duration_ms, 0, WIRE_RX, f->raw, f->rawn, f->what, f->clause);
+	char exp[400];
+	const struct catalog_clause *cl = catalog_find(cat, f->clause);
+	snprintf(exp, sizeof exp, "the broker to follow %s: %s", f->clause, cl ? cl->summary : "");
+	add_check(c, cat, f->clause, 0, i, exp, f->what);
+}
+
+void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out)
 {
 	memset(out, 0, sizeof *out);
 	out->id = json_util_strdup("preflight");
@@ -197,8 +216,8 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 	out->nclients = n;
 	out->clients = calloc(n ? n : 1, sizeof(char *));
 	out->client_ids = calloc(n ? n : 1, sizeof(char *));
-	out->nsteps = out->steps_total = out->steps_run = n;
-	out->steps = calloc(n ? n : 1, sizeof *out->steps);
+	out->nsteps = out->steps_total = out->steps_run = n + 1;
+	out->steps = calloc(n + 1, sizeof *out->steps);
 	for (size_t i = 0; i < n; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "pre%zu", i);
@@ -210,4 +229,5 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 	}
 	for (size_t i = 0; i < nnotes; i++)
 		add_wire(out, out->duration_ms, 0, WIRE_NOTE, NULL, 0, notes[i], NULL);
+	add_probe(out, n, probe, cat);
 }

@@ -13,6 +13,7 @@ struct probe {
 	const struct engine_opts *o;
 	char topic[300];
 	double window;   /* ms for one answer */
+	struct blocking_finding *find; /* the first rule a probe answer broke */
 };
 
 static void str(struct mqtt_str *s, const char *t)
@@ -30,6 +31,7 @@ static int connect_as(struct probe *pr, struct blocking *b, const char *id, int 
 	double end = engine_now() + pr->window;
 	if (blocking_open(b, pr->ep, pr->o->conn_ctx, end, &e) < 0)
 		return -1;
+	b->find = pr->find;
 	struct mqtt_packet p, a;
 	blocking_connect_packet(&p, id, pr->o->username, pr->o->password);
 	if (blocking_send(b, &p, &e) < 0 || blocking_recv(b, end, &a, &e) != 1 || a.type != MQTT_CONNACK) {
@@ -91,10 +93,11 @@ static void publish(struct blocking *b, const char *topic, const char *payload, 
 	blocking_send(b, &p, &e);
 }
 
-void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const struct engine_opts *o)
+void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const struct engine_opts *o,
+		   struct blocking_finding *find)
 {
-	struct probe pr = {ep, o, "", 2000 * o->time_scale};
-	const char *pfx = o->client_prefix ? o->client_prefix : "ms";
+	struct probe pr = {ep, o, "", 2000 * o->time_scale, find};
+	const char *pfx = o->client_prefix ? o->client_prefix : "Ms";
 	snprintf(pr.topic, sizeof pr.topic, "%s/%s/probe", o->topic_prefix ? o->topic_prefix : "mqttspec", o->run_prefix);
 	char ida[40], idb[40], idc[80], t_q[320], t_w[320], t_r[320];
 	snprintf(ida, sizeof ida, "%s%spr1", pfx, o->run_prefix);

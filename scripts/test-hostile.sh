@@ -158,9 +158,10 @@ PY
 else
 	echo "test-hostile: mosquitto is not installed; cut-short checks skipped" >&2
 fi
-# A rule broken in the pre-flight answer is a FAIL of the built-in case
-# "preflight" (exit 1), not a set-up error, and the other cases still run.
-for pair in preflight-pingresp:MQTT-3.2.0-1 preflight-bad-connack:MQTTSPEC-3.2.2-1; do
+# A rule broken in the pre-flight answer (or in an answer to the capability
+# probe) is a FAIL of the built-in case "preflight" (exit 1), not a set-up
+# error, and the other cases still run.
+for pair in preflight-pingresp:MQTT-3.2.0-1 preflight-bad-connack:MQTTSPEC-3.2.2-1 probe-bad-suback:MQTT-3.9.3-2; do
 	mode=${pair%%:*} clause=${pair#*:}
 	d=$dir/pre-$mode
 	mkdir -p "$d"

@@ -21,7 +21,9 @@
  *                        CONNACK; every other connection as a plain broker
  *   preflight-bad-connack  the pre-flight CONNACK has a reserved ack-flags bit set;
  *                        every other connection as a plain broker
- * (The two preflight modes show that a rule broken in the pre-flight answer is
+ *   probe-bad-suback     the capability probe's first client ("...pr1") gets
+ *                        SUBACK return codes 0x03 (reserved); else a plain broker
+ * (The two preflight modes and the probe mode show that a rule broken in the pre-flight answer is
  * a FAIL of the built-in case, not a set-up error, and the other cases run.)
  * "Minimal answers" (pre-flight, drip): SUBACK granting what was asked,
  * PUBACK / PUBREC / PUBCOMP, UNSUBACK, PINGRESP; nothing is routed.
@@ -47,11 +49,11 @@
 #include "codec/mqtt_frame.h"
 
 enum mode { GARBAGE, HUGE_LENGTH, CLOSE_MID_PACKET, DRIP, NO_CONNACK, NEVER_READS, FLOOD, WRONG_TYPE, PRE_PINGRESP,
-	    PRE_BAD_CONNACK };
+	    PRE_BAD_CONNACK, PROBE_BAD_SUBACK };
 
 static const char *const mode_names[] = {"garbage", "huge-length", "close-mid-packet", "drip",
 					 "no-connack", "never-reads", "flood", "wrong-type", "preflight-pingresp",
-					 "preflight-bad-connack"};
+					 "preflight-bad-connack", "probe-bad-suback"};
 
 #define MAX_CONNS 1000
 #define IN_CAP 65536
@@ -61,6 +63,7 @@ struct client {
 	int fd;
 	int connected;     /* CONNECT seen */
 	int preflight;     /* ...with a client id ending in "pre" */
+	int probe1;        /* ...with a client id ending in "pr1" (the probe's first client) */
 	int deaf;          /* never-reads: no more reading */
 	int close_when_sent;
 	uint8_t in[IN_CAP];
@@ -171,6 +174,7 @@ static void on_connect(struct client *c, const struct mqtt_packet *p, double now
 	const struct mqtt_slice id = p->client_id.s;
 	c->connected = 1;
 	c->preflight = id.n >= 3 && memcmp(id.p + id.n - 3, "pre", 3) == 0;
+	c->probe1 = id.n >= 3 && memcmp(id.p + id.n - 3, "pr1", 3) == 0;
 	if (c->preflight) {
 		static const uint8_t pingresp[2] = {0xd0, 0x00}, bad[4] = {0x20, 0x02, 0x02, 0x00};
 		if (mode == PRE_PINGRESP)
@@ -184,6 +188,7 @@ static void on_connect(struct client *c, const struct mqtt_packet *p, double now
 	switch (mode) {
 	case PRE_PINGRESP:
 	case PRE_BAD_CONNACK:
+	case PROBE_BAD_SUBACK:
 		queue_connack(c);
 		return;
 	case NO_CONNACK:
@@ -240,7 +245,17 @@ static void on_packet(struct client *c, const uint8_t *raw, size_t n, double now
 			c->close_when_sent = 1;
 		return;
 	}
-	if (c->preflight || mode == DRIP || mode == PRE_PINGRESP || mode == PRE_BAD_CONNACK) {
+	if (mode == PROBE_BAD_SUBACK && c->probe1 && p.type == MQTT_SUBSCRIBE) {
+		struct mqtt_packet a;
+		mqtt_packet_init(&a, MQTT_SUBACK);
+		a.has_packet_id = true;
+		a.packet_id = p.packet_id;
+		for (size_t i = 0; i < p.entry_count; i++)
+			a.codes[a.code_count++] = 0x03;
+		queue_packet(c, &a);
+		return;
+	}
+	if (c->preflight || mode == DRIP || mode == PRE_PINGRESP || mode == PRE_BAD_CONNACK || mode == PROBE_BAD_SUBACK) {
 		answer(c, &p);
 		return;
 	}
