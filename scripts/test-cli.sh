@@ -126,6 +126,10 @@ mkdir -p "$tmp/u1/deep" "$tmp/u2"
 cp cases/mqtt-3.1.1/3.12-pingreq/*.json "$tmp/u1/deep/"
 cp cases/mqtt-3.1.1/3.14-disconnect/*.json "$tmp/u2/"
 n1=$(ls "$tmp"/u1/deep/*.json "$tmp"/u2/*.json | wc -l)
+# Retained messages are a MUST: a profile cannot declare them away.
+echo '{"retain": false}' >"$tmp/noretain.json"
+expect profile-retain-false 2 "false is not allowed: keeping retained messages is a MUST" -- \
+	"$bin" run --broker "mqtt://127.0.0.1:$oport" --profile "$tmp/noretain.json"
 expect user-cases 0 "^$n1 of $n1 cases selected" -- \
 	"$bin" run --broker "mqtt://127.0.0.1:$oport" --cases "$tmp/u1" --cases "$tmp/u2" --dry-run
 "$bin" run --broker "mqtt://127.0.0.1:$oport" --cases "$tmp/u1" --cases "$tmp/u2" -q --json "$tmp/u.json" >/dev/null 2>&1

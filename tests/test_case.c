@@ -118,6 +118,9 @@ static const struct {
 	 "steps[1].ws: WebSocket framing needs \"needs\": {\"transport\": \"ws\"}"},
 	{"{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"transport\":\"tcp\"},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
 	 "$.needs.transport: expected \"ws\""},
+	/* Keeping retained messages is a MUST: a case cannot make it optional. */
+	{"{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"retain\":false},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.needs.retain: false is not allowed: keeping retained messages is a MUST (MQTT-3.3.1-5)"},
 	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"ping\"}}," CHECK "]}",
 	 "steps[1].ws.opcode: expected \"binary\" or \"text\""},
 	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[1,1]}}," CHECK "]}",
