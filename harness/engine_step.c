@@ -263,7 +263,15 @@ static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_s
 		}
 		rc = ENGINE_STEP_DONE;
 	} else if (st == MATCH_FAILED) {
-		engine_step_fail(r, m.why, now);
+		/* A window that ran out: say how long it was, so a threshold of our
+		 * own (a SHOULD the spec gives no figure for) shows in the report. */
+		char why[sizeof m.why + 120];
+		if (in.expired)
+			snprintf(why, sizeof why, "%s (window: %.0f ms from %s)", m.why, now - base,
+				 s->from >= 0 ? r->spec->steps[s->from].label : "the step's start");
+		else
+			snprintf(why, sizeof why, "%s", m.why);
+		engine_step_fail(r, why, now);
 		rc = ENGINE_STEP_ABORT;
 	} else if (st == MATCH_ERROR) {
 		char msg[1700];
