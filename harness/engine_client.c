@@ -43,57 +43,40 @@ void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const u
 		text = "wire trace truncated: more events than mqttspec keeps per case";
 		violation = NULL;
 	}
-	if (res->nwire % 32 == 0)
-		res->wire = json_util_xrealloc(res->wire, (res->nwire + 32) * sizeof *res->wire);
-	struct wire_event *w = &res->wire[res->nwire++];
-	memset(w, 0, sizeof *w);
-	w->t_ms = now - r->t0;
-	w->client = ci;
-	w->dir = dir;
-	if (b && n) {
-		w->bytes = json_util_xmalloc(n);
-		memcpy(w->bytes, b, n);
-		w->len = n;
-	}
-	w->text = json_util_strdup(text ? text : "");
-	w->violation = violation;
+	results_add_wire(res, now - r->t0, ci, dir, b, n, text, violation);
 }
 
 void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now)
 {
-	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", now);
+	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", 0, now);
 }
 
-void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, double now)
+/* Already a failed check of this one clause in the case (with this note, if given)? */
+static int already_failed(const struct case_result *res, const struct catalog_clause *cl, const char *note)
+{
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct check_result *k = &res->checks[i];
+		int same = cl ? k->nclauses == 1 && k->clauses[0] == cl->id : k->nclauses == 0;
+		if (k->outcome == CHECK_FAIL && same && (!note || (k->note && strcmp(k->note, note) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, int once,
+				double now)
 {
 	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
 	struct case_result *res = r->res;
-	/* A monitor says a clause is broken once per case: the first packet shows it. */
-	for (size_t i = 0; cl && strstr(by, "monitor") && i < res->nchecks; i++) {
-		const struct check_result *k = &res->checks[i];
-		if (k->outcome == CHECK_FAIL && k->nclauses == 1 && k->clauses[0] == cl->id && k->note &&
-		    strcmp(k->note, by) == 0)
-			return;
-	}
-	for (size_t i = 0; r->nviolations >= ENGINE_MAX_VIOLATIONS && i < res->nchecks; i++) {
-		const struct check_result *k = &res->checks[i];
-		int same = cl ? k->nclauses == 1 && k->clauses[0] == cl->id : k->nclauses == 0;
-		if (k->outcome == CHECK_FAIL && same)
-			return;
-	}
+	if ((once && already_failed(res, cl, by)) || (r->nviolations >= ENGINE_MAX_VIOLATIONS && already_failed(res, cl, NULL)))
+		return;
 	r->nviolations++;
-	res->checks = json_util_xrealloc(res->checks, (res->nchecks + 1) * sizeof *res->checks);
-	struct check_result *c = &res->checks[res->nchecks++];
-	memset(c, 0, sizeof *c);
+	struct check_result *c = results_add_check(res, cl);
 	char exp[600];
-	if (cl) {
-		c->clauses = json_util_xmalloc(sizeof *c->clauses);
-		c->clauses[0] = cl->id;
-		c->nclauses = 1;
+	if (cl)
 		snprintf(exp, sizeof exp, "the broker to follow %s: %s", cl->id, cl->summary);
-	} else {
+	else
 		snprintf(exp, sizeof exp, "a well-formed packet");
-	}
 	c->outcome = CHECK_FAIL;
 	c->step = r->step;
 	c->step_path = json_util_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
@@ -101,13 +84,6 @@ void engine_client_violation_by(struct engine_run *r, const char *clause, const 
 	c->actual = json_util_strdup(what);
 	c->note = json_util_strdup(by);
 	c->t_ms = now - r->t0;
-	int known = 0;
-	for (size_t i = 0; cl && i < res->nclaims; i++)
-		known |= res->claims[i] == cl->id;
-	if (cl && !known) {
-		res->claims = json_util_xrealloc(res->claims, (res->nclaims + 1) * sizeof *res->claims);
-		res->claims[res->nclaims++] = cl->id;
-	}
 }
 
 static void client_reset(struct engine_client *c)
@@ -277,7 +253,9 @@ static void take_packets(struct engine_run *r, int ci, double now)
 		if (mviol) {
 			char what[900];
 			snprintf(what, sizeof what, "%s: %s", text, mwhat);
-			engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", now);
+			/* A monitor says a clause is broken once per case: the first packet shows it. */
+			engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
+						   now);
 			viol = viol ? viol : mviol;
 		}
 		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);

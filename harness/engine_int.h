@@ -84,9 +84,11 @@ void engine_client_hangup(struct engine_run *r, int ci, double now);
 void engine_client_free(struct engine_client *c);
 void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now);
-/* Record a check result at run time (wire violations); `by` says what found it. */
+/* Record a check result at run time (wire violations); `by` says what found it;
+ * `once`: not again if the case already has that failure from the same finder. */
 void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now);
-void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, double now);
+void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, int once,
+				double now);
 
 /* engine_step.c */
 enum engine_step_rc engine_step_poll(struct engine_run *r, double now);

@@ -116,46 +116,18 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 	return 0;
 }
 
-static void add_wire(struct case_result *c, double t, int client, enum wire_dir dir, const uint8_t *b, size_t n,
-		     const char *text, const char *violation)
-{
-	c->wire = json_util_xrealloc(c->wire, (c->nwire + 1) * sizeof *c->wire);
-	struct wire_event *w = &c->wire[c->nwire++];
-	memset(w, 0, sizeof *w);
-	w->t_ms = t;
-	w->client = client;
-	w->dir = dir;
-	if (n) {
-		w->bytes = json_util_xmalloc(n);
-		memcpy(w->bytes, b, n);
-		w->len = n;
-	}
-	w->text = json_util_strdup(text);
-	w->violation = violation;
-}
-
 static void add_check(struct case_result *c, const struct catalog *cat, const char *clause, int pass, size_t step,
 		      const char *expected, const char *actual)
 {
 	const struct catalog_clause *cl = clause ? catalog_find(cat, clause) : NULL;
 	if (!cl)
 		return;
-	c->checks = json_util_xrealloc(c->checks, (c->nchecks + 1) * sizeof *c->checks);
-	struct check_result *k = &c->checks[c->nchecks++];
-	memset(k, 0, sizeof *k);
-	k->clauses = json_util_xmalloc(sizeof *k->clauses);
-	k->clauses[0] = cl->id;
-	k->nclauses = 1;
+	struct check_result *k = results_add_check(c, cl);
 	k->outcome = pass ? CHECK_PASS : CHECK_FAIL;
 	k->step = step;
 	k->step_path = json_util_strdup(c->steps[step].path);
 	k->expected = json_util_strdup(expected);
 	k->actual = json_util_strdup(actual);
-	for (size_t i = 0; i < c->nclaims; i++)
-		if (c->claims[i] == cl->id)
-			return;
-	c->claims = json_util_xrealloc(c->claims, (c->nclaims + 1) * sizeof *c->claims);
-	c->claims[c->nclaims++] = cl->id;
 }
 
 /* One endpoint's pre-flight: a step, its trace, its checks. */
@@ -171,9 +143,9 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 	s->client = (int)i;
 	s->outcome = pf->clause ? STEP_FAILED : STEP_DONE;
 	s->t_ms = pf->t_ms;
-	add_wire(c, 0, (int)i, WIRE_OPEN, NULL, 0, pf->url, NULL);
-	add_wire(c, 0, (int)i, WIRE_TX, pf->tx, pf->txn, pf->tx_text, NULL);
-	add_wire(c, pf->t_ms, (int)i, WIRE_RX, pf->rx, pf->rxn, pf->rx_text, pf->clause);
+	results_add_wire(c, 0, (int)i, WIRE_OPEN, NULL, 0, pf->url, NULL);
+	results_add_wire(c, 0, (int)i, WIRE_TX, pf->tx, pf->txn, pf->tx_text, NULL);
+	results_add_wire(c, pf->t_ms, (int)i, WIRE_RX, pf->rx, pf->rxn, pf->rx_text, pf->clause);
 	char actual[700];
 	snprintf(actual, sizeof actual, "%s (after %.0f ms)", pf->rx_text, pf->t_ms);
 	add_check(c, cat, "MQTT-3.2.0-1", pf->first_is_connack, i, "a CONNACK as the first packet", actual);
@@ -198,7 +170,7 @@ static void add_probe(struct case_result *c, size_t i, const struct blocking_fin
 	s->t_ms = c->duration_ms;
 	if (!f || !f->clause)
 		return;
-	add_wire(c, c->duration_ms, 0, WIRE_RX, f->raw, f->rawn, f->what, f->clause);
+	results_add_wire(c, c->duration_ms, 0, WIRE_RX, f->raw, f->rawn, f->what, f->clause);
 	char exp[400];
 	const struct catalog_clause *cl = catalog_find(cat, f->clause);
 	snprintf(exp, sizeof exp, "the broker to follow %s: %s", f->clause, cl ? cl->summary : "");
@@ -228,6 +200,6 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 			out->duration_ms = pf[i].t_ms;
 	}
 	for (size_t i = 0; i < nnotes; i++)
-		add_wire(out, out->duration_ms, 0, WIRE_NOTE, NULL, 0, notes[i], NULL);
+		results_add_wire(out, out->duration_ms, 0, WIRE_NOTE, NULL, 0, notes[i], NULL);
 	add_probe(out, n, probe, cat);
 }

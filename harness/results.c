@@ -331,3 +331,41 @@ void results_free(struct run_result *run)
 	free(run->setup_error);
 	memset(run, 0, sizeof *run);
 }
+
+struct wire_event *results_add_wire(struct case_result *c, double t_ms, int client, enum wire_dir dir,
+				    const uint8_t *b, size_t n, const char *text, const char *violation)
+{
+	if (c->nwire % 32 == 0)
+		c->wire = json_util_xrealloc(c->wire, (c->nwire + 32) * sizeof *c->wire);
+	struct wire_event *w = &c->wire[c->nwire++];
+	memset(w, 0, sizeof *w);
+	w->t_ms = t_ms;
+	w->client = client;
+	w->dir = dir;
+	if (b && n) {
+		w->bytes = json_util_xmalloc(n);
+		memcpy(w->bytes, b, n);
+		w->len = n;
+	}
+	w->text = json_util_strdup(text ? text : "");
+	w->violation = violation;
+	return w;
+}
+
+struct check_result *results_add_check(struct case_result *c, const struct catalog_clause *cl)
+{
+	c->checks = json_util_xrealloc(c->checks, (c->nchecks + 1) * sizeof *c->checks);
+	struct check_result *k = &c->checks[c->nchecks++];
+	memset(k, 0, sizeof *k);
+	if (!cl)
+		return k;
+	k->clauses = json_util_xmalloc(sizeof *k->clauses);
+	k->clauses[0] = cl->id;
+	k->nclauses = 1;
+	for (size_t i = 0; i < c->nclaims; i++)
+		if (c->claims[i] == cl->id)
+			return k;
+	c->claims = json_util_xrealloc(c->claims, (c->nclaims + 1) * sizeof *c->claims);
+	c->claims[c->nclaims++] = cl->id;
+	return k;
+}

@@ -201,4 +201,12 @@ int results_exit_status(const struct run_result *run);
 void results_free(struct run_result *run);
 void results_case_free(struct case_result *c);
 
+/* Append an event to a case's wire trace (the bytes and text are copied). */
+struct wire_event *results_add_wire(struct case_result *c, double t_ms, int client, enum wire_dir dir,
+				    const uint8_t *b, size_t n, const char *text, const char *violation);
+
+/* Append a check naming `cl` (NULL: no clause), zeroed but for its clause,
+ * and count the clause among the case's claims. */
+struct check_result *results_add_check(struct case_result *c, const struct catalog_clause *cl);
+
 #endif
