@@ -24,12 +24,14 @@ CFLAGS   += -Wno-unknown-warning-option
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(wildcard codec/*.c reports/*.c) $(filter-out harness/main.c,$(wildcard harness/*.c))
+# The layers (docs: ../design, README): codec and util at the bottom, cli on top.
+LAYERS   := codec util net case result engine reports cli
+LIB_SRC  := $(filter-out cli/main.c,$(wildcard $(LAYERS:%=%/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
-FP_SRC   := $(wildcard tests/fault_proxy*.c)
-# Programs of their own in tests/ (a main each), not part of run-tests.
-TOOL_SRC := tests/hostile_broker.c tests/bench_codec.c
-TEST_SRC := $(filter-out $(FP_SRC) $(TOOL_SRC),$(wildcard tests/*.c))
+FP_SRC   := $(wildcard tests/tools/fault_proxy*.c)
+# Programs of their own in tests/tools/ (a main each), not part of run-tests.
+TOOL_SRC := tests/tools/hostile_broker.c tests/tools/bench_codec.c
+TEST_SRC := $(wildcard tests/unit/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
 # Where the installed binary finds its cases; the in-tree binary falls back to ./cases.
@@ -37,7 +39,7 @@ CPPFLAGS += -DMQTTSPEC_DATADIR='"$(PREFIX)/share/mqttspec"'
 
 all: $(B)/mqttspec
 
-$(B)/mqttspec: $(B)/harness/main.o $(LIB_OBJ)
+$(B)/mqttspec: $(B)/cli/main.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/run-tests: $(TEST_OBJ) $(LIB_OBJ)
@@ -46,10 +48,10 @@ $(B)/run-tests: $(TEST_OBJ) $(LIB_OBJ)
 $(B)/fault-proxy: $(FP_SRC:%.c=$(B)/%.o) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/hostile-broker: $(B)/tests/hostile_broker.o $(LIB_OBJ)
+$(B)/hostile-broker: $(B)/tests/tools/hostile_broker.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/bench-codec: $(B)/tests/bench_codec.o $(LIB_OBJ)
+$(B)/bench-codec: $(B)/tests/tools/bench_codec.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: %.c
@@ -128,4 +130,4 @@ clean:
 	rm -rf build build-san build-fuzz
 
 .PHONY: all unit test test-browser sanitize fuzz fuzz-replay bench demo install clean
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/harness/main.d $(FP_SRC:%.c=$(B)/%.d) $(FUZZ_OBJ:.o=.d) $(TOOL_SRC:%.c=$(B)/%.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/cli/main.d $(FP_SRC:%.c=$(B)/%.d) $(FUZZ_OBJ:.o=.d) $(TOOL_SRC:%.c=$(B)/%.d)

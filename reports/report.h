@@ -20,8 +20,8 @@
 
 #include <stdio.h>
 
-#include "harness/err.h"
-#include "harness/results.h"
+#include "util/err.h"
+#include "result/results.h"
 
 /* Wire events shown per failure in the text report when no options are given. */
 #define REPORT_WIRE_TAIL_DEFAULT 12

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/json_util.h"
+#include "util/json_util.h"
 
 #define BAD_CP UINT32_MAX
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */

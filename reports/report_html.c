@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/baseline.h"
-#include "harness/json_util.h"
+#include "result/baseline.h"
+#include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_html_int.h"
 

@@ -13,7 +13,7 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_frame.h"
-#include "harness/json_util.h"
+#include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_fields.h"
 #include "reports/report_html_int.h"

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "harness/results.h"
+#include "result/results.h"
 
 /* The page's inline style sheet and script (no network, no fonts). */
 extern const char report_html_assets_css[];

@@ -35,8 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/baseline.h"
-#include "harness/json_util.h"
+#include "result/baseline.h"
+#include "util/json_util.h"
 
 /* cJSON signals a failed allocation by returning NULL; rather than test every
  * call, builders record it here and the writer reports it once. */

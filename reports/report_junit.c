@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/json_util.h"
+#include "util/json_util.h"
 
 struct junit_group {
 	char *name; /* "3.1" */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "harness/baseline.h"
+#include "result/baseline.h"
 
 #define SUMMARY_COLS 110
 #define ACTUAL_COLS 160

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/baseline.h"
-#include "harness/json_util.h"
+#include "result/baseline.h"
+#include "util/json_util.h"
 
 #define LINE_COLS 110
 #define HEX_MAX 64         /* bytes of hex shown per wire event */

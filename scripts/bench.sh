@@ -1,7 +1,7 @@
 #!/bin/sh
 # The benchmark (`make bench`): the whole suite against a private mosquitto,
 # once with -j 1 and once with the default concurrency, side by side; then the
-# codec's throughput over the packets of that run (tests/bench_codec.c).
+# codec's throughput over the packets of that run (tests/tools/bench_codec.c).
 #
 #   scripts/bench.sh BUILD_DIR
 #

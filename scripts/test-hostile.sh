@@ -1,5 +1,5 @@
 #!/bin/sh
-# mqttspec against brokers that are broken on purpose (tests/hostile_broker.c),
+# mqttspec against brokers that are broken on purpose (tests/tools/hostile_broker.c),
 # then runs cut short by SIGINT and SIGTERM.
 #
 #   scripts/test-hostile.sh BUILD_DIR [MODE...]     (default: every mode)

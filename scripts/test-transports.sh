@@ -214,7 +214,7 @@ setup_error ws-not-mqtt "instead of upgrading to WebSocket" --broker "ws://127.0
 # The modes and their clauses are pinned in tests/transports/ws-bridge.txt.
 for mode in $(sed -e 's/#.*//' tests/transports/ws-bridge.txt | awk 'NF == 2 { print $1 ":" $2 }'); do
 	m=${mode%%:*} clause=${mode#*:}
-	python3 tests/ws_bridge.py --upstream "$tcp" --mode "$m" --port-file "$tmp/$m.port" >/dev/null 2>&1 &
+	python3 tests/tools/ws_bridge.py --upstream "$tcp" --mode "$m" --port-file "$tmp/$m.port" >/dev/null 2>&1 &
 	pids="$pids $!"
 	i=0
 	while [ ! -s "$tmp/$m.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done

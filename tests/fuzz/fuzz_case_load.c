@@ -22,11 +22,11 @@
 
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
-#include "harness/case.h"
-#include "harness/fields.h"
-#include "harness/json_util.h"
-#include "harness/match.h"
-#include "harness/tmpl.h"
+#include "case/case.h"
+#include "case/fields.h"
+#include "util/json_util.h"
+#include "case/match.h"
+#include "case/tmpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

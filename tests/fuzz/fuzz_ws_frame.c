@@ -2,10 +2,10 @@
  * fuzz_ws_frame.c - libFuzzer target: WebSocket bytes from a broker.
  *
  * Two passes over the same input:
- * 1. the pure frame codec (harness/ws_frame.c): parse frame after frame,
+ * 1. the pure frame codec (net/ws_frame.c): parse frame after frame,
  *    unmask each whole one into an exact-size buffer, and check that
  *    encode -> parse -> unmask gives the payload back;
- * 2. the connection's deframing (harness/conn_ws.c), as the engine uses it:
+ * 2. the connection's deframing (net/conn_ws.c), as the engine uses it:
  *    the bytes arrive on a socketpair, conn_read() yields the MQTT stream,
  *    which is then framed as MQTT (what take_packets does next).
  */
@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "codec/mqtt_frame.h"
-#include "harness/conn.h"
-#include "harness/ws_frame.h"
+#include "net/conn.h"
+#include "net/ws_frame.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,423 @@
+/* case.c - load case files (top level, clients, variables, folders). See case.h. */
+#include "case/case.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "case/case_load.h"
+#include "util/json_util.h"
+#include "case/tmpl.h"
+
+static const char *const top_keys[] = {"id",	"title",   "description",    "clients", "vars",
+				       "steps", "cleanup", "outside_prefix", "needs",   NULL};
+
+cJSON *case_load_own(struct case_load *L, cJSON *node)
+{
+	cJSON_AddItemToArray(L->cs->owned, node);
+	return node;
+}
+
+static void add_ref(struct case_load *L, const char *name, const char *path)
+{
+	L->refs = json_util_xrealloc(L->refs, (L->nrefs + 1) * sizeof *L->refs);
+	L->refs[L->nrefs].name = json_util_strdup(name);
+	L->refs[L->nrefs].path = json_util_strdup(path);
+	L->nrefs++;
+}
+
+struct scan_arg {
+	struct case_load *L;
+	const char *path;
+};
+
+static int scan_cb(void *arg, const char *name, struct err *e)
+{
+	(void)e;
+	struct scan_arg *a = arg;
+	add_ref(a->L, name, a->path);
+	return 0;
+}
+
+int case_load_scan(struct case_load *L, const cJSON *node, const char *path, struct err *e)
+{
+	if (cJSON_IsString(node)) {
+		if (node->string && strcmp(node->string, "capture") == 0) {
+			L->captures = json_util_xrealloc(L->captures, (L->ncaptures + 1) * sizeof *L->captures);
+			L->captures[L->ncaptures++] = json_util_strdup(node->valuestring);
+			return 0;
+		}
+		if (node->string && strcmp(node->string, "because") == 0)
+			return 0;
+		size_t kl = node->string ? strlen(node->string) : 0;
+		if (kl >= 3 && strcmp(node->string + kl - 3, "hex") == 0) {
+			/* In hex, text goes in through {utf8:...} or {str:...}; a bare {name}
+			 * would be ambiguous (its bytes? its length?). */
+			const char *v = node->valuestring;
+			for (const char *b = strchr(v, '{'); b; b = strchr(b + 1, '{')) {
+				int nested = 0;
+				for (const char *q = v; q < b; q++)
+					nested += *q == '{' ? 1 : *q == '}' ? -1 : 0;
+				if (nested == 0 && strncmp(b + 1, "utf8:", 5) != 0 && strncmp(b + 1, "str:", 4) != 0)
+					return err_set(e, "%s.%s: in hex, put text in with {utf8:...} or {str:...}, not a bare {...}",
+						       path, node->string);
+			}
+		}
+		struct scan_arg a = {L, path};
+		if (tmpl_scan(node->valuestring, scan_cb, &a, e) < 0)
+			return err_prefix(e, "%s%s%s", path, node->string ? "." : "", node->string ? node->string : "");
+		return 0;
+	}
+	const cJSON *it;
+	cJSON_ArrayForEach(it, node)
+	{
+		if (case_load_scan(L, it, path, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int known_var(struct case_load *L, const char *name)
+{
+	struct case_spec *cs = L->cs;
+	static const char *const builtins[] = {"topic", "topic_rest", "run", "username", "password", NULL};
+	for (const char *const *b = builtins; *b; b++)
+		if (strcmp(name, *b) == 0)
+			return 1;
+	if (strncmp(name, "client.", 7) == 0) {
+		for (size_t i = 0; i < cs->nclients; i++)
+			if (strcmp(cs->clients[i].name, name + 7) == 0)
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < cs->nvars; i++)
+		if (strcmp(cs->var_names[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < L->ncaptures; i++)
+		if (strcmp(L->captures[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int valid_client_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 1 || n > 8 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+static int valid_id(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
+{
+	struct case_spec *cs = L->cs;
+	if (!cJSON_IsObject(cl) || cJSON_GetArraySize(cl) == 0)
+		return err_set(e, "$.clients: expected an object with at least one client");
+	cs->clients = calloc((size_t)cJSON_GetArraySize(cl), sizeof *cs->clients);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cl)
+	{
+		static const char *const keys[] = {"client_id", "client_id_length", "auto_ack", NULL};
+		char p[200];
+		snprintf(p, sizeof p, "$.clients.%s", it->string);
+		if (!valid_client_name(it->string))
+			return err_set(e, "%s: a client name is 1-8 characters of [a-z0-9], starting with a letter", p);
+		if (!cJSON_IsObject(it))
+			return err_set(e, "%s: expected an object of client options ({} for none)", p);
+		const char *id = NULL;
+		long len = 0;
+		int ack = 0;
+		/* Generated ids are up to 19 characters; a length below 20 could not keep them unique. */
+		if (json_util_known_keys(it, p, keys, e) < 0 || json_util_str(it, "client_id", p, 0, &id, e) < 0 ||
+		    json_util_int(it, "client_id_length", p, 0, 20, 65535, &len, e) < 0 ||
+		    json_util_bool(it, "auto_ack", p, 0, &ack, e) < 0)
+			return -1;
+		if (id && len)
+			return err_set(e, "%s: give client_id or client_id_length, not both", p);
+		cs->clients[cs->nclients].name = json_util_strdup(it->string);
+		cs->clients[cs->nclients].client_id = id ? json_util_strdup(id) : NULL;
+		cs->clients[cs->nclients].client_id_length = len;
+		cs->clients[cs->nclients].auto_ack = ack;
+		cs->nclients++;
+		if (id && case_load_scan(L, cJSON_GetObjectItemCaseSensitive(it, "client_id"), p, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
+{
+	struct case_spec *cs = L->cs;
+	if (!cJSON_IsObject(v))
+		return err_set(e, "$.vars: expected an object of name: value");
+	size_t n = (size_t)cJSON_GetArraySize(v);
+	cs->var_names = calloc(n ? n : 1, sizeof(char *));
+	cs->var_values = calloc(n ? n : 1, sizeof(char *));
+	const cJSON *it;
+	cJSON_ArrayForEach(it, v)
+	{
+		char buf[64];
+		const char *val;
+		long num;
+		if (cJSON_IsString(it)) {
+			val = it->valuestring;
+		} else if (json_util_long(it, &num) == 0) {
+			snprintf(buf, sizeof buf, "%ld", num);
+			val = buf;
+		} else {
+			return err_set(e, "$.vars.%s: expected a string or an integer", it->string);
+		}
+		if (strcmp(it->string, "topic") == 0 || strcmp(it->string, "run") == 0 ||
+		    strcmp(it->string, "topic_rest") == 0 || strcmp(it->string, "username") == 0 ||
+		    strcmp(it->string, "password") == 0 || strchr(it->string, '.') ||
+		    strchr(it->string, '{') || strchr(it->string, '}') || strchr(it->string, ':'))
+			return err_set(e, "$.vars.%s: reserved or invalid variable name", it->string);
+		cs->var_names[cs->nvars] = json_util_strdup(it->string);
+		cs->var_values[cs->nvars] = json_util_strdup(val);
+		cs->nvars++;
+	}
+	return 0;
+}
+
+static void add_claim(struct case_spec *cs, const char *id)
+{
+	for (size_t i = 0; i < cs->nclaims; i++)
+		if (cs->claims[i] == id)
+			return;
+	cs->claims = json_util_xrealloc(cs->claims, (cs->nclaims + 1) * sizeof *cs->claims);
+	cs->claims[cs->nclaims++] = id;
+}
+
+/* A send that holds its bytes (ws.with_next) is followed by a send of the same
+ * client in the same list, which frames them: else they would never leave. */
+static int check_held(const struct case_spec *cs, struct err *e)
+{
+	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
+		const struct case_step *s = &cs->steps[i];
+		if (!s->ws || !s->ws->hold)
+			continue;
+		const struct case_step *n = i + 1 < cs->nsteps + cs->ncleanup && i + 1 != cs->nsteps ? s + 1 : NULL;
+		if (!n || (n->kind != CASE_STEP_SEND && n->kind != CASE_STEP_SEND_HEX) || n->client != s->client)
+			return err_set(e, "%s.ws.with_next: the next step must be a send of the same client (it frames the held bytes)",
+				       s->path);
+	}
+	return 0;
+}
+
+static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
+{
+	struct case_spec *cs = L->cs;
+	const char *id, *title, *desc = NULL;
+	if (!cJSON_IsObject(root))
+		return err_set(e, "$: expected an object");
+	if (json_util_known_keys(root, "$", top_keys, e) < 0 || json_util_str(root, "id", "$", 1, &id, e) < 0 ||
+	    json_util_str(root, "title", "$", 1, &title, e) < 0 ||
+	    json_util_str(root, "description", "$", 0, &desc, e) < 0)
+		return -1;
+	if (!valid_id(id))
+		return err_set(e, "$.id: \"%s\": use lowercase letters, digits, '-' and '.'", id);
+	cs->id = json_util_strdup(id);
+	cs->title = json_util_strdup(title);
+	cs->description = desc ? json_util_strdup(desc) : NULL;
+	const char *outside = NULL;
+	if (json_util_str(root, "outside_prefix", "$", 0, &outside, e) < 0)
+		return -1;
+	cs->outside_prefix = outside ? json_util_strdup(outside) : NULL;
+	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(root, "needs");
+	profile_caps_none(&cs->needs);
+	if (needs && profile_parse(needs, "$.needs", &cs->needs, e) < 0)
+		return -1;
+	const cJSON *clients = cJSON_GetObjectItemCaseSensitive(root, "clients");
+	if (!clients)
+		return err_set(e, "$.clients: required field missing");
+	if (parse_clients(L, clients, e) < 0)
+		return -1;
+	const cJSON *vars = cJSON_GetObjectItemCaseSensitive(root, "vars");
+	if (vars && parse_vars(L, vars, e) < 0)
+		return -1;
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
+	if (!steps)
+		return err_set(e, "$.steps: required field missing");
+	if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) == 0)
+		return err_set(e, "$.steps: expected a non-empty array");
+	if (case_step_parse_list(L, steps, "steps", 0, e) < 0)
+		return -1;
+	const cJSON *cleanup = cJSON_GetObjectItemCaseSensitive(root, "cleanup");
+	if (cleanup && case_step_parse_list(L, cleanup, "cleanup", 1, e) < 0)
+		return -1;
+	if (check_held(cs, e) < 0)
+		return -1;
+	for (size_t i = 0; i < L->nrefs; i++)
+		if (!known_var(L, L->refs[i].name))
+			return err_set(e, "%s: unknown variable {%s}", L->refs[i].path, L->refs[i].name);
+	for (size_t i = 0; i < cs->nsteps; i++)
+		for (size_t j = 0; j < cs->steps[i].nchecks; j++)
+			add_claim(cs, cs->steps[i].checks[j]);
+	if (cs->nclaims == 0)
+		return err_set(e, "$.steps: no step has checks; a case must check at least one clause");
+	return 0;
+}
+
+int case_load_file(struct case_spec *cs, const char *path, const struct catalog *cat, struct err *e)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->file = json_util_strdup(path);
+	cs->owned = cJSON_CreateArray();
+	cs->root = json_util_parse_file(path, e);
+	if (!cs->root) {
+		case_free(cs);
+		return -1;
+	}
+	struct case_load L = {cs, cat, 0, NULL, 0, NULL, 0, NULL, 0xF000};
+	int rc = load_tree(&L, cs->root, e);
+	for (size_t i = 0; i < L.ncaptures; i++)
+		free(L.captures[i]);
+	free(L.captures);
+	for (size_t i = 0; i < L.nrefs; i++) {
+		free(L.refs[i].name);
+		free(L.refs[i].path);
+	}
+	free(L.refs);
+	free(L.labels);
+	if (rc < 0) {
+		case_free(cs);
+		return err_prefix(e, "%s", path);
+	}
+	return 0;
+}
+
+void case_free(struct case_spec *cs)
+{
+	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
+		struct case_step *s = &cs->steps[i];
+		free(s->path);
+		free(s->hex);
+		free(s->ws);
+		free(s->label);
+		free(s->checks);
+		free(s->polices);
+		case_expect_free(&s->expect);
+		for (size_t g = 0; g < s->ngates; g++) {
+			free(s->gates[g].var);
+			for (size_t j = 0; j < s->gates[g].nvalues; j++)
+				free(s->gates[g].values[j]);
+			free(s->gates[g].values);
+		}
+		free(s->gates);
+	}
+	free(cs->steps);
+	for (size_t i = 0; i < cs->nclients; i++) {
+		free(cs->clients[i].name);
+		free(cs->clients[i].client_id);
+	}
+	free(cs->clients);
+	for (size_t i = 0; i < cs->nvars; i++) {
+		free(cs->var_names[i]);
+		free(cs->var_values[i]);
+	}
+	free(cs->var_names);
+	free(cs->var_values);
+	free(cs->claims);
+	free(cs->file);
+	free(cs->id);
+	free(cs->title);
+	free(cs->description);
+	free(cs->outside_prefix);
+	cJSON_Delete(cs->root);
+	cJSON_Delete(cs->owned);
+	memset(cs, 0, sizeof *cs);
+}
+
+/* Collect *.json paths under dir, skipping clauses/ (the catalog lives there). */
+static int collect(const char *dir, char ***paths, size_t *n, int depth, struct err *e)
+{
+	if (depth > 8)
+		return err_set(e, "%s: folders nested too deeply", dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return err_set(e, "%s: cannot open folder", dir);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char p[4096];
+		snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+		struct stat st;
+		if (stat(p, &st) < 0)
+			continue;
+		size_t l = strlen(de->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			if (strcmp(de->d_name, "clauses") == 0)
+				continue;
+			if (collect(p, paths, n, depth + 1, e) < 0) {
+				closedir(d);
+				return -1;
+			}
+		} else if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) {
+			*paths = json_util_xrealloc(*paths, (*n + 1) * sizeof **paths);
+			(*paths)[(*n)++] = json_util_strdup(p);
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int case_load_dir(struct case_set *set, const char *dir, const struct catalog *cat, struct err *e)
+{
+	memset(set, 0, sizeof *set);
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = collect(dir, &paths, &n, 0, e);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, "%s: no case files (*.json) found", dir);
+	if (rc == 0) {
+		qsort(paths, n, sizeof *paths, cmp_str);
+		set->cases = calloc(n, sizeof *set->cases);
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (case_load_file(&set->cases[set->n], paths[i], cat, e) < 0) {
+			rc = -1;
+			break;
+		}
+		set->n++;
+		for (size_t j = 0; j + 1 < set->n; j++)
+			if (strcmp(set->cases[j].id, set->cases[set->n - 1].id) == 0) {
+				rc = err_set(e, "%s: $.id: \"%s\" is also the id of %s", paths[i], set->cases[j].id,
+					     set->cases[j].file);
+				break;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	if (rc < 0)
+		case_set_free(set);
+	return rc;
+}
+
+void case_set_free(struct case_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		case_free(&set->cases[i]);
+	free(set->cases);
+	memset(set, 0, sizeof *set);
+}

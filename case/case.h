@@ -1,0 +1,119 @@
+/*
+ * case.h - a case file, loaded and validated into plain structs before any
+ * byte goes on the wire. The format is documented in cases/README.md.
+ *
+ * Packet objects stay cJSON (validated against the field table in fields.h)
+ * because their strings are templates expanded when the step runs.
+ */
+#ifndef CASE_H
+#define CASE_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "case/catalog.h"
+#include "util/err.h"
+#include "case/profile.h"
+
+enum case_step_kind {
+	CASE_STEP_OPEN,
+	CASE_STEP_SEND,
+	CASE_STEP_SEND_HEX,
+	CASE_STEP_EXPECT,
+	CASE_STEP_DISCONNECT,
+	CASE_STEP_CLOSE,
+	CASE_STEP_WAIT
+};
+
+enum case_expect_kind {
+	CASE_EXPECT_PACKET,
+	CASE_EXPECT_CLOSED,
+	CASE_EXPECT_NOTHING,
+	CASE_EXPECT_ORDERED,
+	CASE_EXPECT_UNORDERED,
+	CASE_EXPECT_ANY_OF
+};
+
+struct case_expect {
+	enum case_expect_kind kind;
+	const cJSON *pattern;          /* PACKET; NOTHING (NULL: any packet) */
+	struct case_expect *children;  /* ORDERED, UNORDERED, ANY_OF */
+	size_t nchildren;
+	char *because;                 /* set on an ANY_OF alternative */
+};
+
+struct case_gate {
+	char *var;
+	char **values;
+	size_t nvalues;
+};
+
+struct case_step {
+	enum case_step_kind kind;
+	int client;                    /* index into case_spec.clients, -1 for wait */
+	char *path;                    /* "steps[3]", "steps[2].connect", "cleanup[0]" */
+	int open_if_closed;            /* connect macro: reuse an open connection */
+	const cJSON *packet;           /* SEND */
+	char *hex;                     /* SEND_HEX */
+	struct conn_ws_send *ws;       /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
+	struct case_expect expect;     /* EXPECT */
+	long within_ms;                /* -1: default */
+	long wait_ms;                  /* WAIT */
+	const char **checks;           /* catalog ids (point into the catalog) */
+	size_t nchecks;
+	const char **polices;          /* client rules (catalog binds "client") whose breach this
+					* step's checks hold the broker to answering; never among checks */
+	size_t npolices;
+	int should;
+	int peek;                      /* EXPECT: leave what matched unread for later steps */
+	int unscaled;                  /* EXPECT: the window is a protocol timer (keep-alive), not stretched by --time-scale */
+	char *label;
+	int from;                      /* index of the step whose label `from` names, or -1 */
+	struct case_gate *gates;
+	size_t ngates;
+};
+
+struct case_client {
+	char *name;
+	char *client_id;               /* template, or NULL for a generated id */
+	long client_id_length;         /* pad the generated id to this length (0: as generated) */
+	int auto_ack;                  /* acknowledge QoS 1/2 deliveries by itself */
+};
+
+struct case_spec {
+	char *file;
+	char *id;
+	char *title;
+	char *description;
+	char *outside_prefix;          /* why it needs topics outside the run's prefix, or NULL */
+	struct profile_caps needs;     /* optional capabilities it depends on (-1: none) */
+	struct case_client *clients;
+	size_t nclients;
+	char **var_names;
+	char **var_values;
+	size_t nvars;
+	struct case_step *steps;       /* main steps, then cleanup steps */
+	size_t nsteps;                 /* main steps */
+	size_t ncleanup;
+	const char **claims;           /* every clause a check names, once */
+	size_t nclaims;
+	cJSON *root;                   /* owns the JSON the steps point into */
+	cJSON *owned;                  /* an array owning JSON the loader made (macros, repeats) */
+};
+
+struct case_set {
+	struct case_spec *cases;
+	size_t n;
+};
+
+/* Load one case file. 0, or -1 with "file: json.path: what is wrong". */
+int case_load_file(struct case_spec *cs, const char *path, const struct catalog *cat, struct err *e);
+
+/* Load every *.json under dir (recursively, sorted by path; the clauses/
+ * folder is skipped). Case ids must be unique. */
+int case_load_dir(struct case_set *set, const char *dir, const struct catalog *cat, struct err *e);
+
+void case_free(struct case_spec *cs);
+void case_set_free(struct case_set *set);
+
+#endif

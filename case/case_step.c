@@ -1,0 +1,643 @@
+/* case_step.c - the steps of a case, with the connect/subscribe/publish
+ * macros and repeat expanded (see cases/README.md, "Steps"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case/case_load.h"
+#include "case/fields.h"
+#include "util/json_util.h"
+#include "case/tmpl.h"
+#include "net/ws_frame.h"
+
+static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
+					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
+					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
+static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
+				      "disconnect", "close", "wait_ms", "repeat", NULL};
+
+/* What one JSON step has in common with every step it expands to. */
+struct common {
+	const char *path;
+	int client;
+	int cleanup;
+	struct case_gate *gates;
+	size_t ngates;
+};
+
+static struct case_step *new_step(struct case_load *L, const struct common *c, enum case_step_kind kind,
+				  const char *suffix)
+{
+	struct case_spec *cs = L->cs;
+	size_t n = cs->nsteps + cs->ncleanup;
+	if (n == L->cap_steps) {
+		L->cap_steps = L->cap_steps ? L->cap_steps * 2 : 16;
+		cs->steps = json_util_xrealloc(cs->steps, L->cap_steps * sizeof *cs->steps);
+		L->labels = json_util_xrealloc(L->labels, L->cap_steps * sizeof *L->labels);
+	}
+	struct case_step *s = &cs->steps[n];
+	memset(s, 0, sizeof *s);
+	L->labels[n] = NULL;
+	s->kind = kind;
+	s->client = c->client;
+	s->within_ms = -1;
+	s->from = -1;
+	char p[400];
+	snprintf(p, sizeof p, "%s%s", c->path, suffix);
+	s->path = json_util_strdup(p);
+	if (c->ngates) {
+		s->gates = calloc(c->ngates, sizeof *s->gates);
+		for (size_t i = 0; i < c->ngates; i++) {
+			s->gates[i].var = json_util_strdup(c->gates[i].var);
+			s->gates[i].nvalues = c->gates[i].nvalues;
+			s->gates[i].values = calloc(c->gates[i].nvalues, sizeof(char *));
+			for (size_t j = 0; j < c->gates[i].nvalues; j++)
+				s->gates[i].values[j] = json_util_strdup(c->gates[i].values[j]);
+		}
+		s->ngates = c->ngates;
+	}
+	if (c->cleanup)
+		cs->ncleanup++;
+	else
+		cs->nsteps++;
+	return s;
+}
+
+static int find_client(struct case_load *L, const char *name)
+{
+	for (size_t i = 0; i < L->cs->nclients; i++)
+		if (strcmp(L->cs->clients[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int parse_gates(struct case_load *L, const cJSON *w, const char *path, struct common *c, struct err *e)
+{
+	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
+		return err_set(e, "%s: expected an object of variable: value(s)", path);
+	c->ngates = (size_t)cJSON_GetArraySize(w);
+	c->gates = calloc(c->ngates, sizeof *c->gates);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, w)
+	{
+		struct case_gate *g = &c->gates[i++];
+		g->var = json_util_strdup(it->string);
+		struct case_load_ref r = {json_util_strdup(it->string), json_util_strdup(path)};
+		L->refs = json_util_xrealloc(L->refs, (L->nrefs + 1) * sizeof *L->refs);
+		L->refs[L->nrefs++] = r;
+		const cJSON *v;
+		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
+		g->values = calloc(n ? n : 1, sizeof(char *));
+		size_t k = 0;
+		for (size_t j = 0; j < n; j++) {
+			v = cJSON_IsArray(it) ? cJSON_GetArrayItem(it, (int)j) : it;
+			char buf[64];
+			long num;
+			if (json_util_long(v, &num) == 0)
+				snprintf(buf, sizeof buf, "%ld", num);
+			else if (cJSON_IsString(v))
+				snprintf(buf, sizeof buf, "%s", v->valuestring);
+			else
+				return err_set(e, "%s.%s: expected a value or an array of values", path, it->string);
+			/* Counted as it goes: a bad value later frees the ones before it. */
+			g->values[k++] = json_util_strdup(buf);
+			g->nvalues = k;
+		}
+		if (!k)
+			return err_set(e, "%s.%s: empty list", path, it->string);
+	}
+	return 0;
+}
+
+static void free_common(struct common *c)
+{
+	for (size_t i = 0; i < c->ngates; i++) {
+		free(c->gates[i].var);
+		for (size_t j = 0; j < c->gates[i].nvalues; j++)
+			free(c->gates[i].values[j]);
+		free(c->gates[i].values);
+	}
+	free(c->gates);
+}
+
+/* A fresh JSON packet {"type": T, ...fields of src} owned by the case. */
+static cJSON *packet_from(struct case_load *L, const char *type, const cJSON *src)
+{
+	cJSON *o = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "type", type);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, src)
+	{
+		cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
+	}
+	return o;
+}
+
+/* Give a packet a loader-assigned id unless it names one. Returns the id. */
+static long ensure_pid(struct case_load *L, cJSON *pkt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(pkt, "packet_id");
+	long given;
+	if (json_util_long(v, &given) == 0)
+		return given;
+	if (v)
+		return -1;
+	long id = (long)L->next_pid++;
+	cJSON_AddNumberToObject(pkt, "packet_id", (double)id);
+	return id;
+}
+
+static int add_send(struct case_load *L, const struct common *c, const cJSON *pkt, const char *suffix, struct err *e)
+{
+	char p[400];
+	snprintf(p, sizeof p, "%s%s", c->path, suffix);
+	if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
+		return -1;
+	struct case_step *s = new_step(L, c, CASE_STEP_SEND, suffix);
+	s->packet = pkt;
+	return 0;
+}
+
+static struct case_step *add_expect_step(struct case_load *L, const struct common *c, cJSON *pattern,
+					 const char *suffix, struct err *e)
+{
+	char p[400];
+	snprintf(p, sizeof p, "%s%s", c->path, suffix);
+	struct case_expect x;
+	if (case_expect_parse(L, pattern, p, &x, e) < 0) {
+		case_expect_free(&x);
+		return NULL;
+	}
+	struct case_step *s = new_step(L, c, CASE_STEP_EXPECT, suffix);
+	s->expect = x;
+	return s;
+}
+
+static int add_expect(struct case_load *L, const struct common *c, cJSON *pattern, const char *suffix, struct err *e)
+{
+	return add_expect_step(L, c, pattern, suffix, e) ? 0 : -1;
+}
+
+/* A macro's answer that valid input obliges the broker to give (a SUBACK for a
+ * SUBSCRIBE, ...): a check on the duty's clause, so a broker that closes or
+ * stays silent instead FAILs that clause rather than leaving the case
+ * INCONCLUSIVE. The duty is an answer of that type (`duty`); what it carries
+ * (the packet id, the granted codes: `full`) is judged by other clauses'
+ * checks, so here it is set-up, compared after the duty peeked at the answer.
+ * Clean-up steps carry no checks. */
+static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJSON *full, const char *clause,
+		    const char *suffix, struct err *e)
+{
+	const struct catalog_clause *cl = catalog_find(L->cat, clause);
+	if (!c->cleanup && cl) {
+		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
+		if (!s)
+			return -1;
+		s->checks = calloc(1, sizeof *s->checks);
+		s->checks[0] = cl->id;
+		s->nchecks = 1;
+		s->peek = 1;
+	}
+	return add_expect(L, c, full, suffix, e);
+}
+
+static cJSON *type_pattern(struct case_load *L, const char *type)
+{
+	cJSON *o = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "type", type);
+	return o;
+}
+
+/* {"type": T, "packet_id": pid}, owned by the case. */
+static cJSON *ack_pattern(struct case_load *L, const char *type, long pid)
+{
+	cJSON *o = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddNumberToObject(o, "packet_id", (double)pid);
+	return o;
+}
+
+static int macro_connect(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
+{
+	if (!cJSON_IsObject(v) && !cJSON_IsTrue(v))
+		return err_set(e, "%s.connect: expected CONNECT fields or true", c->path);
+	struct case_step *s = new_step(L, c, CASE_STEP_OPEN, ".connect");
+	s->open_if_closed = 1;
+	cJSON *pkt = packet_from(L, "CONNECT", cJSON_IsObject(v) ? v : NULL);
+	if (add_send(L, c, pkt, ".connect", e) < 0)
+		return -1;
+	cJSON *pat = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(pat, "type", "CONNACK");
+	cJSON_AddNumberToObject(pat, "return_code", 0);
+	return add_expect(L, c, pat, ".connect", e);
+}
+
+/* subscribe / unsubscribe: {"topics": [...]} (subscribe: "return_codes" too). */
+static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v, int unsub, struct err *e)
+{
+	static const char *const sub_keys[] = {"topics", "return_codes", NULL};
+	static const char *const unsub_keys[] = {"topics", NULL};
+	const char *name = unsub ? "unsubscribe" : "subscribe";
+	char p[400], suffix[16];
+	snprintf(p, sizeof p, "%s.%s", c->path, name);
+	snprintf(suffix, sizeof suffix, ".%s", name);
+	if (!cJSON_IsObject(v))
+		return err_set(e, "%s: expected {\"topics\": [...]}", p);
+	if (json_util_known_keys(v, p, unsub ? unsub_keys : sub_keys, e) < 0)
+		return -1;
+	const cJSON *topics = cJSON_GetObjectItemCaseSensitive(v, "topics");
+	if (!topics)
+		return err_set(e, "%s.topics: required field missing", p);
+	cJSON *pkt = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(pkt, "type", unsub ? "UNSUBSCRIBE" : "SUBSCRIBE");
+	cJSON_AddItemToObject(pkt, "topics", cJSON_Duplicate(topics, 1));
+	long pid = ensure_pid(L, pkt);
+	if (add_send(L, c, pkt, suffix, e) < 0)
+		return -1;
+	const char *ack = unsub ? "UNSUBACK" : "SUBACK";
+	cJSON *full = ack_pattern(L, ack, pid);
+	const cJSON *codes = unsub ? NULL : cJSON_GetObjectItemCaseSensitive(v, "return_codes");
+	if (codes)
+		cJSON_AddItemToObject(full, "return_codes", cJSON_Duplicate(codes, 1));
+	return add_duty(L, c, type_pattern(L, ack), full, unsub ? "MQTT-3.10.4-4" : "MQTT-3.8.4-1", suffix, e);
+}
+
+/* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or a
+ * close: a broker that refuses to authorize a PUBLISH may close instead
+ * (MQTT-3.3.5-2), which leaves the case unable to go on (set-up), not FAILed. */
+static int publish_duty(struct case_load *L, const struct common *c, const char *type, long pid, struct err *e)
+{
+	cJSON *alts = case_load_own(L, cJSON_CreateObject());
+	cJSON *arr = cJSON_AddArrayToObject(alts, "any_of");
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddItemToObject(a, "expect", cJSON_Duplicate(type_pattern(L, type), 1));
+	cJSON_AddItemToArray(arr, a);
+	cJSON *b = cJSON_CreateObject();
+	cJSON *closed = cJSON_AddObjectToObject(b, "expect");
+	cJSON_AddTrueToObject(closed, "closed");
+	cJSON_AddStringToObject(b, "because", "MQTT-3.3.5-2: a broker that does not authorize a PUBLISH may close the connection");
+	cJSON_AddItemToArray(arr, b);
+	return add_duty(L, c, alts, ack_pattern(L, type, pid), "MQTT-3.3.4-1", ".publish", e);
+}
+
+static int macro_publish(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
+{
+	char p[400];
+	snprintf(p, sizeof p, "%s.publish", c->path);
+	if (!cJSON_IsObject(v))
+		return err_set(e, "%s: expected PUBLISH fields", p);
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(v, "qos");
+	if (q && (!cJSON_IsNumber(q) || q->valuedouble < 0 || q->valuedouble > 2))
+		return err_set(e, "%s.qos: the publish step needs a literal QoS 0, 1 or 2 (use send for anything else)", p);
+	int qos = q ? (int)q->valuedouble : 0;
+	cJSON *pkt = packet_from(L, "PUBLISH", v);
+	long pid = qos ? ensure_pid(L, pkt) : 0;
+	if (pid < 0)
+		return err_set(e, "%s.packet_id: the publish step needs a literal packet id", p);
+	if (add_send(L, c, pkt, ".publish", e) < 0)
+		return -1;
+	if (qos == 0)
+		return 0;
+	if (publish_duty(L, c, qos == 1 ? "PUBACK" : "PUBREC", pid, e) < 0)
+		return -1;
+	if (qos == 1)
+		return 0;
+	if (add_send(L, c, ack_pattern(L, "PUBREL", pid), ".publish", e) < 0)
+		return -1;
+	/* A PUBREL leaves no choice: the broker completes the flow (MQTT-4.3.3-2). */
+	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", ".publish", e);
+}
+
+/* A non-empty array of catalog ids under `key` ("checks" or "polices"). A
+ * check never names a MAY (no broker can fail one: it is recorded in a note);
+ * "polices" names only rules that bind the client alone. */
+static int clause_list(struct case_load *L, const cJSON *arr, const char *path, const char *key, const char ***out,
+		       size_t *n, struct err *e)
+{
+	int polices = strcmp(key, "polices") == 0;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+		return err_set(e, "%s.%s: expected a non-empty array of clause ids", path, key);
+	*out = calloc((size_t)cJSON_GetArraySize(arr), sizeof **out);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		const struct catalog_clause *cl = cJSON_IsString(it) ? catalog_find(L->cat, it->valuestring) : NULL;
+		if (!cJSON_IsString(it))
+			return err_set(e, "%s.%s[%zu]: expected a clause id", path, key, i);
+		if (!cl)
+			return err_set(e, "%s.%s[%zu]: unknown clause \"%s\"", path, key, i, it->valuestring);
+		if (!polices && cl->level == CATALOG_MAY)
+			return err_set(e, "%s.%s[%zu]: %s is a MAY, which no broker can fail: record the choice in a note, check nothing",
+				       path, key, i, cl->id);
+		if (polices && (!cl->binds || strcmp(cl->binds, "client") != 0))
+			return err_set(e, "%s.%s[%zu]: \"%s\" binds %s, not only the client: a check names it in checks, never in polices",
+				       path, key, i, cl->id, cl->binds ? cl->binds : "nobody");
+		(*out)[(*n)++] = cl->id;
+		i++;
+	}
+	return 0;
+}
+
+static int parse_checks(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const cJSON *ch = cJSON_GetObjectItemCaseSensitive(o, "checks");
+	const char *level = NULL;
+	if (json_util_str(o, "level", path, 0, &level, e) < 0)
+		return -1;
+	if (level && strcmp(level, "MUST") && strcmp(level, "SHOULD"))
+		return err_set(e, "%s.level: expected \"MUST\" or \"SHOULD\"", path);
+	s->should = level && strcmp(level, "SHOULD") == 0;
+	if (!ch)
+		return level ? err_set(e, "%s.level: a step without checks has no level", path) : 0;
+	return clause_list(L, ch, path, "checks", &s->checks, &s->nchecks, e);
+}
+
+/* "polices": the client rules a check provokes. The broker cannot break a
+ * rule that binds the client; its checks name the broker's duty (to close),
+ * and this key links the rule, so reports show how the broker polices it. */
+static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const cJSON *po = cJSON_GetObjectItemCaseSensitive(o, "polices");
+	if (!po)
+		return 0;
+	if (!s->nchecks)
+		return err_set(e, "%s.polices: only a step with checks polices a client rule (its checks name the broker's duty)",
+			       path);
+	return clause_list(L, po, path, "polices", &s->polices, &s->npolices, e);
+}
+
+/* The offsets of "ws": {"split": [...]}: increasing, none at 0. */
+static int parse_split(const cJSON *sp, const char *p, struct conn_ws_send *o, struct err *e)
+{
+	int n = cJSON_GetArraySize(sp);
+	if (!cJSON_IsArray(sp) || n == 0 || n > CONN_WS_MAX_SPLIT)
+		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CONN_WS_MAX_SPLIT);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, sp)
+	{
+		long v;
+		size_t prev = o->nsplit ? o->split[o->nsplit - 1] : 0;
+		if (json_util_long(it, &v) < 0 || v <= (long)prev)
+			return err_set(e, "%s.split[%zu]: expected an offset greater than %zu (offsets increase; 0 is the first frame's start)",
+				       p, o->nsplit, prev);
+		o->split[o->nsplit++] = (size_t)v;
+	}
+	return 0;
+}
+
+/* "ws": {"opcode", "split", "with_next"} on a send step: how its bytes go into
+ * WebSocket frames (cases/README.md, "WebSocket framing"). */
+static int parse_ws(struct case_load *L, const cJSON *w, const char *path, struct case_step *s, struct err *e)
+{
+	static const char *const keys[] = {"opcode", "split", "with_next", NULL};
+	char p[400];
+	snprintf(p, sizeof p, "%s.ws", path);
+	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
+		return err_set(e, "%s: expected an object of WebSocket framing options (opcode, split, with_next)", p);
+	if (json_util_known_keys(w, p, keys, e) < 0)
+		return -1;
+	if (L->cs->needs.ws != 1)
+		return err_set(e, "%s: WebSocket framing needs \"needs\": {\"transport\": \"ws\"} in the case, so it runs only over ws:// and wss://", p);
+	struct conn_ws_send *o = s->ws = calloc(1, sizeof *o);
+	o->opcode = WS_BINARY;
+	const char *op = NULL;
+	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(w, "split");
+	if (json_util_str(w, "opcode", p, 0, &op, e) < 0 || json_util_bool(w, "with_next", p, 0, &o->hold, e) < 0)
+		return -1;
+	if (op && strcmp(op, "text") == 0)
+		o->opcode = WS_TEXT;
+	else if (op && strcmp(op, "binary") != 0)
+		return err_set(e, "%s.opcode: expected \"binary\" or \"text\"", p);
+	if (sp && parse_split(sp, p, o, e) < 0)
+		return -1;
+	if (o->hold && (op || sp))
+		return err_set(e, "%s.with_next: the held bytes are framed by the next send; give opcode and split there", p);
+	return 0;
+}
+
+static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
+{
+	static const char *const keys[] = {"repeat", "as", "start", "steps", "note", NULL};
+	long n, start = 0;
+	const char *as;
+	if (json_util_known_keys(o, path, keys, e) < 0 || json_util_int(o, "repeat", path, 1, 1, 10000, &n, e) < 0 ||
+	    json_util_str(o, "as", path, 1, &as, e) < 0 || json_util_int(o, "start", path, 0, -1000000, 1000000, &start, e) < 0)
+		return -1;
+	const cJSON *steps = cJSON_GetObjectItemCaseSensitive(o, "steps");
+	if (!cJSON_IsArray(steps))
+		return err_set(e, "%s.steps: expected an array", path);
+	for (long k = 0; k < n; k++) {
+		char val[32], p[400];
+		snprintf(val, sizeof val, "%ld", start + k);
+		cJSON *copy = case_load_own(L, cJSON_Duplicate(steps, 1));
+		tmpl_subst_json(copy, as, val);
+		snprintf(p, sizeof p, "%s(%s=%s).steps", path, as, val);
+		if (case_step_parse_list(L, copy, p, cleanup, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Fields only some actions take: the expect fields, checks (expect and open),
+ * WebSocket framing (send). */
+static int step_fields_fit(const cJSON *o, const char *kind, const char *path, struct err *e)
+{
+	if (strcmp(kind, "expect") != 0) {
+		/* An open step may check what the transport sees at set-up (the
+		 * WebSocket sub-protocol); nothing else but an expect has checks. */
+		const char *only = strcmp(kind, "open") == 0 ? "within_ms\0from\0peek\0scaled\0polices\0"
+							      : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0";
+		for (const char *k = only; *k; k += strlen(k) + 1)
+			if (cJSON_GetObjectItemCaseSensitive(o, k))
+				return err_set(e, "%s.%s: only an expect step has %s", path, k, k);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(o, "ws") && strcmp(kind, "send") != 0)
+		return err_set(e, "%s.ws: only a send step has WebSocket framing options", path);
+	return 0;
+}
+
+static int parse_step(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
+{
+	if (!cJSON_IsObject(o))
+		return err_set(e, "%s: expected a step object", path);
+	if (json_util_known_keys(o, path, step_keys, e) < 0)
+		return -1;
+	const cJSON *act = NULL;
+	for (const char *const *a = actions; *a; a++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, *a);
+		if (v && act)
+			return err_set(e, "%s: has both \"%s\" and \"%s\"; a step does one thing", path, act->string, *a);
+		if (v)
+			act = v;
+	}
+	if (!act)
+		return err_set(e, "%s: no action (expected one of open, connect, subscribe, unsubscribe, publish, send, expect, disconnect, close, wait_ms, repeat)",
+			       path);
+	const char *kind = act->string;
+	if (strcmp(kind, "repeat") == 0)
+		return parse_repeat(L, o, path, cleanup, e);
+	for (const char *k = "as\0start\0steps\0"; *k; k += strlen(k) + 1)
+		if (cJSON_GetObjectItemCaseSensitive(o, k))
+			return err_set(e, "%s.%s: only for repeat", path, k);
+
+	struct common c = {path, -1, cleanup, NULL, 0};
+	const char *cname = NULL;
+	int rc = json_util_str(o, "client", path, 0, &cname, e);
+	if (rc < 0)
+		return -1;
+	if (strcmp(kind, "wait_ms") != 0) {
+		if (rc == 1)
+			return err_set(e, "%s.client: required field missing", path);
+		c.client = find_client(L, cname);
+		if (c.client < 0)
+			return err_set(e, "%s.client: unknown client \"%s\" (not in \"clients\")", path, cname);
+	}
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "when");
+	char wp[400];
+	snprintf(wp, sizeof wp, "%s.when", path);
+	if (w && parse_gates(L, w, wp, &c, e) < 0)
+		goto fail;
+	int is_expect = strcmp(kind, "expect") == 0, is_open = strcmp(kind, "open") == 0;
+	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "ws");
+	if (step_fields_fit(o, kind, path, e) < 0)
+		goto fail;
+	size_t first = L->cs->nsteps + L->cs->ncleanup;
+	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0) {
+		if (!cJSON_IsTrue(act)) {
+			err_set(e, "%s.%s: expected true", path, kind);
+			goto fail;
+		}
+		struct case_step *s =
+			new_step(L, &c, kind[0] == 'o' ? CASE_STEP_OPEN : kind[0] == 'd' ? CASE_STEP_DISCONNECT : CASE_STEP_CLOSE, "");
+		if (is_open && parse_checks(L, o, s, path, e) < 0)
+			goto fail;
+		if (cleanup && s->nchecks) {
+			err_set(e, "%s.checks: cleanup steps carry no checks", path);
+			goto fail;
+		}
+	} else if (strcmp(kind, "wait_ms") == 0) {
+		long ms;
+		if (json_util_int(o, "wait_ms", path, 1, 0, 3600000, &ms, e) < 0)
+			goto fail;
+		new_step(L, &c, CASE_STEP_WAIT, "")->wait_ms = ms;
+	} else if (strcmp(kind, "connect") == 0) {
+		if (macro_connect(L, &c, act, e) < 0)
+			goto fail;
+	} else if (strcmp(kind, "subscribe") == 0 || strcmp(kind, "unsubscribe") == 0) {
+		if (macro_sub(L, &c, act, kind[0] == 'u', e) < 0)
+			goto fail;
+	} else if (strcmp(kind, "publish") == 0) {
+		if (macro_publish(L, &c, act, e) < 0)
+			goto fail;
+	} else if (strcmp(kind, "send") == 0) {
+		if (!cJSON_IsObject(act)) {
+			err_set(e, "%s.send: expected a packet object or {\"hex\": ...}", path);
+			goto fail;
+		}
+		const cJSON *hex = cJSON_GetObjectItemCaseSensitive(act, "hex");
+		if (hex) {
+			if (cJSON_GetArraySize(act) != 1 || !cJSON_IsString(hex)) {
+				err_set(e, "%s.send.hex: expected a hex string and nothing else", path);
+				goto fail;
+			}
+			if (case_load_scan(L, hex, path, e) < 0)
+				goto fail;
+			new_step(L, &c, CASE_STEP_SEND_HEX, "")->hex = json_util_strdup(hex->valuestring);
+		} else {
+			cJSON *pkt = (cJSON *)act;
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(act, "type");
+			const cJSON *q = cJSON_GetObjectItemCaseSensitive(act, "qos");
+			int needs_pid = cJSON_IsString(t) && (mqtt_type_from_name(t->valuestring) == MQTT_SUBSCRIBE ||
+							      mqtt_type_from_name(t->valuestring) == MQTT_UNSUBSCRIBE ||
+							      (mqtt_type_from_name(t->valuestring) == MQTT_PUBLISH && q &&
+							       !(cJSON_IsNumber(q) && q->valuedouble == 0)));
+			if (needs_pid && !cJSON_GetObjectItemCaseSensitive(act, "packet_id")) {
+				pkt = case_load_own(L, cJSON_Duplicate(act, 1));
+				ensure_pid(L, pkt);
+			}
+			char p[400];
+			snprintf(p, sizeof p, "%s.send", path);
+			if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
+				goto fail;
+			new_step(L, &c, CASE_STEP_SEND, "")->packet = pkt;
+		}
+		struct case_step *sent = &L->cs->steps[L->cs->nsteps + L->cs->ncleanup - 1];
+		if (ws && parse_ws(L, ws, path, sent, e) < 0)
+			goto fail;
+	} else if (is_expect) {
+		char p[400];
+		snprintf(p, sizeof p, "%s.expect", path);
+		struct case_expect x;
+		if (case_expect_parse(L, act, p, &x, e) < 0) {
+			case_expect_free(&x);
+			goto fail;
+		}
+		struct case_step *s = new_step(L, &c, CASE_STEP_EXPECT, "");
+		s->expect = x;
+		long within;
+		const char *from = NULL;
+		if ((rc = json_util_int(o, "within_ms", path, 0, 0, 3600000, &within, e)) < 0)
+			goto fail;
+		if (rc == 0)
+			s->within_ms = within;
+		if (parse_checks(L, o, s, path, e) < 0 || parse_polices(L, o, s, path, e) < 0)
+			goto fail;
+		if (json_util_bool(o, "peek", path, 0, &s->peek, e) < 0)
+			goto fail;
+		int scaled = 1;
+		if (json_util_bool(o, "scaled", path, 0, &scaled, e) < 0)
+			goto fail;
+		s->unscaled = !scaled;
+		if (cleanup && s->nchecks) {
+			err_set(e, "%s.checks: cleanup steps carry no checks", path);
+			goto fail;
+		}
+		if (json_util_str(o, "from", path, 0, &from, e) < 0)
+			goto fail;
+		if (from) {
+			for (size_t i = 0; i + 1 < L->cs->nsteps + L->cs->ncleanup; i++)
+				if (L->labels[i] && strcmp(L->labels[i], from) == 0)
+					s->from = (int)i;
+			if (s->from < 0) {
+				err_set(e, "%s.from: no earlier step has label \"%s\"", path, from);
+				goto fail;
+			}
+		}
+	}
+	const char *label = NULL;
+	if (json_util_str(o, "label", path, 0, &label, e) < 0)
+		goto fail;
+	size_t last = L->cs->nsteps + L->cs->ncleanup;
+	if (label && last > first) {
+		for (size_t i = 0; i < first; i++)
+			if (L->labels[i] && strcmp(L->labels[i], label) == 0) {
+				err_set(e, "%s.label: \"%s\" is already used", path, label);
+				goto fail;
+			}
+		L->cs->steps[last - 1].label = json_util_strdup(label);
+		L->labels[last - 1] = L->cs->steps[last - 1].label;
+	}
+	free_common(&c);
+	return 0;
+fail:
+	free_common(&c);
+	return -1;
+}
+
+int case_step_parse_list(struct case_load *L, const cJSON *arr, const char *path, int cleanup, struct err *e)
+{
+	if (!cJSON_IsArray(arr))
+		return err_set(e, "%s: expected an array of steps", path);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		char p[400];
+		snprintf(p, sizeof p, "%s[%zu]", path, i++);
+		if (parse_step(L, it, p, cleanup, e) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,150 @@
+/* catalog.c - load the clause catalog. See catalog.h. */
+#include "case/catalog.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_util.h"
+
+static const char *const clause_keys[] = {"id", "section", "keyword", "level", "binds", "observable",
+					  "summary", "untested_reason", "own", NULL};
+
+const char *catalog_level_name(enum catalog_level l)
+{
+	switch (l) {
+	case CATALOG_MUST:
+		return "MUST";
+	case CATALOG_SHOULD:
+		return "SHOULD";
+	case CATALOG_MAY:
+		return "MAY";
+	}
+	return "?";
+}
+
+static int load_clause(struct catalog_clause *c, const cJSON *o, const char *path, struct err *e)
+{
+	const char *id, *section, *keyword, *level, *binds, *obs, *summary, *reason = NULL;
+	int own = 0;
+	if (!cJSON_IsObject(o))
+		return err_set(e, "%s: expected an object", path);
+	if (json_util_known_keys(o, path, clause_keys, e) < 0 || json_util_str(o, "id", path, 1, &id, e) < 0 ||
+	    json_util_str(o, "section", path, 1, &section, e) < 0 ||
+	    json_util_str(o, "keyword", path, 1, &keyword, e) < 0 ||
+	    json_util_str(o, "level", path, 1, &level, e) < 0 || json_util_str(o, "binds", path, 1, &binds, e) < 0 ||
+	    json_util_str(o, "observable", path, 1, &obs, e) < 0 ||
+	    json_util_str(o, "summary", path, 1, &summary, e) < 0 ||
+	    json_util_str(o, "untested_reason", path, 0, &reason, e) < 0 ||
+	    json_util_bool(o, "own", path, 0, &own, e) < 0)
+		return -1;
+	if (strcmp(level, "MUST") == 0)
+		c->level = CATALOG_MUST;
+	else if (strcmp(level, "SHOULD") == 0)
+		c->level = CATALOG_SHOULD;
+	else if (strcmp(level, "MAY") == 0)
+		c->level = CATALOG_MAY;
+	else
+		return err_set(e, "%s.level: expected MUST, SHOULD or MAY", path);
+	if (strcmp(obs, "yes") && strcmp(obs, "partly") && strcmp(obs, "no"))
+		return err_set(e, "%s.observable: expected yes, partly or no", path);
+	if (strcmp(obs, "no") == 0 && !reason)
+		return err_set(e, "%s.untested_reason: required when observable is \"no\"", path);
+	c->id = json_util_strdup(id);
+	c->section = json_util_strdup(section);
+	c->keyword = json_util_strdup(keyword);
+	c->binds = json_util_strdup(binds);
+	c->observable = json_util_strdup(obs);
+	c->summary = json_util_strdup(summary);
+	c->untested_reason = reason ? json_util_strdup(reason) : NULL;
+	c->own = own;
+	return 0;
+}
+
+int catalog_load(struct catalog *cat, const char *path, struct err *e)
+{
+	memset(cat, 0, sizeof *cat);
+	cJSON *root = json_util_parse_file(path, e);
+	if (!root)
+		return -1;
+	const char *spec = "";
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "clauses");
+	if (json_util_str(root, "spec", "$", 1, &spec, e) < 0)
+		goto fail;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
+		err_set(e, "$.clauses: expected a non-empty array");
+		goto fail;
+	}
+	cat->spec = json_util_strdup(spec);
+	cat->clauses = calloc((size_t)cJSON_GetArraySize(arr), sizeof *cat->clauses);
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+	{
+		char p[64];
+		snprintf(p, sizeof p, "$.clauses[%zu]", cat->count);
+		if (load_clause(&cat->clauses[cat->count], it, p, e) < 0)
+			goto fail;
+		for (size_t i = 0; i < cat->count; i++)
+			if (strcmp(cat->clauses[i].id, cat->clauses[cat->count].id) == 0) {
+				err_set(e, "%s.id: duplicate clause %s", p, cat->clauses[i].id);
+				cat->count++;
+				goto fail;
+			}
+		cat->count++;
+	}
+	cJSON_Delete(root);
+	return 0;
+fail:
+	cJSON_Delete(root);
+	catalog_free(cat);
+	return err_prefix(e, "%s", path);
+}
+
+void catalog_free(struct catalog *cat)
+{
+	for (size_t i = 0; i < cat->count; i++) {
+		struct catalog_clause *c = &cat->clauses[i];
+		free(c->id);
+		free(c->section);
+		free(c->keyword);
+		free(c->binds);
+		free(c->observable);
+		free(c->summary);
+		free(c->untested_reason);
+	}
+	free(cat->clauses);
+	free(cat->spec);
+	memset(cat, 0, sizeof *cat);
+}
+
+long catalog_index(const struct catalog *cat, const char *id)
+{
+	for (size_t i = 0; i < cat->count; i++)
+		if (strcmp(cat->clauses[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+const struct catalog_clause *catalog_find(const struct catalog *cat, const char *id)
+{
+	long i = catalog_index(cat, id);
+	return i < 0 ? NULL : &cat->clauses[i];
+}
+
+int catalog_section_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else {
+			if (*a != *b)
+				return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+			a++;
+			b++;
+		}
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}

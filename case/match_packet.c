@@ -1,0 +1,273 @@
+/* match_packet.c - one received packet against one pattern. See match.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/mqtt_print.h"
+#include "case/fields.h"
+#include "case/match.h"
+
+struct mctx {
+	const struct tmpl_ctx *c;
+	struct tmpl_vars *binds;
+	struct arena *a;
+	char *why;
+	size_t whylen;
+};
+
+/* A value the pattern gives: an integer, or bytes. */
+static int want_int(struct mctx *m, const cJSON *v, long *out)
+{
+	struct err e;
+	struct tmpl_ctx c = *m->c;
+	c.overlay = m->binds;
+	if (tmpl_int(&c, v, -2147483648L, 4294967295L, m->a, out, &e) < 0) {
+		snprintf(m->why, m->whylen, "%s", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int want_bytes(struct mctx *m, const cJSON *v, int hex, const uint8_t **p, size_t *n)
+{
+	struct err e;
+	struct tmpl_ctx c = *m->c;
+	c.overlay = m->binds;
+	if (!cJSON_IsString(v)) {
+		snprintf(m->why, m->whylen, "expected a string value");
+		return -1;
+	}
+	if (hex) {
+		uint8_t *b;
+		if (tmpl_hex(&c, v->valuestring, m->a, &b, n, &e) < 0)
+			goto bad;
+		*p = b;
+		return 0;
+	}
+	char *s;
+	if (tmpl_expand(&c, v->valuestring, m->a, &s, &e) < 0)
+		goto bad;
+	*p = (const uint8_t *)s;
+	*n = strlen(s);
+	return 0;
+bad:
+	snprintf(m->why, m->whylen, "%s", e.msg);
+	return -1;
+}
+
+/* Compare an actual integer with a pattern value. 1 match, 0 not, -1 error. */
+static int cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual)
+{
+	if (!cJSON_IsObject(v)) {
+		long w;
+		if (want_int(m, v, &w) < 0)
+			return -1;
+		if (w == actual)
+			return 1;
+		snprintf(m->why, m->whylen, "%s: expected %ld, got %ld", name, w, actual);
+		return 0;
+	}
+	const cJSON *k;
+	cJSON_ArrayForEach(k, v)
+	{
+		if (strcmp(k->string, "not") == 0) {
+			int r = cmp_int(m, name, k, actual);
+			if (r < 0)
+				return -1;
+			if (r) {
+				snprintf(m->why, m->whylen, "%s: expected anything but %ld, got it", name, actual);
+				return 0;
+			}
+		} else if (strcmp(k->string, "one_of") == 0 || strcmp(k->string, "min") == 0 ||
+			   strcmp(k->string, "max") == 0) {
+			int is_min = strcmp(k->string, "min") == 0, is_max = strcmp(k->string, "max") == 0, found = 0;
+			long best = 0;
+			const cJSON *x;
+			cJSON_ArrayForEach(x, k)
+			{
+				long w;
+				if (want_int(m, x, &w) < 0)
+					return -1;
+				if (w == actual)
+					found = 1;
+				if (x == k->child || (is_max ? w > best : w < best))
+					best = w;
+			}
+			if (is_min || is_max ? best != actual : !found) {
+				if (is_min || is_max)
+					snprintf(m->why, m->whylen, "%s: expected %ld (the %s of the given values), got %ld", name,
+						 best, is_min ? "smallest" : "largest", actual);
+				else
+					snprintf(m->why, m->whylen, "%s: expected one of the given values, got %ld", name, actual);
+				return 0;
+			}
+		}
+	}
+	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(v, "capture");
+	if (cap) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%ld", actual);
+		tmpl_vars_set(m->binds, cap->valuestring, buf);
+	}
+	return 1;
+}
+
+static void show_bytes(char *out, size_t n, const uint8_t *p, size_t len)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < len && o + 8 < n; i++) {
+		if (i == 48) {
+			o += (size_t)snprintf(out + o, n - o, "...");
+			break;
+		}
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"' && p[i] != '\\')
+			out[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", p[i]);
+		out[o] = '\0';
+	}
+}
+
+static int cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, const uint8_t *ap, size_t an)
+{
+	if (!cJSON_IsObject(v)) {
+		const uint8_t *wp;
+		size_t wn;
+		if (want_bytes(m, v, hex, &wp, &wn) < 0)
+			return -1;
+		if (wn == an && (an == 0 || memcmp(wp, ap, an) == 0))
+			return 1;
+		char w[200], g[200];
+		show_bytes(w, sizeof w, wp, wn);
+		show_bytes(g, sizeof g, ap, an);
+		snprintf(m->why, m->whylen, "%s: expected \"%s\", got \"%s\"", name, w, g);
+		return 0;
+	}
+	const cJSON *k;
+	cJSON_ArrayForEach(k, v)
+	{
+		if (strcmp(k->string, "not") == 0 || strcmp(k->string, "one_of") == 0) {
+			int neg = k->string[0] == 'n', found = 0;
+			const cJSON *x;
+			if (neg) {
+				int r = cmp_bytes(m, name, k, hex, ap, an);
+				if (r < 0)
+					return -1;
+				found = r;
+			} else {
+				cJSON_ArrayForEach(x, k)
+				{
+					int r = cmp_bytes(m, name, x, hex, ap, an);
+					if (r < 0)
+						return -1;
+					found |= r;
+				}
+			}
+			if (neg ? found : !found) {
+				char g[200];
+				show_bytes(g, sizeof g, ap, an);
+				snprintf(m->why, m->whylen, "%s: \"%s\" is %s", name, g,
+					 neg ? "the value it must not be" : "none of the expected values");
+				return 0;
+			}
+		} else if (strcmp(k->string, "min") == 0 || strcmp(k->string, "max") == 0) {
+			snprintf(m->why, m->whylen, "%s: min and max apply to integers only", name);
+			return -1;
+		}
+	}
+	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(v, "capture");
+	if (cap) {
+		char *s = arena_strndup(m->a, (const char *)ap, an);
+		tmpl_vars_set(m->binds, cap->valuestring, s);
+	}
+	return 1;
+}
+
+int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c, struct tmpl_vars *binds,
+		 struct arena *a, char *why, size_t whylen)
+{
+	struct mctx m = {c, binds, a, why, whylen};
+	why[0] = '\0';
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(pattern, "type");
+	if ((int)pkt->type != mqtt_type_from_name(t->valuestring)) {
+		snprintf(why, whylen, "type: expected %s, got %s", t->valuestring, mqtt_type_name(pkt->type));
+		return 0;
+	}
+	const cJSON *it;
+	cJSON_ArrayForEach(it, pattern)
+	{
+		enum fields_variant var;
+		const struct fields_def *d = fields_find(it->string, &var);
+		if (!d) {
+			snprintf(why, whylen, "%s: unknown field", it->string);
+			return -1;
+		}
+		int r = 1;
+		switch (d->id) {
+		case FIELDS_TYPE:
+			break;
+		case FIELDS_FLAGS:
+			r = cmp_int(&m, "flags", it, pkt->flags);
+			break;
+		case FIELDS_DUP:
+			r = cmp_int(&m, "dup", it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
+			break;
+		case FIELDS_QOS:
+			r = cmp_int(&m, "qos", it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
+			break;
+		case FIELDS_RETAIN:
+			r = cmp_int(&m, "retain", it, pkt->flags & MQTT_PF_RETAIN);
+			break;
+		case FIELDS_REMAINING_LENGTH:
+			r = cmp_int(&m, "remaining_length", it, (long)pkt->remaining_length);
+			break;
+		case FIELDS_SESSION_PRESENT:
+			r = cmp_int(&m, "session_present", it, pkt->ack_flags & 1);
+			break;
+		case FIELDS_ACK_FLAGS:
+			r = cmp_int(&m, "ack_flags", it, pkt->ack_flags);
+			break;
+		case FIELDS_RETURN_CODE:
+			r = cmp_int(&m, "return_code", it, pkt->return_code);
+			break;
+		case FIELDS_PACKET_ID:
+			if (!pkt->has_packet_id) {
+				snprintf(why, whylen, "packet_id: expected one, the packet has none");
+				return 0;
+			}
+			r = cmp_int(&m, "packet_id", it, pkt->packet_id);
+			break;
+		case FIELDS_TOPIC:
+			r = cmp_bytes(&m, "topic", it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
+			break;
+		case FIELDS_PAYLOAD:
+			r = cmp_bytes(&m, "payload", it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
+			break;
+		case FIELDS_RETURN_CODES: {
+			size_t n = (size_t)cJSON_GetArraySize(it);
+			if (n != pkt->code_count) {
+				snprintf(why, whylen, "return_codes: expected %zu codes, got %zu", n, pkt->code_count);
+				return 0;
+			}
+			size_t i = 0;
+			const cJSON *v;
+			cJSON_ArrayForEach(v, it)
+			{
+				char nm[32];
+				snprintf(nm, sizeof nm, "return_codes[%zu]", i);
+				r = cmp_int(&m, nm, v, pkt->codes[i++]);
+				if (r <= 0)
+					break;
+			}
+			break;
+		}
+		default:
+			snprintf(why, whylen, "%s: cannot be matched", it->string);
+			return -1;
+		}
+		if (r <= 0)
+			return r;
+	}
+	return 1;
+}

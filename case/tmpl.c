@@ -1,0 +1,316 @@
+/* tmpl.c - template expansion. See tmpl.h. */
+#include "case/tmpl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_util.h"
+
+void tmpl_vars_set(struct tmpl_vars *vs, const char *name, const char *value)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		if (strcmp(vs->v[i].name, name) == 0) {
+			free(vs->v[i].value);
+			vs->v[i].value = json_util_strdup(value);
+			return;
+		}
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? vs->cap * 2 : 8;
+		vs->v = json_util_xrealloc(vs->v, vs->cap * sizeof *vs->v);
+	}
+	vs->v[vs->n].name = json_util_strdup(name);
+	vs->v[vs->n].value = json_util_strdup(value);
+	vs->n++;
+}
+
+const char *tmpl_vars_get(const struct tmpl_vars *vs, const char *name)
+{
+	for (size_t i = 0; vs && i < vs->n; i++)
+		if (strcmp(vs->v[i].name, name) == 0)
+			return vs->v[i].value;
+	return NULL;
+}
+
+void tmpl_vars_clear(struct tmpl_vars *vs)
+{
+	for (size_t i = 0; i < vs->n; i++) {
+		free(vs->v[i].name);
+		free(vs->v[i].value);
+	}
+	free(vs->v);
+	memset(vs, 0, sizeof *vs);
+}
+
+const char *tmpl_get(const struct tmpl_ctx *c, const char *name)
+{
+	const char *v = tmpl_vars_get(c->overlay, name);
+	if (v)
+		return v;
+	if (strcmp(name, "topic") == 0)
+		return c->topic;
+	if (strcmp(name, "run") == 0)
+		return c->run;
+	if (strcmp(name, "topic_rest") == 0)
+		return c->topic_rest;
+	if (strcmp(name, "username") == 0)
+		return c->username ? c->username : "";
+	if (strcmp(name, "password") == 0)
+		return c->password ? c->password : "";
+	if (strncmp(name, "client.", 7) == 0) {
+		for (size_t i = 0; i < c->nclients; i++)
+			if (strcmp(c->client_names[i], name + 7) == 0)
+				return c->client_ids[i];
+		return NULL;
+	}
+	return tmpl_vars_get(&c->vars, name);
+}
+
+/* A growable byte buffer inside expansion. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->p = json_util_xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* Index of the '}' closing the '{' at s[0], honouring nesting; 0 if none. */
+static size_t closing(const char *s)
+{
+	int depth = 0;
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == '{')
+			depth++;
+		else if (s[i] == '}' && --depth == 0)
+			return i;
+	}
+	return 0;
+}
+
+static int expand_into(const struct tmpl_ctx *c, const char *in, size_t len, struct buf *b, struct err *e)
+{
+	for (size_t i = 0; i < len;) {
+		if (in[i] == '{' && i + 1 < len && in[i + 1] == '{') {
+			buf_add(b, "{", 1);
+			i += 2;
+		} else if (in[i] == '}' && i + 1 < len && in[i + 1] == '}') {
+			buf_add(b, "}", 1);
+			i += 2;
+		} else if (in[i] == '{') {
+			size_t j = closing(in + i);
+			if (j == 0 || i + j >= len)
+				return err_set(e, "unbalanced '{' in \"%.*s\"", (int)len, in);
+			char name[128];
+			size_t n = j - 1;
+			if (n >= sizeof name)
+				return err_set(e, "variable name too long in \"%.*s\"", (int)len, in);
+			memcpy(name, in + i + 1, n);
+			name[n] = '\0';
+			const char *v = tmpl_get(c, name);
+			if (!v)
+				return err_set(e, "unknown variable {%s}", name);
+			buf_add(b, v, strlen(v));
+			i += j + 1;
+		} else if (in[i] == '}') {
+			return err_set(e, "unbalanced '}' in \"%.*s\"", (int)len, in);
+		} else {
+			buf_add(b, in + i, 1);
+			i++;
+		}
+	}
+	return 0;
+}
+
+int tmpl_expand(const struct tmpl_ctx *c, const char *in, struct arena *a, char **out, struct err *e)
+{
+	struct buf b = {0};
+	buf_add(&b, "", 0);
+	if (expand_into(c, in, strlen(in), &b, e) < 0) {
+		free(b.p);
+		return -1;
+	}
+	*out = arena_strndup(a, b.p, b.n);
+	free(b.p);
+	return 0;
+}
+
+int tmpl_int(const struct tmpl_ctx *c, const cJSON *v, long lo, long hi, struct arena *a, long *out, struct err *e)
+{
+	long x;
+	if (cJSON_IsNumber(v)) {
+		if (json_util_long(v, &x) < 0)
+			return err_set(e, "%g is not an integer in range %ld..%ld", v->valuedouble, lo, hi);
+	} else if (cJSON_IsBool(v)) {
+		x = cJSON_IsTrue(v);
+	} else if (cJSON_IsString(v)) {
+		char *s, *end;
+		if (tmpl_expand(c, v->valuestring, a, &s, e) < 0)
+			return -1;
+		errno = 0;
+		x = strtol(s, &end, 0);
+		if (!*s || *end || errno)
+			return err_set(e, "\"%s\" expands to \"%s\", not an integer", v->valuestring, s);
+	} else {
+		return err_set(e, "expected an integer");
+	}
+	if (x < lo || x > hi)
+		return err_set(e, "%ld is out of range %ld..%ld", x, lo, hi);
+	*out = x;
+	return 0;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t **out, size_t *n, struct err *e)
+{
+	struct buf b = {0};
+	buf_add(&b, "", 0);
+	int hi = -1;
+	for (size_t i = 0; in[i];) {
+		if (in[i] == '{') {
+			size_t j = closing(in + i);
+			if (j == 0 || hi >= 0)
+				goto bad;
+			const char *inner = in + i + 1;
+			size_t ilen = j - 1, skip;
+			int with_len;
+			if (strncmp(inner, "utf8:", 5) == 0) {
+				with_len = 0;
+				skip = 5;
+			} else if (strncmp(inner, "str:", 4) == 0) {
+				with_len = 1;
+				skip = 4;
+			} else {
+				free(b.p);
+				return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
+			}
+			struct buf t = {0};
+			buf_add(&t, "", 0);
+			if (expand_into(c, inner + skip, ilen - skip, &t, e) < 0) {
+				free(t.p);
+				free(b.p);
+				return -1;
+			}
+			if (with_len) {
+				if (t.n > 65535) {
+					free(t.p);
+					free(b.p);
+					return err_set(e, "hex: {str:...} longer than 65535 bytes");
+				}
+				uint8_t l[2] = {(uint8_t)(t.n >> 8), (uint8_t)t.n};
+				buf_add(&b, l, 2);
+			}
+			buf_add(&b, t.p, t.n);
+			free(t.p);
+			i += j + 1;
+			continue;
+		}
+		if (isspace((unsigned char)in[i]) || in[i] == ':') {
+			i++;
+			continue;
+		}
+		int v = hexval((unsigned char)in[i]);
+		if (v < 0)
+			goto bad;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			uint8_t byte = (uint8_t)(hi << 4 | v);
+			buf_add(&b, &byte, 1);
+			hi = -1;
+		}
+		i++;
+	}
+	if (hi >= 0)
+		goto bad;
+	*n = b.n;
+	*out = arena_alloc(a, b.n ? b.n : 1);
+	memcpy(*out, b.p, b.n);
+	free(b.p);
+	return 0;
+bad:
+	free(b.p);
+	return err_set(e, "hex: \"%s\" is not an even number of hex digits", in);
+}
+
+int tmpl_scan(const char *in, int (*cb)(void *arg, const char *name, struct err *e), void *arg, struct err *e)
+{
+	size_t len = strlen(in);
+	for (size_t i = 0; i < len;) {
+		if ((in[i] == '{' && in[i + 1] == '{') || (in[i] == '}' && in[i + 1] == '}')) {
+			i += 2;
+		} else if (in[i] == '{') {
+			size_t j = closing(in + i);
+			if (j == 0)
+				return err_set(e, "unbalanced '{' in \"%s\"", in);
+			char name[128];
+			size_t n = j - 1;
+			if (n >= sizeof name || n == 0)
+				return err_set(e, "bad variable name in \"%s\"", in);
+			memcpy(name, in + i + 1, n);
+			name[n] = '\0';
+			if (strncmp(name, "utf8:", 5) == 0 || strncmp(name, "str:", 4) == 0) {
+				if (tmpl_scan(strchr(name, ':') + 1, cb, arg, e) < 0)
+					return -1;
+			} else if (cb(arg, name, e) < 0) {
+				return -1;
+			}
+			i += j + 1;
+		} else if (in[i] == '}') {
+			return err_set(e, "unbalanced '}' in \"%s\"", in);
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+static char *replace_all(const char *s, const char *pat, const char *rep)
+{
+	size_t pl = strlen(pat), rl = strlen(rep);
+	struct buf b = {0};
+	buf_add(&b, "", 0);
+	while (*s) {
+		if (strncmp(s, pat, pl) == 0) {
+			buf_add(&b, rep, rl);
+			s += pl;
+		} else {
+			buf_add(&b, s, 1);
+			s++;
+		}
+	}
+	return b.p;
+}
+
+void tmpl_subst_json(cJSON *node, const char *name, const char *value)
+{
+	char pat[160];
+	snprintf(pat, sizeof pat, "{%s}", name);
+	if (cJSON_IsString(node) && strstr(node->valuestring, pat)) {
+		char *r = replace_all(node->valuestring, pat, value);
+		cJSON_SetValuestring(node, r);
+		free(r);
+	}
+	cJSON *it;
+	cJSON_ArrayForEach(it, node)
+	{
+		tmpl_subst_json(it, name, value);
+	}
+}

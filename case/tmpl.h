@@ -1,0 +1,66 @@
+/*
+ * tmpl.h - templates in case files: "{topic}/x", "{client.a}", "{p}".
+ *
+ * Variables are strings. Builtins: topic, run, client.NAME. Everything else
+ * (case vars, captures) lives in the context's list; `overlay` holds
+ * tentative captures of a match in progress and is searched first.
+ * "{{" and "}}" are literal braces.
+ */
+#ifndef TMPL_H
+#define TMPL_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+
+struct tmpl_var {
+	char *name;
+	char *value;
+};
+
+struct tmpl_vars {
+	struct tmpl_var *v;
+	size_t n, cap;
+};
+
+struct tmpl_ctx {
+	const char *run;
+	const char *topic;
+	const char *topic_rest;         /* {topic} without its first level */
+	const char *username;           /* the run's credentials, or NULL */
+	const char *password;
+	size_t nclients;
+	char *const *client_names;
+	char *const *client_ids;
+	struct tmpl_vars vars;          /* owned: case vars and captures */
+	const struct tmpl_vars *overlay; /* borrowed, may be NULL */
+};
+
+/* Set (or replace) a variable; copies both strings. */
+void tmpl_vars_set(struct tmpl_vars *vs, const char *name, const char *value);
+const char *tmpl_vars_get(const struct tmpl_vars *vs, const char *name);
+void tmpl_vars_clear(struct tmpl_vars *vs);
+
+/* Value of a variable, or NULL. */
+const char *tmpl_get(const struct tmpl_ctx *c, const char *name);
+
+/* Expand a text template into the arena. */
+int tmpl_expand(const struct tmpl_ctx *c, const char *in, struct arena *a, char **out, struct err *e);
+
+/* An integer field: a JSON number, or a template string expanding to one. */
+int tmpl_int(const struct tmpl_ctx *c, const cJSON *v, long lo, long hi, struct arena *a, long *out, struct err *e);
+
+/* Hex text (whitespace allowed) with {utf8:T} and {str:T} inserts, to bytes. */
+int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t **out, size_t *n, struct err *e);
+
+/* Load-time scan: calls cb(arg, name) for every {name} (prefix "utf8:"/"str:" stripped
+ * and their argument scanned recursively); fails on unbalanced braces. */
+int tmpl_scan(const char *in, int (*cb)(void *arg, const char *name, struct err *e), void *arg, struct err *e);
+
+/* Load-time: replace "{name}" by value in every string of a JSON subtree (for repeat). */
+void tmpl_subst_json(cJSON *node, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * cli_explain.c - mqttspec explain CLAUSE: what a clause means and how the
+ * suite tests it, for someone learning the spec or reading a FAIL.
+ *
+ * Everything comes from the catalog (our summary, never the spec's words)
+ * and the loaded cases: each case that checks the clause is shown step by
+ * step in words, with the steps whose checks name the clause marked. An
+ * unknown id exits 2 and suggests the closest ids.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli/cli.h"
+#include "util/json_util.h"
+#include "case/match.h"
+#include "net/ws_frame.h"
+
+#define SUGGESTIONS 5
+
+static const char *const step_kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
+
+/* A send step's WebSocket framing, in the words of cases/README.md. */
+static void ws_detail(const struct conn_ws_send *o, char *d, size_t n)
+{
+	size_t l = strlen(d);
+	if (o->hold) {
+		snprintf(d + l, n - l, "  (WebSocket: held for the next send's frame)");
+		return;
+	}
+	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == WS_TEXT ? "text" : "binary");
+	for (size_t i = 0; i < o->nsplit && l < n; i++)
+		l += (size_t)snprintf(d + l, n - l, "%s%zu", i ? ", " : ", split at bytes ", o->split[i]);
+	if (l < n)
+		snprintf(d + l, n - l, ")");
+}
+
+/* The same words the engine puts in a step result's detail. */
+static void step_detail(const struct case_step *s, char *d, size_t n)
+{
+	d[0] = '\0';
+	switch (s->kind) {
+	case CASE_STEP_EXPECT:
+		match_describe(&s->expect, d, n);
+		break;
+	case CASE_STEP_SEND: {
+		char *j = cJSON_PrintUnformatted(s->packet);
+		snprintf(d, n, "%s", j ? j : "");
+		free(j);
+		break;
+	}
+	case CASE_STEP_SEND_HEX:
+		snprintf(d, n, "hex %s", s->hex);
+		break;
+	case CASE_STEP_WAIT:
+		snprintf(d, n, "%ld ms", s->wait_ms);
+		break;
+	case CASE_STEP_OPEN:
+	case CASE_STEP_DISCONNECT:
+	case CASE_STEP_CLOSE:
+		break;
+	}
+	if (s->ws)
+		ws_detail(s->ws, d, n);
+}
+
+static int names(const char *const *ids, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+static void print_step(const struct case_spec *cs, size_t i, const char *clause)
+{
+	const struct case_step *s = &cs->steps[i];
+	char d[1600];
+	step_detail(s, d, sizeof d);
+	int polices = names(s->polices, s->npolices, clause);
+	int mine = names(s->checks, s->nchecks, clause) || polices;
+	const char *client = s->client >= 0 && (size_t)s->client < cs->nclients ? cs->clients[s->client].name : "-";
+	printf("  %s %3zu. %-22s %-8s %-10s %s", mine ? ">>" : "  ", i + 1, s->path, client, step_kinds[s->kind], d);
+	for (size_t g = 0; g < s->ngates; g++) {
+		printf("%s%s=", g ? ", " : "  (only when ", s->gates[g].var);
+		for (size_t v = 0; v < s->gates[g].nvalues; v++)
+			printf("%s%s", v ? "|" : "", s->gates[g].values[v]);
+		if (g + 1 == s->ngates)
+			putchar(')');
+	}
+	if (s->nchecks) {
+		printf("\n%33s checks", "");
+		for (size_t k = 0; k < s->nchecks; k++)
+			printf("%s %s", k ? "," : "", s->checks[k]);
+		printf(" (%s)", s->should ? "SHOULD" : "MUST");
+		if (s->kind == CASE_STEP_EXPECT && s->within_ms >= 0)
+			printf(", within %ld ms", s->within_ms);
+		for (size_t k = 0; k < s->npolices; k++)
+			printf("%s %s", k ? "," : "; polices the client rule", s->polices[k]);
+		if (mine)
+			printf(polices ? "   <-- polices this rule" : "   <-- this clause");
+	}
+	putchar('\n');
+}
+
+/* Whether a step of the case polices the client rule `id`. */
+static int case_polices(const struct case_spec *cs, const char *id)
+{
+	for (size_t i = 0; i < cs->nsteps; i++)
+		if (names(cs->steps[i].polices, cs->steps[i].npolices, id))
+			return 1;
+	return 0;
+}
+
+static void print_case(const struct case_spec *cs, const char *clause, int policing)
+{
+	printf("\ncase %s: %s\n", cs->id, cs->title);
+	printf("  file: %s\n", cs->file);
+	if (cs->description)
+		printf("  about: %s\n", cs->description);
+	printf("  clients:");
+	for (size_t i = 0; i < cs->nclients; i++)
+		printf(" %s%s", cs->clients[i].name, cs->clients[i].auto_ack ? " (acknowledges by itself)" : "");
+	printf("\n  steps (>> marks the checks %s %s):\n", policing ? "that police" : "of", clause);
+	for (size_t i = 0; i < cs->nsteps + cs->ncleanup; i++) {
+		if (i == cs->nsteps && cs->ncleanup)
+			printf("  clean-up (always runs, checks nothing):\n");
+		print_step(cs, i, clause);
+	}
+}
+
+/* Edit distance, case-insensitive; ids are short, so O(n*m) is nothing. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	size_t *row = json_util_xmalloc((m + 1) * sizeof *row);
+	for (size_t j = 0; j <= m; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = diag + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[m];
+	free(row);
+	return d;
+}
+
+static void suggest(const struct catalog *cat, const char *want)
+{
+	size_t best[SUGGESTIONS], dist[SUGGESTIONS], n = 0, wl = strlen(want);
+	for (size_t i = 0; i < cat->count; i++) {
+		const char *id = cat->clauses[i].id;
+		/* A prefix ("MQTT-3.1.2") counts as close whatever its length. */
+		size_t d = strncasecmp(id, want, wl) == 0 ? 1 : distance(want, id);
+		if (d > 3)
+			continue;
+		size_t k = n < SUGGESTIONS ? n++ : SUGGESTIONS;
+		if (k == SUGGESTIONS) {
+			if (d >= dist[SUGGESTIONS - 1])
+				continue;
+			k = SUGGESTIONS - 1;
+		}
+		while (k > 0 && dist[k - 1] > d) {
+			best[k] = best[k - 1];
+			dist[k] = dist[k - 1];
+			k--;
+		}
+		best[k] = i;
+		dist[k] = d;
+	}
+	if (n == 0) {
+		fprintf(stderr, "(mqttspec list clauses shows every id)\n");
+		return;
+	}
+	fprintf(stderr, "did you mean:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %s", cat->clauses[best[i]].id);
+	fputc('\n', stderr);
+}
+
+/* Exact id, else case-insensitive, else with "MQTT-" in front ("3.1.2-3"). */
+static const struct catalog_clause *lookup(const struct catalog *cat, const char *want)
+{
+	const struct catalog_clause *c = catalog_find(cat, want);
+	for (size_t i = 0; !c && i < cat->count; i++)
+		if (strcasecmp(cat->clauses[i].id, want) == 0)
+			c = &cat->clauses[i];
+	if (!c && isdigit((unsigned char)want[0])) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "MQTT-%s", want);
+		c = catalog_find(cat, buf);
+	}
+	return c;
+}
+
+static const char *binds_words(const char *b)
+{
+	if (strcmp(b, "server") == 0)
+		return "the server (the broker under test)";
+	if (strcmp(b, "client") == 0)
+		return "the client (mqttspec cannot show a broker breaking it)";
+	if (strcmp(b, "both") == 0)
+		return "both sides";
+	if (strcmp(b, "sender") == 0)
+		return "whoever sends the packet";
+	if (strcmp(b, "receiver") == 0)
+		return "whoever receives the packet";
+	return b;
+}
+
+/* A client rule the broker cannot break, but must answer when a client does:
+ * the cases whose checks hold it to that duty, labelled as policing. */
+static void print_policing(const struct case_set *set, const struct catalog_clause *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		n += (size_t)case_polices(&set->cases[i], c->id);
+	if (!n)
+		return;
+	printf("\nPoliced by the broker in %zu case%s: a client breaks this rule on purpose and the checks hold\n"
+	       "the broker to its duty (they name that duty, not this rule). A run reports their verdict under this\n"
+	       "rule as \"policed by the broker\"; the rule's own verdict stays UNTESTED.\n",
+	       n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < set->n; i++)
+		if (case_polices(&set->cases[i], c->id))
+			print_case(&set->cases[i], c->id, 1);
+}
+
+int cli_explain(struct cli_opts *o, const char *want)
+{
+	struct catalog cat;
+	struct case_set set;
+	if (cli_load(o, &cat, &set) < 0)
+		return 2;
+	const struct catalog_clause *c = lookup(&cat, want);
+	if (!c) {
+		fprintf(stderr, "mqttspec: explain: no clause \"%s\" in the catalog\n", want);
+		suggest(&cat, want);
+		case_set_free(&set);
+		catalog_free(&cat);
+		return 2;
+	}
+	printf("%s  %s, section %s of %s\n\n", c->id, c->keyword, c->section, cat.spec);
+	printf("  keyword:     %s\n", c->keyword);
+	printf("  level:       %s%s\n", catalog_level_name(c->level),
+	       c->level == CATALOG_MUST     ? " (a failed check is FAIL)"
+	       : c->level == CATALOG_SHOULD ? " (a failed check is WARN; --strict counts it as failing)"
+					    : " (a permission: cases rely on it, nothing fails it)");
+	printf("  binds:       %s\n", binds_words(c->binds));
+	printf("  observable:  %s%s\n", c->observable,
+	       strcmp(c->observable, "yes") == 0     ? " (a client sees it on the wire)"
+	       : strcmp(c->observable, "partly") == 0 ? " (a client sees some of it on the wire)"
+						      : " (a client cannot see it on the wire)");
+	printf("  summary:     %s (our words)\n", c->summary);
+	if (c->own)
+		printf("  spec text:   section %s of %s; the spec gives this rule no number, the id is ours\n", c->section,
+		       cat.spec);
+	else
+		printf("  spec text:   section %s of %s (OASIS Standard), the statement marked [%s]\n", c->section, cat.spec,
+		       c->id);
+
+	size_t n = 0;
+	for (size_t i = 0; i < set.n; i++)
+		n += names(set.cases[i].claims, set.cases[i].nclaims, c->id);
+	if (n == 0) {
+		printf("\nNo case tests it: %s\n", c->untested_reason ? c->untested_reason : "no case checks it yet");
+	} else {
+		printf("\nTested by %zu case%s:\n", n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < set.n; i++)
+			if (names(set.cases[i].claims, set.cases[i].nclaims, c->id))
+				print_case(&set.cases[i], c->id, 0);
+	}
+	print_policing(&set, c);
+	case_set_free(&set);
+	catalog_free(&cat);
+	return 0;
+}

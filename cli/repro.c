@@ -1,0 +1,197 @@
+/* repro.c - standalone reproducers of failing cases. See repro.h. */
+#include "cli/repro.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/json_util.h"
+
+static int mkdir_p(const char *dir, struct err *e)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return err_set(e, "%s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return err_set(e, "%s: %s", buf, strerror(errno));
+	return 0;
+}
+
+static int write_text(const char *path, const char *text, struct err *e)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	if (fclose(f) != 0)
+		return err_set(e, "%s: write error", path);
+	return 0;
+}
+
+/* s with every "{name}" of the table replaced ("{{" stays a literal brace). */
+static char *substitute(const char *s, const char *const *names, const char *const *values, size_t n)
+{
+	size_t cap = strlen(s) + 1, len = 0;
+	char *out = json_util_xmalloc(cap);
+	while (*s) {
+		size_t k = n;
+		if (s[0] == '{' && s[1] == '{') {
+			k = n + 1; /* copy both braces untouched */
+		} else if (s[0] == '{') {
+			for (k = 0; k < n; k++) {
+				size_t l = strlen(names[k]);
+				if (strncmp(s + 1, names[k], l) == 0 && s[1 + l] == '}')
+					break;
+			}
+		}
+		const char *piece = k < n ? values[k] : s;
+		size_t plen = k < n ? strlen(values[k]) : k == n + 1 ? 2 : 1;
+		size_t skip = k < n ? strlen(names[k]) + 2 : plen;
+		if (len + plen + 1 > cap) {
+			cap = 2 * (len + plen + 1);
+			out = json_util_xrealloc(out, cap);
+		}
+		memcpy(out + len, piece, plen);
+		len += plen;
+		s += skip;
+	}
+	out[len] = '\0';
+	return out;
+}
+
+static void fix_strings(cJSON *node, const char *const *names, const char *const *values, size_t n)
+{
+	cJSON *it;
+	if (cJSON_IsString(node) && node->valuestring) {
+		char *v = substitute(node->valuestring, names, values, n);
+		cJSON_SetValuestring(node, v);
+		free(v);
+		return;
+	}
+	cJSON_ArrayForEach(it, node)
+	{
+		fix_strings(it, names, values, n);
+	}
+}
+
+static int failed(const struct case_result *r)
+{
+	return r->verdict == VERDICT_FAIL || r->verdict == VERDICT_WARN;
+}
+
+/* The replay command, on one line. */
+static void command(char *buf, size_t n, const struct run_result *run, const char *dir, const char *id,
+		    const struct cli_opts *o)
+{
+	size_t len = (size_t)snprintf(buf, n, "mqttspec run");
+	for (size_t i = 0; i < run->nbrokers && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, " --broker '%s'", run->brokers[i]);
+	if (len < n && run->time_scale > 0 && run->time_scale != 1.0)
+		len += (size_t)snprintf(buf + len, n - len, " --time-scale %g", run->time_scale);
+	if (len < n && o && o->username)
+		len += (size_t)snprintf(buf + len, n - len, " --username '%s'", o->username);
+	if (len < n)
+		snprintf(buf + len, n - len, " --cases '%s' --only %s", dir, id);
+}
+
+static int write_case(const char *dir, const struct run_result *run, const struct case_result *r,
+		      const struct case_spec *cs, const struct cli_opts *o, FILE *readme, struct err *e)
+{
+	const char *prefix = run->run_prefix ? run->run_prefix : "";
+	char topic[512], rest[512];
+	snprintf(topic, sizeof topic, "%s/%s/%s", o && o->topic_prefix ? o->topic_prefix : "mqttspec", prefix, cs->id);
+	snprintf(rest, sizeof rest, "%s/%s", prefix, cs->id);
+	size_t n = 3 + r->nclients;
+	const char **names = json_util_xmalloc(n * sizeof *names), **values = json_util_xmalloc(n * sizeof *values);
+	char **owned = json_util_xmalloc((r->nclients + 1) * sizeof *owned);
+	names[0] = "topic";
+	values[0] = topic;
+	names[1] = "topic_rest";
+	values[1] = rest;
+	names[2] = "run";
+	values[2] = prefix;
+	for (size_t i = 0; i < r->nclients; i++) {
+		size_t l = strlen(r->clients[i]) + 8;
+		owned[i] = json_util_xmalloc(l);
+		snprintf(owned[i], l, "client.%s", r->clients[i]);
+		names[3 + i] = owned[i];
+		values[3 + i] = r->client_ids[i] ? r->client_ids[i] : "";
+	}
+	cJSON *root = cJSON_Duplicate(cs->root, 1);
+	fix_strings(root, names, values, n);
+	/* Generated ids become fixed ones: a replay uses the failing run's ids. */
+	cJSON *clients = cJSON_GetObjectItemCaseSensitive(root, "clients");
+	for (size_t i = 0; clients && i < r->nclients; i++) {
+		cJSON *c = cJSON_GetObjectItemCaseSensitive(clients, r->clients[i]);
+		if (!c || cJSON_GetObjectItemCaseSensitive(c, "client_id"))
+			continue;
+		cJSON_DeleteItemFromObjectCaseSensitive(c, "client_id_length");
+		cJSON_AddStringToObject(c, "client_id", r->client_ids[i] ? r->client_ids[i] : "");
+	}
+	char cmd[2048], desc[2600], path[4400];
+	command(cmd, sizeof cmd, run, dir, cs->id, o);
+	snprintf(desc, sizeof desc,
+		 "Reproducer written by mqttspec --repro from run %s (%s): the client ids and topics are that run's. "
+		 "Replay: %s",
+		 prefix, run->started_at ? run->started_at : "", cmd);
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "description");
+	cJSON_AddStringToObject(root, "description", desc);
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	snprintf(path, sizeof path, "%s/%s.json", dir, cs->id);
+	int rc = text ? write_text(path, text, e) : err_set(e, "out of memory");
+	free(text);
+	fprintf(readme, "%s\n", cmd);
+	for (size_t i = 0; i < r->nclients; i++)
+		free(owned[i]);
+	free(owned);
+	free(names);
+	free(values);
+	return rc;
+}
+
+int repro_write_dir(const char *dir, const struct run_result *run, const struct case_spec *cases, size_t ncases,
+		    const struct cli_opts *o, struct err *e)
+{
+	size_t nfail = 0;
+	for (size_t i = 0; i < run->ncases && i < ncases; i++)
+		nfail += (size_t)failed(&run->cases[i]);
+	if (nfail == 0)
+		return 0;
+	char path[4400];
+	snprintf(path, sizeof path, "%s/clauses", dir);
+	if (mkdir_p(path, e) < 0)
+		return -1;
+	/* The catalog, so DIR works as --cases DIR on its own. */
+	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", o && o->cases_dir ? o->cases_dir : "cases");
+	size_t len;
+	char *catalog = json_util_read_file(path, &len, e);
+	if (!catalog)
+		return -1;
+	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", dir);
+	int rc = write_text(path, catalog, e);
+	free(catalog);
+	if (rc < 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/README", dir);
+	FILE *readme = fopen(path, "w");
+	if (!readme)
+		return err_set(e, "%s: %s", path, strerror(errno));
+	fprintf(readme, "# Reproducers of the failing cases of mqttspec run %s; one command per case:\n",
+		run->run_prefix ? run->run_prefix : "");
+	for (size_t i = 0; rc == 0 && i < run->ncases && i < ncases; i++)
+		if (failed(&run->cases[i]))
+			rc = write_case(dir, run, &run->cases[i], &cases[i], o, readme, e);
+	if (fclose(readme) != 0 && rc == 0)
+		rc = err_set(e, "%s: write error", path);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * engine.h - runs cases against the broker: one poll loop, many cases at
+ * once, several scripted clients per case. Every wait is bounded.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "case/case.h"
+#include "case/catalog.h"
+#include "net/conn.h"
+#include "result/results.h"
+
+struct engine_opts {
+	const struct conn_endpoint *eps;
+	size_t neps;
+	struct conn_ctx *conn_ctx;   /* TLS settings shared by every connection */
+	double time_scale;        /* multiplies every window */
+	long tolerance_ms;        /* added to upper bounds of arrival windows */
+	size_t jobs;              /* cases at once */
+	const char *run_prefix;   /* [0-9a-z], 6 characters */
+	const char *client_prefix;/* replaces "Ms" in generated client ids, or NULL */
+	const char *topic_prefix; /* replaces "mqttspec" as the first topic level, or NULL */
+	const char *username;     /* the run's credentials, added to every CONNECT that names none */
+	const char *password;
+	long propagation_ms;      /* extra window for messages that cross endpoints (clusters) */
+	int stay_in_prefix;       /* no topic outside the prefixes, not even to probe $SYS */
+	/* Per case: why it is NOT APPLICABLE (a capability the broker lacks), or NULL to run it. */
+	const char *const *not_applicable;
+	volatile sig_atomic_t *stop; /* set by a signal: cut the run short */
+	double deadline_ms;       /* whole-run limit (0: none) */
+	/* Called after each case finishes (progress), may be NULL. */
+	void (*progress)(void *arg, size_t done, size_t total, const struct case_result *r);
+	void *progress_arg;
+};
+
+/* Run the selected cases (selected[i] != 0; NULL = all). results must hold
+ * n entries; every case gets a result, unselected ones marked so.
+ * Returns 1 if the run was cut short, else 0. */
+int engine_run(const struct case_spec *cases, size_t n, const int *selected, const struct catalog *cat,
+	       const struct engine_opts *o, struct case_result *results);
+
+/* What the pre-flight CONNECT of one endpoint saw. */
+struct engine_preflight {
+	const char *url;
+	char client_id[40];
+	uint8_t tx[512];           /* the CONNECT sent (password bytes masked) */
+	size_t txn;
+	char tx_text[200];
+	uint8_t rx[64];            /* the answer's first bytes */
+	size_t rxn;
+	char rx_text[300];         /* the answer, decoded (or why it is not a packet) */
+	int first_is_connack;      /* the first packet's type nibble is CONNACK */
+	const char *clause;        /* a rule the answer breaks (MQTT-3.2.0-1, a codec rule), or NULL */
+	char what[300];            /* how it breaks it */
+	double t_ms;               /* when the answer came, since the CONNECT */
+};
+
+/* Pre-flight: connect, CONNECT, CONNACK 0, DISCONNECT within a bounded time.
+ * -1 with a message: a set-up error (unreachable, silent, closed, refused a
+ * plain CONNECT). 0: the broker answered; pf says how, and pf->clause is set
+ * when the answer breaks a rule (a FAIL in the built-in case, not a set-up error). */
+int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct engine_preflight *pf,
+		     struct err *e);
+
+struct blocking_finding;
+/* The built-in case "preflight" of the report: one pre-flight per endpoint,
+ * checked on MQTT-3.2.0-1 and on any rule its answer broke, then the
+ * capability probe: `probe` (may be NULL) a rule one of its answers broke,
+ * `notes` what it learned (added to the trace). */
+void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out);
+
+#endif

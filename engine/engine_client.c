@@ -1,0 +1,369 @@
+/* engine_client.c - one scripted client's connection: bytes out, packets in,
+ * everything logged on the case's wire trace. */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/mqtt_check.h"
+#include "codec/mqtt_decode.h"
+#include "codec/mqtt_encode.h"
+#include "codec/mqtt_frame.h"
+#include "codec/mqtt_print.h"
+#include "engine/engine_int.h"
+#include "util/json_util.h"
+
+/* A broker announcing a bigger packet than this is not buffered (our cases
+ * never cause one); the connection is dropped with a note. */
+#define ENGINE_MAX_PACKET (1u << 20)
+/* A client keeps at most this many packets; a broker that floods it more is
+ * cut off (memory stays bounded whatever the broker sends). Room for the
+ * largest repeat a case may expect (10000). */
+#define ENGINE_MAX_INBOX 20000
+/* ...and all running cases together at most this many: a decoded packet
+ * takes about 1.7 KB, so 16 flooded cases would otherwise hold 500 MB. */
+#define ENGINE_MAX_HELD 20000
+/* A case's wire trace keeps at most this many events, then a note: the
+ * trace of every case stays in memory and in the reports (a flood on every
+ * case would otherwise make gigabytes of JSON and HTML). */
+#define ENGINE_MAX_WIRE 1000
+/* Wire violations recorded as checks per case; beyond, only a clause the
+ * case has not yet seen broken (a flood of bad packets adds nothing new). */
+#define ENGINE_MAX_VIOLATIONS 100
+
+void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
+			const char *violation, double now)
+{
+	struct case_result *res = r->res;
+	if (res->nwire > ENGINE_MAX_WIRE)
+		return;
+	if (res->nwire == ENGINE_MAX_WIRE) {
+		dir = WIRE_NOTE;
+		b = NULL;
+		text = "wire trace truncated: more events than mqttspec keeps per case";
+		violation = NULL;
+	}
+	results_add_wire(res, now - r->t0, ci, dir, b, n, text, violation);
+}
+
+void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now)
+{
+	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", 0, now);
+}
+
+/* Already a failed check of this one clause in the case (with this note, if given)? */
+static int already_failed(const struct case_result *res, const struct catalog_clause *cl, const char *note)
+{
+	for (size_t i = 0; i < res->nchecks; i++) {
+		const struct check_result *k = &res->checks[i];
+		int same = cl ? k->nclauses == 1 && k->clauses[0] == cl->id : k->nclauses == 0;
+		if (k->outcome == CHECK_FAIL && same && (!note || (k->note && strcmp(k->note, note) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
+void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, int once,
+				double now)
+{
+	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
+	struct case_result *res = r->res;
+	if ((once && already_failed(res, cl, by)) || (r->nviolations >= ENGINE_MAX_VIOLATIONS && already_failed(res, cl, NULL)))
+		return;
+	r->nviolations++;
+	struct check_result *c = results_add_check(res, cl);
+	char exp[600];
+	if (cl)
+		snprintf(exp, sizeof exp, "the broker to follow %s: %s", cl->id, cl->summary);
+	else
+		snprintf(exp, sizeof exp, "a well-formed packet");
+	c->outcome = CHECK_FAIL;
+	c->step = r->step;
+	c->step_path = json_util_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
+	c->expected = json_util_strdup(exp);
+	c->actual = json_util_strdup(what);
+	c->note = json_util_strdup(by);
+	c->t_ms = now - r->t0;
+}
+
+static void client_reset(struct engine_client *c)
+{
+	for (size_t i = 0; i < c->nin; i++)
+		free(c->in[i].raw);
+	if (c->held)
+		*c->held -= c->nin;
+	c->nin = 0;
+	c->rxn = 0;
+	c->close_after_flush = 0;
+}
+
+void engine_client_open(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	client_reset(c);
+	engine_monitor_conn_reset(&c->mon);
+	c->held = r->held;
+	if (conn_start(&c->conn, c->ep, r->o->conn_ctx, &e) < 0) {
+		c->state = ENGINE_BROKEN;
+		engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
+		return;
+	}
+	c->state = ENGINE_CONNECTING;
+}
+
+static void drop(struct engine_run *r, int ci, enum engine_cstate st, const char *why, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	conn_close(&c->conn);
+	c->state = st;
+	c->closed_at = now;
+	engine_client_wire(r, ci, st == ENGINE_PEER_CLOSED ? WIRE_CLOSED : WIRE_HANGUP, NULL, 0, why, NULL, now);
+}
+
+void engine_client_hangup(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	if (c->conn.fd >= 0)
+		drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec", now);
+	else if (c->state == ENGINE_CONNECTING || c->state == ENGINE_OPEN)
+		c->state = ENGINE_HUNG_UP;
+}
+
+static void flush(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	if (c->state != ENGINE_OPEN)
+		return;
+	if (conn_flush(&c->conn, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
+		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+		return;
+	}
+	if (c->close_after_flush && conn_queued(&c->conn) == 0)
+		drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec after DISCONNECT", now);
+}
+
+void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
+			double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	engine_client_wire(r, ci, WIRE_TX, logged, n, text, NULL, now);
+	engine_monitor_tx(&r->mon, &c->mon, b, n);
+	if (conn_write(&c->conn, b, n, &e) < 0) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
+		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+		return;
+	}
+	flush(r, ci, now);
+}
+
+/* A client with auto_ack answers deliveries itself: PUBACK for QoS 1, PUBREC for
+ * QoS 2, PUBCOMP for PUBREL (which it then treats as read). */
+static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double now)
+{
+	enum mqtt_type reply;
+	int qos = (m->pkt.flags >> MQTT_PF_QOS_SHIFT) & 3;
+	/* Id 0 is no id (MQTT-2.3.1-1, already reported): echoing it would be our own
+	 * protocol violation, and the broker's close would be charged to later checks. */
+	if (m->pkt.has_packet_id && m->pkt.packet_id == 0)
+		return;
+	if (m->pkt.type == MQTT_PUBLISH && (qos == 1 || qos == 2) && m->pkt.has_packet_id)
+		reply = qos == 1 ? MQTT_PUBACK : MQTT_PUBREC;
+	else if (m->pkt.type == MQTT_PUBREL && m->pkt.has_packet_id)
+		reply = MQTT_PUBCOMP;
+	else
+		return;
+	struct mqtt_packet p;
+	mqtt_packet_init(&p, reply);
+	p.has_packet_id = true;
+	p.packet_id = m->pkt.packet_id;
+	uint8_t b[4];
+	int n = mqtt_encode(&p, b, sizeof b);
+	if (n < 0)
+		return;
+	char text[64];
+	mqtt_print(&p, text, sizeof text);
+	size_t l = strlen(text);
+	snprintf(text + l, sizeof text - l, " (auto_ack)");
+	if (reply == MQTT_PUBCOMP)
+		m->consumed = 1;
+	engine_client_send(r, ci, b, b, (size_t)n, text, now);
+}
+
+/* Frame, decode and check what has arrived; queue packets in the inbox. */
+static void take_packets(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	size_t off = 0;
+	while (c->state == ENGINE_OPEN && off < c->rxn) {
+		struct mqtt_frame f;
+		struct mqtt_diag d;
+		memset(&d, 0, sizeof d);
+		int fr = mqtt_frame_next(c->rx + off, c->rxn - off, &f, &d);
+		if (fr == 0 && f.header_len && f.total_len > ENGINE_MAX_PACKET) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "the broker announced a %zu-byte packet, over mqttspec's %u-byte limit; connection dropped",
+				 f.total_len, ENGINE_MAX_PACKET);
+			drop(r, ci, ENGINE_BROKEN, msg, now);
+			return;
+		}
+		if (fr == 0)
+			break;
+		if (fr < 0) {
+			size_t n = c->rxn - off > 16 ? 16 : c->rxn - off;
+			engine_client_wire(r, ci, WIRE_RX, c->rx + off, n, d.msg, d.clause, now);
+			engine_client_violation(r, d.clause, d.msg, now);
+			drop(r, ci, ENGINE_BROKEN, "connection dropped: unreadable bytes from the broker", now);
+			return;
+		}
+		uint8_t *raw = json_util_xmalloc(f.total_len);
+		memcpy(raw, c->rx + off, f.total_len);
+		off += f.total_len;
+		struct engine_msg m;
+		memset(&m, 0, sizeof m);
+		m.raw = raw;
+		m.len = f.total_len;
+		m.t = now;
+		char text[400];
+		int dr = mqtt_decode(raw, f.total_len, &m.pkt, &d);
+		if (dr < 0) {
+			snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(raw[0] >> 4)));
+			engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, d.clause, now);
+			engine_client_violation(r, d.clause, text, now);
+			free(raw);
+			drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
+			return;
+		}
+		mqtt_print(&m.pkt, text, sizeof text);
+		memset(&d, 0, sizeof d);
+		const char *viol = NULL;
+		if (mqtt_check(&m.pkt, MQTT_FROM_SERVER, &d) < 0) {
+			viol = d.clause;
+			char what[600];
+			snprintf(what, sizeof what, "%s: %s", text, d.msg);
+			engine_client_violation(r, d.clause, what, now);
+		}
+		char mwhat[400];
+		const char *mviol = engine_monitor_rx(&r->mon, &c->mon, &m.pkt, viol != NULL, mwhat, sizeof mwhat);
+		if (mviol) {
+			char what[900];
+			snprintf(what, sizeof what, "%s: %s", text, mwhat);
+			/* A monitor says a clause is broken once per case: the first packet shows it. */
+			engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
+						   now);
+			viol = viol ? viol : mviol;
+		}
+		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
+		if (c->nin >= ENGINE_MAX_INBOX || (c->held && *c->held >= ENGINE_MAX_HELD)) {
+			free(raw);
+			drop(r, ci, ENGINE_BROKEN,
+			     c->nin >= ENGINE_MAX_INBOX
+				     ? "the broker sent more packets than mqttspec keeps for one client; connection dropped"
+				     : "the broker sent more packets than mqttspec keeps for all running cases; connection dropped",
+			     now);
+			return;
+		}
+		if (c->held)
+			(*c->held)++;
+		if (c->nin == c->capin) {
+			c->capin = c->capin ? c->capin * 2 : 16;
+			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);
+		}
+		c->in[c->nin++] = m;
+		if (r->spec->clients[ci].auto_ack)
+			auto_ack(r, ci, &c->in[c->nin - 1], now);
+	}
+	if (off) {
+		memmove(c->rx, c->rx + off, c->rxn - off);
+		c->rxn -= off;
+	}
+}
+
+void engine_client_on_io(struct engine_run *r, int ci, short revents, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct err e;
+	if (c->state == ENGINE_CONNECTING) {
+		int pr = conn_progress(&c->conn, &e);
+		if (pr == 0)
+			return;
+		if (pr < 0) {
+			conn_close(&c->conn);
+			c->state = ENGINE_BROKEN;
+			engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
+			return;
+		}
+		c->state = ENGINE_OPEN;
+		engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
+		if (c->conn.violation) {
+			if (!engine_step_claims_setup(r, c->conn.violation))
+				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+			c->conn.violation = NULL;
+		}
+		flush(r, ci, now);
+		return;
+	}
+	if (c->state != ENGINE_OPEN)
+		return;
+	if (revents & POLLOUT)
+		flush(r, ci, now);
+	if (!(revents & (POLLIN | POLLERR | POLLHUP)))
+		return;
+	for (int rounds = 0; rounds < 16 && c->state == ENGINE_OPEN; rounds++) {
+		if (c->rxcap - c->rxn < 65536) {
+			c->rxcap = c->rxn + 65536;
+			c->rx = json_util_xrealloc(c->rx, c->rxcap);
+		}
+		long n = conn_read(&c->conn, c->rx + c->rxn, c->rxcap - c->rxn, &e);
+		if (n == -2)
+			break;
+		if (n == 0 || n == -1) {
+			take_packets(r, ci, now);
+			if (c->conn.violation) {
+				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+				c->conn.violation = NULL;
+			}
+			if (c->state != ENGINE_OPEN)
+				return;
+			char msg[600];
+			if (c->rxn)
+				snprintf(msg, sizeof msg, "closed by the broker%s%s, %zu bytes of an unfinished packet left",
+					 n < 0 ? ": " : "", n < 0 ? e.msg : "", c->rxn);
+			else
+				snprintf(msg, sizeof msg, "closed by the broker%s%s", n < 0 ? ": " : "", n < 0 ? e.msg : "");
+			drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+			return;
+		}
+		c->rxn += (size_t)n;
+		if (c->conn.violation) {
+			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+			c->conn.violation = NULL;
+		}
+		take_packets(r, ci, now);
+	}
+}
+
+void engine_client_finish(struct engine_run *r, int ci, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	static const uint8_t disconnect[2] = {0xe0, 0x00};
+	if (c->state == ENGINE_OPEN && !c->close_after_flush) {
+		struct err e;
+		if (conn_write(&c->conn, disconnect, 2, &e) == 0)
+			engine_client_wire(r, ci, WIRE_TX, disconnect, 2, "DISCONNECT (mqttspec tidies up)", NULL, now);
+	}
+	engine_client_hangup(r, ci, now);
+}
+
+void engine_client_free(struct engine_client *c)
+{
+	conn_close(&c->conn);
+	client_reset(c);
+	free(c->in);
+	free(c->rx);
+}

@@ -1,0 +1,418 @@
+/* engine_step.c - what each kind of step does, started and then polled
+ * until it is done, failed, or its window ends. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/mqtt_encode.h"
+#include "codec/mqtt_print.h"
+#include "engine/engine_int.h"
+#include "case/fields.h"
+#include "util/json_util.h"
+#include "case/match.h"
+#include "net/ws_frame.h"
+
+#define ENGINE_CONNECT_MS 5000
+#define ENGINE_PACKET_MS 3000
+#define ENGINE_QUIET_MS 800
+
+static const struct case_step *cur(struct engine_run *r)
+{
+	return &r->spec->steps[r->step];
+}
+
+static struct check_result *check_of(struct engine_run *r)
+{
+	long i = r->check_of[r->step];
+	return i < 0 ? NULL : &r->res->checks[i];
+}
+
+static void set_str(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = json_util_strdup(s);
+}
+
+void engine_step_fail(struct engine_run *r, const char *why, double now)
+{
+	struct check_result *c = check_of(r);
+	if (c && r->phase == ENGINE_MAIN) {
+		c->outcome = CHECK_FAIL;
+		c->t_ms = now - r->t0;
+		set_str(&c->actual, why);
+		return;
+	}
+	char msg[2048];
+	snprintf(msg, sizeof msg, "%s: %s", cur(r)->path, why);
+	if (r->phase == ENGINE_CLEANUP) {
+		char note[2100];
+		snprintf(note, sizeof note, "clean-up step failed: %s", msg);
+		engine_client_wire(r, cur(r)->client < 0 ? 0 : cur(r)->client, WIRE_NOTE, NULL, 0, note, NULL, now);
+		return;
+	}
+	if (!r->res->setup_error)
+		r->res->setup_error = json_util_strdup(msg);
+}
+
+/* 1 if every gate holds; else 0 with the reason. -1 if a gate names an unset variable. */
+static int gates_hold(struct engine_run *r, const struct case_step *s, char *why, size_t n)
+{
+	for (size_t i = 0; i < s->ngates; i++) {
+		const struct case_gate *g = &s->gates[i];
+		const char *v = tmpl_get(&r->ctx, g->var);
+		if (!v) {
+			snprintf(why, n, "gate: variable {%s} is not set", g->var);
+			return -1;
+		}
+		int ok = 0;
+		for (size_t j = 0; j < g->nvalues; j++)
+			ok |= strcmp(v, g->values[j]) == 0;
+		if (!ok) {
+			snprintf(why, n, "not applicable: %s = %s, this check needs %s%s", g->var, v,
+				 g->nvalues > 1 ? "one of " : "", g->values[0]);
+			for (size_t j = 1; j < g->nvalues; j++) {
+				size_t l = strlen(why);
+				snprintf(why + l, n - l, ", %s", g->values[j]);
+			}
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* A CONNECT that names no credentials and does not set its flags by hand gets
+ * the run's (a broker that needs a password for everything still gets tested). */
+static void add_credentials(struct engine_run *r, const cJSON *tmpl, struct mqtt_packet *p)
+{
+	static const char *const keys[] = {"username", "username_hex", "username_length", "password", "password_hex",
+					   "password_length", "connect_flags", NULL};
+	if (p->type != MQTT_CONNECT || !r->o->username)
+		return;
+	for (const char *const *k = keys; *k; k++)
+		if (cJSON_GetObjectItemCaseSensitive(tmpl, *k))
+			return;
+	p->username.present = true;
+	p->username.s.p = (const uint8_t *)r->o->username;
+	p->username.s.n = strlen(r->o->username);
+	p->connect_flags |= MQTT_CF_USERNAME;
+	if (r->o->password) {
+		p->password.present = true;
+		p->password.s.p = (const uint8_t *)r->o->password;
+		p->password.s.n = strlen(r->o->password);
+		p->connect_flags |= MQTT_CF_PASSWORD;
+	}
+}
+
+/* A send step's WebSocket framing (ws) goes to the connection with its bytes;
+ * the trace says how they were framed. */
+static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, char *text, size_t tn, struct err *e)
+{
+	size_t held = conn_ws_held(&c->conn), l = strlen(text);
+	if (!s->ws) {
+		if (held)
+			snprintf(text + l, tn - l, " [WebSocket: binary frame, the %zu held bytes first]", held);
+		return 0;
+	}
+	if (conn_ws_arm(&c->conn, s->ws, n, e) < 0)
+		return -1;
+	if (s->ws->hold) {
+		snprintf(text + l, tn - l, " [WebSocket: held, to go in the next send's frame]");
+		return 0;
+	}
+	l += (size_t)snprintf(text + l, tn - l, " [WebSocket: %s frame", s->ws->opcode == WS_TEXT ? "text" : "binary");
+	if (held && l < tn)
+		l += (size_t)snprintf(text + l, tn - l, ", the %zu held bytes first", held);
+	for (size_t i = 0; i < s->ws->nsplit && l < tn; i++)
+		l += (size_t)snprintf(text + l, tn - l, "%s%zu", i ? ", " : ", continuation frames from bytes ", s->ws->split[i]);
+	if (l < tn)
+		snprintf(text + l, tn - l, "]");
+	return 0;
+}
+
+static enum engine_step_rc do_send(struct engine_run *r, const struct case_step *s, double now)
+{
+	struct engine_client *c = &r->cl[s->client];
+	struct err e;
+	uint8_t *bytes;
+	size_t n;
+	char text[400];
+	if (c->state == ENGINE_PEER_CLOSED) {
+		engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "not sent: the broker had already closed the connection",
+				   NULL, now);
+		return ENGINE_STEP_DONE;
+	}
+	if (c->state != ENGINE_OPEN) {
+		engine_step_fail(r, "the client has no open connection (add an open or connect step)", now);
+		return ENGINE_STEP_ABORT;
+	}
+	if (s->kind == CASE_STEP_SEND_HEX) {
+		if (tmpl_hex(&r->ctx, s->hex, &r->arena, &bytes, &n, &e) < 0)
+			goto case_error;
+		snprintf(text, sizeof text, "raw bytes (%zu)", n);
+		if (ws_framing(c, s, n, text, sizeof text, &e) < 0)
+			goto case_error;
+		engine_client_send(r, s->client, bytes, bytes, n, text, now);
+		return ENGINE_STEP_DONE;
+	}
+	struct mqtt_packet p;
+	if (fields_build(s->packet, &r->ctx, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
+		goto case_error;
+	add_credentials(r, s->packet, &p);
+	n = mqtt_encode_size(&p);
+	bytes = arena_alloc(&r->arena, n ? n : 1);
+	int w = n ? mqtt_encode(&p, bytes, n) : -1;
+	if (w < 0) {
+		err_set(&e, "the packet cannot be encoded (a string over 65535 bytes, or too long in all)");
+		goto case_error;
+	}
+	mqtt_print(&p, text, sizeof text);
+	uint8_t *logged = bytes;
+	/* The password is CONNECT's last field: mask it in the trace. */
+	if (p.type == MQTT_CONNECT && p.password.present && p.extra.n == 0 && p.password.s.n <= (size_t)w) {
+		logged = arena_alloc(&r->arena, (size_t)w);
+		memcpy(logged, bytes, (size_t)w);
+		memset(logged + w - p.password.s.n, '*', p.password.s.n);
+	}
+	if (ws_framing(c, s, (size_t)w, text, sizeof text, &e) < 0)
+		goto case_error;
+	engine_client_send(r, s->client, bytes, logged, (size_t)w, text, now);
+	return ENGINE_STEP_DONE;
+case_error:;
+	char msg[700];
+	snprintf(msg, sizeof msg, "case error: %s", e.msg);
+	if (!r->res->setup_error && r->phase == ENGINE_MAIN) {
+		char full[1000];
+		snprintf(full, sizeof full, "%s.send: %s", s->path, msg);
+		r->res->setup_error = json_util_strdup(full);
+	}
+	return ENGINE_STEP_ABORT;
+}
+
+static enum match_conn conn_view(const struct engine_client *c)
+{
+	switch (c->state) {
+	case ENGINE_CONNECTING:
+	case ENGINE_OPEN:
+		return MATCH_CONN_OPEN;
+	case ENGINE_PEER_CLOSED:
+		return MATCH_CONN_CLOSED;
+	case ENGINE_IDLE:
+	case ENGINE_BROKEN:
+	case ENGINE_HUNG_UP:
+		return MATCH_CONN_BROKEN;
+	}
+	return MATCH_CONN_BROKEN;
+}
+
+static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_step *s, double now)
+{
+	struct engine_client *c = &r->cl[s->client];
+	double base = s->from >= 0 ? r->label_t[s->from] : r->step_t0;
+	struct match_item *items = calloc(c->nin ? c->nin : 1, sizeof *items);
+	for (size_t i = 0; i < c->nin; i++) {
+		items[i].pkt = &c->in[i].pkt;
+		items[i].consumed = c->in[i].consumed;
+	}
+	struct match_input in = {items, c->nin, conn_view(c), now >= r->deadline};
+	struct match_result m;
+	memset(&m, 0, sizeof m);
+	m.taken = calloc(c->nin ? c->nin : 1, sizeof *m.taken);
+	enum match_state st = match_eval(&s->expect, &in, &r->ctx, &r->arena, &m);
+	enum engine_step_rc rc = ENGINE_STEP_PENDING;
+	if (st == MATCH_OK) {
+		char got[1200] = "";
+		size_t gl = 0;
+		double last = base;
+		for (size_t i = 0; i < c->nin; i++) {
+			if (!m.taken[i])
+				continue;
+			c->in[i].consumed = !s->peek;
+			last = c->in[i].t;
+			char p[300];
+			mqtt_print(&c->in[i].pkt, p, sizeof p);
+			if (gl < sizeof got)
+				gl += (size_t)snprintf(got + gl, sizeof got - gl, "%s%s", gl ? "; " : "", p);
+		}
+		for (size_t i = 0; i < m.binds.n; i++)
+			tmpl_vars_set(&r->ctx.vars, m.binds.v[i].name, m.binds.v[i].value);
+		struct check_result *ch = check_of(r);
+		if (ch && r->phase == ENGINE_MAIN) {
+			char act[1600];
+			if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
+				snprintf(act, sizeof act, "the broker closed the connection %.0f ms after %s", c->closed_at - base,
+					 s->from >= 0 ? r->spec->steps[s->from].label : "the step began");
+			else if (s->expect.kind == CASE_EXPECT_CLOSED)
+				snprintf(act, sizeof act, "the broker had closed the connection %.0f ms before the step began",
+					 base - c->closed_at);
+			else if (s->expect.kind == CASE_EXPECT_NOTHING)
+				snprintf(act, sizeof act, "nothing arrived in %.0f ms", now - base);
+			else
+				snprintf(act, sizeof act, "%s (after %.0f ms)", got[0] ? got : "as expected", last - base);
+			ch->outcome = CHECK_PASS;
+			ch->t_ms = now - r->t0;
+			set_str(&ch->actual, act);
+			if (m.because) {
+				char note[600];
+				snprintf(note, sizeof note, "the broker took alternative %d: %s", m.branch + 1, m.because);
+				set_str(&ch->note, note);
+			} else if (m.branch >= 0) {
+				char note[64];
+				snprintf(note, sizeof note, "the broker took alternative %d", m.branch + 1);
+				set_str(&ch->note, note);
+			}
+		}
+		rc = ENGINE_STEP_DONE;
+	} else if (st == MATCH_FAILED) {
+		/* A window that ran out: say how long it was, so a threshold of our
+		 * own (a SHOULD the spec gives no figure for) shows in the report. */
+		char why[sizeof m.why + 120];
+		if (in.expired)
+			snprintf(why, sizeof why, "%s (window: %.0f ms from %s)", m.why, now - base,
+				 s->from >= 0 ? r->spec->steps[s->from].label : "the step's start");
+		else
+			snprintf(why, sizeof why, "%s", m.why);
+		engine_step_fail(r, why, now);
+		rc = ENGINE_STEP_ABORT;
+	} else if (st == MATCH_ERROR) {
+		char msg[1700];
+		snprintf(msg, sizeof msg, "%s: case error: %s", s->path, m.why);
+		if (!r->res->setup_error)
+			r->res->setup_error = json_util_strdup(msg);
+		rc = ENGINE_STEP_ABORT;
+	}
+	tmpl_vars_clear(&m.binds);
+	free(m.taken);
+	free(items);
+	return rc;
+}
+
+static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s, double now)
+{
+	char why[300];
+	int g = gates_hold(r, s, why, sizeof why);
+	if (g < 0) {
+		engine_step_fail(r, why, now);
+		return ENGINE_STEP_ABORT;
+	}
+	if (g == 0) {
+		r->skipped = 1;
+		struct check_result *ch = check_of(r);
+		if (ch) {
+			ch->outcome = CHECK_NOT_APPLICABLE;
+			set_str(&ch->actual, why);
+		}
+		return ENGINE_STEP_DONE;
+	}
+	double scale = r->o->time_scale;
+	switch (s->kind) {
+	case CASE_STEP_OPEN: {
+		enum engine_cstate st = r->cl[s->client].state;
+		if (st == ENGINE_OPEN && s->open_if_closed)
+			return ENGINE_STEP_DONE;
+		if (st == ENGINE_OPEN || st == ENGINE_CONNECTING) {
+			engine_step_fail(r, "the client is already connected", now);
+			return ENGINE_STEP_ABORT;
+		}
+		engine_client_open(r, s->client, now);
+		r->deadline = now + ENGINE_CONNECT_MS * scale;
+		return ENGINE_STEP_PENDING;
+	}
+	case CASE_STEP_SEND:
+	case CASE_STEP_SEND_HEX:
+		return do_send(r, s, now);
+	case CASE_STEP_DISCONNECT: {
+		struct engine_client *c = &r->cl[s->client];
+		static const uint8_t d[2] = {0xe0, 0x00};
+		if (c->state != ENGINE_OPEN) {
+			engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "DISCONNECT not sent: the connection is not open",
+					   NULL, now);
+			return ENGINE_STEP_DONE;
+		}
+		c->close_after_flush = 1;
+		engine_client_send(r, s->client, d, d, 2, "DISCONNECT", now);
+		return ENGINE_STEP_DONE;
+	}
+	case CASE_STEP_CLOSE:
+		engine_client_hangup(r, s->client, now);
+		return ENGINE_STEP_DONE;
+	case CASE_STEP_WAIT:
+		r->deadline = now + (double)s->wait_ms * scale;
+		return ENGINE_STEP_PENDING;
+	case CASE_STEP_EXPECT: {
+		double base = s->from >= 0 ? r->label_t[s->from] : now;
+		int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
+		long win = s->within_ms >= 0 ? s->within_ms : quiet ? ENGINE_QUIET_MS : ENGINE_PACKET_MS;
+		/* On a cluster a message may have to cross from one endpoint to another. */
+		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
+		/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec
+		 * says; only the tolerance stretches for a slow broker or network. */
+		double wscale = s->unscaled ? 1.0 : scale;
+		r->deadline = base + (double)win * wscale + prop * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
+		return poll_expect(r, s, now);
+	}
+	}
+	return ENGINE_STEP_ABORT;
+}
+
+/* An open step's checks judge what the transport saw at set-up (over
+ * WebSocket, the sub-protocol: MQTT-6.0.0-4); the transport's finding is then
+ * this check's, not a separate one (engine_client.c). */
+static enum engine_step_rc open_checked(struct engine_run *r, const struct engine_client *c, double now)
+{
+	struct check_result *ch = check_of(r);
+	if (!ch || r->phase != ENGINE_MAIN)
+		return ENGINE_STEP_DONE;
+	if (engine_step_claims_setup(r, c->conn.setup_violation)) {
+		engine_step_fail(r, c->conn.setup_note, now);
+		return ENGINE_STEP_ABORT;
+	}
+	ch->outcome = CHECK_PASS;
+	ch->t_ms = now - r->t0;
+	set_str(&ch->actual, c->conn.setup_note[0] ? c->conn.setup_note : "the connection opened");
+	return ENGINE_STEP_DONE;
+}
+
+int engine_step_claims_setup(const struct engine_run *r, const char *clause)
+{
+	const struct case_step *s = r->phase == ENGINE_MAIN && r->step < r->spec->nsteps ? &r->spec->steps[r->step] : NULL;
+	for (size_t i = 0; clause && s && s->kind == CASE_STEP_OPEN && i < s->nchecks; i++)
+		if (strcmp(s->checks[i], clause) == 0)
+			return 1;
+	return 0;
+}
+
+enum engine_step_rc engine_step_poll(struct engine_run *r, double now)
+{
+	const struct case_step *s = cur(r);
+	if (!r->started) {
+		r->started = 1;
+		r->step_t0 = now;
+		r->deadline = 0;
+		return begin(r, s, now);
+	}
+	switch (s->kind) {
+	case CASE_STEP_OPEN: {
+		struct engine_client *c = &r->cl[s->client];
+		if (c->state == ENGINE_OPEN)
+			return open_checked(r, c, now);
+		if (c->state == ENGINE_CONNECTING && now < r->deadline)
+			return ENGINE_STEP_PENDING;
+		char why[700];
+		snprintf(why, sizeof why, "cannot connect to %s%s", c->ep->url,
+			 c->state == ENGINE_CONNECTING ? ": timed out" : " (see the wire trace)");
+		engine_client_hangup(r, s->client, now);
+		engine_step_fail(r, why, now);
+		return ENGINE_STEP_ABORT;
+	}
+	case CASE_STEP_WAIT:
+		return now >= r->deadline ? ENGINE_STEP_DONE : ENGINE_STEP_PENDING;
+	case CASE_STEP_EXPECT:
+		return poll_expect(r, s, now);
+	case CASE_STEP_SEND:
+	case CASE_STEP_SEND_HEX:
+	case CASE_STEP_DISCONNECT:
+	case CASE_STEP_CLOSE:
+		return ENGINE_STEP_DONE;
+	}
+	return ENGINE_STEP_ABORT;
+}

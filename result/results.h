@@ -1,0 +1,212 @@
+/*
+ * results.h - the in-memory result of a run: the only input of reports/.
+ *
+ * Reports print this model and never re-run logic. Strings are owned by the
+ * model (freed by results_free); clause pointers point into the catalog.
+ */
+#ifndef RESULTS_H
+#define RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "case/catalog.h"
+
+/* Clause and case verdicts, in precedence order (lower wins when aggregating). */
+enum verdict {
+	VERDICT_FAIL = 0,
+	VERDICT_WARN,
+	VERDICT_PASS,
+	VERDICT_INCONCLUSIVE,
+	VERDICT_NOT_APPLICABLE,
+	VERDICT_NOT_SELECTED,
+	VERDICT_UNTESTED,
+	VERDICT_COUNT
+};
+
+/* "PASS", "FAIL", "WARN", "INCONCLUSIVE", "NOT APPLICABLE", "NOT SELECTED", "UNTESTED" */
+const char *results_verdict_name(enum verdict v);
+
+enum check_outcome {
+	CHECK_PASS,
+	CHECK_FAIL,           /* the check ran and did not hold */
+	CHECK_INCONCLUSIVE,   /* never reached: set-up failed, an earlier check failed, run cut short */
+	CHECK_NOT_APPLICABLE  /* gated off by a permitted choice of the broker */
+};
+
+enum wire_dir {
+	WIRE_TX,       /* bytes we sent */
+	WIRE_RX,       /* one packet (or undecodable bytes) from the broker */
+	WIRE_OPEN,     /* connection established */
+	WIRE_CLOSED,   /* the broker closed the connection (or it broke) */
+	WIRE_HANGUP,   /* we closed the connection */
+	WIRE_NOTE      /* a remark from the engine */
+};
+
+/* "tx", "rx", "open", "closed", "hangup", "note" */
+const char *results_wire_dir_name(enum wire_dir d);
+
+struct wire_event {
+	double t_ms;        /* since the case started */
+	int client;         /* index into case_result.clients */
+	enum wire_dir dir;
+	uint8_t *bytes;     /* TX/RX bytes; NULL otherwise */
+	size_t len;
+	char *text;         /* decoded packet, or the note / close reason */
+	const char *violation; /* clause a received packet breaks, or NULL */
+};
+
+struct check_result {
+	const char **clauses;   /* catalog ids (interned: point into the catalog) */
+	size_t nclauses;
+	const char **polices;   /* client rules this check polices (catalog ids), see clause_result */
+	size_t npolices;
+	int should;             /* 1: SHOULD-level (a failure is WARN) */
+	enum check_outcome outcome;
+	size_t step;            /* index of the step in the case (main steps then cleanup) */
+	char *step_path;        /* "steps[4]" */
+	char *expected;         /* what the check wanted (text) */
+	char *actual;           /* what came back, or why it could not run */
+	char *note;             /* e.g. which permitted alternative the broker took */
+	double t_ms;            /* when it was decided */
+	int baselined;          /* a failure the --baseline lists for every clause it names (not a regression) */
+};
+
+enum step_outcome {
+	STEP_NOT_RUN,   /* never reached */
+	STEP_DONE,
+	STEP_FAILED,
+	STEP_SKIPPED    /* its gate did not hold */
+};
+
+/* One step of a case as it ran (macros appear as the steps they expand to). */
+struct step_result {
+	char *path;             /* "steps[3]", "steps[2].connect", "cleanup[0]" */
+	const char *kind;       /* "open", "send", "expect", ... (constant string) */
+	char *detail;           /* the packet sent or the expectation, as text */
+	int client;             /* index into case_result.clients, -1 for none */
+	enum step_outcome outcome;
+	double t_ms;            /* when it finished */
+};
+
+/* "not run", "done", "failed", "skipped" */
+const char *results_step_outcome_name(enum step_outcome o);
+
+struct case_result {
+	char *id;
+	char *title;
+	char *file;
+	enum verdict verdict;
+	double duration_ms;
+	char **clients;         /* client names */
+	char **client_ids;      /* the ids used on the wire */
+	size_t nclients;
+	struct check_result *checks;
+	size_t nchecks;
+	struct step_result *steps;  /* main steps, then clean-up steps */
+	size_t nsteps;
+	char *setup_error;      /* first failed set-up step: "steps[2]: ..." or NULL */
+	struct wire_event *wire;
+	size_t nwire;
+	const char **claims;    /* every clause its checks name (catalog ids) */
+	size_t nclaims;
+	int selected;           /* 0: left out by --only; no checks ran */
+	size_t steps_total;     /* main steps */
+	size_t steps_run;
+};
+
+/* A check that polices a client rule: the case and the check in it. */
+struct policing_ref {
+	size_t case_index;      /* into run_result.cases */
+	size_t check_index;     /* into that case's checks */
+	enum verdict verdict;   /* the check's verdict (NOT SELECTED when its case was left out) */
+};
+
+struct clause_result {
+	const struct catalog_clause *clause;
+	enum verdict verdict;
+	char *reason;           /* UNTESTED / NOT APPLICABLE / NOT SELECTED reason, or NULL */
+	size_t *cases;          /* indexes into run_result.cases that check it */
+	size_t ncases;
+	/* A rule that binds only the client is never broken by the broker: its
+	 * own verdict stays UNTESTED. The checks that hold the broker to its duty
+	 * when a client breaks it (close: MQTT-4.8.0-1, MQTT-3.1.4-1) police it;
+	 * their verdict, by the same precedence, is policing_verdict. Meaningful
+	 * only when npoliced_by > 0. */
+	enum verdict policing_verdict;
+	struct policing_ref *policed_by;
+	size_t npoliced_by;
+};
+
+/* A --baseline entry (a known failure) whose clause held in its case this
+ * run, so the baseline can be tightened. Points into the loaded baseline. */
+struct run_fixed {
+	const char *clause;
+	const char *case_id;
+	const char *reason;
+};
+
+/* One capability of the broker's profile, as the report shows it. */
+struct run_capability {
+	char *name;             /* "max_qos" */
+	char *value;            /* "1", "yes", "no", "unknown" */
+	char *source;           /* "probe: SUBACK 0x01 for a QoS 2 subscription", "declared in FILE" */
+};
+
+struct run_result {
+	char *tool_version;
+	char **brokers;         /* broker URLs */
+	size_t nbrokers;
+	char *broker_name;      /* --broker-name, may be NULL */
+	char *started_at;       /* ISO 8601 UTC */
+	double duration_ms;
+	char *run_prefix;
+	char *spec;             /* "MQTT 3.1.1" */
+	double time_scale;
+	int strict;
+	int incomplete;         /* the run was cut short */
+	int insecure;           /* TLS peer verification was off (--insecure) */
+	char *setup_error;      /* why no case ran (unreachable, refused, bad case file...), or NULL;
+				 * then the run has no clauses and no cases, and every report says why */
+	struct run_capability *profile;
+	size_t nprofile;
+	struct case_result *cases;
+	size_t ncases;
+	struct clause_result *clauses;  /* one per catalog clause, catalog order */
+	size_t nclauses;
+	size_t counts[VERDICT_COUNT];   /* clauses per verdict */
+	size_t case_counts[VERDICT_COUNT];
+	/* Set by baseline_apply() (result/baseline.h); not owned by the run:
+	 * they point into the struct baseline, which outlives the reports. */
+	const char *baseline;           /* the --baseline file, or NULL: no baseline */
+	size_t regressions;             /* failed checks that count (MUST; SHOULD too if strict), not baselined */
+	size_t known;                   /* failed checks that count, baselined */
+	const struct run_fixed *fixed;  /* baseline entries that now pass */
+	size_t nfixed;
+};
+
+/* Aggregate checks into case verdicts and one verdict per catalog clause.
+ * `selected[i]` says whether case i was selected (NULL: all). Clauses whose
+ * only cases were left out are NOT SELECTED. */
+void results_aggregate(struct run_result *run, const struct catalog *cat);
+
+/* A client rule's policing in words, for the writers: "PASS (MQTT-4.8.0-1 in
+ * case subscribe-empty-payload-closes; ...)", each duty-and-case pair once.
+ * malloc'd; NULL when nothing polices the clause. */
+char *results_policing_text(const struct run_result *run, const struct clause_result *cr);
+
+/* Exit status for a run: 0 nothing FAILs (strict: nor WARNs), 1 otherwise. */
+int results_exit_status(const struct run_result *run);
+
+void results_free(struct run_result *run);
+void results_case_free(struct case_result *c);
+
+/* Append an event to a case's wire trace (the bytes and text are copied). */
+struct wire_event *results_add_wire(struct case_result *c, double t_ms, int client, enum wire_dir dir,
+				    const uint8_t *b, size_t n, const char *text, const char *violation);
+
+/* Append a check naming `cl` (NULL: no clause), zeroed but for its clause,
+ * and count the clause among the case's claims. */
+struct check_result *results_add_check(struct case_result *c, const struct catalog_clause *cl);
+
+#endif

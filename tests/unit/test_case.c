@@ -1,0 +1,278 @@
+/* Tests of the case loader: every malformed case file is refused with
+ * "file: json.path: what is wrong", and good ones load as expected. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "case/case.h"
+#include "case/catalog.h"
+#include "tests/unit/suites.h"
+
+static struct catalog cat;
+
+static void setup(void)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+}
+
+static void teardown(void)
+{
+	catalog_free(&cat);
+}
+
+/* Write text to a temporary file and load it as a case. */
+static int load_text(const char *text, struct case_spec *cs, struct err *e, char *path, size_t n)
+{
+	snprintf(path, n, "/tmp/mqttspec-test-case-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	int rc = case_load_file(cs, path, &cat, e);
+	unlink(path);
+	return rc;
+}
+
+#define HEAD "{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":["
+#define OPEN "{\"client\":\"a\",\"open\":true},"
+/* A case that needs the WebSocket transport, so it may frame its sends. */
+#define WSHEAD "{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"transport\":\"ws\"},\"clients\":{\"a\":{}},\"steps\":[" OPEN
+#define CHECK "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-3.1.2-3\"]}"
+
+static const struct {
+	const char *text;
+	const char *error; /* expected after "path: " */
+} bad[] = {
+	{"{", "line 1, column 2: JSON syntax error"},
+	{"[]", "$: expected an object"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "],\"bogus\":1}", "$.bogus: unknown field"},
+	{"{\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}", "$.id: required field missing"},
+	{"{\"id\":\"X Y\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}", "$.id: \"X Y\""},
+	{"{\"id\":\"x\",\"title\":5,\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}", "$.title: expected a string"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"Ab\":{}},\"steps\":[" CHECK "]}", "$.clients.Ab: a client name"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[]}", "$.steps: expected a non-empty array"},
+	{HEAD OPEN "{\"client\":\"z\",\"open\":true}," CHECK "]}", "steps[1].client: unknown client \"z\""},
+	{HEAD OPEN "{\"client\":\"a\",\"jump\":true}," CHECK "]}", "steps[1].jump: unknown field"},
+	{HEAD OPEN "{\"client\":\"a\"}," CHECK "]}", "steps[1]: no action"},
+	{HEAD OPEN "{\"client\":\"a\",\"open\":true,\"close\":true}," CHECK "]}", "steps[1]: has both \"open\" and \"close\""},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-9.9.9-9\"]}]}",
+	 "steps[1].checks[0]: unknown clause \"MQTT-9.9.9-9\""},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":\"MQTT-3.1.2-3\"}]}",
+	 "steps[1].checks: expected a non-empty array of clause ids"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"topic\":\"t\"},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].checks: only an expect step has checks"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"CONNECTX\"}}," CHECK "]}", "steps[1].send.type: unknown packet type \"CONNECTX\""},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBACK\",\"topic\":\"t\"}}," CHECK "]}",
+	 "steps[1].send.topic: a PUBACK packet has no such field"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"qos\":\"high\",\"topic\":\"t\",\"packet_id\":1}}," CHECK "]}",
+	 "steps[1].send.qos: expected an integer"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"qos\":9,\"topic\":\"t\",\"packet_id\":1}}," CHECK "]}",
+	 "steps[1].send.qos: 9 is out of range 0..3"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"topic\":\"{nope}\"}}," CHECK "]}", "steps[1].send: unknown variable {nope}"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"topic\":\"{topic\"}}," CHECK "]}", "unbalanced '{'"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"kind\":\"x\"},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].expect.kind: unknown expectation"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"type\":\"PUBACK\",\"packet_id\":{\"grab\":\"p\"}},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].expect.packet_id.grab: unknown field"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"any_of\":[{\"expect\":{\"closed\":true}}]},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].expect.any_of: expected an array of at least two alternatives"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"ordered\":[{\"closed\":true},{\"type\":\"PINGRESP\"}]},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].expect.ordered[0]: {\"closed\": true} can only end a sequence"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"from\":\"later\",\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].from: no earlier step has label \"later\""},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"level\":\"MAYBE\",\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].level: expected \"MUST\" or \"SHOULD\""},
+	{HEAD OPEN "{\"client\":\"a\",\"open\":true}]}", "$.steps: no step has checks"},
+	{HEAD OPEN CHECK "],\"cleanup\":[" CHECK "]}", "cleanup[0].checks: cleanup steps carry no checks"},
+	{HEAD OPEN "{\"repeat\":3,\"as\":\"i\"}," CHECK "]}", "steps[1].steps: expected an array"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"3\"}}," CHECK "]}", NULL /* runtime: odd hex is a case error */},
+	{HEAD OPEN "{\"client\":\"a\",\"wait_ms\":-5}," CHECK "]}", "steps[1].wait_ms: -5 is out of range"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"30 {topic}\"}}," CHECK "]}",
+	 "steps[1].hex: in hex, put text in with {utf8:...} or {str:...}"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":2},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].when: unknown variable {g}"},
+	{HEAD OPEN "{\"client\":\"a\",\"publish\":{\"topic\":\"t\",\"qos\":\"{g}\"}}," CHECK "]}",
+	 "steps[1].publish.qos: the publish step needs a literal QoS"},
+	/* A MAY cannot be failed: no check names one. */
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTTSPEC-3.3.5-1\"]}]}",
+	 "steps[1].checks[0]: MQTTSPEC-3.3.5-1 is a MAY, which no broker can fail"},
+	/* polices: a client rule of the catalog, on a step with checks */
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-9.9.9-9\"]}]}",
+	 "steps[1].polices[0]: unknown clause \"MQTT-9.9.9-9\""},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-3.8.3-3\",\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].polices[1]: \"MQTT-3.1.2-3\" binds server, not only the client"},
+	{HEAD OPEN CHECK ",{\"client\":\"a\",\"expect\":{\"closed\":true},\"polices\":[\"MQTT-3.8.3-3\"]}]}",
+	 "steps[2].polices: only a step with checks polices a client rule"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"polices\":[\"MQTT-3.8.3-3\"]}," CHECK "]}",
+	 "steps[1].polices: only an expect step has polices"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[]}]}",
+	 "steps[1].polices: expected a non-empty array of clause ids"},
+	/* WebSocket framing and the transport gate. */
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"text\"}}," CHECK "]}", NULL},
+	{WSHEAD "{\"client\":\"a\",\"open\":true,\"checks\":[\"MQTT-6.0.0-4\"]}]}", NULL},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws: WebSocket framing needs \"needs\": {\"transport\": \"ws\"}"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"transport\":\"tcp\"},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.needs.transport: expected \"ws\""},
+	/* Keeping retained messages is a MUST: a case cannot make it optional. */
+	{"{\"id\":\"x\",\"title\":\"t\",\"needs\":{\"retain\":false},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.needs.retain: false is not allowed: keeping retained messages is a MUST (MQTT-3.3.1-5)"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"opcode\":\"ping\"}}," CHECK "]}",
+	 "steps[1].ws.opcode: expected \"binary\" or \"text\""},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[1,1]}}," CHECK "]}",
+	 "steps[1].ws.split[1]: expected an offset greater than 1"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[0]}}," CHECK "]}",
+	 "steps[1].ws.split[0]: expected an offset greater than 0"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"split\":[]}}," CHECK "]}",
+	 "steps[1].ws.split: expected 1 to 16 byte offsets"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"frames\":2}}," CHECK "]}",
+	 "steps[1].ws.frames: unknown field"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"with_next\":true,\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws.with_next: the held bytes are framed by the next send"},
+	{WSHEAD "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"ws\":{\"with_next\":true}}," CHECK "]}",
+	 "steps[1].ws.with_next: the next step must be a send of the same client"},
+	{WSHEAD "{\"client\":\"a\",\"close\":true,\"ws\":{\"opcode\":\"text\"}}," CHECK "]}",
+	 "steps[1].ws: only a send step has WebSocket framing options"},
+	{HEAD OPEN "{\"client\":\"a\",\"close\":true,\"checks\":[\"MQTT-6.0.0-4\"]}," CHECK "]}",
+	 "steps[1].checks: only an expect step has checks"},
+};
+
+START_TEST(case_load_bad_file_reports_path_and_reason)
+{
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+	memset(&e, 0, sizeof e);
+	int rc = load_text(bad[_i].text, &cs, &e, path, sizeof path);
+	if (!bad[_i].error) {
+		ck_assert_msg(rc == 0, "should load: %s", e.msg);
+		case_free(&cs);
+		return;
+	}
+	ck_assert_msg(rc < 0, "case %d loaded but should fail with: %s", _i, bad[_i].error);
+	ck_assert_msg(strncmp(e.msg, path, strlen(path)) == 0, "error does not start with the file: %s", e.msg);
+	ck_assert_msg(strstr(e.msg, bad[_i].error), "case %d: got \"%s\", want \"%s\"", _i, e.msg, bad[_i].error);
+}
+END_TEST
+
+START_TEST(case_load_macros_expand_to_steps)
+{
+	const char *text =
+		"{\"id\":\"m\",\"title\":\"t\",\"clients\":{\"a\":{},\"b\":{\"client_id\":\"{client.a}\"}},\"steps\":["
+		"{\"client\":\"a\",\"connect\":{\"clean_session\":false}},"
+		"{\"client\":\"a\",\"subscribe\":{\"topics\":[{\"filter\":\"{topic}/#\",\"qos\":2}],\"return_codes\":[{\"capture\":\"g\"}]}},"
+		"{\"client\":\"a\",\"publish\":{\"topic\":\"{topic}/x\",\"qos\":2}},"
+		"{\"repeat\":3,\"as\":\"i\",\"start\":1,\"steps\":[{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"topic\":\"{topic}/{i}\"}}]},"
+		"{\"client\":\"a\",\"expect\":{\"ordered\":{\"repeat\":4,\"as\":\"k\",\"each\":{\"type\":\"PUBLISH\",\"payload\":\"m{k}\"}}},"
+		" \"when\":{\"g\":[1,2]},\"checks\":[\"MQTT-4.6.0-6\"],\"level\":\"SHOULD\"}],"
+		"\"cleanup\":[{\"client\":\"b\",\"connect\":{}}]}";
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+	ck_assert_msg(load_text(text, &cs, &e, path, sizeof path) == 0, "%s", e.msg);
+	/* connect 3 + subscribe 3 (send, the SUBACK duty, the granted codes)
+	 * + publish qos2 6 (send, PUBREC duty, PUBREC, PUBREL, PUBCOMP duty, PUBCOMP)
+	 * + repeat 3 + expect 1 */
+	ck_assert_uint_eq(cs.nsteps, 16);
+	ck_assert_uint_eq(cs.ncleanup, 3);
+	ck_assert_int_eq(cs.steps[0].kind, CASE_STEP_OPEN);
+	ck_assert_int_eq(cs.steps[0].open_if_closed, 1);
+	/* The duty of a valid SUBSCRIBE is a check; it peeks so the codes are compared next. */
+	ck_assert_uint_eq(cs.steps[4].nchecks, 1);
+	ck_assert_str_eq(cs.steps[4].checks[0], "MQTT-3.8.4-1");
+	ck_assert_int_eq(cs.steps[4].peek, 1);
+	ck_assert_uint_eq(cs.steps[5].nchecks, 0);
+	ck_assert_int_eq(cs.steps[7].expect.kind, CASE_EXPECT_ANY_OF); /* PUBREC, or a close (MQTT-3.3.5-2) */
+	ck_assert_str_eq(cs.steps[7].checks[0], "MQTT-3.3.4-1");
+	ck_assert_int_eq(cs.steps[8].kind, CASE_STEP_EXPECT); /* PUBREC, set-up */
+	ck_assert_int_eq(cs.steps[9].kind, CASE_STEP_SEND);   /* PUBREL */
+	ck_assert_str_eq(cs.steps[10].checks[0], "MQTT-4.3.3-2");
+	ck_assert_uint_eq(cs.steps[11].nchecks, 0);
+	/* Clean-up steps carry no duty. */
+	for (size_t i = cs.nsteps; i < cs.nsteps + cs.ncleanup; i++)
+		ck_assert_uint_eq(cs.steps[i].nchecks, 0);
+	const struct case_step *x = &cs.steps[15];
+	ck_assert_int_eq(x->expect.kind, CASE_EXPECT_ORDERED);
+	ck_assert_uint_eq(x->expect.nchildren, 4);
+	ck_assert_str_eq(cJSON_GetObjectItem(x->expect.children[3].pattern, "payload")->valuestring, "m3");
+	ck_assert_int_eq(x->should, 1);
+	ck_assert_uint_eq(x->ngates, 1);
+	ck_assert_uint_eq(x->gates[0].nvalues, 2);
+	ck_assert_uint_eq(cs.nclaims, 4);
+	ck_assert_str_eq(cJSON_GetObjectItem(cs.steps[12].packet, "topic")->valuestring, "{topic}/1");
+	case_free(&cs);
+}
+END_TEST
+
+START_TEST(case_load_polices_links_client_rule)
+{
+	const char *text = HEAD OPEN "{\"client\":\"a\",\"send\":{\"hex\":\"82 02 00 01\"}},"
+			   "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],"
+			   "\"polices\":[\"MQTT-3.8.3-3\"]}]}";
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+	ck_assert_msg(load_text(text, &cs, &e, path, sizeof path) == 0, "%s", e.msg);
+	const struct case_step *x = &cs.steps[2];
+	ck_assert_uint_eq(x->npolices, 1);
+	ck_assert_str_eq(x->polices[0], "MQTT-3.8.3-3");
+	ck_assert_ptr_eq(x->polices[0], catalog_find(&cat, "MQTT-3.8.3-3")->id);
+	/* The client rule is linked, never claimed: its own verdict stays UNTESTED. */
+	ck_assert_uint_eq(cs.nclaims, 1);
+	ck_assert_str_eq(cs.claims[0], "MQTT-4.8.0-1");
+	case_free(&cs);
+}
+END_TEST
+
+START_TEST(case_load_dir_rejects_duplicate_ids)
+{
+	char dir[] = "/tmp/mqttspec-test-dir-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	const char *text = HEAD OPEN CHECK "]}";
+	for (int i = 0; i < 2; i++) {
+		char p[128];
+		snprintf(p, sizeof p, "%s/c%d.json", dir, i);
+		FILE *f = fopen(p, "w");
+		fputs(text, f);
+		fclose(f);
+	}
+	struct case_set set;
+	struct err e;
+	ck_assert_int_lt(case_load_dir(&set, dir, &cat, &e), 0);
+	ck_assert_msg(strstr(e.msg, "c1.json: $.id: \"x\" is also the id of"), "%s", e.msg);
+	for (int i = 0; i < 2; i++) {
+		char p[128];
+		snprintf(p, sizeof p, "%s/c%d.json", dir, i);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(case_load_every_shipped_case)
+{
+	struct case_set set;
+	struct err e;
+	ck_assert_msg(case_load_dir(&set, "cases", &cat, &e) == 0, "%s", e.msg);
+	ck_assert_uint_ge(set.n, 1);
+	case_set_free(&set);
+}
+END_TEST
+
+Suite *case_suite(void)
+{
+	Suite *s = suite_create("case");
+	TCase *t = tcase_create("load");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_loop_test(t, case_load_bad_file_reports_path_and_reason, 0, (int)(sizeof bad / sizeof bad[0]));
+	tcase_add_test(t, case_load_macros_expand_to_steps);
+	tcase_add_test(t, case_load_polices_links_client_rule);
+	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);
+	tcase_add_test(t, case_load_every_shipped_case);
+	suite_add_tcase(s, t);
+	return s;
+}
