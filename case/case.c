@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "case/case_load.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/tmpl.h"
 
@@ -22,9 +23,9 @@ cJSON *case_load_own(struct case_load *L, cJSON *node)
 
 static void add_ref(struct case_load *L, const char *name, const char *path)
 {
-	L->refs = json_util_xrealloc(L->refs, (L->nrefs + 1) * sizeof *L->refs);
-	L->refs[L->nrefs].name = json_util_strdup(name);
-	L->refs[L->nrefs].path = json_util_strdup(path);
+	L->refs = alloc_resize(L->refs, (L->nrefs + 1) * sizeof *L->refs);
+	L->refs[L->nrefs].name = alloc_strdup(name);
+	L->refs[L->nrefs].path = alloc_strdup(path);
 	L->nrefs++;
 }
 
@@ -45,8 +46,8 @@ int case_load_scan(struct case_load *L, const cJSON *node, const char *path, str
 {
 	if (cJSON_IsString(node)) {
 		if (node->string && strcmp(node->string, "capture") == 0) {
-			L->captures = json_util_xrealloc(L->captures, (L->ncaptures + 1) * sizeof *L->captures);
-			L->captures[L->ncaptures++] = json_util_strdup(node->valuestring);
+			L->captures = alloc_resize(L->captures, (L->ncaptures + 1) * sizeof *L->captures);
+			L->captures[L->ncaptures++] = alloc_strdup(node->valuestring);
 			return 0;
 		}
 		if (node->string && strcmp(node->string, "because") == 0)
@@ -148,8 +149,8 @@ static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
 			return -1;
 		if (id && len)
 			return err_set(e, "%s: give client_id or client_id_length, not both", p);
-		cs->clients[cs->nclients].name = json_util_strdup(it->string);
-		cs->clients[cs->nclients].client_id = id ? json_util_strdup(id) : NULL;
+		cs->clients[cs->nclients].name = alloc_strdup(it->string);
+		cs->clients[cs->nclients].client_id = id ? alloc_strdup(id) : NULL;
 		cs->clients[cs->nclients].client_id_length = len;
 		cs->clients[cs->nclients].auto_ack = ack;
 		cs->nclients++;
@@ -186,8 +187,8 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 		    strcmp(it->string, "password") == 0 || strchr(it->string, '.') ||
 		    strchr(it->string, '{') || strchr(it->string, '}') || strchr(it->string, ':'))
 			return err_set(e, "$.vars.%s: reserved or invalid variable name", it->string);
-		cs->var_names[cs->nvars] = json_util_strdup(it->string);
-		cs->var_values[cs->nvars] = json_util_strdup(val);
+		cs->var_names[cs->nvars] = alloc_strdup(it->string);
+		cs->var_values[cs->nvars] = alloc_strdup(val);
 		cs->nvars++;
 	}
 	return 0;
@@ -198,7 +199,7 @@ static void add_claim(struct case_spec *cs, const char *id)
 	for (size_t i = 0; i < cs->nclaims; i++)
 		if (cs->claims[i] == id)
 			return;
-	cs->claims = json_util_xrealloc(cs->claims, (cs->nclaims + 1) * sizeof *cs->claims);
+	cs->claims = alloc_resize(cs->claims, (cs->nclaims + 1) * sizeof *cs->claims);
 	cs->claims[cs->nclaims++] = id;
 }
 
@@ -230,13 +231,13 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 		return -1;
 	if (!valid_id(id))
 		return err_set(e, "$.id: \"%s\": use lowercase letters, digits, '-' and '.'", id);
-	cs->id = json_util_strdup(id);
-	cs->title = json_util_strdup(title);
-	cs->description = desc ? json_util_strdup(desc) : NULL;
+	cs->id = alloc_strdup(id);
+	cs->title = alloc_strdup(title);
+	cs->description = desc ? alloc_strdup(desc) : NULL;
 	const char *outside = NULL;
 	if (json_util_str(root, "outside_prefix", "$", 0, &outside, e) < 0)
 		return -1;
-	cs->outside_prefix = outside ? json_util_strdup(outside) : NULL;
+	cs->outside_prefix = outside ? alloc_strdup(outside) : NULL;
 	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(root, "needs");
 	profile_caps_none(&cs->needs);
 	if (needs && profile_parse(needs, "$.needs", &cs->needs, e) < 0)
@@ -275,7 +276,7 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 int case_load_file(struct case_spec *cs, const char *path, const struct catalog *cat, struct err *e)
 {
 	memset(cs, 0, sizeof *cs);
-	cs->file = json_util_strdup(path);
+	cs->file = alloc_strdup(path);
 	cs->owned = cJSON_CreateArray();
 	cs->root = json_util_parse_file(path, e);
 	if (!cs->root) {
@@ -368,8 +369,8 @@ static int collect(const char *dir, char ***paths, size_t *n, int depth, struct 
 				return -1;
 			}
 		} else if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) {
-			*paths = json_util_xrealloc(*paths, (*n + 1) * sizeof **paths);
-			(*paths)[(*n)++] = json_util_strdup(p);
+			*paths = alloc_resize(*paths, (*n + 1) * sizeof **paths);
+			(*paths)[(*n)++] = alloc_strdup(p);
 		}
 	}
 	closedir(d);

@@ -5,6 +5,7 @@
 
 #include "case/case_load.h"
 #include "case/fields.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/tmpl.h"
 
@@ -140,7 +141,7 @@ int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, str
 			if (out->children[i].kind == CASE_EXPECT_ANY_OF)
 				return err_set(e, "%s: any_of cannot nest directly in any_of", q2);
 			if (because)
-				out->children[i].because = json_util_strdup(because);
+				out->children[i].because = alloc_strdup(because);
 			i++;
 		}
 		return 0;

@@ -6,6 +6,7 @@
 
 #include "case/case_load.h"
 #include "case/fields.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/tmpl.h"
 #include "net/ws_frame.h"
@@ -32,8 +33,8 @@ static struct case_step *new_step(struct case_load *L, const struct common *c, e
 	size_t n = cs->nsteps + cs->ncleanup;
 	if (n == L->cap_steps) {
 		L->cap_steps = L->cap_steps ? L->cap_steps * 2 : 16;
-		cs->steps = json_util_xrealloc(cs->steps, L->cap_steps * sizeof *cs->steps);
-		L->labels = json_util_xrealloc(L->labels, L->cap_steps * sizeof *L->labels);
+		cs->steps = alloc_resize(cs->steps, L->cap_steps * sizeof *cs->steps);
+		L->labels = alloc_resize(L->labels, L->cap_steps * sizeof *L->labels);
 	}
 	struct case_step *s = &cs->steps[n];
 	memset(s, 0, sizeof *s);
@@ -44,15 +45,15 @@ static struct case_step *new_step(struct case_load *L, const struct common *c, e
 	s->from = -1;
 	char p[400];
 	snprintf(p, sizeof p, "%s%s", c->path, suffix);
-	s->path = json_util_strdup(p);
+	s->path = alloc_strdup(p);
 	if (c->ngates) {
 		s->gates = calloc(c->ngates, sizeof *s->gates);
 		for (size_t i = 0; i < c->ngates; i++) {
-			s->gates[i].var = json_util_strdup(c->gates[i].var);
+			s->gates[i].var = alloc_strdup(c->gates[i].var);
 			s->gates[i].nvalues = c->gates[i].nvalues;
 			s->gates[i].values = calloc(c->gates[i].nvalues, sizeof(char *));
 			for (size_t j = 0; j < c->gates[i].nvalues; j++)
-				s->gates[i].values[j] = json_util_strdup(c->gates[i].values[j]);
+				s->gates[i].values[j] = alloc_strdup(c->gates[i].values[j]);
 		}
 		s->ngates = c->ngates;
 	}
@@ -82,9 +83,9 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 	cJSON_ArrayForEach(it, w)
 	{
 		struct case_gate *g = &c->gates[i++];
-		g->var = json_util_strdup(it->string);
-		struct case_load_ref r = {json_util_strdup(it->string), json_util_strdup(path)};
-		L->refs = json_util_xrealloc(L->refs, (L->nrefs + 1) * sizeof *L->refs);
+		g->var = alloc_strdup(it->string);
+		struct case_load_ref r = {alloc_strdup(it->string), alloc_strdup(path)};
+		L->refs = alloc_resize(L->refs, (L->nrefs + 1) * sizeof *L->refs);
 		L->refs[L->nrefs++] = r;
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
@@ -101,7 +102,7 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 			else
 				return err_set(e, "%s.%s: expected a value or an array of values", path, it->string);
 			/* Counted as it goes: a bad value later frees the ones before it. */
-			g->values[k++] = json_util_strdup(buf);
+			g->values[k++] = alloc_strdup(buf);
 			g->nvalues = k;
 		}
 		if (!k)
@@ -544,7 +545,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 			}
 			if (case_load_scan(L, hex, path, e) < 0)
 				goto fail;
-			new_step(L, &c, CASE_STEP_SEND_HEX, "")->hex = json_util_strdup(hex->valuestring);
+			new_step(L, &c, CASE_STEP_SEND_HEX, "")->hex = alloc_strdup(hex->valuestring);
 		} else {
 			cJSON *pkt = (cJSON *)act;
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(act, "type");
@@ -616,7 +617,7 @@ static int parse_step(struct case_load *L, const cJSON *o, const char *path, int
 				err_set(e, "%s.label: \"%s\" is already used", path, label);
 				goto fail;
 			}
-		L->cs->steps[last - 1].label = json_util_strdup(label);
+		L->cs->steps[last - 1].label = alloc_strdup(label);
 		L->labels[last - 1] = L->cs->steps[last - 1].label;
 	}
 	free_common(&c);

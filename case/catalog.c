@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 static const char *const clause_keys[] = {"id", "section", "keyword", "level", "binds", "observable",
@@ -51,13 +52,13 @@ static int load_clause(struct catalog_clause *c, const cJSON *o, const char *pat
 		return err_set(e, "%s.observable: expected yes, partly or no", path);
 	if (strcmp(obs, "no") == 0 && !reason)
 		return err_set(e, "%s.untested_reason: required when observable is \"no\"", path);
-	c->id = json_util_strdup(id);
-	c->section = json_util_strdup(section);
-	c->keyword = json_util_strdup(keyword);
-	c->binds = json_util_strdup(binds);
-	c->observable = json_util_strdup(obs);
-	c->summary = json_util_strdup(summary);
-	c->untested_reason = reason ? json_util_strdup(reason) : NULL;
+	c->id = alloc_strdup(id);
+	c->section = alloc_strdup(section);
+	c->keyword = alloc_strdup(keyword);
+	c->binds = alloc_strdup(binds);
+	c->observable = alloc_strdup(obs);
+	c->summary = alloc_strdup(summary);
+	c->untested_reason = reason ? alloc_strdup(reason) : NULL;
 	c->own = own;
 	return 0;
 }
@@ -76,7 +77,7 @@ int catalog_load(struct catalog *cat, const char *path, struct err *e)
 		err_set(e, "$.clauses: expected a non-empty array");
 		goto fail;
 	}
-	cat->spec = json_util_strdup(spec);
+	cat->spec = alloc_strdup(spec);
 	cat->clauses = calloc((size_t)cJSON_GetArraySize(arr), sizeof *cat->clauses);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)

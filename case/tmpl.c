@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 void tmpl_vars_set(struct tmpl_vars *vs, const char *name, const char *value)
@@ -14,15 +15,15 @@ void tmpl_vars_set(struct tmpl_vars *vs, const char *name, const char *value)
 	for (size_t i = 0; i < vs->n; i++)
 		if (strcmp(vs->v[i].name, name) == 0) {
 			free(vs->v[i].value);
-			vs->v[i].value = json_util_strdup(value);
+			vs->v[i].value = alloc_strdup(value);
 			return;
 		}
 	if (vs->n == vs->cap) {
 		vs->cap = vs->cap ? vs->cap * 2 : 8;
-		vs->v = json_util_xrealloc(vs->v, vs->cap * sizeof *vs->v);
+		vs->v = alloc_resize(vs->v, vs->cap * sizeof *vs->v);
 	}
-	vs->v[vs->n].name = json_util_strdup(name);
-	vs->v[vs->n].value = json_util_strdup(value);
+	vs->v[vs->n].name = alloc_strdup(name);
+	vs->v[vs->n].value = alloc_strdup(value);
 	vs->n++;
 }
 
@@ -78,7 +79,7 @@ static void buf_add(struct buf *b, const void *s, size_t n)
 {
 	if (b->n + n + 1 > b->cap) {
 		b->cap = (b->n + n + 1) * 2;
-		b->p = json_util_xrealloc(b->p, b->cap);
+		b->p = alloc_resize(b->p, b->cap);
 	}
 	memcpy(b->p + b->n, s, n);
 	b->n += n;

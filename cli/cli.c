@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 #ifndef MQTTSPEC_DATADIR
@@ -121,7 +122,7 @@ static int merge_cases(struct case_set *set, struct case_set *more, struct err *
 				case_set_free(more);
 				return -1;
 			}
-	set->cases = json_util_xrealloc(set->cases, (set->n + more->n + 1) * sizeof *set->cases);
+	set->cases = alloc_resize(set->cases, (set->n + more->n + 1) * sizeof *set->cases);
 	memcpy(set->cases + set->n, more->cases, more->n * sizeof *more->cases);
 	set->n += more->n;
 	free(more->cases);
@@ -211,11 +212,11 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 	while ((c = getopt_long(argc, argv, "j:qvh", lo, NULL)) != -1) {
 		switch (c) {
 		case O_BROKER:
-			o->brokers = json_util_xrealloc(o->brokers, (o->nbrokers + 1) * sizeof *o->brokers);
+			o->brokers = alloc_resize(o->brokers, (o->nbrokers + 1) * sizeof *o->brokers);
 			o->brokers[o->nbrokers++] = optarg;
 			break;
 		case O_CASES:
-			o->user_cases = json_util_xrealloc(o->user_cases, (o->nuser_cases + 1) * sizeof *o->user_cases);
+			o->user_cases = alloc_resize(o->user_cases, (o->nuser_cases + 1) * sizeof *o->user_cases);
 			o->user_cases[o->nuser_cases++] = optarg;
 			break;
 		case O_ONLY:
@@ -225,7 +226,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o)
 					*next++ = '\0';
 				if (!*tok)
 					continue;
-				o->only = json_util_xrealloc(o->only, (o->nonly + 1) * sizeof *o->only);
+				o->only = alloc_resize(o->only, (o->nonly + 1) * sizeof *o->only);
 				o->only[o->nonly++] = tok;
 			}
 			break;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_html_int.h"
@@ -81,7 +82,7 @@ static size_t build_rows(struct cmp_run *runs, size_t nruns, struct cmp_row **ou
 			if (k == n) {
 				if (n == cap) {
 					cap *= 2;
-					rows = json_util_xrealloc(rows, cap * sizeof *rows);
+					rows = alloc_resize(rows, cap * sizeof *rows);
 				}
 				memset(&rows[n], 0, sizeof rows[n]);
 				rows[n].id = id;

@@ -20,6 +20,7 @@
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report_fields.h"
 
@@ -63,7 +64,7 @@ static int hex_add(struct hexbuf *h, const char *s, size_t len, int *bad)
 		}
 		if (h->n == h->cap) {
 			h->cap = h->cap ? 2 * h->cap : 256;
-			h->b = json_util_xrealloc(h->b, h->cap);
+			h->b = alloc_resize(h->b, h->cap);
 		}
 		h->b[h->n++] = (uint8_t)(h->half << 4 | v);
 		h->half = -1;

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/match.h"
 #include "net/ws_frame.h"
@@ -135,7 +136,7 @@ static void print_case(const struct case_spec *cs, const char *clause, int polic
 static size_t distance(const char *a, const char *b)
 {
 	size_t n = strlen(a), m = strlen(b);
-	size_t *row = json_util_xmalloc((m + 1) * sizeof *row);
+	size_t *row = alloc_bytes((m + 1) * sizeof *row);
 	for (size_t j = 0; j <= m; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= n; i++) {

@@ -11,6 +11,7 @@
 #include "engine/blocking.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/profile.h"
 #include "cli/repro.h"
@@ -110,7 +111,7 @@ static char *iso_now(void)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_util_strdup(buf);
+	return alloc_strdup(buf);
 }
 
 /* The password: --password-file (first line), else MQTTSPEC_PASSWORD. Never a
@@ -129,7 +130,7 @@ static int load_password(const struct cli_opts *o, char **out)
 		text[strcspn(text, "\r\n")] = '\0';
 		*out = text;
 	} else if (getenv("MQTTSPEC_PASSWORD")) {
-		*out = json_util_strdup(getenv("MQTTSPEC_PASSWORD"));
+		*out = alloc_strdup(getenv("MQTTSPEC_PASSWORD"));
 	}
 	if (*out && !o->username) {
 		fprintf(stderr, "mqttspec: a password needs --username (MQTT sends no password without a user name)\n");
@@ -171,18 +172,18 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 		return 2;
 	struct run_result run;
 	memset(&run, 0, sizeof run);
-	run.tool_version = json_util_strdup(MQTTSPEC_VERSION);
+	run.tool_version = alloc_strdup(MQTTSPEC_VERSION);
 	run.started_at = iso_now();
-	run.spec = json_util_strdup("MQTT 3.1.1");
+	run.spec = alloc_strdup("MQTT 3.1.1");
 	run.time_scale = o->time_scale;
 	run.strict = o->strict;
 	run.insecure = o->insecure;
-	run.broker_name = o->broker_name ? json_util_strdup(o->broker_name) : NULL;
+	run.broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
 	run.nbrokers = o->nbrokers;
 	run.brokers = calloc(o->nbrokers ? o->nbrokers : 1, sizeof(char *));
 	for (size_t i = 0; i < o->nbrokers; i++)
-		run.brokers[i] = json_util_strdup(o->brokers[i]);
-	run.setup_error = json_util_strdup(m);
+		run.brokers[i] = alloc_strdup(o->brokers[i]);
+	run.setup_error = alloc_strdup(m);
 	if (o->json)
 		write_file(o->json, "JSON report", &run, report_json_write);
 	if (o->junit)
@@ -205,7 +206,7 @@ static void preflight_case(const struct engine_preflight *pf, size_t n, const st
 		profile_value(prof, (enum profile_cap)k, v, sizeof v);
 		snprintf(line, sizeof line, "profile: %s = %s (%s)", profile_cap_name((enum profile_cap)k), v,
 			 prof->source[k][0] ? prof->source[k] : "default");
-		notes[k] = json_util_strdup(line);
+		notes[k] = alloc_strdup(line);
 	}
 	engine_preflight_case(pf, n, probe, cat, (const char *const *)notes, PROFILE_NCAPS, out);
 	for (int k = 0; k < PROFILE_NCAPS; k++)
@@ -318,7 +319,7 @@ int cli_run(struct cli_opts *o)
 	for (size_t i = 0; i < set.n; i++) {
 		char why[400];
 		if (sel[i] && profile_unmet(&prof, &set.cases[i].needs, why, sizeof why))
-			na[i] = json_util_strdup(why);
+			na[i] = alloc_strdup(why);
 	}
 	eo.not_applicable = (const char *const *)na;
 	struct timespec ts;
@@ -331,10 +332,10 @@ int cli_run(struct cli_opts *o)
 	}
 	struct run_result run;
 	memset(&run, 0, sizeof run);
-	run.tool_version = json_util_strdup(MQTTSPEC_VERSION);
+	run.tool_version = alloc_strdup(MQTTSPEC_VERSION);
 	run.started_at = iso_now();
-	run.run_prefix = json_util_strdup(prefix);
-	run.spec = json_util_strdup(cat.spec);
+	run.run_prefix = alloc_strdup(prefix);
+	run.spec = alloc_strdup(cat.spec);
 	run.time_scale = o->time_scale;
 	run.insecure = o->insecure;
 	run.nprofile = PROFILE_NCAPS;
@@ -342,16 +343,16 @@ int cli_run(struct cli_opts *o)
 	for (int k = 0; k < PROFILE_NCAPS; k++) {
 		char v[32];
 		profile_value(&prof, (enum profile_cap)k, v, sizeof v);
-		run.profile[k].name = json_util_strdup(profile_cap_name((enum profile_cap)k));
-		run.profile[k].value = json_util_strdup(v);
-		run.profile[k].source = json_util_strdup(prof.source[k]);
+		run.profile[k].name = alloc_strdup(profile_cap_name((enum profile_cap)k));
+		run.profile[k].value = alloc_strdup(v);
+		run.profile[k].source = alloc_strdup(prof.source[k]);
 	}
 	run.strict = o->strict;
-	run.broker_name = o->broker_name ? json_util_strdup(o->broker_name) : NULL;
+	run.broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
 	run.nbrokers = o->nbrokers;
 	run.brokers = calloc(o->nbrokers, sizeof(char *));
 	for (size_t i = 0; i < o->nbrokers; i++)
-		run.brokers[i] = json_util_strdup(o->brokers[i]);
+		run.brokers[i] = alloc_strdup(o->brokers[i]);
 	run.ncases = set.n + 1;
 	run.cases = calloc(set.n + 1, sizeof *run.cases);
 	run.incomplete = engine_run(set.cases, set.n, sel, &cat, &eo, run.cases);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 static int mkdir_p(const char *dir, struct err *e)
@@ -41,7 +42,7 @@ static int write_text(const char *path, const char *text, struct err *e)
 static char *substitute(const char *s, const char *const *names, const char *const *values, size_t n)
 {
 	size_t cap = strlen(s) + 1, len = 0;
-	char *out = json_util_xmalloc(cap);
+	char *out = alloc_bytes(cap);
 	while (*s) {
 		size_t k = n;
 		if (s[0] == '{' && s[1] == '{') {
@@ -58,7 +59,7 @@ static char *substitute(const char *s, const char *const *names, const char *con
 		size_t skip = k < n ? strlen(names[k]) + 2 : plen;
 		if (len + plen + 1 > cap) {
 			cap = 2 * (len + plen + 1);
-			out = json_util_xrealloc(out, cap);
+			out = alloc_resize(out, cap);
 		}
 		memcpy(out + len, piece, plen);
 		len += plen;
@@ -111,8 +112,8 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 	snprintf(topic, sizeof topic, "%s/%s/%s", o && o->topic_prefix ? o->topic_prefix : "mqttspec", prefix, cs->id);
 	snprintf(rest, sizeof rest, "%s/%s", prefix, cs->id);
 	size_t n = 3 + r->nclients;
-	const char **names = json_util_xmalloc(n * sizeof *names), **values = json_util_xmalloc(n * sizeof *values);
-	char **owned = json_util_xmalloc((r->nclients + 1) * sizeof *owned);
+	const char **names = alloc_bytes(n * sizeof *names), **values = alloc_bytes(n * sizeof *values);
+	char **owned = alloc_bytes((r->nclients + 1) * sizeof *owned);
 	names[0] = "topic";
 	values[0] = topic;
 	names[1] = "topic_rest";
@@ -121,7 +122,7 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 	values[2] = prefix;
 	for (size_t i = 0; i < r->nclients; i++) {
 		size_t l = strlen(r->clients[i]) + 8;
-		owned[i] = json_util_xmalloc(l);
+		owned[i] = alloc_bytes(l);
 		snprintf(owned[i], l, "client.%s", r->clients[i]);
 		names[3 + i] = owned[i];
 		values[3 + i] = r->client_ids[i] ? r->client_ids[i] : "";

@@ -9,6 +9,7 @@
 
 #include "codec/mqtt_print.h"
 #include "engine/engine_int.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/match.h"
 
@@ -35,9 +36,9 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 			const struct engine_opts *o)
 {
 	memset(res, 0, sizeof *res);
-	res->id = json_util_strdup(cs->id);
-	res->title = json_util_strdup(cs->title);
-	res->file = json_util_strdup(cs->file);
+	res->id = alloc_strdup(cs->id);
+	res->title = alloc_strdup(cs->title);
+	res->file = alloc_strdup(cs->file);
 	res->selected = selected;
 	res->nclients = cs->nclients;
 	res->clients = calloc(cs->nclients, sizeof(char *));
@@ -45,20 +46,20 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 	for (size_t i = 0; i < cs->nclients; i++) {
 		char id[64];
 		make_client_id(id, sizeof id, o->client_prefix, o->run_prefix, index, cs->clients[i].name);
-		res->clients[i] = json_util_strdup(cs->clients[i].name);
+		res->clients[i] = alloc_strdup(cs->clients[i].name);
 		size_t want = (size_t)cs->clients[i].client_id_length, have = strlen(id);
 		if (want > have) {
 			/* Padding keeps the unique prefix and uses only [0-9a-zA-Z]. */
-			char *padded = json_util_xmalloc(want + 1);
+			char *padded = alloc_bytes(want + 1);
 			memcpy(padded, id, have);
 			memset(padded + have, '0', want - have);
 			padded[want] = '\0';
 			res->client_ids[i] = padded;
 		} else {
-			res->client_ids[i] = json_util_strdup(id);
+			res->client_ids[i] = alloc_strdup(id);
 		}
 	}
-	res->claims = json_util_xmalloc((cs->nclaims ? cs->nclaims : 1) * sizeof *res->claims);
+	res->claims = alloc_bytes((cs->nclaims ? cs->nclaims : 1) * sizeof *res->claims);
 	memcpy(res->claims, cs->claims, cs->nclaims * sizeof *res->claims);
 	res->nclaims = cs->nclaims;
 	res->steps_total = cs->nsteps;
@@ -71,7 +72,7 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		const struct case_step *s = &cs->steps[i];
 		struct step_result *sr = &res->steps[i];
 		char d[1500] = "";
-		sr->path = json_util_strdup(s->path);
+		sr->path = alloc_strdup(s->path);
 		sr->kind = kinds[s->kind];
 		sr->client = s->client;
 		if (s->kind == CASE_STEP_EXPECT) {
@@ -85,31 +86,31 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		} else if (s->kind == CASE_STEP_WAIT) {
 			snprintf(d, sizeof d, "%ld ms", s->wait_ms);
 		}
-		sr->detail = json_util_strdup(d);
+		sr->detail = alloc_strdup(d);
 	}
 	for (size_t i = 0; i < cs->nsteps; i++) {
 		const struct case_step *s = &cs->steps[i];
 		if (!s->nchecks)
 			continue;
-		res->checks = json_util_xrealloc(res->checks, (res->nchecks + 1) * sizeof *res->checks);
+		res->checks = alloc_resize(res->checks, (res->nchecks + 1) * sizeof *res->checks);
 		struct check_result *c = &res->checks[res->nchecks++];
 		memset(c, 0, sizeof *c);
-		c->clauses = json_util_xmalloc(s->nchecks * sizeof *c->clauses);
+		c->clauses = alloc_bytes(s->nchecks * sizeof *c->clauses);
 		memcpy(c->clauses, s->checks, s->nchecks * sizeof *c->clauses);
 		c->nclauses = s->nchecks;
 		if (s->npolices) {
-			c->polices = json_util_xmalloc(s->npolices * sizeof *c->polices);
+			c->polices = alloc_bytes(s->npolices * sizeof *c->polices);
 			memcpy(c->polices, s->polices, s->npolices * sizeof *c->polices);
 			c->npolices = s->npolices;
 		}
 		c->should = s->should;
 		c->outcome = CHECK_INCONCLUSIVE;
 		c->step = i;
-		c->step_path = json_util_strdup(s->path);
+		c->step_path = alloc_strdup(s->path);
 		char want[1500];
 		match_describe(&s->expect, want, sizeof want);
-		c->expected = json_util_strdup(want);
-		c->actual = json_util_strdup("not reached: the case did not get this far");
+		c->expected = alloc_strdup(want);
+		c->actual = alloc_strdup("not reached: the case did not get this far");
 	}
 }
 
@@ -155,12 +156,12 @@ static struct engine_run *run_start(const struct case_spec *cs, struct case_resu
 		if (tmpl_expand(&r->ctx, cs->clients[i].client_id, &r->arena, &id, &e) < 0) {
 			char msg[700];
 			snprintf(msg, sizeof msg, "clients.%s.client_id: case error: %s", cs->clients[i].name, e.msg);
-			res->setup_error = json_util_strdup(msg);
+			res->setup_error = alloc_strdup(msg);
 			r->step = total;
 			break;
 		}
 		free(res->client_ids[i]);
-		res->client_ids[i] = json_util_strdup(id);
+		res->client_ids[i] = alloc_strdup(id);
 	}
 	return r;
 }
@@ -172,11 +173,11 @@ static void run_finish(struct engine_run *r, double now, const char *cut)
 		engine_client_free(&r->cl[i]);
 	}
 	if (cut && !r->res->setup_error) {
-		r->res->setup_error = json_util_strdup(cut);
+		r->res->setup_error = alloc_strdup(cut);
 		for (size_t i = 0; i < r->res->nchecks; i++)
 			if (r->res->checks[i].outcome == CHECK_INCONCLUSIVE) {
 				free(r->res->checks[i].actual);
-				r->res->checks[i].actual = json_util_strdup(cut);
+				r->res->checks[i].actual = alloc_strdup(cut);
 			}
 	}
 	r->res->duration_ms = now - r->t0;
@@ -225,7 +226,7 @@ static int run_advance(struct engine_run *r, double now)
 					char msg[600];
 					snprintf(msg, sizeof msg, "not reached: %s failed first", cs->steps[r->step].path);
 					free(c->actual);
-					c->actual = json_util_strdup(msg);
+					c->actual = alloc_strdup(msg);
 				}
 			}
 			r->step = cs->nsteps;
@@ -280,7 +281,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 	}
 	/* Longest first: a run cannot end before its longest case, so that one
 	 * should not start last (LPT scheduling). Results keep the file order. */
-	struct order *ord = json_util_xmalloc((n ? n : 1) * sizeof *ord);
+	struct order *ord = alloc_bytes((n ? n : 1) * sizeof *ord);
 	for (size_t i = 0; i < n; i++)
 		ord[i] = (struct order){estimate(&cases[i]), i};
 	qsort(ord, n, sizeof *ord, longer_first);
@@ -307,7 +308,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 				for (size_t k = 0; k < res->nchecks; k++) {
 					res->checks[k].outcome = CHECK_NOT_APPLICABLE;
 					free(res->checks[k].actual);
-					res->checks[k].actual = json_util_strdup(o->not_applicable[ci]);
+					res->checks[k].actual = alloc_strdup(o->not_applicable[ci]);
 				}
 				done++;
 				if (o->progress)
@@ -349,7 +350,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 					continue;
 				if (np == pcap) {
 					pcap = pcap ? pcap * 2 : 64;
-					pfd = json_util_xrealloc(pfd, pcap * sizeof *pfd);
+					pfd = alloc_resize(pfd, pcap * sizeof *pfd);
 				}
 				pfd[np].fd = c->conn.fd;
 				pfd[np].events = conn_events(&c->conn);
@@ -383,7 +384,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 	}
 	for (size_t i = 0; i < n; i++)
 		if (results[i].selected && results[i].duration_ms == 0 && cut && !results[i].setup_error)
-			results[i].setup_error = json_util_strdup("not run: the run was cut short");
+			results[i].setup_error = alloc_strdup("not run: the run was cut short");
 	free(pfd);
 	free(active);
 	free(ord);

@@ -11,6 +11,7 @@
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "engine/engine_int.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 /* A broker announcing a bigger packet than this is not buffered (our cases
@@ -79,10 +80,10 @@ void engine_client_violation_by(struct engine_run *r, const char *clause, const 
 		snprintf(exp, sizeof exp, "a well-formed packet");
 	c->outcome = CHECK_FAIL;
 	c->step = r->step;
-	c->step_path = json_util_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
-	c->expected = json_util_strdup(exp);
-	c->actual = json_util_strdup(what);
-	c->note = json_util_strdup(by);
+	c->step_path = alloc_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
+	c->expected = alloc_strdup(exp);
+	c->actual = alloc_strdup(what);
+	c->note = alloc_strdup(by);
 	c->t_ms = now - r->t0;
 }
 
@@ -221,7 +222,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			drop(r, ci, ENGINE_BROKEN, "connection dropped: unreadable bytes from the broker", now);
 			return;
 		}
-		uint8_t *raw = json_util_xmalloc(f.total_len);
+		uint8_t *raw = alloc_bytes(f.total_len);
 		memcpy(raw, c->rx + off, f.total_len);
 		off += f.total_len;
 		struct engine_msg m;
@@ -272,7 +273,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 			(*c->held)++;
 		if (c->nin == c->capin) {
 			c->capin = c->capin ? c->capin * 2 : 16;
-			c->in = json_util_xrealloc(c->in, c->capin * sizeof *c->in);
+			c->in = alloc_resize(c->in, c->capin * sizeof *c->in);
 		}
 		c->in[c->nin++] = m;
 		if (r->spec->clients[ci].auto_ack)
@@ -317,7 +318,7 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 	for (int rounds = 0; rounds < 16 && c->state == ENGINE_OPEN; rounds++) {
 		if (c->rxcap - c->rxn < 65536) {
 			c->rxcap = c->rxn + 65536;
-			c->rx = json_util_xrealloc(c->rx, c->rxcap);
+			c->rx = alloc_resize(c->rx, c->rxcap);
 		}
 		long n = conn_read(&c->conn, c->rx + c->rxn, c->rxcap - c->rxn, &e);
 		if (n == -2)

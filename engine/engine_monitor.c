@@ -8,6 +8,7 @@
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_topic.h"
 #include "engine/engine_monitor.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct mon_sub {
@@ -60,7 +61,7 @@ static void ids_add(uint16_t **v, size_t *n, uint16_t id)
 {
 	if (ids_find(*v, *n, id) >= 0)
 		return;
-	*v = json_util_xrealloc(*v, (*n + 1) * sizeof **v);
+	*v = alloc_resize(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = id;
 }
 
@@ -90,8 +91,8 @@ static void inflight_add(struct mon_session *s, uint16_t id, uint32_t h)
 		s->inflight_msg[i] = h;
 		return;
 	}
-	s->inflight = json_util_xrealloc(s->inflight, (s->ninflight + 1) * sizeof *s->inflight);
-	s->inflight_msg = json_util_xrealloc(s->inflight_msg, (s->ninflight + 1) * sizeof *s->inflight_msg);
+	s->inflight = alloc_resize(s->inflight, (s->ninflight + 1) * sizeof *s->inflight);
+	s->inflight_msg = alloc_resize(s->inflight_msg, (s->ninflight + 1) * sizeof *s->inflight_msg);
 	s->inflight[s->ninflight] = id;
 	s->inflight_msg[s->ninflight++] = h;
 }
@@ -117,14 +118,14 @@ static struct mon_message *msg_find(struct mon_message **v, size_t *n, const str
 	}
 	if (!add)
 		return NULL;
-	*v = json_util_xrealloc(*v, (*n + 1) * sizeof **v);
+	*v = alloc_resize(*v, (*n + 1) * sizeof **v);
 	struct mon_message *x = &(*v)[(*n)++];
 	memset(x, 0, sizeof *x);
-	x->topic = json_util_xmalloc(t->n ? t->n : 1);
+	x->topic = alloc_bytes(t->n ? t->n : 1);
 	if (t->n)
 		memcpy(x->topic, t->p, t->n);
 	x->tn = t->n;
-	x->payload = json_util_xmalloc(pl->n ? pl->n : 1);
+	x->payload = alloc_bytes(pl->n ? pl->n : 1);
 	if (pl->n)
 		memcpy(x->payload, pl->p, pl->n);
 	x->pn = pl->n;
@@ -161,8 +162,8 @@ static void keep_stale(struct mon_session *to, const struct mon_session *from)
 {
 	for (size_t i = 0; i < from->nsubs + from->nstale; i++) {
 		const char *f = i < from->nsubs ? from->subs[i].filter : from->stale[i - from->nsubs];
-		to->stale = json_util_xrealloc(to->stale, (to->nstale + 1) * sizeof *to->stale);
-		to->stale[to->nstale++] = json_util_strdup(f);
+		to->stale = alloc_resize(to->stale, (to->nstale + 1) * sizeof *to->stale);
+		to->stale[to->nstale++] = alloc_strdup(f);
 	}
 }
 
@@ -171,12 +172,12 @@ static long session_open(struct engine_monitor *m, const struct mqtt_slice *id, 
 	long old = session_find(m, id);
 	if (old && !clean)
 		return old;
-	m->sessions = json_util_xrealloc(m->sessions, (m->nsessions + 1) * sizeof *m->sessions);
+	m->sessions = alloc_resize(m->sessions, (m->nsessions + 1) * sizeof *m->sessions);
 	struct mon_session *s = &m->sessions[m->nsessions];
 	memset(s, 0, sizeof *s);
 	if (old)
 		keep_stale(s, &m->sessions[old - 1]);
-	s->client_id = json_util_xmalloc(id->n + 1);
+	s->client_id = alloc_bytes(id->n + 1);
 	if (id->n)
 		memcpy(s->client_id, id->p, id->n);
 	s->client_id[id->n] = '\0';
@@ -214,10 +215,10 @@ static void tx_packet(struct engine_monitor *m, struct mon_conn *c, const struct
 	switch (p->type) {
 	case MQTT_SUBSCRIBE:
 		for (size_t i = 0; i < p->entry_count; i++) {
-			s->subs = json_util_xrealloc(s->subs, (s->nsubs + 1) * sizeof *s->subs);
+			s->subs = alloc_resize(s->subs, (s->nsubs + 1) * sizeof *s->subs);
 			struct mon_sub *u = &s->subs[s->nsubs++];
 			const struct mqtt_slice *f = &p->entries[i].filter.s;
-			u->filter = json_util_xmalloc(f->n + 1);
+			u->filter = alloc_bytes(f->n + 1);
 			if (f->n)
 				memcpy(u->filter, f->p, f->n);
 			u->filter[f->n] = '\0';
@@ -286,7 +287,7 @@ static int matches(const char *filter, const struct mqtt_slice *t)
 		return 1;
 	if (!t->n || t->p[0] != '$' || filter[0] == '$')
 		return 0;
-	uint8_t *name = json_util_xmalloc(t->n);
+	uint8_t *name = alloc_bytes(t->n);
 	memcpy(name, t->p, t->n);
 	name[0] = 'x';
 	int r = mqtt_topic_match((const uint8_t *)filter, fn, name, t->n);

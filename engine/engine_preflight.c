@@ -13,6 +13,7 @@
 #include "codec/mqtt_print.h"
 #include "engine/blocking.h"
 #include "engine/engine_int.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 static int fail(struct blocking *b, struct err *e, const char *url, const char *what)
@@ -125,9 +126,9 @@ static void add_check(struct case_result *c, const struct catalog *cat, const ch
 	struct check_result *k = results_add_check(c, cl);
 	k->outcome = pass ? CHECK_PASS : CHECK_FAIL;
 	k->step = step;
-	k->step_path = json_util_strdup(c->steps[step].path);
-	k->expected = json_util_strdup(expected);
-	k->actual = json_util_strdup(actual);
+	k->step_path = alloc_strdup(c->steps[step].path);
+	k->expected = alloc_strdup(expected);
+	k->actual = alloc_strdup(actual);
 }
 
 /* One endpoint's pre-flight: a step, its trace, its checks. */
@@ -137,9 +138,9 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 	snprintf(path, sizeof path, "preflight[%zu]", i);
 	snprintf(detail, sizeof detail, "CONNECT to %s, expect a CONNACK", pf->url);
 	struct step_result *s = &c->steps[i];
-	s->path = json_util_strdup(path);
+	s->path = alloc_strdup(path);
 	s->kind = "connect";
-	s->detail = json_util_strdup(detail);
+	s->detail = alloc_strdup(detail);
 	s->client = (int)i;
 	s->outcome = pf->clause ? STEP_FAILED : STEP_DONE;
 	s->t_ms = pf->t_ms;
@@ -162,9 +163,9 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 static void add_probe(struct case_result *c, size_t i, const struct blocking_finding *f, const struct catalog *cat)
 {
 	struct step_result *s = &c->steps[i];
-	s->path = json_util_strdup("probe");
+	s->path = alloc_strdup("probe");
 	s->kind = "probe";
-	s->detail = json_util_strdup("the capability probe: subscriptions, a retained message, $SYS, a long client id");
+	s->detail = alloc_strdup("the capability probe: subscriptions, a retained message, $SYS, a long client id");
 	s->client = 0;
 	s->outcome = f && f->clause ? STEP_FAILED : STEP_DONE;
 	s->t_ms = c->duration_ms;
@@ -181,9 +182,9 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out)
 {
 	memset(out, 0, sizeof *out);
-	out->id = json_util_strdup("preflight");
-	out->title = json_util_strdup("Built in: a plain CONNECT to each endpoint is answered with a well-formed CONNACK");
-	out->file = json_util_strdup("(built in)");
+	out->id = alloc_strdup("preflight");
+	out->title = alloc_strdup("Built in: a plain CONNECT to each endpoint is answered with a well-formed CONNACK");
+	out->file = alloc_strdup("(built in)");
 	out->selected = 1;
 	out->nclients = n;
 	out->clients = calloc(n ? n : 1, sizeof(char *));
@@ -193,8 +194,8 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 	for (size_t i = 0; i < n; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "pre%zu", i);
-		out->clients[i] = json_util_strdup(name);
-		out->client_ids[i] = json_util_strdup(pf[i].client_id);
+		out->clients[i] = alloc_strdup(name);
+		out->client_ids[i] = alloc_strdup(pf[i].client_id);
 		add_endpoint(out, &pf[i], i, cat);
 		if (pf[i].t_ms > out->duration_ms)
 			out->duration_ms = pf[i].t_ms;

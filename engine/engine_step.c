@@ -8,6 +8,7 @@
 #include "codec/mqtt_print.h"
 #include "engine/engine_int.h"
 #include "case/fields.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/match.h"
 #include "net/ws_frame.h"
@@ -30,7 +31,7 @@ static struct check_result *check_of(struct engine_run *r)
 static void set_str(char **dst, const char *s)
 {
 	free(*dst);
-	*dst = json_util_strdup(s);
+	*dst = alloc_strdup(s);
 }
 
 void engine_step_fail(struct engine_run *r, const char *why, double now)
@@ -51,7 +52,7 @@ void engine_step_fail(struct engine_run *r, const char *why, double now)
 		return;
 	}
 	if (!r->res->setup_error)
-		r->res->setup_error = json_util_strdup(msg);
+		r->res->setup_error = alloc_strdup(msg);
 }
 
 /* 1 if every gate holds; else 0 with the reason. -1 if a gate names an unset variable. */
@@ -183,7 +184,7 @@ case_error:;
 	if (!r->res->setup_error && r->phase == ENGINE_MAIN) {
 		char full[1000];
 		snprintf(full, sizeof full, "%s.send: %s", s->path, msg);
-		r->res->setup_error = json_util_strdup(full);
+		r->res->setup_error = alloc_strdup(full);
 	}
 	return ENGINE_STEP_ABORT;
 }
@@ -277,7 +278,7 @@ static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_s
 		char msg[1700];
 		snprintf(msg, sizeof msg, "%s: case error: %s", s->path, m.why);
 		if (!r->res->setup_error)
-			r->res->setup_error = json_util_strdup(msg);
+			r->res->setup_error = alloc_strdup(msg);
 		rc = ENGINE_STEP_ABORT;
 	}
 	tmpl_vars_clear(&m.binds);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "net/conn_int.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "net/ws_frame.h"
 
@@ -233,7 +234,7 @@ void conn_queue(struct conn *c, const uint8_t *b, size_t n)
 		c->outoff = c->outn = 0;
 	if (c->outn + n > c->outcap) {
 		c->outcap = (c->outn + n) * 2;
-		c->out = json_util_xrealloc(c->out, c->outcap);
+		c->out = alloc_resize(c->out, c->outcap);
 	}
 	memcpy(c->out + c->outn, b, n);
 	c->outn += n;

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "net/conn_int.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "net/ws_frame.h"
 
@@ -94,7 +95,7 @@ int conn_ws_step(struct conn *c, struct err *e)
 	for (;;) {
 		if (c->rawn + 1024 > c->rawcap) {
 			c->rawcap = c->rawn + 4096;
-			c->raw = json_util_xrealloc(c->raw, c->rawcap);
+			c->raw = alloc_resize(c->raw, c->rawcap);
 		}
 		long r = conn_raw_read(c, c->raw + c->rawn, c->rawcap - c->rawn - 1, e);
 		if (r == -2)
@@ -112,7 +113,7 @@ int conn_ws_step(struct conn *c, struct err *e)
 			continue;
 		}
 		size_t hlen = (size_t)(end - (char *)c->raw) + 4;
-		char *hdrs = json_util_xmalloc(hlen + 1);
+		char *hdrs = alloc_bytes(hlen + 1);
 		memcpy(hdrs, c->raw, hlen);
 		hdrs[hlen] = '\0';
 		/* Bytes after the headers are already WebSocket frames. */
@@ -146,7 +147,7 @@ static void send_frame(struct conn *c, int opcode, int fin, const uint8_t *b, si
 	uint8_t mask[4];
 	random_bytes(mask, sizeof mask);
 	size_t sz = ws_frame_size(n);
-	uint8_t *f = json_util_xmalloc(sz);
+	uint8_t *f = alloc_bytes(sz);
 	ws_frame_encode_part(opcode, fin, mask, b, n, f);
 	conn_queue(c, f, sz);
 	free(f);
@@ -177,7 +178,7 @@ size_t conn_ws_held(const struct conn *c)
 void conn_ws_write(struct conn *c, const struct conn_ws_send *o, const uint8_t *b, size_t n)
 {
 	if (o && o->hold) {
-		c->held = json_util_xrealloc(c->held, c->heldn + n + 1);
+		c->held = alloc_resize(c->held, c->heldn + n + 1);
 		memcpy(c->held + c->heldn, b, n);
 		c->heldn += n;
 		return;
@@ -185,7 +186,7 @@ void conn_ws_write(struct conn *c, const struct conn_ws_send *o, const uint8_t *
 	/* Held bytes go first, in the same frame(s): two packets in one frame. */
 	uint8_t *joined = NULL;
 	if (c->heldn) {
-		joined = json_util_xmalloc(c->heldn + n);
+		joined = alloc_bytes(c->heldn + n);
 		memcpy(joined, c->held, c->heldn);
 		memcpy(joined + c->heldn, b, n);
 		b = joined;
@@ -211,7 +212,7 @@ static void app_add(struct conn *c, const uint8_t *b, size_t n)
 		c->appoff = c->appn = 0;
 	if (c->appn + n > c->appcap) {
 		c->appcap = (c->appn + n) * 2;
-		c->app = json_util_xrealloc(c->app, c->appcap);
+		c->app = alloc_resize(c->app, c->appcap);
 	}
 	memcpy(c->app + c->appn, b, n);
 	c->appn += n;
@@ -236,7 +237,7 @@ static int deframe(struct conn *c, struct err *e)
 			rc = err_set(e, "WebSocket: the server sent a %s frame (RFC 6455 5.1/5.2)", f.masked ? "masked" : "RSV-flagged");
 			break;
 		}
-		uint8_t *p = json_util_xmalloc(f.payload_len ? f.payload_len : 1);
+		uint8_t *p = alloc_bytes(f.payload_len ? f.payload_len : 1);
 		ws_frame_unmask(&f, p);
 		switch (f.opcode) {
 		case WS_BINARY:
@@ -293,7 +294,7 @@ long conn_ws_read(struct conn *c, uint8_t *buf, size_t n, struct err *e)
 			return 0;
 		if (c->rawn + 65536 > c->rawcap) {
 			c->rawcap = c->rawn + 65536;
-			c->raw = json_util_xrealloc(c->raw, c->rawcap);
+			c->raw = alloc_resize(c->raw, c->rawcap);
 		}
 		long r = conn_raw_read(c, c->raw + c->rawn, c->rawcap - c->rawn, e);
 		if (r == 0 || r == -1)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 #define BAD_CP UINT32_MAX
@@ -132,7 +133,7 @@ char *report_escape_utf8(const char *s)
 		s = "";
 	size_t len = strlen(s);
 	/* Worst case: every byte is its own broken sequence, 1 byte -> 3. */
-	char *buf = json_util_xmalloc(3 * len + 1);
+	char *buf = alloc_bytes(3 * len + 1);
 	char *w = buf;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "result/baseline.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_html_int.h"
@@ -80,9 +81,9 @@ static void page_init(struct html_page *p, const struct run_result *run)
 {
 	size_t n = run->nclauses;
 	p->run = run;
-	p->groups = json_util_xmalloc((n + 1) * sizeof *p->groups);
-	p->group_of = json_util_xmalloc((n + 1) * sizeof *p->group_of);
-	p->order = json_util_xmalloc((n + 1) * sizeof *p->order);
+	p->groups = alloc_bytes((n + 1) * sizeof *p->groups);
+	p->group_of = alloc_bytes((n + 1) * sizeof *p->group_of);
+	p->order = alloc_bytes((n + 1) * sizeof *p->order);
 	p->ngroups = 0;
 	/* Groups are few (tens), so finding one by name is cheap. */
 	for (size_t i = 0; i < n; i++) {
@@ -100,7 +101,7 @@ static void page_init(struct html_page *p, const struct run_result *run)
 		p->groups[g].total++;
 	}
 	qsort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
-	size_t *start = json_util_xmalloc((p->ngroups + 1) * sizeof *start);
+	size_t *start = alloc_bytes((p->ngroups + 1) * sizeof *start);
 	memset(start, 0, (p->ngroups + 1) * sizeof *start);
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
@@ -396,7 +397,7 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 	}
 	/* Failing cases first, then by verdict; a clause has a handful of cases,
 	 * so an insertion sort of their indexes is enough. */
-	size_t *idx = json_util_xmalloc((cr->ncases + 1) * sizeof *idx), n = 0;
+	size_t *idx = alloc_bytes((cr->ncases + 1) * sizeof *idx), n = 0;
 	for (size_t i = 0; i < cr->ncases; i++) {
 		if (cr->cases[i] >= run->ncases)
 			continue;

@@ -13,6 +13,7 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_frame.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_fields.h"
@@ -117,8 +118,8 @@ static void write_steps(FILE *out, const struct case_result *c, const char *clau
 {
 	/* next[k]: the next check on the same step, so each step finds its
 	 * checks without scanning them all. */
-	long *first = json_util_xmalloc((c->nsteps + 1) * sizeof *first);
-	long *next = json_util_xmalloc((c->nchecks + 1) * sizeof *next);
+	long *first = alloc_bytes((c->nsteps + 1) * sizeof *first);
+	long *next = alloc_bytes((c->nchecks + 1) * sizeof *next);
 	for (size_t i = 0; i < c->nsteps; i++)
 		first[i] = -1;
 	for (size_t k = c->nchecks; k-- > 0;) {
@@ -288,7 +289,7 @@ static void write_wire(FILE *out, const struct case_result *c)
 	}
 	/* Failed checks in time order, merged into the events as markers. */
 	size_t nf = 0;
-	size_t *fails = json_util_xmalloc((c->nchecks + 1) * sizeof *fails);
+	size_t *fails = alloc_bytes((c->nchecks + 1) * sizeof *fails);
 	for (size_t k = 0; k < c->nchecks; k++)
 		if (c->checks[k].outcome == CHECK_FAIL) {
 			size_t j = nf++;

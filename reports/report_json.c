@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "result/baseline.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 /* cJSON signals a failed allocation by returning NULL; rather than test every
@@ -208,7 +209,7 @@ static cJSON *wire_json(struct json_ctx *x, const struct case_result *c, const s
 	add_str(x, o, "dir", results_wire_dir_name(ev->dir));
 	if (ev->bytes) {
 		static const char digits[] = "0123456789abcdef";
-		char *hex = json_util_xmalloc(2 * ev->len + 1);
+		char *hex = alloc_bytes(2 * ev->len + 1);
 		for (size_t i = 0; i < ev->len; i++) {
 			hex[2 * i] = digits[ev->bytes[i] >> 4];
 			hex[2 * i + 1] = digits[ev->bytes[i] & 0x0F];

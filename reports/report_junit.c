@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct junit_group {
@@ -102,7 +103,7 @@ static int own_testcase(const struct clause_result *cr)
 
 static struct junit_group *make_groups(const struct run_result *run, size_t *ngroups)
 {
-	struct junit_group *g = json_util_xmalloc((run->nclauses ? run->nclauses : 1) * sizeof *g);
+	struct junit_group *g = alloc_bytes((run->nclauses ? run->nclauses : 1) * sizeof *g);
 	size_t n = 0;
 	for (size_t i = 0; i < run->nclauses; i++) {
 		const struct clause_result *cr = &run->clauses[i];
@@ -115,7 +116,7 @@ static struct junit_group *make_groups(const struct run_result *run, size_t *ngr
 			const char *s = clause_section(cr);
 			size_t len = group_len(s);
 			memset(&g[n], 0, sizeof g[n]);
-			g[n].name = json_util_xmalloc(len + 1);
+			g[n].name = alloc_bytes(len + 1);
 			memcpy(g[n].name, s, len);
 			g[n].name[len] = '\0';
 			n++;

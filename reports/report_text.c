@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "result/baseline.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 #define LINE_COLS 110
@@ -172,7 +173,7 @@ static void write_clauses(const struct run_result *run, const struct report_opts
 		 * both are cut together to the line width. */
 		const char *summary = c->summary ? c->summary : "";
 		size_t n = strlen(summary) + (cr->reason ? strlen(cr->reason) + 6 : 0) + 1;
-		char *cell = json_util_xmalloc(n);
+		char *cell = alloc_bytes(n);
 		snprintf(cell, n, "%s%s%s", summary, cr->reason ? " \xE2\x80\x94 " : "", cr->reason ? cr->reason : "");
 		put(out, cell, o->verbose ? SIZE_MAX : sumw);
 		free(cell);

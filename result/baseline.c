@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report.h"
 
@@ -58,12 +59,12 @@ int baseline_load(struct baseline *b, const char *path, struct err *e)
 		    json_util_str(it, "reason", p, 0, &reason, e) < 0)
 			goto fail;
 		struct baseline_entry *en = &b->entries[b->n++];
-		en->clause = json_util_strdup(clause);
-		en->case_id = json_util_strdup(case_id);
-		en->reason = reason ? json_util_strdup(reason) : NULL;
+		en->clause = alloc_strdup(clause);
+		en->case_id = alloc_strdup(case_id);
+		en->reason = reason ? alloc_strdup(reason) : NULL;
 	}
-	b->path = json_util_strdup(path);
-	b->broker = broker ? json_util_strdup(broker) : NULL;
+	b->path = alloc_strdup(path);
+	b->broker = broker ? alloc_strdup(broker) : NULL;
 	cJSON_Delete(root);
 	return 0;
 fail:

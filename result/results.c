@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 const char *results_verdict_name(enum verdict v)
@@ -118,7 +119,7 @@ static void add_case_ref(struct clause_result *cr, size_t ci)
 {
 	if (cr->ncases && cr->cases[cr->ncases - 1] == ci)
 		return;
-	cr->cases = json_util_xrealloc(cr->cases, (cr->ncases + 1) * sizeof *cr->cases);
+	cr->cases = alloc_resize(cr->cases, (cr->ncases + 1) * sizeof *cr->cases);
 	cr->cases[cr->ncases++] = ci;
 }
 
@@ -134,7 +135,7 @@ static void add_policing(struct run_result *run, const struct catalog *cat, size
 			if (k < 0)
 				continue;
 			struct clause_result *cr = &run->clauses[k];
-			cr->policed_by = json_util_xrealloc(cr->policed_by, (cr->npoliced_by + 1) * sizeof *cr->policed_by);
+			cr->policed_by = alloc_resize(cr->policed_by, (cr->npoliced_by + 1) * sizeof *cr->policed_by);
 			cr->policed_by[cr->npoliced_by++] = (struct policing_ref){ci, i, v};
 			if (v < cr->policing_verdict)
 				cr->policing_verdict = v;
@@ -195,7 +196,7 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 					free(cr->reason);
 					cr->reason = NULL;
 					if (v == VERDICT_NOT_APPLICABLE && ch->actual)
-						cr->reason = json_util_strdup(ch->actual);
+						cr->reason = alloc_strdup(ch->actual);
 				}
 			}
 		}
@@ -203,10 +204,10 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 	for (size_t k = 0; k < cat->count; k++) {
 		struct clause_result *cr = &run->clauses[k];
 		if (cr->verdict == VERDICT_UNTESTED)
-			cr->reason = json_util_strdup(cr->clause->untested_reason ? cr->clause->untested_reason
+			cr->reason = alloc_strdup(cr->clause->untested_reason ? cr->clause->untested_reason
 										: "no case checks it yet");
 		else if (cr->verdict == VERDICT_NOT_SELECTED && !cr->reason)
-			cr->reason = json_util_strdup("its cases were left out by --only");
+			cr->reason = alloc_strdup("its cases were left out by --only");
 		run->counts[cr->verdict]++;
 	}
 }
@@ -235,7 +236,7 @@ char *results_policing_text(const struct run_result *run, const struct clause_re
 	if (!cr->npoliced_by)
 		return NULL;
 	size_t cap = 64, len = 0;
-	char *buf = json_util_xmalloc(cap);
+	char *buf = alloc_bytes(cap);
 	len = (size_t)snprintf(buf, cap, "%s", results_verdict_name(cr->policing_verdict));
 	size_t items = 0;
 	for (size_t i = 0; i < cr->npoliced_by; i++) {
@@ -251,7 +252,7 @@ char *results_policing_text(const struct run_result *run, const struct clause_re
 			need += strlen(ch->clauses[k]) + 2;
 		if (len + need >= cap) {
 			cap = 2 * (len + need);
-			buf = json_util_xrealloc(buf, cap);
+			buf = alloc_resize(buf, cap);
 		}
 		len += (size_t)snprintf(buf + len, cap - len, "%s", items++ ? "; " : " (");
 		for (size_t k = 0; k < ch->nclauses; k++)
@@ -336,36 +337,36 @@ struct wire_event *results_add_wire(struct case_result *c, double t_ms, int clie
 				    const uint8_t *b, size_t n, const char *text, const char *violation)
 {
 	if (c->nwire % 32 == 0)
-		c->wire = json_util_xrealloc(c->wire, (c->nwire + 32) * sizeof *c->wire);
+		c->wire = alloc_resize(c->wire, (c->nwire + 32) * sizeof *c->wire);
 	struct wire_event *w = &c->wire[c->nwire++];
 	memset(w, 0, sizeof *w);
 	w->t_ms = t_ms;
 	w->client = client;
 	w->dir = dir;
 	if (b && n) {
-		w->bytes = json_util_xmalloc(n);
+		w->bytes = alloc_bytes(n);
 		memcpy(w->bytes, b, n);
 		w->len = n;
 	}
-	w->text = json_util_strdup(text ? text : "");
+	w->text = alloc_strdup(text ? text : "");
 	w->violation = violation;
 	return w;
 }
 
 struct check_result *results_add_check(struct case_result *c, const struct catalog_clause *cl)
 {
-	c->checks = json_util_xrealloc(c->checks, (c->nchecks + 1) * sizeof *c->checks);
+	c->checks = alloc_resize(c->checks, (c->nchecks + 1) * sizeof *c->checks);
 	struct check_result *k = &c->checks[c->nchecks++];
 	memset(k, 0, sizeof *k);
 	if (!cl)
 		return k;
-	k->clauses = json_util_xmalloc(sizeof *k->clauses);
+	k->clauses = alloc_bytes(sizeof *k->clauses);
 	k->clauses[0] = cl->id;
 	k->nclauses = 1;
 	for (size_t i = 0; i < c->nclaims; i++)
 		if (c->claims[i] == cl->id)
 			return k;
-	c->claims = json_util_xrealloc(c->claims, (c->nclaims + 1) * sizeof *c->claims);
+	c->claims = alloc_resize(c->claims, (c->nclaims + 1) * sizeof *c->claims);
 	c->claims[c->nclaims++] = cl->id;
 	return k;
 }

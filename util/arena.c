@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct arena_block {
@@ -19,7 +20,7 @@ void *arena_alloc(struct arena *a, size_t n)
 	struct arena_block *b = a->head;
 	if (!b || b->cap - b->used < n) {
 		size_t cap = n > 16384 ? n : 16384;
-		b = json_util_xmalloc(sizeof *b + cap);
+		b = alloc_bytes(sizeof *b + cap);
 		b->next = a->head;
 		b->used = 0;
 		b->cap = cap;

@@ -1,4 +1,5 @@
 /* json_util.c - see json_util.h. */
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 #include <errno.h>
@@ -7,33 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *json_util_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fputs("mqttspec: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
 
-void *json_util_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("mqttspec: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
 
-char *json_util_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = json_util_xmalloc(n);
-	memcpy(d, s, n);
-	return d;
-}
 
 char *json_util_read_file(const char *path, size_t *len, struct err *e)
 {
@@ -41,7 +17,7 @@ char *json_util_read_file(const char *path, size_t *len, struct err *e)
 	if (!f)
 		return err_set(e, "%s: %s", path, strerror(errno)), NULL;
 	size_t cap = 4096, n = 0;
-	char *buf = json_util_xmalloc(cap);
+	char *buf = alloc_bytes(cap);
 	for (;;) {
 		if (n + 1 >= cap) {
 			if (cap > (size_t)64 << 20) {
@@ -50,7 +26,7 @@ char *json_util_read_file(const char *path, size_t *len, struct err *e)
 				return err_set(e, "%s: file larger than 64 MiB", path), NULL;
 			}
 			cap *= 2;
-			buf = json_util_xrealloc(buf, cap);
+			buf = alloc_resize(buf, cap);
 		}
 		size_t r = fread(buf + n, 1, cap - n - 1, f);
 		n += r;

@@ -28,11 +28,6 @@ int json_util_bool(const cJSON *obj, const char *key, const char *path, int requ
  * anything else to long is undefined behaviour. */
 int json_util_long(const cJSON *v, long *out);
 
-/* strdup that never returns NULL (aborts on exhaustion: nothing sensible remains). */
-char *json_util_strdup(const char *s);
-void *json_util_xmalloc(size_t n);
-void *json_util_xrealloc(void *p, size_t n);
-
 /* Read a whole file into a NUL-terminated buffer (caller frees). */
 char *json_util_read_file(const char *path, size_t *len, struct err *e);
 

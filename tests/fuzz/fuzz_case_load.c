@@ -24,6 +24,7 @@
 #include "codec/mqtt_encode.h"
 #include "case/case.h"
 #include "case/fields.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/match.h"
 #include "case/tmpl.h"
@@ -90,7 +91,7 @@ static void exercise(const struct case_spec *cs)
 	for (size_t i = 0; i < cs->nclients; i++) {
 		char id[40];
 		snprintf(id, sizeof id, "ms%s%03zu%s", run, i, cs->clients[i].name);
-		ids[i] = json_util_strdup(id);
+		ids[i] = alloc_strdup(id);
 		names[i] = cs->clients[i].name;
 	}
 	struct tmpl_ctx ctx;

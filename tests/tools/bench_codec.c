@@ -25,6 +25,7 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct mix {
@@ -37,7 +38,7 @@ static void add(struct mix *m, const uint8_t *b, size_t n)
 {
 	if (m->len + n > m->cap) {
 		m->cap = (m->len + n) * 2;
-		m->bytes = json_util_xrealloc(m->bytes, m->cap);
+		m->bytes = alloc_resize(m->bytes, m->cap);
 	}
 	memcpy(m->bytes + m->len, b, n);
 	m->len += n;
@@ -69,7 +70,7 @@ static int from_report(struct mix *m, const char *path)
 			    (strcmp(dir->valuestring, "tx") != 0 && strcmp(dir->valuestring, "rx") != 0))
 				continue;
 			size_t n = strlen(hex->valuestring) / 2;
-			uint8_t *b = json_util_xmalloc(n ? n : 1);
+			uint8_t *b = alloc_bytes(n ? n : 1);
 			int ok = 1;
 			for (size_t i = 0; i < n && ok; i++) {
 				int hi = hexval(hex->valuestring[2 * i]), lo = hexval(hex->valuestring[2 * i + 1]);
@@ -210,7 +211,7 @@ int main(int argc, char **argv)
 	}
 	printf("codec mix: %zu packets, %zu bytes (%.1f bytes each), from %s\n", m.npackets, m.len,
 	       (double)m.len / (double)m.npackets, argc > 1 && strcmp(argv[1], "-") != 0 ? argv[1] : "a synthetic mix");
-	struct mqtt_packet *pk = json_util_xmalloc(m.npackets * sizeof *pk);
+	struct mqtt_packet *pk = alloc_bytes(m.npackets * sizeof *pk);
 	size_t got = decode_pass(&m, pk); /* warm-up, and the packets encode uses */
 
 	size_t passes = 0;
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
 	} while (t < secs);
 	report("decode", passes * got, passes * m.len, t);
 
-	uint8_t *out = json_util_xmalloc(m.len);
+	uint8_t *out = alloc_bytes(m.len);
 	passes = 0;
 	t0 = now_s();
 	do {

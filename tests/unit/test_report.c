@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "result/results.h"
 #include "reports/report.h"
@@ -37,14 +38,14 @@ static void add_clause(const char *id, const char *section, enum catalog_level l
 		       const char *untested)
 {
 	struct catalog_clause *c = &cat.clauses[cat.count++];
-	c->id = json_util_strdup(id);
-	c->section = json_util_strdup(section);
-	c->keyword = json_util_strdup(level == CATALOG_SHOULD ? "SHOULD" : "MUST");
+	c->id = alloc_strdup(id);
+	c->section = alloc_strdup(section);
+	c->keyword = alloc_strdup(level == CATALOG_SHOULD ? "SHOULD" : "MUST");
 	c->level = level;
-	c->binds = json_util_strdup("server");
-	c->observable = json_util_strdup(untested ? "no" : "yes");
-	c->summary = json_util_strdup(summary);
-	c->untested_reason = untested ? json_util_strdup(untested) : NULL;
+	c->binds = alloc_strdup("server");
+	c->observable = alloc_strdup(untested ? "no" : "yes");
+	c->summary = alloc_strdup(summary);
+	c->untested_reason = untested ? alloc_strdup(untested) : NULL;
 }
 
 static const char *cid(const char *id)
@@ -57,17 +58,17 @@ static const char *cid(const char *id)
 static struct case_result *add_case(const char *id, const char *title, int selected)
 {
 	struct case_result *c = &run.cases[run.ncases++];
-	c->id = json_util_strdup(id);
-	c->title = json_util_strdup(title);
-	c->file = json_util_strdup("cases/mqtt-3.1.1/t.json");
+	c->id = alloc_strdup(id);
+	c->title = alloc_strdup(title);
+	c->file = alloc_strdup("cases/mqtt-3.1.1/t.json");
 	c->selected = selected;
 	c->nclients = 2;
-	c->clients = json_util_xmalloc(2 * sizeof *c->clients);
-	c->client_ids = json_util_xmalloc(2 * sizeof *c->client_ids);
-	c->clients[0] = json_util_strdup("a");
-	c->clients[1] = json_util_strdup("b\xff");
-	c->client_ids[0] = json_util_strdup("ms1a");
-	c->client_ids[1] = json_util_strdup("ms1b");
+	c->clients = alloc_bytes(2 * sizeof *c->clients);
+	c->client_ids = alloc_bytes(2 * sizeof *c->client_ids);
+	c->clients[0] = alloc_strdup("a");
+	c->clients[1] = alloc_strdup("b\xff");
+	c->client_ids[0] = alloc_strdup("ms1a");
+	c->client_ids[1] = alloc_strdup("ms1b");
 	c->duration_ms = 250;
 	c->steps_total = 4;
 	c->steps_run = selected ? 4 : 0;
@@ -79,27 +80,27 @@ static void add_claim(struct case_result *c, const char *id)
 	for (size_t i = 0; i < c->nclaims; i++)
 		if (c->claims[i] == id)
 			return;
-	c->claims = json_util_xrealloc(c->claims, (c->nclaims + 1) * sizeof *c->claims);
+	c->claims = alloc_resize(c->claims, (c->nclaims + 1) * sizeof *c->claims);
 	c->claims[c->nclaims++] = id;
 }
 
 static void add_check(struct case_result *c, const char *clause, int should, enum check_outcome o,
 		      const char *expected, const char *actual, double t_ms)
 {
-	c->checks = json_util_xrealloc(c->checks, (c->nchecks + 1) * sizeof *c->checks);
+	c->checks = alloc_resize(c->checks, (c->nchecks + 1) * sizeof *c->checks);
 	struct check_result *ch = &c->checks[c->nchecks++];
 	char path[32];
 	memset(ch, 0, sizeof *ch);
-	ch->clauses = json_util_xmalloc(sizeof *ch->clauses);
+	ch->clauses = alloc_bytes(sizeof *ch->clauses);
 	ch->clauses[0] = cid(clause);
 	ch->nclauses = 1;
 	ch->should = should;
 	ch->outcome = o;
 	ch->step = c->nchecks + 1;
 	snprintf(path, sizeof path, "steps[%zu]", ch->step);
-	ch->step_path = json_util_strdup(path);
-	ch->expected = json_util_strdup(expected);
-	ch->actual = json_util_strdup(actual);
+	ch->step_path = alloc_strdup(path);
+	ch->expected = alloc_strdup(expected);
+	ch->actual = alloc_strdup(actual);
 	ch->t_ms = t_ms;
 	add_claim(c, ch->clauses[0]);
 }
@@ -107,18 +108,18 @@ static void add_check(struct case_result *c, const char *clause, int should, enu
 static void add_wire(struct case_result *c, double t, int client, enum wire_dir d, const uint8_t *bytes, size_t len,
 		     const char *text, const char *violation)
 {
-	c->wire = json_util_xrealloc(c->wire, (c->nwire + 1) * sizeof *c->wire);
+	c->wire = alloc_resize(c->wire, (c->nwire + 1) * sizeof *c->wire);
 	struct wire_event *ev = &c->wire[c->nwire++];
 	memset(ev, 0, sizeof *ev);
 	ev->t_ms = t;
 	ev->client = client;
 	ev->dir = d;
 	if (bytes) {
-		ev->bytes = json_util_xmalloc(len ? len : 1);
+		ev->bytes = alloc_bytes(len ? len : 1);
 		memcpy(ev->bytes, bytes, len);
 		ev->len = len;
 	}
-	ev->text = text ? json_util_strdup(text) : NULL;
+	ev->text = text ? alloc_strdup(text) : NULL;
 	ev->violation = violation;
 }
 
@@ -126,7 +127,7 @@ static void setup(void)
 {
 	memset(&cat, 0, sizeof cat);
 	memset(&run, 0, sizeof run);
-	cat.spec = json_util_strdup("MQTT 3.1.1");
+	cat.spec = alloc_strdup("MQTT 3.1.1");
 	cat.clauses = calloc(8, sizeof *cat.clauses);
 	add_clause("MQTT-3.1.2-3", "3.1.2.3", CATALOG_MUST, "Reserved flag must be zero <or> drop", NULL);
 	add_clause("MQTT-3.1.4-1", "3.1.4", CATALOG_MUST, "The server validates CONNECT", NULL);
@@ -137,13 +138,13 @@ static void setup(void)
 	add_clause("MQTT-4.7.1-1", "4.7.1", CATALOG_MUST, "Wildcards in filters", "client-only <rule> & co");
 	add_clause("MQTT-3.10.4-1", "3.10.4", CATALOG_MUST, "UNSUBSCRIBE removes the filter", NULL);
 
-	run.tool_version = json_util_strdup("0.1.0-test");
-	run.spec = json_util_strdup("MQTT 3.1.1");
+	run.tool_version = alloc_strdup("0.1.0-test");
+	run.spec = alloc_strdup("MQTT 3.1.1");
 	run.nbrokers = 1;
-	run.brokers = json_util_xmalloc(sizeof *run.brokers);
-	run.brokers[0] = json_util_strdup("mqtt://127.0.0.1:1883");
-	run.started_at = json_util_strdup("2024-05-01T12:00:00Z");
-	run.run_prefix = json_util_strdup("mqttspec/r1");
+	run.brokers = alloc_bytes(sizeof *run.brokers);
+	run.brokers[0] = alloc_strdup("mqtt://127.0.0.1:1883");
+	run.started_at = alloc_strdup("2024-05-01T12:00:00Z");
+	run.run_prefix = alloc_strdup("mqttspec/r1");
 	run.time_scale = 1.5;
 	run.duration_ms = 1234.5;
 	run.cases = calloc(8, sizeof *run.cases);
@@ -160,14 +161,14 @@ static void setup(void)
 	add_wire(c, 2.0, 0, WIRE_NOTE, NULL, 0, HOSTILE, NULL);
 	add_wire(c, 5.0, 0, WIRE_HANGUP, NULL, 0, "after check", NULL);
 	add_check(c, "MQTT-3.1.2-3", 0, CHECK_FAIL, "the broker closes the connection", "CONNACK rc=0 " HOSTILE, 2.0);
-	c->checks[0].note = json_util_strdup("note " HOSTILE);
+	c->checks[0].note = alloc_strdup("note " HOSTILE);
 	add_check(c, "MQTT-3.1.4-1", 0, CHECK_PASS, "closed", "closed", 2.5);
 
 	c = add_case("connack-should", "SHOULD check", 1);
 	add_check(c, "MQTTSPEC-3.2.2-1", 1, CHECK_FAIL, "flags 0", "flags \x01\xff\xfe", 1.0);
 
 	c = add_case("publish-setup", "Set-up fails", 1);
-	c->setup_error = json_util_strdup("steps[1]: connection refused <rc=5>");
+	c->setup_error = alloc_strdup("steps[1]: connection refused <rc=5>");
 	add_check(c, "MQTT-3.3.1-9", 0, CHECK_INCONCLUSIVE, "retained", "not reached", 0);
 
 	c = add_case("qos2-na", "QoS 2 not granted", 1);
@@ -318,7 +319,7 @@ static void add_policing_check(const char *case_id, int selected, enum check_out
 {
 	struct case_result *c = add_case(case_id, "polices", selected);
 	add_check(c, "MQTT-3.1.4-1", 0, o, "closed", "x", 1);
-	c->checks[0].polices = json_util_xmalloc(sizeof *c->checks[0].polices);
+	c->checks[0].polices = alloc_bytes(sizeof *c->checks[0].polices);
 	c->checks[0].polices[0] = cid("MQTT-4.7.1-1");
 	c->checks[0].npolices = 1;
 }
@@ -329,7 +330,7 @@ START_TEST(aggregate_policing_verdict_apart_from_own)
 		results_case_free(&run.cases[i]);
 	run.ncases = 0;
 	free(cat.clauses[6].binds);
-	cat.clauses[6].binds = json_util_strdup("client");
+	cat.clauses[6].binds = alloc_strdup("client");
 	add_policing_check("p-pass", 1, CHECK_PASS);
 	add_policing_check("p-unsel", 0, CHECK_INCONCLUSIVE);
 	results_aggregate(&run, &cat);
@@ -373,9 +374,9 @@ START_TEST(writers_say_setup_error)
 {
 	results_free(&run);
 	memset(&run, 0, sizeof run);
-	run.tool_version = json_util_strdup("0.1.0-test");
-	run.spec = json_util_strdup("MQTT 3.1.1");
-	run.setup_error = json_util_strdup("pre-flight: connect to mqtt://127.0.0.1:1: Connection refused <x>");
+	run.tool_version = alloc_strdup("0.1.0-test");
+	run.spec = alloc_strdup("MQTT 3.1.1");
+	run.setup_error = alloc_strdup("pre-flight: connect to mqtt://127.0.0.1:1: Connection refused <x>");
 	char *txt = capture('j', NULL), *xml = capture('x', NULL);
 	cJSON *root = cJSON_Parse(txt);
 	ck_assert_ptr_nonnull(root);
@@ -591,7 +592,7 @@ END_TEST
 START_TEST(text_wire_tail_color_and_truncation)
 {
 	free(cat.clauses[1].summary);
-	cat.clauses[1].summary = json_util_xmalloc(301);
+	cat.clauses[1].summary = alloc_bytes(301);
 	memset(cat.clauses[1].summary, 'x', 300);
 	cat.clauses[1].summary[300] = '\0';
 	struct report_opts o = {1, 0, 2};

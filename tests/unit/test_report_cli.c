@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 #include "cli/repro.h"
 #include "reports/report.h"
@@ -233,23 +234,23 @@ START_TEST(repro_writes_a_loadable_case_with_fixed_ids)
 		      "%s", e.msg);
 	struct run_result run;
 	memset(&run, 0, sizeof run);
-	run.run_prefix = json_util_strdup("zz9z9z");
+	run.run_prefix = alloc_strdup("zz9z9z");
 	run.nbrokers = 1;
-	run.brokers = json_util_xmalloc(sizeof *run.brokers);
-	run.brokers[0] = json_util_strdup("mqtt://127.0.0.1:1883");
+	run.brokers = alloc_bytes(sizeof *run.brokers);
+	run.brokers[0] = alloc_strdup("mqtt://127.0.0.1:1883");
 	run.ncases = 1;
 	run.cases = calloc(1, sizeof *run.cases);
 	struct case_result *r = &run.cases[0];
-	r->id = json_util_strdup(cs.id);
+	r->id = alloc_strdup(cs.id);
 	r->verdict = VERDICT_FAIL;
 	r->nclients = cs.nclients;
 	r->clients = calloc(cs.nclients, sizeof *r->clients);
 	r->client_ids = calloc(cs.nclients, sizeof *r->client_ids);
 	for (size_t i = 0; i < cs.nclients; i++) {
-		r->clients[i] = json_util_strdup(cs.clients[i].name);
+		r->clients[i] = alloc_strdup(cs.clients[i].name);
 		char id[32];
 		snprintf(id, sizeof id, "mszz9z9z01k%s", cs.clients[i].name);
-		r->client_ids[i] = json_util_strdup(id);
+		r->client_ids[i] = alloc_strdup(id);
 	}
 	char dir[] = "/tmp/mqttspec-repro-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));

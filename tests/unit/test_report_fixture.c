@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 #define HOSTILE TEST_REPORT_FIXTURE_HOSTILE
@@ -13,14 +14,14 @@ static void add_clause(struct catalog *cat, const char *id, const char *section,
 		       const char *summary, const char *untested)
 {
 	struct catalog_clause *c = &cat->clauses[cat->count++];
-	c->id = json_util_strdup(id);
-	c->section = json_util_strdup(section);
-	c->keyword = json_util_strdup(level == CATALOG_SHOULD ? "SHOULD" : "MUST");
+	c->id = alloc_strdup(id);
+	c->section = alloc_strdup(section);
+	c->keyword = alloc_strdup(level == CATALOG_SHOULD ? "SHOULD" : "MUST");
 	c->level = level;
-	c->binds = json_util_strdup("server");
-	c->observable = json_util_strdup(untested ? "no" : "yes");
-	c->summary = json_util_strdup(summary);
-	c->untested_reason = untested ? json_util_strdup(untested) : NULL;
+	c->binds = alloc_strdup("server");
+	c->observable = alloc_strdup(untested ? "no" : "yes");
+	c->summary = alloc_strdup(summary);
+	c->untested_reason = untested ? alloc_strdup(untested) : NULL;
 	c->own = strncmp(id, "MQTTSPEC-", 9) == 0;
 }
 
@@ -34,17 +35,17 @@ static const char *cid(const struct catalog *cat, const char *id)
 static struct case_result *add_case(struct run_result *run, const char *id, const char *title, int selected)
 {
 	struct case_result *c = &run->cases[run->ncases++];
-	c->id = json_util_strdup(id);
-	c->title = json_util_strdup(title);
-	c->file = json_util_strdup("cases/mqtt-3.1.1/t.json");
+	c->id = alloc_strdup(id);
+	c->title = alloc_strdup(title);
+	c->file = alloc_strdup("cases/mqtt-3.1.1/t.json");
 	c->selected = selected;
 	c->nclients = 2;
-	c->clients = json_util_xmalloc(2 * sizeof *c->clients);
-	c->client_ids = json_util_xmalloc(2 * sizeof *c->client_ids);
-	c->clients[0] = json_util_strdup("a");
-	c->clients[1] = json_util_strdup("b\xff");
-	c->client_ids[0] = json_util_strdup("msr1a");
-	c->client_ids[1] = json_util_strdup("msr1b");
+	c->clients = alloc_bytes(2 * sizeof *c->clients);
+	c->client_ids = alloc_bytes(2 * sizeof *c->client_ids);
+	c->clients[0] = alloc_strdup("a");
+	c->clients[1] = alloc_strdup("b\xff");
+	c->client_ids[0] = alloc_strdup("msr1a");
+	c->client_ids[1] = alloc_strdup("msr1b");
 	c->duration_ms = 250;
 	c->steps_total = 3;
 	c->steps_run = selected ? 3 : 0;
@@ -56,18 +57,18 @@ static void add_claim(struct case_result *c, const char *id)
 	for (size_t i = 0; i < c->nclaims; i++)
 		if (c->claims[i] == id)
 			return;
-	c->claims = json_util_xrealloc(c->claims, (c->nclaims + 1) * sizeof *c->claims);
+	c->claims = alloc_resize(c->claims, (c->nclaims + 1) * sizeof *c->claims);
 	c->claims[c->nclaims++] = id;
 }
 
 static void add_step(struct case_result *c, const char *path, const char *kind, const char *detail, int client,
 		     enum step_outcome o, double t)
 {
-	c->steps = json_util_xrealloc(c->steps, (c->nsteps + 1) * sizeof *c->steps);
+	c->steps = alloc_resize(c->steps, (c->nsteps + 1) * sizeof *c->steps);
 	struct step_result *s = &c->steps[c->nsteps++];
-	s->path = json_util_strdup(path);
+	s->path = alloc_strdup(path);
 	s->kind = kind;
-	s->detail = json_util_strdup(detail);
+	s->detail = alloc_strdup(detail);
 	s->client = client;
 	s->outcome = o;
 	s->t_ms = t;
@@ -84,18 +85,18 @@ static void three_steps(struct case_result *c, const char *sent, const char *exp
 static void add_check(const struct catalog *cat, struct case_result *c, const char *clause, int should,
 		      enum check_outcome o, const char *expected, const char *actual, double t_ms)
 {
-	c->checks = json_util_xrealloc(c->checks, (c->nchecks + 1) * sizeof *c->checks);
+	c->checks = alloc_resize(c->checks, (c->nchecks + 1) * sizeof *c->checks);
 	struct check_result *ch = &c->checks[c->nchecks++];
 	memset(ch, 0, sizeof *ch);
-	ch->clauses = json_util_xmalloc(sizeof *ch->clauses);
+	ch->clauses = alloc_bytes(sizeof *ch->clauses);
 	ch->clauses[0] = cid(cat, clause);
 	ch->nclauses = 1;
 	ch->should = should;
 	ch->outcome = o;
 	ch->step = 2;
-	ch->step_path = json_util_strdup("steps[2]");
-	ch->expected = json_util_strdup(expected);
-	ch->actual = json_util_strdup(actual);
+	ch->step_path = alloc_strdup("steps[2]");
+	ch->expected = alloc_strdup(expected);
+	ch->actual = alloc_strdup(actual);
 	ch->t_ms = t_ms;
 	add_claim(c, ch->clauses[0]);
 }
@@ -103,25 +104,25 @@ static void add_check(const struct catalog *cat, struct case_result *c, const ch
 static void add_wire(struct case_result *c, double t, int client, enum wire_dir d, const uint8_t *bytes, size_t len,
 		     const char *text, const char *violation)
 {
-	c->wire = json_util_xrealloc(c->wire, (c->nwire + 1) * sizeof *c->wire);
+	c->wire = alloc_resize(c->wire, (c->nwire + 1) * sizeof *c->wire);
 	struct wire_event *ev = &c->wire[c->nwire++];
 	memset(ev, 0, sizeof *ev);
 	ev->t_ms = t;
 	ev->client = client;
 	ev->dir = d;
 	if (bytes) {
-		ev->bytes = json_util_xmalloc(len ? len : 1);
+		ev->bytes = alloc_bytes(len ? len : 1);
 		memcpy(ev->bytes, bytes, len);
 		ev->len = len;
 	}
-	ev->text = text ? json_util_strdup(text) : NULL;
+	ev->text = text ? alloc_strdup(text) : NULL;
 	ev->violation = violation;
 }
 
 static void build_catalog(struct catalog *cat)
 {
 	memset(cat, 0, sizeof *cat);
-	cat->spec = json_util_strdup("MQTT 3.1.1");
+	cat->spec = alloc_strdup("MQTT 3.1.1");
 	cat->clauses = calloc(10, sizeof *cat->clauses);
 	add_clause(cat, "MQTT-3.1.2-3", "3.1.2.3", CATALOG_MUST, "Reserved flag must be zero <or> drop", NULL);
 	add_clause(cat, "MQTT-3.1.4-1", "3.1.4", CATALOG_MUST, "The server validates CONNECT", NULL);
@@ -135,7 +136,7 @@ static void build_catalog(struct catalog *cat)
 	add_clause(cat, "MQTT-3.8.3-3", "3.8.3", CATALOG_MUST, "A SUBSCRIBE carries a filter",
 		   "Binds the client; policed under MQTT-4.8.0-1");
 	free(cat->clauses[cat->count - 1].binds);
-	cat->clauses[cat->count - 1].binds = json_util_strdup("client");
+	cat->clauses[cat->count - 1].binds = alloc_strdup("client");
 	add_clause(cat, "MQTT-4.8.0-1", "4.8", CATALOG_MUST, "A protocol violation closes the connection", NULL);
 }
 
@@ -145,14 +146,14 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	struct run_result *run = &f->run;
 	memset(f, 0, sizeof *f);
 	build_catalog(cat);
-	run->tool_version = json_util_strdup("0.1.0-test");
-	run->spec = json_util_strdup("MQTT 3.1.1");
+	run->tool_version = alloc_strdup("0.1.0-test");
+	run->spec = alloc_strdup("MQTT 3.1.1");
 	run->nbrokers = 1;
-	run->brokers = json_util_xmalloc(sizeof *run->brokers);
-	run->brokers[0] = json_util_strdup("mqtt://127.0.0.1:1883");
-	run->broker_name = json_util_strdup("broker <b>&amp; \"x\"");
-	run->started_at = json_util_strdup("2024-05-01T12:00:00Z");
-	run->run_prefix = json_util_strdup("r1");
+	run->brokers = alloc_bytes(sizeof *run->brokers);
+	run->brokers[0] = alloc_strdup("mqtt://127.0.0.1:1883");
+	run->broker_name = alloc_strdup("broker <b>&amp; \"x\"");
+	run->started_at = alloc_strdup("2024-05-01T12:00:00Z");
+	run->run_prefix = alloc_strdup("r1");
 	run->time_scale = 1.5;
 	run->duration_ms = 1234.5;
 	run->cases = calloc(10, sizeof *run->cases);
@@ -172,7 +173,7 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	add_wire(c, 1.75, 0, WIRE_NOTE, NULL, 0, HOSTILE, NULL);
 	add_wire(c, 5.0, 0, WIRE_HANGUP, NULL, 0, "closed by mqttspec", NULL);
 	add_check(cat, c, "MQTT-3.1.2-3", 0, CHECK_FAIL, "the connection closed by the broker", "CONNACK " HOSTILE, 2.0);
-	c->checks[0].note = json_util_strdup("note " HOSTILE);
+	c->checks[0].note = alloc_strdup("note " HOSTILE);
 
 	c = add_case(run, "connack-should", "SHOULD check", 1);
 	three_steps(c, "{\"type\":\"CONNECT\"}", "CONNACK{ack_flags=0}", STEP_FAILED);
@@ -181,7 +182,7 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	c = add_case(run, "publish-setup", "Set-up fails", 1);
 	three_steps(c, "{\"type\":\"CONNECT\"}", "CONNACK{return_code=0}", STEP_NOT_RUN);
 	c->steps[1].outcome = STEP_FAILED;
-	c->setup_error = json_util_strdup("steps[1]: connection refused <rc=5>");
+	c->setup_error = alloc_strdup("steps[1]: connection refused <rc=5>");
 	add_check(cat, c, "MQTT-3.3.1-9", 0, CHECK_INCONCLUSIVE, "retained", "not reached", 0);
 
 	c = add_case(run, "qos2-na", "QoS 2 not granted", 1);
@@ -203,7 +204,7 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	c = add_case(run, "subscribe-empty-closes", "An empty SUBSCRIBE is closed", 1);
 	three_steps(c, "{\"type\":\"SUBSCRIBE\",\"topics\":[]}", "the connection closed by the broker", STEP_DONE);
 	add_check(cat, c, "MQTT-4.8.0-1", 0, CHECK_PASS, "the connection closed by the broker", "closed", 1.0);
-	c->checks[0].polices = json_util_xmalloc(sizeof *c->checks[0].polices);
+	c->checks[0].polices = alloc_bytes(sizeof *c->checks[0].polices);
 	c->checks[0].polices[0] = cid(cat, "MQTT-3.8.3-3");
 	c->checks[0].npolices = 1;
 
