@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/json_util.h"
 #include "case/profile.h"
 #include "cli/repro.h"
@@ -72,9 +73,7 @@ struct progress_state {
 static void progress(void *arg, size_t done, size_t total, const struct case_result *r)
 {
 	struct progress_state *p = arg;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double el = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - p->t0;
+	double el = (clock_ms() - p->t0) / 1e3;
 	for (size_t i = 0; i < r->nchecks; i++)
 		if (r->checks[i].outcome == CHECK_FAIL && !r->checks[i].should) {
 			p->failed++;
@@ -322,9 +321,7 @@ int cli_run(struct cli_opts *o)
 			na[i] = alloc_strdup(why);
 	}
 	eo.not_applicable = (const char *const *)na;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	double t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	double t0 = clock_ms();
 	struct progress_state ps = {t0, 0};
 	if (!o->quiet && isatty(2) && !getenv("CI")) {
 		eo.progress = progress;
@@ -357,8 +354,7 @@ int cli_run(struct cli_opts *o)
 	run.cases = calloc(set.n + 1, sizeof *run.cases);
 	run.incomplete = engine_run(set.cases, set.n, sel, &cat, &eo, run.cases);
 	preflight_case(pf, o->nbrokers, &probe_find, &prof, &cat, &run.cases[set.n]);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	run.duration_ms = ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - t0) * 1000.0;
+	run.duration_ms = clock_ms() - t0;
 	results_aggregate(&run, &cat);
 	struct baseline bl;
 	memset(&bl, 0, sizeof bl);

@@ -10,7 +10,7 @@
 #include "codec/mqtt_print.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
-#include "engine/engine_int.h"
+#include "util/clock.h"
 
 /* Wait until the connection can make progress, or `end`. 1 ready, 0 timed out. */
 static int wait_for(struct conn *c, double end)
@@ -18,7 +18,7 @@ static int wait_for(struct conn *c, double end)
 	for (;;) {
 		if (conn_pending(c))
 			return 1;
-		double now = engine_now();
+		double now = clock_ms();
 		if (now >= end)
 			return 0;
 		struct pollfd p = {c->fd, conn_events(c), 0};

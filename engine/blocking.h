@@ -1,7 +1,7 @@
 /*
  * blocking.h - a small synchronous MQTT client over a conn, for the work done
  * before the cases run (the pre-flight CONNECT, the capability probe). Every
- * call is bounded by an absolute deadline (engine_now() milliseconds).
+ * call is bounded by an absolute deadline (util/clock.h clock_ms() milliseconds).
  */
 #ifndef BLOCKING_H
 #define BLOCKING_H

@@ -5,20 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "codec/mqtt_print.h"
 #include "engine/engine_int.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/json_util.h"
 #include "case/match.h"
-
-double engine_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Client ids: "Ms" + run prefix + case number (3 base-36 digits, upper case)
  * + client name: at most 19 characters of [0-9a-zA-Z], both cases and digits,
@@ -291,9 +284,9 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 	size_t pcap = 0;
 	int cut = 0;
 	size_t held = 0; /* packets in all inboxes: bounded by engine_client.c */
-	double start = engine_now();
+	double start = clock_ms();
 	for (;;) {
-		double now = engine_now();
+		double now = clock_ms();
 		if ((o->stop && *o->stop) || (o->deadline_ms > 0 && now - start >= o->deadline_ms))
 			cut = 1;
 		while (!cut && nactive < jobs && next < n) {
@@ -365,7 +358,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 		int pr = poll(pfd, np, timeout);
 		if (pr < 0)
 			continue;
-		now = engine_now();
+		now = clock_ms();
 		size_t k = 0;
 		for (size_t i = 0; i < nactive; i++) {
 			struct engine_run *r = active[i];

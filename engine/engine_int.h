@@ -70,8 +70,6 @@ struct engine_run {
 
 enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT };
 
-double engine_now(void);
-
 /* engine_client.c */
 void engine_client_open(struct engine_run *r, int ci, double now);
 void engine_client_on_io(struct engine_run *r, int ci, short revents, double now);

@@ -12,7 +12,8 @@
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
 #include "engine/blocking.h"
-#include "engine/engine_int.h"
+#include "engine/engine.h"
+#include "util/clock.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 
@@ -78,7 +79,7 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 		     struct err *e)
 {
 	struct blocking b;
-	double limit = 5000 * o->time_scale, end = engine_now() + limit;
+	double limit = 5000 * o->time_scale, end = clock_ms() + limit;
 	memset(pf, 0, sizeof *pf);
 	pf->url = ep->url;
 	if (blocking_open(&b, ep, o->conn_ctx, end, e) < 0)
@@ -87,14 +88,14 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 	struct mqtt_packet p, a;
 	blocking_connect_packet(&p, pf->client_id, o->username, o->password);
 	log_connect(pf, &p);
-	double t0 = engine_now();
+	double t0 = clock_ms();
 	if (blocking_send(&b, &p, e) < 0) {
 		char what[sizeof e->msg];
 		snprintf(what, sizeof what, "could not be sent a CONNECT: %s", e->msg);
 		return fail(&b, e, ep->url, what);
 	}
 	int r = blocking_recv(&b, end, &a, e);
-	pf->t_ms = engine_now() - t0;
+	pf->t_ms = clock_ms() - t0;
 	if (r == 0) {
 		char what[200];
 		snprintf(what, sizeof what, "did not answer CONNECT within %.0f ms (is it an MQTT 3.1.1 broker?)", limit);

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "engine/blocking.h"
-#include "engine/engine_int.h"
+#include "engine/engine.h"
+#include "util/clock.h"
 #include "case/profile.h"
 
 struct probe {
@@ -28,7 +29,7 @@ static void str(struct mqtt_str *s, const char *t)
 static int connect_as(struct probe *pr, struct blocking *b, const char *id, int *rc)
 {
 	struct err e;
-	double end = engine_now() + pr->window;
+	double end = clock_ms() + pr->window;
 	if (blocking_open(b, pr->ep, pr->o->conn_ctx, end, &e) < 0)
 		return -1;
 	b->find = pr->find;
@@ -50,7 +51,7 @@ static int connect_as(struct probe *pr, struct blocking *b, const char *id, int 
 static int await(struct probe *pr, struct blocking *b, enum mqtt_type type, struct mqtt_packet *out, double ms)
 {
 	struct err e;
-	double end = engine_now() + ms;
+	double end = clock_ms() + ms;
 	for (;;) {
 		int r = blocking_recv(b, end, out, &e);
 		if (r != 1)

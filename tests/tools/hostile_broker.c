@@ -41,12 +41,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
+#include "util/clock.h"
 
 enum mode { GARBAGE, HUGE_LENGTH, CLOSE_MID_PACKET, DRIP, NO_CONNACK, NEVER_READS, FLOOD, WRONG_TYPE, PRE_PINGRESP,
 	    PRE_BAD_CONNACK, PROBE_BAD_SUBACK };
@@ -79,13 +79,6 @@ struct client {
 static struct client *conns[MAX_CONNS];
 static size_t nconns;
 static enum mode mode;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* xorshift32: reproducible noise, no libc state. */
 static uint32_t next_rand(struct client *c)
@@ -428,7 +421,7 @@ int main(int argc, char **argv)
 		return 1;
 	struct pollfd pfd[MAX_CONNS + 1];
 	for (;;) {
-		double now = now_ms();
+		double now = clock_ms();
 		int timeout = 1000;
 		pfd[0].fd = ls;
 		pfd[0].events = POLLIN;
@@ -452,7 +445,7 @@ int main(int argc, char **argv)
 		size_t np = nconns + 1;
 		if (poll(pfd, np, timeout) < 0 && errno != EINTR)
 			return 1;
-		now = now_ms();
+		now = clock_ms();
 		/* Walk backwards: drop() moves the last client into the freed slot. */
 		for (size_t i = np - 1; i >= 1; i--) {
 			struct client *c = conns[i - 1];
