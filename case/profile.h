@@ -62,9 +62,9 @@ void profile_value(const struct profile *p, enum profile_cap c, char *buf, size_
 struct engine_opts;
 /* Learn what the broker offers. Never fails the run: what it cannot learn stays
  * unknown, and unknown never makes a case NOT APPLICABLE. */
-struct blocking_finding;
+struct sync_client_finding;
 /* `find` (may be NULL) gets the first rule a packet of the probe broke. */
 void profile_probe(struct profile *p, const struct conn_endpoint *ep, const struct engine_opts *o,
-		   struct blocking_finding *find);
+		   struct sync_client_finding *find);
 
 #endif

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "result/baseline.h"
-#include "engine/blocking.h"
+#include "engine/sync_client.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "util/alloc.h"
@@ -196,7 +196,7 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 }
 
 /* The built-in case: the pre-flight of every endpoint, and what the probe learned. */
-static void preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+static void preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
 			   const struct profile *prof, const struct catalog *cat, struct case_result *out)
 {
 	char *notes[PROFILE_NCAPS];
@@ -263,7 +263,7 @@ int cli_run(struct cli_opts *o)
 	int *sel = calloc(set.n, sizeof *sel);
 	char **na = NULL;
 	struct engine_preflight *pf = NULL;
-	struct blocking_finding probe_find;
+	struct sync_client_finding probe_find;
 	memset(&probe_find, 0, sizeof probe_find);
 	size_t nsel = 0;
 	for (size_t i = 0; i < set.n; i++)

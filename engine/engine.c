@@ -107,10 +107,10 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 	}
 }
 
-static struct engine_run *run_start(const struct case_spec *cs, struct case_result *res, const struct catalog *cat,
+static struct engine_case *run_start(const struct case_spec *cs, struct case_result *res, const struct catalog *cat,
 				    const struct engine_opts *o, double now)
 {
-	struct engine_run *r = calloc(1, sizeof *r);
+	struct engine_case *r = calloc(1, sizeof *r);
 	r->spec = cs;
 	r->res = res;
 	r->cat = cat;
@@ -159,7 +159,7 @@ static struct engine_run *run_start(const struct case_spec *cs, struct case_resu
 	return r;
 }
 
-static void run_finish(struct engine_run *r, double now, const char *cut)
+static void run_finish(struct engine_case *r, double now, const char *cut)
 {
 	for (size_t i = 0; i < r->spec->nclients; i++) {
 		engine_client_finish(r, (int)i, now);
@@ -184,7 +184,7 @@ static void run_finish(struct engine_run *r, double now, const char *cut)
 }
 
 /* Advance a case as far as it can go now. Returns 1 when it is finished. */
-static int run_advance(struct engine_run *r, double now)
+static int run_advance(struct engine_case *r, double now)
 {
 	const struct case_spec *cs = r->spec;
 	size_t total = cs->nsteps + cs->ncleanup;
@@ -278,7 +278,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 	for (size_t i = 0; i < n; i++)
 		ord[i] = (struct order){estimate(&cases[i]), i};
 	qsort(ord, n, sizeof *ord, longer_first);
-	struct engine_run **active = calloc(jobs, sizeof *active);
+	struct engine_case **active = calloc(jobs, sizeof *active);
 	size_t nactive = 0, next = 0;
 	struct pollfd *pfd = NULL;
 	size_t pcap = 0;
@@ -334,7 +334,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 		size_t np = 0;
 		double wake = now + 250;
 		for (size_t i = 0; i < nactive; i++) {
-			struct engine_run *r = active[i];
+			struct engine_case *r = active[i];
 			if (r->started && r->deadline > 0 && r->deadline < wake)
 				wake = r->deadline;
 			for (size_t k = 0; k < r->spec->nclients; k++) {
@@ -361,7 +361,7 @@ int engine_run(const struct case_spec *cases, size_t n, const int *selected, con
 		now = clock_ms();
 		size_t k = 0;
 		for (size_t i = 0; i < nactive; i++) {
-			struct engine_run *r = active[i];
+			struct engine_case *r = active[i];
 			for (size_t c = 0; c < r->spec->nclients; c++) {
 				if (r->cl[c].conn.fd < 0)
 					continue;

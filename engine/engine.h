@@ -65,12 +65,12 @@ struct engine_preflight {
 int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct engine_preflight *pf,
 		     struct err *e);
 
-struct blocking_finding;
+struct sync_client_finding;
 /* The built-in case "preflight" of the report: one pre-flight per endpoint,
  * checked on MQTT-3.2.0-1 and on any rule its answer broke, then the
  * capability probe: `probe` (may be NULL) a rule one of its answers broke,
  * `notes` what it learned (added to the trace). */
-void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
 			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out);
 
 #endif

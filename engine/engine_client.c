@@ -32,7 +32,7 @@
  * case has not yet seen broken (a flood of bad packets adds nothing new). */
 #define ENGINE_MAX_VIOLATIONS 100
 
-void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
+void engine_client_wire(struct engine_case *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now)
 {
 	struct case_result *res = r->res;
@@ -47,7 +47,7 @@ void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const u
 	results_add_wire(res, now - r->t0, ci, dir, b, n, text, violation);
 }
 
-void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now)
+void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now)
 {
 	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", 0, now);
 }
@@ -64,7 +64,7 @@ static int already_failed(const struct case_result *res, const struct catalog_cl
 	return 0;
 }
 
-void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, int once,
+void engine_client_violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
 				double now)
 {
 	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
@@ -98,7 +98,7 @@ static void client_reset(struct engine_client *c)
 	c->close_after_flush = 0;
 }
 
-void engine_client_open(struct engine_run *r, int ci, double now)
+void engine_client_open(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
@@ -113,7 +113,7 @@ void engine_client_open(struct engine_run *r, int ci, double now)
 	c->state = ENGINE_CONNECTING;
 }
 
-static void drop(struct engine_run *r, int ci, enum engine_cstate st, const char *why, double now)
+static void drop(struct engine_case *r, int ci, enum engine_cstate st, const char *why, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	conn_close(&c->conn);
@@ -122,7 +122,7 @@ static void drop(struct engine_run *r, int ci, enum engine_cstate st, const char
 	engine_client_wire(r, ci, st == ENGINE_PEER_CLOSED ? WIRE_CLOSED : WIRE_HANGUP, NULL, 0, why, NULL, now);
 }
 
-void engine_client_hangup(struct engine_run *r, int ci, double now)
+void engine_client_hangup(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	if (c->conn.fd >= 0)
@@ -131,7 +131,7 @@ void engine_client_hangup(struct engine_run *r, int ci, double now)
 		c->state = ENGINE_HUNG_UP;
 }
 
-static void flush(struct engine_run *r, int ci, double now)
+static void flush(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
@@ -147,7 +147,7 @@ static void flush(struct engine_run *r, int ci, double now)
 		drop(r, ci, ENGINE_HUNG_UP, "closed by mqttspec after DISCONNECT", now);
 }
 
-void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
+void engine_client_send(struct engine_case *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
 			double now)
 {
 	struct engine_client *c = &r->cl[ci];
@@ -165,7 +165,7 @@ void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const ui
 
 /* A client with auto_ack answers deliveries itself: PUBACK for QoS 1, PUBREC for
  * QoS 2, PUBCOMP for PUBREL (which it then treats as read). */
-static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double now)
+static void auto_ack(struct engine_case *r, int ci, struct engine_msg *m, double now)
 {
 	enum mqtt_type reply;
 	int qos = (m->pkt.flags >> MQTT_PF_QOS_SHIFT) & 3;
@@ -197,7 +197,7 @@ static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double 
 }
 
 /* Frame, decode and check what has arrived; queue packets in the inbox. */
-static void take_packets(struct engine_run *r, int ci, double now)
+static void take_packets(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	size_t off = 0;
@@ -285,7 +285,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 	}
 }
 
-void engine_client_on_io(struct engine_run *r, int ci, short revents, double now)
+void engine_client_on_io(struct engine_case *r, int ci, short revents, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
@@ -349,7 +349,7 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 	}
 }
 
-void engine_client_finish(struct engine_run *r, int ci, double now)
+void engine_client_finish(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	static const uint8_t disconnect[2] = {0xe0, 0x00};

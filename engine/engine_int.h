@@ -38,14 +38,15 @@ struct engine_client {
 	int close_after_flush; /* hang up once the queued bytes are written (DISCONNECT) */
 	struct engine_msg *in;
 	size_t nin, capin;
-	size_t *held;          /* the run's count of held packets (engine_run.held) */
+	size_t *held;          /* the run's count of held packets (engine_case.held) */
 	double closed_at;
 	struct mon_conn mon;   /* the monitors' view of the current connection */
 };
 
 enum engine_phase { ENGINE_MAIN, ENGINE_CLEANUP, ENGINE_DONE };
 
-struct engine_run {
+/* One case in flight: its clients, where its steps are, its result so far. */
+struct engine_case {
 	const struct case_spec *spec;
 	struct case_result *res;
 	const struct catalog *cat;
@@ -63,7 +64,7 @@ struct engine_run {
 	double deadline;    /* the current step's bound (ms, monotonic), 0 none */
 	double *label_t;    /* per step: when it finished */
 	long *check_of;     /* per step: index of its check_result, or -1 */
-	size_t *held;       /* packets in the inboxes of every case running (engine_run's count) */
+	size_t *held;       /* packets in the inboxes of every case running (engine_run()'s count) */
 	size_t nviolations; /* wire violations recorded as checks in this case */
 	struct engine_monitor mon; /* invariants over every packet the broker sends */
 };
@@ -71,29 +72,29 @@ struct engine_run {
 enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT };
 
 /* engine_client.c */
-void engine_client_open(struct engine_run *r, int ci, double now);
-void engine_client_on_io(struct engine_run *r, int ci, short revents, double now);
+void engine_client_open(struct engine_case *r, int ci, double now);
+void engine_client_on_io(struct engine_case *r, int ci, short revents, double now);
 /* Queue bytes; `logged` is what the wire trace shows (passwords masked), same length. */
-void engine_client_send(struct engine_run *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
+void engine_client_send(struct engine_case *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
 			double now);
 /* Send DISCONNECT if open, then close (before clean-up and at the end). */
-void engine_client_finish(struct engine_run *r, int ci, double now);
-void engine_client_hangup(struct engine_run *r, int ci, double now);
+void engine_client_finish(struct engine_case *r, int ci, double now);
+void engine_client_hangup(struct engine_case *r, int ci, double now);
 void engine_client_free(struct engine_client *c);
-void engine_client_wire(struct engine_run *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
+void engine_client_wire(struct engine_case *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now);
 /* Record a check result at run time (wire violations); `by` says what found it;
  * `once`: not again if the case already has that failure from the same finder. */
-void engine_client_violation(struct engine_run *r, const char *clause, const char *what, double now);
-void engine_client_violation_by(struct engine_run *r, const char *clause, const char *what, const char *by, int once,
+void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now);
+void engine_client_violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
 				double now);
 
 /* engine_step.c */
-enum engine_step_rc engine_step_poll(struct engine_run *r, double now);
+enum engine_step_rc engine_step_poll(struct engine_case *r, double now);
 /* 1 if the current step is an open step whose checks name `clause` (a
  * transport finding at set-up is then that step's check, not a separate one). */
-int engine_step_claims_setup(const struct engine_run *r, const char *clause);
+int engine_step_claims_setup(const struct engine_case *r, const char *clause);
 /* Mark a step failed as set-up (no checks) or its checks failed. */
-void engine_step_fail(struct engine_run *r, const char *why, double now);
+void engine_step_fail(struct engine_case *r, const char *why, double now);
 
 #endif

@@ -11,13 +11,13 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
-#include "engine/blocking.h"
+#include "engine/sync_client.h"
 #include "engine/engine.h"
 #include "util/clock.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 
-static int fail(struct blocking *b, struct err *e, const char *url, const char *what)
+static int fail(struct sync_client *b, struct err *e, const char *url, const char *what)
 {
 	char msg[sizeof e->msg];
 	snprintf(msg, sizeof msg, "pre-flight: %s %s", url, what);
@@ -35,7 +35,7 @@ static void log_connect(struct engine_preflight *pf, const struct mqtt_packet *p
 	mqtt_print(p, pf->tx_text, sizeof pf->tx_text);
 }
 
-static void log_answer(struct engine_preflight *pf, const struct blocking *b)
+static void log_answer(struct engine_preflight *pf, const struct sync_client *b)
 {
 	pf->rxn = b->lastn > sizeof pf->rx ? sizeof pf->rx : b->lastn;
 	if (pf->rxn)
@@ -63,7 +63,7 @@ static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_pa
 	}
 }
 
-static int refused(struct blocking *b, struct err *e, const struct conn_endpoint *ep, const struct engine_opts *o,
+static int refused(struct sync_client *b, struct err *e, const struct conn_endpoint *ep, const struct engine_opts *o,
 		   uint8_t rc)
 {
 	static const char *const names[] = {"", "unacceptable protocol version", "identifier rejected",
@@ -78,23 +78,23 @@ static int refused(struct blocking *b, struct err *e, const struct conn_endpoint
 int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct engine_preflight *pf,
 		     struct err *e)
 {
-	struct blocking b;
+	struct sync_client b;
 	double limit = 5000 * o->time_scale, end = clock_ms() + limit;
 	memset(pf, 0, sizeof *pf);
 	pf->url = ep->url;
-	if (blocking_open(&b, ep, o->conn_ctx, end, e) < 0)
+	if (sync_client_open(&b, ep, o->conn_ctx, end, e) < 0)
 		return err_prefix(e, "pre-flight");
 	snprintf(pf->client_id, sizeof pf->client_id, "%s%spre", o->client_prefix ? o->client_prefix : "Ms", o->run_prefix);
 	struct mqtt_packet p, a;
-	blocking_connect_packet(&p, pf->client_id, o->username, o->password);
+	sync_client_connect_packet(&p, pf->client_id, o->username, o->password);
 	log_connect(pf, &p);
 	double t0 = clock_ms();
-	if (blocking_send(&b, &p, e) < 0) {
+	if (sync_client_send(&b, &p, e) < 0) {
 		char what[sizeof e->msg];
 		snprintf(what, sizeof what, "could not be sent a CONNECT: %s", e->msg);
 		return fail(&b, e, ep->url, what);
 	}
-	int r = blocking_recv(&b, end, &a, e);
+	int r = sync_client_recv(&b, end, &a, e);
 	pf->t_ms = clock_ms() - t0;
 	if (r == 0) {
 		char what[200];
@@ -114,7 +114,7 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 	judge(pf, r == 1, &a, &b.diag);
 	if (!pf->clause && a.type == MQTT_CONNACK && a.return_code != 0)
 		return refused(&b, e, ep, o, a.return_code);
-	blocking_close(&b);
+	sync_client_close(&b);
 	return 0;
 }
 
@@ -161,7 +161,7 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 }
 
 /* The probe's step: a FAIL check if one of its answers broke a rule. */
-static void add_probe(struct case_result *c, size_t i, const struct blocking_finding *f, const struct catalog *cat)
+static void add_probe(struct case_result *c, size_t i, const struct sync_client_finding *f, const struct catalog *cat)
 {
 	struct step_result *s = &c->steps[i];
 	s->path = alloc_strdup("probe");
@@ -179,7 +179,7 @@ static void add_probe(struct case_result *c, size_t i, const struct blocking_fin
 	add_check(c, cat, f->clause, 0, i, exp, f->what);
 }
 
-void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct blocking_finding *probe,
+void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
 			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out)
 {
 	memset(out, 0, sizeof *out);

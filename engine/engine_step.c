@@ -17,12 +17,12 @@
 #define ENGINE_PACKET_MS 3000
 #define ENGINE_QUIET_MS 800
 
-static const struct case_step *cur(struct engine_run *r)
+static const struct case_step *cur(struct engine_case *r)
 {
 	return &r->spec->steps[r->step];
 }
 
-static struct check_result *check_of(struct engine_run *r)
+static struct check_result *check_of(struct engine_case *r)
 {
 	long i = r->check_of[r->step];
 	return i < 0 ? NULL : &r->res->checks[i];
@@ -34,7 +34,7 @@ static void set_str(char **dst, const char *s)
 	*dst = alloc_strdup(s);
 }
 
-void engine_step_fail(struct engine_run *r, const char *why, double now)
+void engine_step_fail(struct engine_case *r, const char *why, double now)
 {
 	struct check_result *c = check_of(r);
 	if (c && r->phase == ENGINE_MAIN) {
@@ -56,7 +56,7 @@ void engine_step_fail(struct engine_run *r, const char *why, double now)
 }
 
 /* 1 if every gate holds; else 0 with the reason. -1 if a gate names an unset variable. */
-static int gates_hold(struct engine_run *r, const struct case_step *s, char *why, size_t n)
+static int gates_hold(struct engine_case *r, const struct case_step *s, char *why, size_t n)
 {
 	for (size_t i = 0; i < s->ngates; i++) {
 		const struct case_gate *g = &s->gates[i];
@@ -83,7 +83,7 @@ static int gates_hold(struct engine_run *r, const struct case_step *s, char *why
 
 /* A CONNECT that names no credentials and does not set its flags by hand gets
  * the run's (a broker that needs a password for everything still gets tested). */
-static void add_credentials(struct engine_run *r, const cJSON *tmpl, struct mqtt_packet *p)
+static void add_credentials(struct engine_case *r, const cJSON *tmpl, struct mqtt_packet *p)
 {
 	static const char *const keys[] = {"username", "username_hex", "username_length", "password", "password_hex",
 					   "password_length", "connect_flags", NULL};
@@ -130,7 +130,7 @@ static int ws_framing(struct engine_client *c, const struct case_step *s, size_t
 	return 0;
 }
 
-static enum engine_step_rc do_send(struct engine_run *r, const struct case_step *s, double now)
+static enum engine_step_rc do_send(struct engine_case *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
 	struct err e;
@@ -205,7 +205,7 @@ static enum match_conn conn_view(const struct engine_client *c)
 	return MATCH_CONN_BROKEN;
 }
 
-static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_step *s, double now)
+static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
 	double base = s->from >= 0 ? r->label_t[s->from] : r->step_t0;
@@ -287,7 +287,7 @@ static enum engine_step_rc poll_expect(struct engine_run *r, const struct case_s
 	return rc;
 }
 
-static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s, double now)
+static enum engine_step_rc begin(struct engine_case *r, const struct case_step *s, double now)
 {
 	char why[300];
 	int g = gates_hold(r, s, why, sizeof why);
@@ -358,7 +358,7 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 /* An open step's checks judge what the transport saw at set-up (over
  * WebSocket, the sub-protocol: MQTT-6.0.0-4); the transport's finding is then
  * this check's, not a separate one (engine_client.c). */
-static enum engine_step_rc open_checked(struct engine_run *r, const struct engine_client *c, double now)
+static enum engine_step_rc open_checked(struct engine_case *r, const struct engine_client *c, double now)
 {
 	struct check_result *ch = check_of(r);
 	if (!ch || r->phase != ENGINE_MAIN)
@@ -373,7 +373,7 @@ static enum engine_step_rc open_checked(struct engine_run *r, const struct engin
 	return ENGINE_STEP_DONE;
 }
 
-int engine_step_claims_setup(const struct engine_run *r, const char *clause)
+int engine_step_claims_setup(const struct engine_case *r, const char *clause)
 {
 	const struct case_step *s = r->phase == ENGINE_MAIN && r->step < r->spec->nsteps ? &r->spec->steps[r->step] : NULL;
 	for (size_t i = 0; clause && s && s->kind == CASE_STEP_OPEN && i < s->nchecks; i++)
@@ -382,7 +382,7 @@ int engine_step_claims_setup(const struct engine_run *r, const char *clause)
 	return 0;
 }
 
-enum engine_step_rc engine_step_poll(struct engine_run *r, double now)
+enum engine_step_rc engine_step_poll(struct engine_case *r, double now)
 {
 	const struct case_step *s = cur(r);
 	if (!r->started) {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/blocking.h"
+#include "engine/sync_client.h"
 #include "engine/engine.h"
 #include "util/clock.h"
 #include "case/profile.h"
@@ -14,7 +14,7 @@ struct probe {
 	const struct engine_opts *o;
 	char topic[300];
 	double window;   /* ms for one answer */
-	struct blocking_finding *find; /* the first rule a probe answer broke */
+	struct sync_client_finding *find; /* the first rule a probe answer broke */
 };
 
 static void str(struct mqtt_str *s, const char *t)
@@ -26,16 +26,16 @@ static void str(struct mqtt_str *s, const char *t)
 }
 
 /* Open and CONNECT a client with this id. 1 accepted, 0 refused (rc in *rc), -1 failed. */
-static int connect_as(struct probe *pr, struct blocking *b, const char *id, int *rc)
+static int connect_as(struct probe *pr, struct sync_client *b, const char *id, int *rc)
 {
 	struct err e;
 	double end = clock_ms() + pr->window;
-	if (blocking_open(b, pr->ep, pr->o->conn_ctx, end, &e) < 0)
+	if (sync_client_open(b, pr->ep, pr->o->conn_ctx, end, &e) < 0)
 		return -1;
 	b->find = pr->find;
 	struct mqtt_packet p, a;
-	blocking_connect_packet(&p, id, pr->o->username, pr->o->password);
-	if (blocking_send(b, &p, &e) < 0 || blocking_recv(b, end, &a, &e) != 1 || a.type != MQTT_CONNACK) {
+	sync_client_connect_packet(&p, id, pr->o->username, pr->o->password);
+	if (sync_client_send(b, &p, &e) < 0 || sync_client_recv(b, end, &a, &e) != 1 || a.type != MQTT_CONNACK) {
 		conn_close(&b->conn);
 		return -1;
 	}
@@ -48,12 +48,12 @@ static int connect_as(struct probe *pr, struct blocking *b, const char *id, int 
 }
 
 /* Wait for a packet of `type` (others are skipped). 1 got it, 0 not. */
-static int await(struct probe *pr, struct blocking *b, enum mqtt_type type, struct mqtt_packet *out, double ms)
+static int await(struct probe *pr, struct sync_client *b, enum mqtt_type type, struct mqtt_packet *out, double ms)
 {
 	struct err e;
 	double end = clock_ms() + ms;
 	for (;;) {
-		int r = blocking_recv(b, end, out, &e);
+		int r = sync_client_recv(b, end, out, &e);
 		if (r != 1)
 			return 0;
 		if (out->type == type)
@@ -62,7 +62,7 @@ static int await(struct probe *pr, struct blocking *b, enum mqtt_type type, stru
 	}
 }
 
-static int subscribe(struct probe *pr, struct blocking *b, const char *const *filters, const uint8_t *qos, size_t n,
+static int subscribe(struct probe *pr, struct sync_client *b, const char *const *filters, const uint8_t *qos, size_t n,
 		     struct mqtt_packet *ack)
 {
 	struct err e;
@@ -77,10 +77,10 @@ static int subscribe(struct probe *pr, struct blocking *b, const char *const *fi
 		p.entries[i].has_qos = true;
 	}
 	p.entry_count = n;
-	return blocking_send(b, &p, &e) == 0 && await(pr, b, MQTT_SUBACK, ack, pr->window) && ack->code_count == n;
+	return sync_client_send(b, &p, &e) == 0 && await(pr, b, MQTT_SUBACK, ack, pr->window) && ack->code_count == n;
 }
 
-static void publish(struct blocking *b, const char *topic, const char *payload, int retain, int qos, uint16_t id)
+static void publish(struct sync_client *b, const char *topic, const char *payload, int retain, int qos, uint16_t id)
 {
 	struct err e;
 	struct mqtt_packet p;
@@ -91,11 +91,11 @@ static void publish(struct blocking *b, const char *topic, const char *payload, 
 	p.payload.n = strlen(payload);
 	p.has_packet_id = qos > 0;
 	p.packet_id = id;
-	blocking_send(b, &p, &e);
+	sync_client_send(b, &p, &e);
 }
 
 void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const struct engine_opts *o,
-		   struct blocking_finding *find)
+		   struct sync_client_finding *find)
 {
 	struct probe pr = {ep, o, "", 2000 * o->time_scale, find};
 	const char *pfx = o->client_prefix ? o->client_prefix : "Ms";
@@ -106,7 +106,7 @@ void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const s
 	snprintf(t_q, sizeof t_q, "%s/q", pr.topic);
 	snprintf(t_w, sizeof t_w, "%s/+/w", pr.topic);
 	snprintf(t_r, sizeof t_r, "%s/r", pr.topic);
-	struct blocking a, b;
+	struct sync_client a, b;
 	struct mqtt_packet ack;
 	int rc;
 	for (int i = 0; i < PROFILE_NCAPS; i++)
@@ -148,10 +148,10 @@ void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const s
 		} else {
 			snprintf(prof->source[PROFILE_SYS], sizeof prof->source[PROFILE_SYS], "not probed: --stay-in-prefix");
 		}
-		blocking_close(&b);
+		sync_client_close(&b);
 	}
 	publish(&a, t_r, "", 1, 0, 0); /* delete the retained message */
-	blocking_close(&a);
+	sync_client_close(&a);
 	/* Long client ids: the spec guarantees 23 characters; try 64. */
 	snprintf(idc, sizeof idc, "%s%spr3", pfx, o->run_prefix);
 	size_t l = strlen(idc);
@@ -160,7 +160,7 @@ void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const s
 	int r = connect_as(&pr, &b, idc, &rc);
 	if (r == 1) {
 		SET(PROFILE_MAX_CLIENT_ID, max_client_id, 64, "probe: a 64-character client id was accepted");
-		blocking_close(&b);
+		sync_client_close(&b);
 	} else if (r == 0) {
 		SET(PROFILE_MAX_CLIENT_ID, max_client_id, 23, "probe: a 64-character client id was refused (0x%02x)", rc);
 	}

@@ -1,24 +1,24 @@
 /*
- * blocking.h - a small synchronous MQTT client over a conn, for the work done
+ * sync_client.h - a small synchronous MQTT client over a conn, for the work done
  * before the cases run (the pre-flight CONNECT, the capability probe). Every
  * call is bounded by an absolute deadline (util/clock.h clock_ms() milliseconds).
  */
-#ifndef BLOCKING_H
-#define BLOCKING_H
+#ifndef SYNC_CLIENT_H
+#define SYNC_CLIENT_H
 
 #include "codec/mqtt.h"
 #include "net/conn.h"
 
 /* The first rule a received packet broke (pre-flight and probe report it in
  * the built-in case): the clause, how, the packet's first bytes. */
-struct blocking_finding {
+struct sync_client_finding {
 	const char *clause;  /* NULL: none seen */
 	char what[300];
 	uint8_t raw[64];
 	size_t rawn;
 };
 
-struct blocking {
+struct sync_client {
 	struct conn conn;
 	uint8_t in[8192];
 	size_t n;          /* bytes in `in` */
@@ -29,19 +29,19 @@ struct blocking {
 	size_t lastn;
 	struct mqtt_diag diag;
 	int seen_first;                /* a packet has arrived on this connection */
-	struct blocking_finding *find; /* set by the caller after blocking_open, or NULL */
+	struct sync_client_finding *find; /* set by the caller after sync_client_open, or NULL */
 };
 
 /* Connect (TCP, TLS, WebSocket). 0, or -1 with e saying what failed. */
-int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e);
-int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e);
+int sync_client_open(struct sync_client *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e);
+int sync_client_send(struct sync_client *b, const struct mqtt_packet *p, struct err *e);
 /* The next packet: 1 (slices valid until the next call), 0 nothing by `end`,
  * -1 closed, broken or not a packet (e says which; `last` is set when a
  * framed packet did not decode). */
-int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e);
-void blocking_close(struct blocking *b);
+int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, struct err *e);
+void sync_client_close(struct sync_client *b);
 
 /* A CONNECT with the given id and clean session, carrying credentials if given. */
-void blocking_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass);
+void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass);
 
 #endif

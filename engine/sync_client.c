@@ -1,5 +1,5 @@
-/* blocking.c - see blocking.h. */
-#include "engine/blocking.h"
+/* sync_client.c - see sync_client.h. */
+#include "engine/sync_client.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -27,7 +27,7 @@ static int wait_for(struct conn *c, double end)
 	}
 }
 
-int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e)
+int sync_client_open(struct sync_client *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e)
 {
 	memset(b, 0, sizeof *b);
 	conn_init(&b->conn);
@@ -51,7 +51,7 @@ int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct con
 	}
 }
 
-int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e)
+int sync_client_send(struct sync_client *b, const struct mqtt_packet *p, struct err *e)
 {
 	uint8_t out[2048];
 	int n = mqtt_encode(p, out, sizeof out);
@@ -64,7 +64,7 @@ int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e
 
 /* Keep the first rule broken on this connection (first packet not a
  * CONNACK, malformed, breaking a rule of the strict checker). */
-static void judge(struct blocking *b, const struct mqtt_packet *p, int decoded)
+static void judge(struct sync_client *b, const struct mqtt_packet *p, int decoded)
 {
 	int first = !b->seen_first;
 	b->seen_first = 1;
@@ -95,7 +95,7 @@ static void judge(struct blocking *b, const struct mqtt_packet *p, int decoded)
 	memcpy(b->find->raw, b->last, b->find->rawn);
 }
 
-int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct err *e)
+int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, struct err *e)
 {
 	/* Drop the packet returned last time. */
 	memmove(b->in, b->in + b->used, b->n - b->used);
@@ -137,7 +137,7 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 	}
 }
 
-void blocking_close(struct blocking *b)
+void sync_client_close(struct sync_client *b)
 {
 	static const uint8_t disc[2] = {0xe0, 0x00};
 	struct err e;
@@ -146,7 +146,7 @@ void blocking_close(struct blocking *b)
 	conn_close(&b->conn);
 }
 
-void blocking_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
+void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
 {
 	mqtt_packet_init(p, MQTT_CONNECT);
 	p->protocol_name.present = true;
