@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "engine/engine.h"
 #include "util/alloc.h"
+#include "util/base36.h"
 #include "util/clock.h"
 #include "util/json_util.h"
 #include "case/profile.h"
@@ -50,7 +51,6 @@ static int selects(const struct cli_opts *o, const struct case_spec *cs, const s
 
 static void make_prefix(char *out)
 {
-	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
 	unsigned char r[6] = {0};
 	FILE *f = fopen("/dev/urandom", "rb");
 	if (!f || fread(r, 1, sizeof r, f) != sizeof r) {
@@ -61,7 +61,7 @@ static void make_prefix(char *out)
 	if (f)
 		fclose(f);
 	for (int i = 0; i < 6; i++)
-		out[i] = digits[r[i] % 36];
+		out[i] = base36_digit(r[i], 0);
 	out[6] = '\0';
 }
 

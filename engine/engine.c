@@ -9,6 +9,7 @@
 #include "codec/mqtt_print.h"
 #include "engine/engine_int.h"
 #include "util/alloc.h"
+#include "util/base36.h"
 #include "util/clock.h"
 #include "util/json_util.h"
 #include "case/match.h"
@@ -19,8 +20,7 @@
  * case (or lower case, or digits) shows in every case, not only in one. */
 static void make_client_id(char *out, size_t n, const char *prefix, const char *run, size_t case_index, const char *name)
 {
-	static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	char num[4] = {digits[(case_index / 1296) % 36], digits[(case_index / 36) % 36], digits[case_index % 36], 0};
+	char num[4] = {base36_digit(case_index / 1296, 1), base36_digit(case_index / 36, 1), base36_digit(case_index, 1), 0};
 	snprintf(out, n, "%s%s%s%s", prefix ? prefix : "Ms", run, num, name);
 }
 
