@@ -24,25 +24,19 @@ static void make_client_id(char *out, size_t n, const char *prefix, const char *
 	snprintf(out, n, "%s%s%s%s", prefix ? prefix : "Ms", run, num, name);
 }
 
-/* Every case gets a result up front, so a run cut short still reports them all. */
-static void result_init(struct case_result *res, const struct case_spec *cs, size_t index, int selected,
-			const struct engine_opts *o)
+/* The ids the case's clients use on the wire, padded with '0' to a client's
+ * client_id_length (the unique prefix kept, only [0-9a-zA-Z]). */
+static void init_clients(struct case_result *res, const struct case_spec *cs, size_t index, const struct engine_opts *o)
 {
-	memset(res, 0, sizeof *res);
-	res->id = alloc_strdup(cs->id);
-	res->title = alloc_strdup(cs->title);
-	res->file = alloc_strdup(cs->file);
-	res->selected = selected;
 	res->nclients = cs->nclients;
-	res->clients = calloc(cs->nclients, sizeof(char *));
-	res->client_ids = calloc(cs->nclients, sizeof(char *));
+	res->clients = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof(char *));
+	res->client_ids = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof(char *));
 	for (size_t i = 0; i < cs->nclients; i++) {
 		char id[64];
 		make_client_id(id, sizeof id, o->client_prefix, o->run_prefix, index, cs->clients[i].name);
 		res->clients[i] = alloc_strdup(cs->clients[i].name);
 		size_t want = (size_t)cs->clients[i].client_id_length, have = strlen(id);
 		if (want > have) {
-			/* Padding keeps the unique prefix and uses only [0-9a-zA-Z]. */
 			char *padded = alloc_bytes(want + 1);
 			memcpy(padded, id, have);
 			memset(padded + have, '0', want - have);
@@ -52,16 +46,15 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 			res->client_ids[i] = alloc_strdup(id);
 		}
 	}
-	res->claims = alloc_bytes((cs->nclaims ? cs->nclaims : 1) * sizeof *res->claims);
-	memcpy(res->claims, cs->claims, cs->nclaims * sizeof *res->claims);
-	res->nclaims = cs->nclaims;
-	res->steps_total = cs->nsteps;
-	if (!selected)
-		return;
+}
+
+/* Each step as the report lists it, with the packet or expectation in words. */
+static void init_steps(struct case_result *res, const struct case_spec *cs)
+{
+	static const char *const kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
 	res->nsteps = cs->nsteps + cs->ncleanup;
-	res->steps = calloc(res->nsteps ? res->nsteps : 1, sizeof *res->steps);
+	res->steps = alloc_zeroed(res->nsteps ? res->nsteps : 1, sizeof *res->steps);
 	for (size_t i = 0; i < res->nsteps; i++) {
-		static const char *const kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
 		const struct case_step *s = &cs->steps[i];
 		struct step_result *sr = &res->steps[i];
 		char d[1500] = "";
@@ -81,44 +74,77 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 		}
 		sr->detail = alloc_strdup(d);
 	}
+}
+
+/* One check per main step that has checks, INCONCLUSIVE until it runs. */
+static void init_checks(struct case_result *res, const struct case_spec *cs)
+{
 	for (size_t i = 0; i < cs->nsteps; i++) {
 		const struct case_step *s = &cs->steps[i];
 		if (!s->nchecks)
 			continue;
-		res->checks = alloc_resize(res->checks, (res->nchecks + 1) * sizeof *res->checks);
-		struct check_result *c = &res->checks[res->nchecks++];
-		memset(c, 0, sizeof *c);
-		c->clauses = alloc_bytes(s->nchecks * sizeof *c->clauses);
-		memcpy(c->clauses, s->checks, s->nchecks * sizeof *c->clauses);
-		c->nclauses = s->nchecks;
-		if (s->npolices) {
-			c->polices = alloc_bytes(s->npolices * sizeof *c->polices);
-			memcpy(c->polices, s->polices, s->npolices * sizeof *c->polices);
-			c->npolices = s->npolices;
-		}
-		c->should = s->should;
-		c->outcome = CHECK_INCONCLUSIVE;
-		c->step = i;
-		c->step_path = alloc_strdup(s->path);
+		struct check_result *c = results_add_step_check(res, s->checks, s->nchecks, s->polices, s->npolices,
+								s->should);
+		results_set_step(c, i, s->path);
 		char want[1500];
 		match_describe(&s->expect, want, sizeof want);
-		c->expected = alloc_strdup(want);
-		c->actual = alloc_strdup("not reached: the case did not get this far");
+		results_set_expected(c, "%s", want);
+		results_set_actual(c, "not reached: the case did not get this far");
 	}
 }
 
-static struct engine_case *run_start(const struct case_spec *cs, struct case_result *res, const struct catalog *cat,
-				    const struct engine_opts *o, double now)
+/* Every case gets a result up front, so a run cut short still reports them all. */
+static void result_init(struct case_result *res, const struct case_spec *cs, size_t index, int selected,
+			const struct engine_opts *o)
 {
-	struct engine_case *r = calloc(1, sizeof *r);
+	memset(res, 0, sizeof *res);
+	res->id = alloc_strdup(cs->id);
+	res->title = alloc_strdup(cs->title);
+	res->file = alloc_strdup(cs->file);
+	res->selected = selected;
+	init_clients(res, cs, index, o);
+	res->claims = alloc_array(NULL, cs->nclaims ? cs->nclaims : 1, sizeof *res->claims);
+	memcpy(res->claims, cs->claims, cs->nclaims * sizeof *res->claims);
+	res->nclaims = cs->nclaims;
+	res->steps_total = cs->nsteps;
+	if (!selected)
+		return;
+	init_steps(res, cs);
+	init_checks(res, cs);
+}
+
+/* A client_id template may name other clients' generated ids. 0, or -1 with
+ * the case's set-up error recorded. */
+static int expand_client_ids(struct engine_case *r)
+{
+	const struct case_spec *cs = r->spec;
+	for (size_t i = 0; i < cs->nclients; i++) {
+		if (!cs->clients[i].client_id)
+			continue;
+		char *id;
+		struct err e;
+		if (tmpl_expand(&r->ctx, cs->clients[i].client_id, &r->arena, &id, &e) < 0) {
+			results_set_setup_error(r->res, "clients.%s.client_id: case error: %s", cs->clients[i].name, e.msg);
+			return -1;
+		}
+		free(r->res->client_ids[i]);
+		r->res->client_ids[i] = alloc_strdup(id);
+	}
+	return 0;
+}
+
+static struct engine_case *case_start(const struct case_spec *cs, struct case_result *res, const struct catalog *cat,
+				      const struct engine_opts *o, double now)
+{
+	struct engine_case *r = alloc_zeroed(1, sizeof *r);
 	r->spec = cs;
 	r->res = res;
 	r->cat = cat;
 	r->o = o;
 	r->t0 = now;
 	size_t total = cs->nsteps + cs->ncleanup;
-	r->label_t = calloc(total ? total : 1, sizeof *r->label_t);
-	r->check_of = calloc(total ? total : 1, sizeof *r->check_of);
+	r->label_t = alloc_zeroed(total ? total : 1, sizeof *r->label_t);
+	r->check_of = alloc_zeroed(total ? total : 1, sizeof *r->check_of);
 	for (size_t i = 0, k = 0; i < total; i++)
 		r->check_of[i] = (i < cs->nsteps && cs->steps[i].nchecks) ? (long)k++ : -1;
 	snprintf(r->topic, sizeof r->topic, "%s/%s/%s", o->topic_prefix ? o->topic_prefix : "mqttspec", o->run_prefix,
@@ -133,46 +159,28 @@ static struct engine_case *run_start(const struct case_spec *cs, struct case_res
 	r->ctx.client_ids = res->client_ids;
 	for (size_t i = 0; i < cs->nvars; i++)
 		tmpl_vars_set(&r->ctx.vars, cs->var_names[i], cs->var_values[i]);
-	r->cl = calloc(cs->nclients, sizeof *r->cl);
+	r->cl = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof *r->cl);
 	for (size_t i = 0; i < cs->nclients; i++) {
 		conn_init(&r->cl[i].conn);
 		/* Spread clients over the endpoints: on a cluster, a publisher and its
 		 * subscriber land on different nodes. */
 		r->cl[i].ep = &o->eps[i % o->neps];
 	}
-	/* A client_id template may name other clients' generated ids. */
-	for (size_t i = 0; i < cs->nclients; i++) {
-		if (!cs->clients[i].client_id)
-			continue;
-		char *id;
-		struct err e;
-		if (tmpl_expand(&r->ctx, cs->clients[i].client_id, &r->arena, &id, &e) < 0) {
-			char msg[700];
-			snprintf(msg, sizeof msg, "clients.%s.client_id: case error: %s", cs->clients[i].name, e.msg);
-			res->setup_error = alloc_strdup(msg);
-			r->step = total;
-			break;
-		}
-		free(res->client_ids[i]);
-		res->client_ids[i] = alloc_strdup(id);
-	}
+	if (expand_client_ids(r) < 0)
+		r->step = total;
 	return r;
 }
 
-static void run_finish(struct engine_case *r, double now, const char *cut)
+static void case_finish(struct engine_case *r, double now, const char *cut)
 {
 	for (size_t i = 0; i < r->spec->nclients; i++) {
 		engine_client_finish(r, (int)i, now);
 		engine_client_free(&r->cl[i]);
 	}
-	if (cut && !r->res->setup_error) {
-		r->res->setup_error = alloc_strdup(cut);
+	if (cut && results_set_setup_error(r->res, "%s", cut))
 		for (size_t i = 0; i < r->res->nchecks; i++)
-			if (r->res->checks[i].outcome == CHECK_INCONCLUSIVE) {
-				free(r->res->checks[i].actual);
-				r->res->checks[i].actual = alloc_strdup(cut);
-			}
-	}
+			if (r->res->checks[i].outcome == CHECK_INCONCLUSIVE)
+				results_set_actual(&r->res->checks[i], "%s", cut);
 	r->res->duration_ms = now - r->t0;
 	free(r->cl);
 	free(r->label_t);
@@ -183,8 +191,19 @@ static void run_finish(struct engine_case *r, double now, const char *cut)
 	free(r);
 }
 
+/* A main step failed: the checks after it were not reached because of it. */
+static void main_step_failed(struct engine_case *r)
+{
+	for (size_t i = 0; i < r->res->nchecks; i++) {
+		struct check_result *c = &r->res->checks[i];
+		if (c->outcome == CHECK_INCONCLUSIVE && c->step > r->step)
+			results_set_actual(c, "not reached: %s failed first", r->spec->steps[r->step].path);
+	}
+	r->step = r->spec->nsteps;
+}
+
 /* Advance a case as far as it can go now. Returns 1 when it is finished. */
-static int run_advance(struct engine_case *r, double now)
+static int case_advance(struct engine_case *r, double now)
 {
 	const struct case_spec *cs = r->spec;
 	size_t total = cs->nsteps + cs->ncleanup;
@@ -208,24 +227,14 @@ static int run_advance(struct engine_case *r, double now)
 			r->res->steps_run = r->step + 1;
 		r->label_t[r->step] = now;
 		struct step_result *sr = &r->res->steps[r->step];
-		sr->t_ms = now - r->t0;
-		sr->outcome = rc == ENGINE_STEP_ABORT ? STEP_FAILED : r->skipped ? STEP_SKIPPED : STEP_DONE;
+		results_set_step_outcome(sr, rc == ENGINE_STEP_ABORT ? STEP_FAILED : r->skipped ? STEP_SKIPPED : STEP_DONE,
+					 now - r->t0);
 		r->skipped = 0;
 		r->started = 0;
-		if (rc == ENGINE_STEP_ABORT && r->phase == ENGINE_MAIN) {
-			for (size_t i = 0; i < r->res->nchecks; i++) {
-				struct check_result *c = &r->res->checks[i];
-				if (c->outcome == CHECK_INCONCLUSIVE && c->step > r->step) {
-					char msg[600];
-					snprintf(msg, sizeof msg, "not reached: %s failed first", cs->steps[r->step].path);
-					free(c->actual);
-					c->actual = alloc_strdup(msg);
-				}
-			}
-			r->step = cs->nsteps;
-			continue;
-		}
-		r->step++;
+		if (rc == ENGINE_STEP_ABORT && r->phase == ENGINE_MAIN)
+			main_step_failed(r);
+		else
+			r->step++;
 	}
 }
 
@@ -263,123 +272,167 @@ static int longer_first(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-int engine_run(const struct case_spec *cases, size_t n, const int *selected, const struct catalog *cat,
-	       const struct engine_opts *o, struct case_result *results)
+/* The loop's state: the cases in flight and those still to start. */
+struct engine_loop {
+	const struct case_spec *cases;
+	size_t n;
+	const int *selected;
+	const struct catalog *cat;
+	const struct engine_opts *o;
+	struct case_result *results;
+	struct order *ord;       /* start order: longest first */
+	size_t next;             /* into ord */
+	struct engine_case **active;
+	size_t nactive, jobs;
+	size_t done, nsel;
+	size_t held;             /* packets in all inboxes: bounded by engine_client.c */
+	struct pollfd *pfd;
+	size_t np, pcap;
+};
+
+static void case_done(struct engine_loop *L, const struct case_result *res)
 {
-	size_t jobs = o->jobs ? o->jobs : 1, nsel = 0, done = 0;
-	for (size_t i = 0; i < n; i++) {
-		int sel = !selected || selected[i];
-		result_init(&results[i], &cases[i], i, sel, o);
-		nsel += (size_t)sel;
+	L->done++;
+	if (L->o->progress)
+		L->o->progress(L->o->progress_arg, L->done, L->nsel, res);
+}
+
+/* Start cases while there are free slots. */
+static void start_cases(struct engine_loop *L, double now)
+{
+	const struct engine_opts *o = L->o;
+	while (L->nactive < L->jobs && L->next < L->n) {
+		size_t ci = L->ord[L->next++].i;
+		if (L->selected && !L->selected[ci])
+			continue;
+		if (o->not_applicable && o->not_applicable[ci]) {
+			/* The broker lacks what the case needs: its checks are NOT APPLICABLE, unrun. */
+			struct case_result *res = &L->results[ci];
+			for (size_t k = 0; k < res->nchecks; k++) {
+				results_set_outcome(&res->checks[k], CHECK_NOT_APPLICABLE, 0);
+				results_set_actual(&res->checks[k], "%s", o->not_applicable[ci]);
+			}
+			case_done(L, res);
+			continue;
+		}
+		struct engine_case *r = case_start(&L->cases[ci], &L->results[ci], L->cat, o, now);
+		r->held = &L->held;
+		L->active[L->nactive++] = r;
 	}
-	/* Longest first: a run cannot end before its longest case, so that one
-	 * should not start last (LPT scheduling). Results keep the file order. */
-	struct order *ord = alloc_bytes((n ? n : 1) * sizeof *ord);
+}
+
+/* Advance every case; a finished one frees its slot. */
+static void advance_cases(struct engine_loop *L, double now, int cut)
+{
+	for (size_t i = 0; i < L->nactive;) {
+		if (cut || case_advance(L->active[i], now)) {
+			struct case_result *res = L->active[i]->res;
+			case_finish(L->active[i], now, cut ? "not finished: the run was cut short" : NULL);
+			L->active[i] = L->active[--L->nactive];
+			case_done(L, res);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The fds to wait on, in case and client order; returns when to wake at the latest. */
+static double poll_set(struct engine_loop *L, double now)
+{
+	double wake = now + 250;
+	L->np = 0;
+	for (size_t i = 0; i < L->nactive; i++) {
+		struct engine_case *r = L->active[i];
+		if (r->started && r->deadline > 0 && r->deadline < wake)
+			wake = r->deadline;
+		for (size_t k = 0; k < r->spec->nclients; k++) {
+			struct engine_client *c = &r->cl[k];
+			if (c->conn.fd < 0)
+				continue;
+			if (L->np == L->pcap) {
+				L->pcap = L->pcap ? L->pcap * 2 : 64;
+				L->pfd = alloc_array(L->pfd, L->pcap, sizeof *L->pfd);
+			}
+			struct pollfd *p = &L->pfd[L->np++];
+			p->fd = c->conn.fd;
+			p->events = conn_events(&c->conn);
+			p->revents = 0;
+			/* Bytes buffered inside TLS or WebSocket do not wake poll. */
+			if (conn_pending(&c->conn))
+				wake = now;
+		}
+	}
+	return wake;
+}
+
+/* Hand each client what poll saw on its fd (and what TLS or WebSocket hold). */
+static void dispatch_io(struct engine_loop *L, double now)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < L->nactive; i++) {
+		struct engine_case *r = L->active[i];
+		for (size_t c = 0; c < r->spec->nclients; c++) {
+			if (r->cl[c].conn.fd < 0)
+				continue;
+			/* The fd list was built in this same order. */
+			short rev = k < L->np && L->pfd[k].fd == r->cl[c].conn.fd ? L->pfd[k].revents : 0;
+			if (conn_pending(&r->cl[c].conn))
+				rev |= POLLIN;
+			if (rev)
+				engine_client_on_io(r, (int)c, rev, now);
+			k++;
+		}
+	}
+}
+
+/* Longest first: a run cannot end before its longest case, so that one
+ * should not start last (LPT scheduling). Results keep the file order. */
+static struct order *start_order(const struct case_spec *cases, size_t n)
+{
+	struct order *ord = alloc_array(NULL, n ? n : 1, sizeof *ord);
 	for (size_t i = 0; i < n; i++)
 		ord[i] = (struct order){estimate(&cases[i]), i};
 	qsort(ord, n, sizeof *ord, longer_first);
-	struct engine_case **active = calloc(jobs, sizeof *active);
-	size_t nactive = 0, next = 0;
-	struct pollfd *pfd = NULL;
-	size_t pcap = 0;
+	return ord;
+}
+
+int engine_run(const struct case_spec *cases, size_t n, const int *selected, const struct catalog *cat,
+	       const struct engine_opts *o, struct case_result *results)
+{
+	struct engine_loop L = {.cases = cases, .n = n, .selected = selected, .cat = cat, .o = o, .results = results};
+	L.jobs = o->jobs ? o->jobs : 1;
+	for (size_t i = 0; i < n; i++) {
+		int sel = !selected || selected[i];
+		result_init(&results[i], &cases[i], i, sel, o);
+		L.nsel += (size_t)sel;
+	}
+	L.ord = start_order(cases, n);
+	L.active = alloc_zeroed(L.jobs, sizeof *L.active);
 	int cut = 0;
-	size_t held = 0; /* packets in all inboxes: bounded by engine_client.c */
 	double start = clock_ms();
 	for (;;) {
 		double now = clock_ms();
 		if ((o->stop && *o->stop) || (o->deadline_ms > 0 && now - start >= o->deadline_ms))
 			cut = 1;
-		while (!cut && nactive < jobs && next < n) {
-			size_t ci = ord[next].i;
-			if (selected && !selected[ci]) {
-				next++;
-				continue;
-			}
-			if (o->not_applicable && o->not_applicable[ci]) {
-				/* The broker lacks what the case needs: its checks are NOT APPLICABLE, unrun. */
-				struct case_result *res = &results[ci];
-				for (size_t k = 0; k < res->nchecks; k++) {
-					res->checks[k].outcome = CHECK_NOT_APPLICABLE;
-					free(res->checks[k].actual);
-					res->checks[k].actual = alloc_strdup(o->not_applicable[ci]);
-				}
-				done++;
-				if (o->progress)
-					o->progress(o->progress_arg, done, nsel, res);
-				next++;
-				continue;
-			}
-			active[nactive++] = run_start(&cases[ci], &results[ci], cat, o, now);
-			active[nactive - 1]->held = &held;
-			next++;
-		}
-		/* Advance every case; a finished one frees its slot. */
-		for (size_t i = 0; i < nactive;) {
-			if (cut || run_advance(active[i], now)) {
-				struct case_result *res = active[i]->res;
-				run_finish(active[i], now, cut ? "not finished: the run was cut short" : NULL);
-				active[i] = active[--nactive];
-				done++;
-				if (o->progress)
-					o->progress(o->progress_arg, done, nsel, res);
-				continue;
-			}
-			i++;
-		}
-		if (cut || (nactive == 0 && next >= n))
+		if (!cut)
+			start_cases(&L, now);
+		advance_cases(&L, now, cut);
+		if (cut || (L.nactive == 0 && L.next >= n))
 			break;
-		if (nactive < jobs && next < n)
+		if (L.nactive < L.jobs && L.next < n)
 			continue;
 		/* Wait for I/O or the nearest deadline. */
-		size_t np = 0;
-		double wake = now + 250;
-		for (size_t i = 0; i < nactive; i++) {
-			struct engine_case *r = active[i];
-			if (r->started && r->deadline > 0 && r->deadline < wake)
-				wake = r->deadline;
-			for (size_t k = 0; k < r->spec->nclients; k++) {
-				struct engine_client *c = &r->cl[k];
-				if (c->conn.fd < 0)
-					continue;
-				if (np == pcap) {
-					pcap = pcap ? pcap * 2 : 64;
-					pfd = alloc_resize(pfd, pcap * sizeof *pfd);
-				}
-				pfd[np].fd = c->conn.fd;
-				pfd[np].events = conn_events(&c->conn);
-				/* Bytes buffered inside TLS or WebSocket do not wake poll. */
-				if (conn_pending(&c->conn))
-					wake = now;
-				pfd[np].revents = 0;
-				np++;
-			}
-		}
+		double wake = poll_set(&L, now);
 		int timeout = wake > now ? (int)(wake - now) + 1 : 0;
-		int pr = poll(pfd, np, timeout);
-		if (pr < 0)
+		if (poll(L.pfd, L.np, timeout) < 0)
 			continue;
-		now = clock_ms();
-		size_t k = 0;
-		for (size_t i = 0; i < nactive; i++) {
-			struct engine_case *r = active[i];
-			for (size_t c = 0; c < r->spec->nclients; c++) {
-				if (r->cl[c].conn.fd < 0)
-					continue;
-				/* The fd list was built in this same order. */
-				short rev = k < np && pfd[k].fd == r->cl[c].conn.fd ? pfd[k].revents : 0;
-				if (conn_pending(&r->cl[c].conn))
-					rev |= POLLIN;
-				if (rev)
-					engine_client_on_io(r, (int)c, rev, now);
-				k++;
-			}
-		}
+		dispatch_io(&L, clock_ms());
 	}
 	for (size_t i = 0; i < n; i++)
-		if (results[i].selected && results[i].duration_ms == 0 && cut && !results[i].setup_error)
-			results[i].setup_error = alloc_strdup("not run: the run was cut short");
-	free(pfd);
-	free(active);
-	free(ord);
+		if (results[i].selected && results[i].duration_ms == 0 && cut)
+			results_set_setup_error(&results[i], "not run: the run was cut short");
+	free(L.pfd);
+	free(L.active);
+	free(L.ord);
 	return cut;
 }

@@ -73,18 +73,15 @@ void engine_client_violation_by(struct engine_case *r, const char *clause, const
 		return;
 	r->nviolations++;
 	struct check_result *c = results_add_check(res, cl);
-	char exp[600];
 	if (cl)
-		snprintf(exp, sizeof exp, "the broker to follow %s: %s", cl->id, cl->summary);
+		results_expect_clause(c, cl);
 	else
-		snprintf(exp, sizeof exp, "a well-formed packet");
-	c->outcome = CHECK_FAIL;
-	c->step = r->step;
-	c->step_path = alloc_strdup(r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
-	c->expected = alloc_strdup(exp);
-	c->actual = alloc_strdup(what);
-	c->note = alloc_strdup(by);
-	c->t_ms = now - r->t0;
+		results_set_expected(c, "a well-formed packet");
+	results_set_outcome(c, CHECK_FAIL, now - r->t0);
+	results_set_step(c, r->step,
+			 r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
+	results_set_actual(c, "%s", what);
+	results_set_note(c, "%s", by);
 }
 
 static void client_reset(struct engine_client *c)
@@ -138,7 +135,7 @@ static void flush(struct engine_case *r, int ci, double now)
 	if (c->state != ENGINE_OPEN)
 		return;
 	if (conn_flush(&c->conn, &e) < 0) {
-		char msg[600];
+		char msg[RESULTS_TEXT_MAX];
 		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
 		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
 		return;
@@ -155,7 +152,7 @@ void engine_client_send(struct engine_case *r, int ci, const uint8_t *b, const u
 	engine_client_wire(r, ci, WIRE_TX, logged, n, text, NULL, now);
 	engine_monitor_tx(&r->mon, &c->mon, b, n);
 	if (conn_write(&c->conn, b, n, &e) < 0) {
-		char msg[600];
+		char msg[RESULTS_TEXT_MAX];
 		snprintf(msg, sizeof msg, "send failed: %s", e.msg);
 		drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
 		return;
@@ -196,7 +193,90 @@ static void auto_ack(struct engine_case *r, int ci, struct engine_msg *m, double
 	engine_client_send(r, ci, b, b, (size_t)n, text, now);
 }
 
-/* Frame, decode and check what has arrived; queue packets in the inbox. */
+/* A decoded packet against the strict checker and the monitors: each
+ * finding is a check of its own; returns the clause the trace shows it
+ * breaking (the checker's first), or NULL. */
+static const char *judge_packet(struct engine_case *r, int ci, const struct mqtt_packet *pkt, const char *text,
+				double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	const char *viol = NULL;
+	if (mqtt_check(pkt, MQTT_FROM_SERVER, &d) < 0) {
+		viol = d.clause;
+		char what[RESULTS_TEXT_MAX];
+		snprintf(what, sizeof what, "%s: %s", text, d.msg);
+		engine_client_violation(r, d.clause, what, now);
+	}
+	char mwhat[400];
+	const char *mviol = engine_monitor_rx(&r->mon, &c->mon, pkt, viol != NULL, mwhat, sizeof mwhat);
+	if (mviol) {
+		char what[RESULTS_TEXT_MAX];
+		snprintf(what, sizeof what, "%s: %s", text, mwhat);
+		/* A monitor says a clause is broken once per case: the first packet shows it. */
+		engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
+					   now);
+		viol = viol ? viol : mviol;
+	}
+	return viol;
+}
+
+/* Queue a packet in the client's inbox (it owns m->raw then). 0, or -1 when
+ * the inboxes are full and the connection was dropped (m->raw freed). */
+static int inbox_add(struct engine_case *r, int ci, const struct engine_msg *m, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	if (c->nin >= ENGINE_MAX_INBOX || (c->held && *c->held >= ENGINE_MAX_HELD)) {
+		free(m->raw);
+		drop(r, ci, ENGINE_BROKEN,
+		     c->nin >= ENGINE_MAX_INBOX
+			     ? "the broker sent more packets than mqttspec keeps for one client; connection dropped"
+			     : "the broker sent more packets than mqttspec keeps for all running cases; connection dropped",
+		     now);
+		return -1;
+	}
+	if (c->held)
+		(*c->held)++;
+	if (c->nin == c->capin) {
+		c->capin = c->capin ? c->capin * 2 : 16;
+		c->in = alloc_array(c->in, c->capin, sizeof *c->in);
+	}
+	c->in[c->nin++] = *m;
+	if (r->spec->clients[ci].auto_ack)
+		auto_ack(r, ci, &c->in[c->nin - 1], now);
+	return 0;
+}
+
+/* One framed packet: decode, judge, log, queue. 0, or -1 when the
+ * connection was dropped (it did not decode, or the inboxes are full). */
+static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t len, double now)
+{
+	struct engine_msg m;
+	memset(&m, 0, sizeof m);
+	m.raw = alloc_bytes(len);
+	memcpy(m.raw, bytes, len);
+	m.len = len;
+	m.t = now;
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	char text[400];
+	if (mqtt_decode(m.raw, len, &m.pkt, &d) < 0) {
+		snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(m.raw[0] >> 4)));
+		engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, d.clause, now);
+		engine_client_violation(r, d.clause, text, now);
+		free(m.raw);
+		drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
+		return -1;
+	}
+	mqtt_print(&m.pkt, text, sizeof text);
+	const char *viol = judge_packet(r, ci, &m.pkt, text, now);
+	engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, viol, now);
+	return inbox_add(r, ci, &m, now);
+}
+
+/* Frame what has arrived and take each whole packet; drop the connection
+ * on a packet too big to buffer or bytes that are not a packet. */
 static void take_packets(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
@@ -207,7 +287,7 @@ static void take_packets(struct engine_case *r, int ci, double now)
 		memset(&d, 0, sizeof d);
 		int fr = mqtt_frame_next(c->rx + off, c->rxn - off, &f, &d);
 		if (fr == 0 && f.header_len && f.total_len > ENGINE_MAX_PACKET) {
-			char msg[200];
+			char msg[RESULTS_TEXT_MAX];
 			snprintf(msg, sizeof msg, "the broker announced a %zu-byte packet, over mqttspec's %u-byte limit; connection dropped",
 				 f.total_len, ENGINE_MAX_PACKET);
 			drop(r, ci, ENGINE_BROKEN, msg, now);
@@ -222,62 +302,10 @@ static void take_packets(struct engine_case *r, int ci, double now)
 			drop(r, ci, ENGINE_BROKEN, "connection dropped: unreadable bytes from the broker", now);
 			return;
 		}
-		uint8_t *raw = alloc_bytes(f.total_len);
-		memcpy(raw, c->rx + off, f.total_len);
-		off += f.total_len;
-		struct engine_msg m;
-		memset(&m, 0, sizeof m);
-		m.raw = raw;
-		m.len = f.total_len;
-		m.t = now;
-		char text[400];
-		int dr = mqtt_decode(raw, f.total_len, &m.pkt, &d);
-		if (dr < 0) {
-			snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(raw[0] >> 4)));
-			engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, d.clause, now);
-			engine_client_violation(r, d.clause, text, now);
-			free(raw);
-			drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
+		size_t len = f.total_len;
+		off += len;
+		if (take_one(r, ci, c->rx + off - len, len, now) < 0)
 			return;
-		}
-		mqtt_print(&m.pkt, text, sizeof text);
-		memset(&d, 0, sizeof d);
-		const char *viol = NULL;
-		if (mqtt_check(&m.pkt, MQTT_FROM_SERVER, &d) < 0) {
-			viol = d.clause;
-			char what[600];
-			snprintf(what, sizeof what, "%s: %s", text, d.msg);
-			engine_client_violation(r, d.clause, what, now);
-		}
-		char mwhat[400];
-		const char *mviol = engine_monitor_rx(&r->mon, &c->mon, &m.pkt, viol != NULL, mwhat, sizeof mwhat);
-		if (mviol) {
-			char what[900];
-			snprintf(what, sizeof what, "%s: %s", text, mwhat);
-			/* A monitor says a clause is broken once per case: the first packet shows it. */
-			engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
-						   now);
-			viol = viol ? viol : mviol;
-		}
-		engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, viol, now);
-		if (c->nin >= ENGINE_MAX_INBOX || (c->held && *c->held >= ENGINE_MAX_HELD)) {
-			free(raw);
-			drop(r, ci, ENGINE_BROKEN,
-			     c->nin >= ENGINE_MAX_INBOX
-				     ? "the broker sent more packets than mqttspec keeps for one client; connection dropped"
-				     : "the broker sent more packets than mqttspec keeps for all running cases; connection dropped",
-			     now);
-			return;
-		}
-		if (c->held)
-			(*c->held)++;
-		if (c->nin == c->capin) {
-			c->capin = c->capin ? c->capin * 2 : 16;
-			c->in = alloc_resize(c->in, c->capin * sizeof *c->in);
-		}
-		c->in[c->nin++] = m;
-		if (r->spec->clients[ci].auto_ack)
-			auto_ack(r, ci, &c->in[c->nin - 1], now);
 	}
 	if (off) {
 		memmove(c->rx, c->rx + off, c->rxn - off);
@@ -331,7 +359,7 @@ void engine_client_on_io(struct engine_case *r, int ci, short revents, double no
 			}
 			if (c->state != ENGINE_OPEN)
 				return;
-			char msg[600];
+			char msg[RESULTS_TEXT_MAX];
 			if (c->rxn)
 				snprintf(msg, sizeof msg, "closed by the broker%s%s, %zu bytes of an unfinished packet left",
 					 n < 0 ? ": " : "", n < 0 ? e.msg : "", c->rxn);

@@ -118,6 +118,8 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 	return 0;
 }
 
+/* A check of the built-in case on `clause` (none if the catalog lacks it);
+ * `expected` NULL: the clause's own words. */
 static void add_check(struct case_result *c, const struct catalog *cat, const char *clause, int pass, size_t step,
 		      const char *expected, const char *actual)
 {
@@ -125,11 +127,13 @@ static void add_check(struct case_result *c, const struct catalog *cat, const ch
 	if (!cl)
 		return;
 	struct check_result *k = results_add_check(c, cl);
-	k->outcome = pass ? CHECK_PASS : CHECK_FAIL;
-	k->step = step;
-	k->step_path = alloc_strdup(c->steps[step].path);
-	k->expected = alloc_strdup(expected);
-	k->actual = alloc_strdup(actual);
+	results_set_outcome(k, pass ? CHECK_PASS : CHECK_FAIL, 0);
+	results_set_step(k, step, c->steps[step].path);
+	if (expected)
+		results_set_expected(k, "%s", expected);
+	else
+		results_expect_clause(k, cl);
+	results_set_actual(k, "%s", actual);
 }
 
 /* One endpoint's pre-flight: a step, its trace, its checks. */
@@ -143,20 +147,16 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 	s->kind = "connect";
 	s->detail = alloc_strdup(detail);
 	s->client = (int)i;
-	s->outcome = pf->clause ? STEP_FAILED : STEP_DONE;
-	s->t_ms = pf->t_ms;
+	results_set_step_outcome(s, pf->clause ? STEP_FAILED : STEP_DONE, pf->t_ms);
 	results_add_wire(c, 0, (int)i, WIRE_OPEN, NULL, 0, pf->url, NULL);
 	results_add_wire(c, 0, (int)i, WIRE_TX, pf->tx, pf->txn, pf->tx_text, NULL);
 	results_add_wire(c, pf->t_ms, (int)i, WIRE_RX, pf->rx, pf->rxn, pf->rx_text, pf->clause);
-	char actual[700];
+	char actual[RESULTS_TEXT_MAX];
 	snprintf(actual, sizeof actual, "%s (after %.0f ms)", pf->rx_text, pf->t_ms);
 	add_check(c, cat, "MQTT-3.2.0-1", pf->first_is_connack, i, "a CONNACK as the first packet", actual);
 	if (pf->clause && strcmp(pf->clause, "MQTT-3.2.0-1") != 0) {
-		char exp[400];
-		const struct catalog_clause *cl = catalog_find(cat, pf->clause);
-		snprintf(exp, sizeof exp, "the broker to follow %s: %s", pf->clause, cl ? cl->summary : "");
 		snprintf(actual, sizeof actual, "%s: %s", pf->rx_text, pf->what);
-		add_check(c, cat, pf->clause, 0, i, exp, actual);
+		add_check(c, cat, pf->clause, 0, i, NULL, actual);
 	}
 }
 
@@ -168,15 +168,11 @@ static void add_probe(struct case_result *c, size_t i, const struct sync_client_
 	s->kind = "probe";
 	s->detail = alloc_strdup("the capability probe: subscriptions, a retained message, $SYS, a long client id");
 	s->client = 0;
-	s->outcome = f && f->clause ? STEP_FAILED : STEP_DONE;
-	s->t_ms = c->duration_ms;
+	results_set_step_outcome(s, f && f->clause ? STEP_FAILED : STEP_DONE, c->duration_ms);
 	if (!f || !f->clause)
 		return;
 	results_add_wire(c, c->duration_ms, 0, WIRE_RX, f->raw, f->rawn, f->what, f->clause);
-	char exp[400];
-	const struct catalog_clause *cl = catalog_find(cat, f->clause);
-	snprintf(exp, sizeof exp, "the broker to follow %s: %s", f->clause, cl ? cl->summary : "");
-	add_check(c, cat, f->clause, 0, i, exp, f->what);
+	add_check(c, cat, f->clause, 0, i, NULL, f->what);
 }
 
 void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
@@ -188,10 +184,10 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 	out->file = alloc_strdup("(built in)");
 	out->selected = 1;
 	out->nclients = n;
-	out->clients = calloc(n ? n : 1, sizeof(char *));
-	out->client_ids = calloc(n ? n : 1, sizeof(char *));
+	out->clients = alloc_zeroed(n ? n : 1, sizeof(char *));
+	out->client_ids = alloc_zeroed(n ? n : 1, sizeof(char *));
 	out->nsteps = out->steps_total = out->steps_run = n + 1;
-	out->steps = calloc(n + 1, sizeof *out->steps);
+	out->steps = alloc_zeroed(n + 1, sizeof *out->steps);
 	for (size_t i = 0; i < n; i++) {
 		char name[16];
 		snprintf(name, sizeof name, "pre%zu", i);

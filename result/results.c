@@ -1,6 +1,7 @@
 /* results.c - verdict aggregation and the result model's lifetime. See results.h. */
 #include "result/results.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +160,7 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 {
 	free_clauses(run);
 	run->nclauses = cat->count;
-	run->clauses = calloc(cat->count ? cat->count : 1, sizeof *run->clauses);
+	run->clauses = alloc_zeroed(cat->count ? cat->count : 1, sizeof *run->clauses);
 	memset(run->counts, 0, sizeof run->counts);
 	memset(run->case_counts, 0, sizeof run->case_counts);
 
@@ -369,4 +370,89 @@ struct check_result *results_add_check(struct case_result *c, const struct catal
 	c->claims = alloc_resize(c->claims, (c->nclaims + 1) * sizeof *c->claims);
 	c->claims[c->nclaims++] = cl->id;
 	return k;
+}
+
+struct check_result *results_add_step_check(struct case_result *c, const char *const *clauses, size_t nclauses,
+					    const char *const *polices, size_t npolices, int should)
+{
+	struct check_result *k = results_add_check(c, NULL);
+	k->clauses = alloc_array(NULL, nclauses ? nclauses : 1, sizeof *k->clauses);
+	memcpy(k->clauses, clauses, nclauses * sizeof *k->clauses);
+	k->nclauses = nclauses;
+	if (npolices) {
+		k->polices = alloc_array(NULL, npolices, sizeof *k->polices);
+		memcpy(k->polices, polices, npolices * sizeof *k->polices);
+		k->npolices = npolices;
+	}
+	k->should = should;
+	k->outcome = CHECK_INCONCLUSIVE;
+	return k;
+}
+
+/* Replace *dst with the formatted text, within RESULTS_TEXT_MAX. */
+static void set_text(char **dst, const char *fmt, va_list ap)
+{
+	char buf[RESULTS_TEXT_MAX];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	free(*dst);
+	*dst = alloc_strdup(buf);
+}
+
+void results_set_step(struct check_result *k, size_t step, const char *path)
+{
+	k->step = step;
+	free(k->step_path);
+	k->step_path = alloc_strdup(path);
+}
+
+void results_set_step_outcome(struct step_result *s, enum step_outcome o, double t_ms)
+{
+	s->outcome = o;
+	s->t_ms = t_ms;
+}
+
+void results_set_outcome(struct check_result *k, enum check_outcome o, double t_ms)
+{
+	k->outcome = o;
+	k->t_ms = t_ms;
+}
+
+void results_set_expected(struct check_result *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_text(&k->expected, fmt, ap);
+	va_end(ap);
+}
+
+void results_expect_clause(struct check_result *k, const struct catalog_clause *cl)
+{
+	results_set_expected(k, "the broker to follow %s: %s", cl->id, cl->summary);
+}
+
+void results_set_actual(struct check_result *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_text(&k->actual, fmt, ap);
+	va_end(ap);
+}
+
+void results_set_note(struct check_result *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_text(&k->note, fmt, ap);
+	va_end(ap);
+}
+
+int results_set_setup_error(struct case_result *c, const char *fmt, ...)
+{
+	if (c->setup_error)
+		return 0;
+	va_list ap;
+	va_start(ap, fmt);
+	set_text(&c->setup_error, fmt, ap);
+	va_end(ap);
+	return 1;
 }

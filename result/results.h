@@ -186,8 +186,8 @@ struct run_result {
 };
 
 /* Aggregate checks into case verdicts and one verdict per catalog clause.
- * `selected[i]` says whether case i was selected (NULL: all). Clauses whose
- * only cases were left out are NOT SELECTED. */
+ * A case left out (case_result.selected == 0) is NOT SELECTED; so are the
+ * clauses whose only cases were left out. */
 void results_aggregate(struct run_result *run, const struct catalog *cat);
 
 /* A client rule's policing in words, for the writers: "PASS (MQTT-4.8.0-1 in
@@ -208,5 +208,40 @@ struct wire_event *results_add_wire(struct case_result *c, double t_ms, int clie
 /* Append a check naming `cl` (NULL: no clause), zeroed but for its clause,
  * and count the clause among the case's claims. */
 struct check_result *results_add_check(struct case_result *c, const struct catalog_clause *cl);
+
+/* Append the check of a case's step: its clauses and the client rules it
+ * polices (catalog ids, copied; the case's claims hold them already),
+ * INCONCLUSIVE until it runs. */
+struct check_result *results_add_step_check(struct case_result *c, const char *const *clauses, size_t nclauses,
+					    const char *const *polices, size_t npolices, int should);
+
+/*
+ * The engine changes a result only through the functions below; the writers
+ * (reports/) only read it.
+ *
+ * Texts are formatted printf-style within RESULTS_TEXT_MAX bytes (with the
+ * NUL). The bound holds the longest message the engine builds: a step path
+ * and a match's reason (case/match.h, 1536 bytes) with their framing; a
+ * longer text is cut there, never overflows. Engine messages bound for the
+ * model (wire notes too) use it for their buffers.
+ */
+#define RESULTS_TEXT_MAX 2048
+
+/* Where a check belongs: step index (main steps then cleanup) and path. */
+void results_set_step(struct check_result *k, size_t step, const char *path);
+/* How a step ended, `t_ms` after the case started. */
+void results_set_step_outcome(struct step_result *s, enum step_outcome o, double t_ms);
+/* A check's outcome, decided `t_ms` after the case started (0: decided without running). */
+void results_set_outcome(struct check_result *k, enum check_outcome o, double t_ms);
+/* What the check wanted. */
+void results_set_expected(struct check_result *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A clause check's expectation: "the broker to follow ID: SUMMARY". */
+void results_expect_clause(struct check_result *k, const struct catalog_clause *cl);
+/* What came back, or why it could not run. */
+void results_set_actual(struct check_result *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void results_set_note(struct check_result *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The case's set-up error, unless it has one: the first failure explains the
+ * rest. 1 if this one was recorded, 0 if one was already there. */
+int results_set_setup_error(struct case_result *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
