@@ -1,4 +1,5 @@
-/* conn.c - URLs, TCP, the out queue, and the layering of a connection. See conn.h. */
+/* conn.c - URLs, TCP set-up, and the layering of a connection (the byte
+ * stream and the out queue are conn_io.c's). See conn.h. */
 #include "net/conn.h"
 
 #include <errno.h>
@@ -13,7 +14,6 @@
 #include <unistd.h>
 
 #include "net/conn_int.h"
-#include "util/alloc.h"
 #include "util/json_util.h"
 #include "net/ws_frame.h"
 
@@ -197,47 +197,11 @@ int conn_pending(const struct conn *c)
 	return (c->ep->tls && conn_tls_pending(c)) || (c->ep->ws && conn_ws_pending(c));
 }
 
-long conn_raw_read(struct conn *c, uint8_t *buf, size_t n, struct err *e)
-{
-	if (c->ep->tls)
-		return conn_tls_read(c, buf, n, e);
-	ssize_t r = recv(c->fd, buf, n, 0);
-	if (r >= 0)
-		return (long)r;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return -2;
-	return err_set(e, "%s", strerror(errno));
-}
-
-long conn_raw_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e)
-{
-	if (c->ep->tls)
-		return conn_tls_write(c, buf, n, e);
-	ssize_t r = send(c->fd, buf, n, MSG_NOSIGNAL);
-	if (r >= 0)
-		return (long)r;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return 0;
-	return err_set(e, "%s", strerror(errno));
-}
-
 long conn_read(struct conn *c, uint8_t *buf, size_t n, struct err *e)
 {
 	if (c->state != CONN_OPEN)
 		return -2;
 	return c->ep->ws ? conn_ws_read(c, buf, n, e) : conn_raw_read(c, buf, n, e);
-}
-
-void conn_queue(struct conn *c, const uint8_t *b, size_t n)
-{
-	if (c->outoff == c->outn)
-		c->outoff = c->outn = 0;
-	if (c->outn + n > c->outcap) {
-		c->outcap = (c->outn + n) * 2;
-		c->out = alloc_resize(c->out, c->outcap);
-	}
-	memcpy(c->out + c->outn, b, n);
-	c->outn += n;
 }
 
 int conn_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e)
@@ -251,24 +215,6 @@ int conn_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e)
 	} else
 		conn_queue(c, buf, n);
 	return conn_flush(c, e);
-}
-
-int conn_flush(struct conn *c, struct err *e)
-{
-	while (c->outoff < c->outn) {
-		long w = conn_raw_write(c, c->out + c->outoff, c->outn - c->outoff, e);
-		if (w < 0)
-			return -1;
-		if (w == 0)
-			return 0;
-		c->outoff += (size_t)w;
-	}
-	return 0;
-}
-
-size_t conn_queued(const struct conn *c)
-{
-	return c->outn - c->outoff;
 }
 
 void conn_close(struct conn *c)

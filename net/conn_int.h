@@ -1,14 +1,16 @@
 /*
- * conn_int.h - the layers of a connection, private to conn.c (TCP and the
- * byte queue), conn_tls.c (OpenSSL) and conn_ws.c (WebSocket).
+ * conn_int.h - the layers of a connection, private to conn.c (URLs, TCP
+ * set-up, the layering), conn_io.c (the byte stream and the out queue),
+ * conn_tls.c (OpenSSL) and conn_ws.c (WebSocket). Calls go one way:
+ * conn.c -> conn_ws.c -> conn_io.c -> conn_tls.c.
  */
 #ifndef CONN_INT_H
 #define CONN_INT_H
 
 #include "net/conn.h"
 
-/* The byte stream under WebSocket: TLS if the endpoint has it, else TCP.
- * Same returns as conn_read. */
+/* conn_io.c: the byte stream under WebSocket, TLS if the endpoint has it,
+ * else TCP. Same returns as conn_read. */
 long conn_raw_read(struct conn *c, uint8_t *buf, size_t n, struct err *e);
 /* >=0 bytes written, -1 error. */
 long conn_raw_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e);
