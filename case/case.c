@@ -128,7 +128,7 @@ static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
 	struct case_spec *cs = L->cs;
 	if (!cJSON_IsObject(cl) || cJSON_GetArraySize(cl) == 0)
 		return err_set(e, "$.clients: expected an object with at least one client");
-	cs->clients = calloc((size_t)cJSON_GetArraySize(cl), sizeof *cs->clients);
+	cs->clients = alloc_zeroed((size_t)cJSON_GetArraySize(cl), sizeof *cs->clients);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cl)
 	{
@@ -166,8 +166,8 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 	if (!cJSON_IsObject(v))
 		return err_set(e, "$.vars: expected an object of name: value");
 	size_t n = (size_t)cJSON_GetArraySize(v);
-	cs->var_names = calloc(n ? n : 1, sizeof(char *));
-	cs->var_values = calloc(n ? n : 1, sizeof(char *));
+	cs->var_names = alloc_zeroed(n, sizeof(char *));
+	cs->var_values = alloc_zeroed(n, sizeof(char *));
 	const cJSON *it;
 	cJSON_ArrayForEach(it, v)
 	{
@@ -392,7 +392,7 @@ int case_load_dir(struct case_set *set, const char *dir, const struct catalog *c
 		rc = err_set(e, "%s: no case files (*.json) found", dir);
 	if (rc == 0) {
 		qsort(paths, n, sizeof *paths, cmp_str);
-		set->cases = calloc(n, sizeof *set->cases);
+		set->cases = alloc_zeroed(n, sizeof *set->cases);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (case_load_file(&set->cases[set->n], paths[i], cat, e) < 0) {

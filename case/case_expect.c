@@ -33,7 +33,7 @@ static int parse_children(struct case_load *L, const cJSON *arr, const char *pat
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return err_set(e, "%s: expected a non-empty array", path);
 	out->nchildren = (size_t)cJSON_GetArraySize(arr);
-	out->children = calloc(out->nchildren, sizeof *out->children);
+	out->children = alloc_zeroed(out->nchildren, sizeof *out->children);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
@@ -119,7 +119,7 @@ int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, str
 		if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) < 2)
 			return err_set(e, "%s: expected an array of at least two alternatives", p);
 		out->nchildren = (size_t)cJSON_GetArraySize(k);
-		out->children = calloc(out->nchildren, sizeof *out->children);
+		out->children = alloc_zeroed(out->nchildren, sizeof *out->children);
 		size_t i = 0;
 		const cJSON *alt;
 		cJSON_ArrayForEach(alt, k)

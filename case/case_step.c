@@ -47,11 +47,11 @@ static struct case_step *new_step(struct case_load *L, const struct common *c, e
 	snprintf(p, sizeof p, "%s%s", c->path, suffix);
 	s->path = alloc_strdup(p);
 	if (c->ngates) {
-		s->gates = calloc(c->ngates, sizeof *s->gates);
+		s->gates = alloc_zeroed(c->ngates, sizeof *s->gates);
 		for (size_t i = 0; i < c->ngates; i++) {
 			s->gates[i].var = alloc_strdup(c->gates[i].var);
 			s->gates[i].nvalues = c->gates[i].nvalues;
-			s->gates[i].values = calloc(c->gates[i].nvalues, sizeof(char *));
+			s->gates[i].values = alloc_zeroed(c->gates[i].nvalues, sizeof(char *));
 			for (size_t j = 0; j < c->gates[i].nvalues; j++)
 				s->gates[i].values[j] = alloc_strdup(c->gates[i].values[j]);
 		}
@@ -77,7 +77,7 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
 		return err_set(e, "%s: expected an object of variable: value(s)", path);
 	c->ngates = (size_t)cJSON_GetArraySize(w);
-	c->gates = calloc(c->ngates, sizeof *c->gates);
+	c->gates = alloc_zeroed(c->ngates, sizeof *c->gates);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, w)
@@ -89,7 +89,7 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 		L->refs[L->nrefs++] = r;
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
-		g->values = calloc(n ? n : 1, sizeof(char *));
+		g->values = alloc_zeroed(n, sizeof(char *));
 		size_t k = 0;
 		for (size_t j = 0; j < n; j++) {
 			v = cJSON_IsArray(it) ? cJSON_GetArrayItem(it, (int)j) : it;
@@ -195,7 +195,7 @@ static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJ
 		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
 		if (!s)
 			return -1;
-		s->checks = calloc(1, sizeof *s->checks);
+		s->checks = alloc_zeroed(1, sizeof *s->checks);
 		s->checks[0] = cl->id;
 		s->nchecks = 1;
 		s->peek = 1;
@@ -319,7 +319,7 @@ static int clause_list(struct case_load *L, const cJSON *arr, const char *path, 
 	int polices = strcmp(key, "polices") == 0;
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return err_set(e, "%s.%s: expected a non-empty array of clause ids", path, key);
-	*out = calloc((size_t)cJSON_GetArraySize(arr), sizeof **out);
+	*out = alloc_zeroed((size_t)cJSON_GetArraySize(arr), sizeof **out);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
@@ -401,7 +401,7 @@ static int parse_ws(struct case_load *L, const cJSON *w, const char *path, struc
 		return -1;
 	if (L->cs->needs.ws != 1)
 		return err_set(e, "%s: WebSocket framing needs \"needs\": {\"transport\": \"ws\"} in the case, so it runs only over ws:// and wss://", p);
-	struct conn_ws_send *o = s->ws = calloc(1, sizeof *o);
+	struct conn_ws_send *o = s->ws = alloc_zeroed(1, sizeof *o);
 	o->opcode = WS_BINARY;
 	const char *op = NULL;
 	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(w, "split");

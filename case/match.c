@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec/mqtt_print.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct ev {
@@ -115,7 +116,7 @@ static enum match_state eval_any(const struct ev *v, const struct case_expect *x
 {
 	int pending = 0;
 	char whys[sizeof out->why] = "";
-	int *t = calloc(v->in->n ? v->in->n : 1, sizeof *t);
+	int *t = alloc_zeroed(v->in->n, sizeof *t);
 	for (size_t b = 0; b < x->nchildren; b++) {
 		memcpy(t, taken, v->in->n * sizeof *t);
 		struct tmpl_vars bv = {0};
