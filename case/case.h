@@ -48,6 +48,18 @@ struct case_gate {
 	size_t nvalues;
 };
 
+/* How a send step's bytes go into WebSocket frames when the case asks for more
+ * than one binary frame (cases/README.md, "WebSocket framing"). The opcodes are
+ * RFC 6455's numbers, so the engine hands them to the connection unchanged. */
+#define CASE_WS_MAX_SPLIT 16
+enum case_ws_opcode { CASE_WS_TEXT = 0x1, CASE_WS_BINARY = 0x2 };
+struct case_ws {
+	int opcode;                    /* of the first frame: enum case_ws_opcode */
+	size_t split[CASE_WS_MAX_SPLIT]; /* offsets, increasing: a new frame (continuation) starts at each */
+	size_t nsplit;
+	int hold;                      /* with_next: send nothing now, the next send frames these bytes */
+};
+
 struct case_step {
 	enum case_step_kind kind;
 	int client;                    /* index into case_spec.clients, -1 for wait */
@@ -55,7 +67,7 @@ struct case_step {
 	int open_if_closed;            /* connect macro: reuse an open connection */
 	const cJSON *packet;           /* SEND */
 	char *hex;                     /* SEND_HEX */
-	struct conn_ws_send *ws;       /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
+	struct case_ws *ws;            /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
 	struct case_expect expect;     /* EXPECT */
 	long within_ms;                /* -1: default */
 	long wait_ms;                  /* WAIT */

@@ -9,7 +9,6 @@
 #include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/tmpl.h"
-#include "net/ws_frame.h"
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
@@ -84,9 +83,7 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 	{
 		struct case_gate *g = &c->gates[i++];
 		g->var = alloc_strdup(it->string);
-		struct case_load_ref r = {alloc_strdup(it->string), alloc_strdup(path)};
-		L->refs = alloc_resize(L->refs, (L->nrefs + 1) * sizeof *L->refs);
-		L->refs[L->nrefs++] = r;
+		case_load_ref_add(L, it->string, path);
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
 		g->values = alloc_zeroed(n, sizeof(char *));
@@ -370,11 +367,11 @@ static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *
 }
 
 /* The offsets of "ws": {"split": [...]}: increasing, none at 0. */
-static int parse_split(const cJSON *sp, const char *p, struct conn_ws_send *o, struct err *e)
+static int parse_split(const cJSON *sp, const char *p, struct case_ws *o, struct err *e)
 {
 	int n = cJSON_GetArraySize(sp);
-	if (!cJSON_IsArray(sp) || n == 0 || n > CONN_WS_MAX_SPLIT)
-		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CONN_WS_MAX_SPLIT);
+	if (!cJSON_IsArray(sp) || n == 0 || n > CASE_WS_MAX_SPLIT)
+		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CASE_WS_MAX_SPLIT);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, sp)
 	{
@@ -401,14 +398,14 @@ static int parse_ws(struct case_load *L, const cJSON *w, const char *path, struc
 		return -1;
 	if (L->cs->needs.ws != 1)
 		return err_set(e, "%s: WebSocket framing needs \"needs\": {\"transport\": \"ws\"} in the case, so it runs only over ws:// and wss://", p);
-	struct conn_ws_send *o = s->ws = alloc_zeroed(1, sizeof *o);
-	o->opcode = WS_BINARY;
+	struct case_ws *o = s->ws = alloc_zeroed(1, sizeof *o);
+	o->opcode = CASE_WS_BINARY;
 	const char *op = NULL;
 	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(w, "split");
 	if (json_util_str(w, "opcode", p, 0, &op, e) < 0 || json_util_bool(w, "with_next", p, 0, &o->hold, e) < 0)
 		return -1;
 	if (op && strcmp(op, "text") == 0)
-		o->opcode = WS_TEXT;
+		o->opcode = CASE_WS_TEXT;
 	else if (op && strcmp(op, "binary") != 0)
 		return err_set(e, "%s.opcode: expected \"binary\" or \"text\"", p);
 	if (sp && parse_split(sp, p, o, e) < 0)

@@ -24,14 +24,14 @@
 static const char *const step_kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
 
 /* A send step's WebSocket framing, in the words of cases/README.md. */
-static void ws_detail(const struct conn_ws_send *o, char *d, size_t n)
+static void ws_detail(const struct case_ws *o, char *d, size_t n)
 {
 	size_t l = strlen(d);
 	if (o->hold) {
 		snprintf(d + l, n - l, "  (WebSocket: held for the next send's frame)");
 		return;
 	}
-	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == WS_TEXT ? "text" : "binary");
+	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == CASE_WS_TEXT ? "text" : "binary");
 	for (size_t i = 0; i < o->nsplit && l < n; i++)
 		l += (size_t)snprintf(d + l, n - l, "%s%zu", i ? ", " : ", split at bytes ", o->split[i]);
 	if (l < n)

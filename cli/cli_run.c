@@ -13,7 +13,7 @@
 #include "engine/engine.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
-#include "case/profile.h"
+#include "engine/profile_probe.h"
 #include "cli/repro.h"
 #include "reports/report.h"
 
