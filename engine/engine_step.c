@@ -165,7 +165,7 @@ static enum engine_step_rc do_send(struct engine_run *r, const struct case_step 
 		return ENGINE_STEP_DONE;
 	}
 	struct mqtt_packet p;
-	if (fields_build(s->packet, &r->ctx, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
+	if (fields_build(s->packet, &r->ctx, r->spec->protocol_level, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
 		goto case_error;
 	add_credentials(r, s->packet, &p);
 	n = mqtt_encode_size(&p);
