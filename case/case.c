@@ -68,13 +68,12 @@ static int parse_protocol(struct case_spec *cs, const cJSON *root, struct err *e
 static int known_var(struct case_load *L, const char *name)
 {
 	struct case_spec *cs = L->cs;
-	static const char *const builtins[] = {"topic", "topic_rest", "run", "username", "password", NULL};
-	for (const char *const *b = builtins; *b; b++)
-		if (strcmp(name, *b) == 0)
-			return 1;
-	if (strncmp(name, "client.", 7) == 0) {
+	if (tmpl_is_builtin(name))
+		return 1;
+	const char *client = tmpl_client_var(name);
+	if (client) {
 		for (size_t i = 0; i < cs->nclients; i++)
-			if (strcmp(cs->clients[i].name, name + 7) == 0)
+			if (strcmp(cs->clients[i].name, client) == 0)
 				return 1;
 		return 0;
 	}
@@ -167,10 +166,8 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 		} else {
 			return err_set(e, "$.vars.%s: expected a string or an integer", it->string);
 		}
-		if (strcmp(it->string, "topic") == 0 || strcmp(it->string, "run") == 0 ||
-		    strcmp(it->string, "topic_rest") == 0 || strcmp(it->string, "username") == 0 ||
-		    strcmp(it->string, "password") == 0 || strchr(it->string, '.') ||
-		    strchr(it->string, '{') || strchr(it->string, '}') || strchr(it->string, ':'))
+		if (tmpl_is_builtin(it->string) || strchr(it->string, '.') || strchr(it->string, '{') ||
+		    strchr(it->string, '}') || strchr(it->string, ':'))
 			return err_set(e, "$.vars.%s: reserved or invalid variable name", it->string);
 		cs->var_names[cs->nvars] = alloc_strdup(it->string);
 		cs->var_values[cs->nvars] = alloc_strdup(val);

@@ -48,6 +48,10 @@ struct case_gate {
 	size_t nvalues;
 };
 
+/* The word for a step kind in reports and listings ("open", "send", ... "wait";
+ * both sends are "send"). */
+const char *case_step_kind_name(enum case_step_kind k);
+
 /* How a send step's bytes go into WebSocket frames when the case asks for more
  * than one binary frame (cases/README.md, "WebSocket framing"). The opcodes are
  * RFC 6455's numbers, so the engine hands them to the connection unchanged. */
@@ -84,6 +88,13 @@ struct case_step {
 	struct case_gate *gates;
 	size_t ngates;
 };
+
+/* The window of an expect step that names no within_ms (cases/README.md). */
+#define CASE_PACKET_MS 3000            /* a packet, a close, an ordered set ... */
+#define CASE_QUIET_MS 800              /* nothing */
+/* An expect step's window in ms, before --time-scale and the tolerance: its
+ * within_ms, or the default for what it expects. */
+long case_step_window_ms(const struct case_step *s);
 
 struct case_client {
 	char *name;

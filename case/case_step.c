@@ -16,6 +16,24 @@ static const char *const step_keys[] = {"client", "open", "connect", "subscribe"
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
 
+static const char *const kind_names[] = {
+	[CASE_STEP_OPEN] = "open",	     [CASE_STEP_SEND] = "send",	  [CASE_STEP_SEND_HEX] = "send",
+	[CASE_STEP_EXPECT] = "expect",	     [CASE_STEP_DISCONNECT] = "disconnect", [CASE_STEP_CLOSE] = "close",
+	[CASE_STEP_WAIT] = "wait",
+};
+
+const char *case_step_kind_name(enum case_step_kind k)
+{
+	return kind_names[k];
+}
+
+long case_step_window_ms(const struct case_step *s)
+{
+	if (s->within_ms >= 0)
+		return s->within_ms;
+	return s->expect.kind == CASE_EXPECT_NOTHING ? CASE_QUIET_MS : CASE_PACKET_MS;
+}
+
 /* What one JSON step has in common with every step it expands to. */
 struct common {
 	const char *path;

@@ -1,4 +1,5 @@
-/* fields.c - the field table, validation and the packet builder. See fields.h. */
+/* fields.c - the field table and the load-time validation of packet objects
+ * (the builder is fields_build.c, the matcher match_packet.c). See fields.h. */
 #include "case/fields.h"
 
 #include <stdio.h>

@@ -14,8 +14,6 @@
 #include "net/ws_frame.h"
 
 #define ENGINE_CONNECT_MS 5000
-#define ENGINE_PACKET_MS 3000
-#define ENGINE_QUIET_MS 800
 
 static const struct case_step *cur(struct engine_run *r)
 {
@@ -351,7 +349,7 @@ static enum engine_step_rc begin(struct engine_run *r, const struct case_step *s
 	case CASE_STEP_EXPECT: {
 		double base = s->from >= 0 ? r->label_t[s->from] : now;
 		int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
-		long win = s->within_ms >= 0 ? s->within_ms : quiet ? ENGINE_QUIET_MS : ENGINE_PACKET_MS;
+		long win = case_step_window_ms(s);
 		/* On a cluster a message may have to cross from one endpoint to another. */
 		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
 		/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec

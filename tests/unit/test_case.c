@@ -313,6 +313,41 @@ START_TEST(case_load_protocol_must_agree_with_folder)
 }
 END_TEST
 
+/* Each step kind has its word; a window not given is the README's default. */
+START_TEST(case_step_kind_names_and_default_windows)
+{
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_OPEN), "open");
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_SEND_HEX), "send");
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_WAIT), "wait");
+	struct case_step s = {0};
+	s.kind = CASE_STEP_EXPECT;
+	s.within_ms = -1;
+	s.expect.kind = CASE_EXPECT_PACKET;
+	ck_assert_int_eq(case_step_window_ms(&s), 3000);
+	s.expect.kind = CASE_EXPECT_NOTHING;
+	ck_assert_int_eq(case_step_window_ms(&s), 800);
+	s.within_ms = 150;
+	ck_assert_int_eq(case_step_window_ms(&s), 150);
+}
+END_TEST
+
+/* No case declares a variable the run provides. */
+START_TEST(case_load_refuses_builtin_var_names)
+{
+	static const char *const names[] = {"topic", "topic_rest", "run", "username", "password"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char text[512], path[64], want[64];
+		struct case_spec cs;
+		struct err e;
+		snprintf(text, sizeof text, "{\"id\":\"x\",\"title\":\"t\",\"vars\":{\"%s\":1},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+			 names[i]);
+		snprintf(want, sizeof want, "$.vars.%s: reserved", names[i]);
+		ck_assert_int_lt(load_text(text, &cs, &e, path, sizeof path), 0);
+		ck_assert_msg(strstr(e.msg, want), "%s", e.msg);
+	}
+}
+END_TEST
+
 START_TEST(case_load_dir_rejects_duplicate_ids)
 {
 	char dir[] = "/tmp/mqttspec-test-dir-XXXXXX";
@@ -361,6 +396,8 @@ Suite *case_suite(void)
 	tcase_add_test(t, case_load_protocol_defaults_to_311);
 	tcase_add_test(t, case_load_protocol_explicit);
 	tcase_add_test(t, case_load_protocol_must_agree_with_folder);
+	tcase_add_test(t, case_step_kind_names_and_default_windows);
+	tcase_add_test(t, case_load_refuses_builtin_var_names);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);
 	tcase_add_test(t, case_load_every_shipped_case);
 	suite_add_tcase(s, t);
