@@ -213,6 +213,41 @@ static int hexval(int ch)
 	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
+/* The {utf8:TEXT} or {str:TEXT} at s (its '}' at s[j]): the expanded text's
+ * bytes, after a two-byte length for str:, appended to b. */
+static int hex_insert(const struct tmpl_ctx *c, const char *s, size_t j, struct buf *b, struct err *e)
+{
+	const char *inner = s + 1;
+	size_t ilen = j - 1, skip;
+	int with_len;
+	if (strncmp(inner, "utf8:", 5) == 0) {
+		with_len = 0;
+		skip = 5;
+	} else if (strncmp(inner, "str:", 4) == 0) {
+		with_len = 1;
+		skip = 4;
+	} else {
+		return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
+	}
+	struct buf t = {0};
+	buf_add(&t, "", 0);
+	if (expand_into(c, inner + skip, ilen - skip, &t, e) < 0) {
+		free(t.p);
+		return -1;
+	}
+	if (with_len) {
+		if (t.n > 65535) {
+			free(t.p);
+			return err_set(e, "hex: {str:...} longer than 65535 bytes");
+		}
+		uint8_t l[2] = {(uint8_t)(t.n >> 8), (uint8_t)t.n};
+		buf_add(b, l, 2);
+	}
+	buf_add(b, t.p, t.n);
+	free(t.p);
+	return 0;
+}
+
 int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t **out, size_t *n, struct err *e)
 {
 	struct buf b = {0};
@@ -223,37 +258,10 @@ int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t 
 			size_t j = closing(in + i);
 			if (j == 0 || hi >= 0)
 				goto bad;
-			const char *inner = in + i + 1;
-			size_t ilen = j - 1, skip;
-			int with_len;
-			if (strncmp(inner, "utf8:", 5) == 0) {
-				with_len = 0;
-				skip = 5;
-			} else if (strncmp(inner, "str:", 4) == 0) {
-				with_len = 1;
-				skip = 4;
-			} else {
-				free(b.p);
-				return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
-			}
-			struct buf t = {0};
-			buf_add(&t, "", 0);
-			if (expand_into(c, inner + skip, ilen - skip, &t, e) < 0) {
-				free(t.p);
+			if (hex_insert(c, in + i, j, &b, e) < 0) {
 				free(b.p);
 				return -1;
 			}
-			if (with_len) {
-				if (t.n > 65535) {
-					free(t.p);
-					free(b.p);
-					return err_set(e, "hex: {str:...} longer than 65535 bytes");
-				}
-				uint8_t l[2] = {(uint8_t)(t.n >> 8), (uint8_t)t.n};
-				buf_add(&b, l, 2);
-			}
-			buf_add(&b, t.p, t.n);
-			free(t.p);
 			i += j + 1;
 			continue;
 		}
