@@ -13,83 +13,67 @@
 #include "case/tmpl.h"
 
 static const char *const top_keys[] = {"id",	"title",   "description",    "clients", "vars",
-				       "steps", "cleanup", "outside_prefix", "needs",   NULL};
+				       "steps", "cleanup", "outside_prefix", "needs",   "protocol", NULL};
 
-cJSON *case_load_own(struct case_load *L, cJSON *node)
-{
-	cJSON_AddItemToArray(L->cs->owned, node);
-	return node;
-}
-
-static void add_ref(struct case_load *L, const char *name, const char *path)
-{
-	L->refs = alloc_resize(L->refs, (L->nrefs + 1) * sizeof *L->refs);
-	L->refs[L->nrefs].name = alloc_strdup(name);
-	L->refs[L->nrefs].path = alloc_strdup(path);
-	L->nrefs++;
-}
-
-struct scan_arg {
-	struct case_load *L;
-	const char *path;
+/* Each version, and the folder of the tree that holds its cases. */
+static const struct {
+	const char *name;
+	int level;
+	const char *folder;
+} versions[] = {
+	{"3.1.1", CASE_PROTOCOL_311, "cases/mqtt-3.1.1/"},
+	{"5.0", CASE_PROTOCOL_5, "cases/mqtt-5.0/"},
 };
+#define NVERSIONS (sizeof versions / sizeof versions[0])
 
-static int scan_cb(void *arg, const char *name, struct err *e)
+int case_protocol_level(const char *name)
 {
-	(void)e;
-	struct scan_arg *a = arg;
-	add_ref(a->L, name, a->path);
-	return 0;
+	for (size_t i = 0; i < NVERSIONS; i++)
+		if (strcmp(versions[i].name, name) == 0)
+			return versions[i].level;
+	return -1;
 }
 
-int case_load_scan(struct case_load *L, const cJSON *node, const char *path, struct err *e)
+const char *case_protocol_name(int level)
 {
-	if (cJSON_IsString(node)) {
-		if (node->string && strcmp(node->string, "capture") == 0) {
-			L->captures = alloc_resize(L->captures, (L->ncaptures + 1) * sizeof *L->captures);
-			L->captures[L->ncaptures++] = alloc_strdup(node->valuestring);
-			return 0;
-		}
-		if (node->string && strcmp(node->string, "because") == 0)
-			return 0;
-		size_t kl = node->string ? strlen(node->string) : 0;
-		if (kl >= 3 && strcmp(node->string + kl - 3, "hex") == 0) {
-			/* In hex, text goes in through {utf8:...} or {str:...}; a bare {name}
-			 * would be ambiguous (its bytes? its length?). */
-			const char *v = node->valuestring;
-			for (const char *b = strchr(v, '{'); b; b = strchr(b + 1, '{')) {
-				int nested = 0;
-				for (const char *q = v; q < b; q++)
-					nested += *q == '{' ? 1 : *q == '}' ? -1 : 0;
-				if (nested == 0 && strncmp(b + 1, "utf8:", 5) != 0 && strncmp(b + 1, "str:", 4) != 0)
-					return err_set(e, "%s.%s: in hex, put text in with {utf8:...} or {str:...}, not a bare {...}",
-						       path, node->string);
-			}
-		}
-		struct scan_arg a = {L, path};
-		if (tmpl_scan(node->valuestring, scan_cb, &a, e) < 0)
-			return err_prefix(e, "%s%s%s", path, node->string ? "." : "", node->string ? node->string : "");
-		return 0;
-	}
-	const cJSON *it;
-	cJSON_ArrayForEach(it, node)
-	{
-		if (case_load_scan(L, it, path, e) < 0)
-			return -1;
-	}
+	for (size_t i = 0; i < NVERSIONS; i++)
+		if (versions[i].level == level)
+			return versions[i].name;
+	return NULL;
+}
+
+/* "protocol": a case speaks one version, and a file of the tree lives in that
+ * version's folder (a file elsewhere, --cases DIR, may live anywhere). 5.0 is
+ * refused until the codec and the engine speak it: a 5.0 case run as 3.1.1
+ * would judge a broker by the wrong rules. */
+static int parse_protocol(struct case_spec *cs, const cJSON *root, struct err *e)
+{
+	const char *name = NULL;
+	if (json_util_str(root, "protocol", "$", 0, &name, e) < 0)
+		return -1;
+	int level = name ? case_protocol_level(name) : CASE_PROTOCOL_311;
+	if (level < 0)
+		return err_set(e, "$.protocol: \"%s\": expected \"3.1.1\" or \"5.0\"", name);
+	for (size_t i = 0; i < NVERSIONS; i++)
+		if (strstr(cs->file, versions[i].folder) && versions[i].level != level)
+			return err_set(e, "$.protocol: the case speaks %s%s, but it is in %s, whose cases speak %s",
+				       case_protocol_name(level), name ? "" : " (the default)", versions[i].folder,
+				       versions[i].name);
+	if (level == CASE_PROTOCOL_5)
+		return err_set(e, "$.protocol: protocol 5.0 is not supported yet");
+	cs->protocol_level = level;
 	return 0;
 }
 
 static int known_var(struct case_load *L, const char *name)
 {
 	struct case_spec *cs = L->cs;
-	static const char *const builtins[] = {"topic", "topic_rest", "run", "username", "password", NULL};
-	for (const char *const *b = builtins; *b; b++)
-		if (strcmp(name, *b) == 0)
-			return 1;
-	if (strncmp(name, "client.", 7) == 0) {
+	if (tmpl_is_builtin(name))
+		return 1;
+	const char *client = tmpl_client_var(name);
+	if (client) {
 		for (size_t i = 0; i < cs->nclients; i++)
-			if (strcmp(cs->clients[i].name, name + 7) == 0)
+			if (strcmp(cs->clients[i].name, client) == 0)
 				return 1;
 		return 0;
 	}
@@ -128,7 +112,7 @@ static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
 	struct case_spec *cs = L->cs;
 	if (!cJSON_IsObject(cl) || cJSON_GetArraySize(cl) == 0)
 		return err_set(e, "$.clients: expected an object with at least one client");
-	cs->clients = calloc((size_t)cJSON_GetArraySize(cl), sizeof *cs->clients);
+	cs->clients = alloc_zeroed((size_t)cJSON_GetArraySize(cl), sizeof *cs->clients);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cl)
 	{
@@ -166,8 +150,8 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 	if (!cJSON_IsObject(v))
 		return err_set(e, "$.vars: expected an object of name: value");
 	size_t n = (size_t)cJSON_GetArraySize(v);
-	cs->var_names = calloc(n ? n : 1, sizeof(char *));
-	cs->var_values = calloc(n ? n : 1, sizeof(char *));
+	cs->var_names = alloc_zeroed(n, sizeof(char *));
+	cs->var_values = alloc_zeroed(n, sizeof(char *));
 	const cJSON *it;
 	cJSON_ArrayForEach(it, v)
 	{
@@ -182,10 +166,8 @@ static int parse_vars(struct case_load *L, const cJSON *v, struct err *e)
 		} else {
 			return err_set(e, "$.vars.%s: expected a string or an integer", it->string);
 		}
-		if (strcmp(it->string, "topic") == 0 || strcmp(it->string, "run") == 0 ||
-		    strcmp(it->string, "topic_rest") == 0 || strcmp(it->string, "username") == 0 ||
-		    strcmp(it->string, "password") == 0 || strchr(it->string, '.') ||
-		    strchr(it->string, '{') || strchr(it->string, '}') || strchr(it->string, ':'))
+		if (tmpl_is_builtin(it->string) || strchr(it->string, '.') || strchr(it->string, '{') ||
+		    strchr(it->string, '}') || strchr(it->string, ':'))
 			return err_set(e, "$.vars.%s: reserved or invalid variable name", it->string);
 		cs->var_names[cs->nvars] = alloc_strdup(it->string);
 		cs->var_values[cs->nvars] = alloc_strdup(val);
@@ -231,6 +213,8 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 		return -1;
 	if (!valid_id(id))
 		return err_set(e, "$.id: \"%s\": use lowercase letters, digits, '-' and '.'", id);
+	if (parse_protocol(cs, root, e) < 0)
+		return -1;
 	cs->id = alloc_strdup(id);
 	cs->title = alloc_strdup(title);
 	cs->description = desc ? alloc_strdup(desc) : NULL;
@@ -392,7 +376,7 @@ int case_load_dir(struct case_set *set, const char *dir, const struct catalog *c
 		rc = err_set(e, "%s: no case files (*.json) found", dir);
 	if (rc == 0) {
 		qsort(paths, n, sizeof *paths, cmp_str);
-		set->cases = calloc(n, sizeof *set->cases);
+		set->cases = alloc_zeroed(n, sizeof *set->cases);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (case_load_file(&set->cases[set->n], paths[i], cat, e) < 0) {

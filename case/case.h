@@ -48,6 +48,22 @@ struct case_gate {
 	size_t nvalues;
 };
 
+/* The word for a step kind in reports and listings ("open", "send", ... "wait";
+ * both sends are "send"). */
+const char *case_step_kind_name(enum case_step_kind k);
+
+/* How a send step's bytes go into WebSocket frames when the case asks for more
+ * than one binary frame (cases/README.md, "WebSocket framing"). The opcodes are
+ * RFC 6455's numbers, so the engine hands them to the connection unchanged. */
+#define CASE_WS_MAX_SPLIT 16
+enum case_ws_opcode { CASE_WS_TEXT = 0x1, CASE_WS_BINARY = 0x2 };
+struct case_ws {
+	int opcode;                    /* of the first frame: enum case_ws_opcode */
+	size_t split[CASE_WS_MAX_SPLIT]; /* offsets, increasing: a new frame (continuation) starts at each */
+	size_t nsplit;
+	int hold;                      /* with_next: send nothing now, the next send frames these bytes */
+};
+
 struct case_step {
 	enum case_step_kind kind;
 	int client;                    /* index into case_spec.clients, -1 for wait */
@@ -55,7 +71,7 @@ struct case_step {
 	int open_if_closed;            /* connect macro: reuse an open connection */
 	const cJSON *packet;           /* SEND */
 	char *hex;                     /* SEND_HEX */
-	struct conn_ws_send *ws;       /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
+	struct case_ws *ws;            /* SEND, SEND_HEX: WebSocket framing asked for, or NULL */
 	struct case_expect expect;     /* EXPECT */
 	long within_ms;                /* -1: default */
 	long wait_ms;                  /* WAIT */
@@ -73,6 +89,13 @@ struct case_step {
 	size_t ngates;
 };
 
+/* The window of an expect step that names no within_ms (cases/README.md). */
+#define CASE_PACKET_MS 3000            /* a packet, a close, an ordered set ... */
+#define CASE_QUIET_MS 800              /* nothing */
+/* An expect step's window in ms, before --time-scale and the tolerance: its
+ * within_ms, or the default for what it expects. */
+long case_step_window_ms(const struct case_step *s);
+
 struct case_client {
 	char *name;
 	char *client_id;               /* template, or NULL for a generated id */
@@ -80,9 +103,14 @@ struct case_client {
 	int auto_ack;                  /* acknowledge QoS 1/2 deliveries by itself */
 };
 
+/* The protocol versions a case may speak, by the protocol level its CONNECT
+ * carries (the numbers of codec's enum mqtt_version, so the two convert). */
+enum case_protocol { CASE_PROTOCOL_311 = 4, CASE_PROTOCOL_5 = 5 };
+
 struct case_spec {
 	char *file;
 	char *id;
+	int protocol_level;            /* enum case_protocol: its "protocol" ("3.1.1" when absent) */
 	char *title;
 	char *description;
 	char *outside_prefix;          /* why it needs topics outside the run's prefix, or NULL */
@@ -105,6 +133,11 @@ struct case_set {
 	struct case_spec *cases;
 	size_t n;
 };
+
+/* The protocol level of a version name ("3.1.1", "5.0"), or -1. */
+int case_protocol_level(const char *name);
+/* The version name of a protocol level ("3.1.1", "5.0"), or NULL. */
+const char *case_protocol_name(int level);
 
 /* Load one case file. 0, or -1 with "file: json.path: what is wrong". */
 int case_load_file(struct case_spec *cs, const char *path, const struct catalog *cat, struct err *e);

@@ -33,7 +33,7 @@ static int parse_children(struct case_load *L, const cJSON *arr, const char *pat
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return err_set(e, "%s: expected a non-empty array", path);
 	out->nchildren = (size_t)cJSON_GetArraySize(arr);
-	out->children = calloc(out->nchildren, sizeof *out->children);
+	out->children = alloc_zeroed(out->nchildren, sizeof *out->children);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
@@ -76,6 +76,41 @@ static int parse_repeat(struct case_load *L, const cJSON *o, const char *path, s
 	return parse_children(L, arr, p, out, 1, e);
 }
 
+/* any_of: two or more alternatives, each {"expect": ..., "because": ...}. */
+static int parse_any_of(struct case_load *L, const cJSON *k, const char *p, struct case_expect *out, struct err *e)
+{
+	out->kind = CASE_EXPECT_ANY_OF;
+	if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) < 2)
+		return err_set(e, "%s: expected an array of at least two alternatives", p);
+	out->nchildren = (size_t)cJSON_GetArraySize(k);
+	out->children = alloc_zeroed(out->nchildren, sizeof *out->children);
+	size_t i = 0;
+	const cJSON *alt;
+	cJSON_ArrayForEach(alt, k)
+	{
+		static const char *const keys[] = {"expect", "because", NULL};
+		char q[300], q2[320];
+		const char *because = NULL;
+		snprintf(q, sizeof q, "%s[%zu]", p, i);
+		if (!cJSON_IsObject(alt))
+			return err_set(e, "%s: expected {\"expect\": ..., \"because\": ...}", q);
+		if (json_util_known_keys(alt, q, keys, e) < 0 || json_util_str(alt, "because", q, 0, &because, e) < 0)
+			return -1;
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(alt, "expect");
+		if (!x)
+			return err_set(e, "%s.expect: required field missing", q);
+		snprintf(q2, sizeof q2, "%s.expect", q);
+		if (case_expect_parse(L, x, q2, &out->children[i], e) < 0)
+			return -1;
+		if (out->children[i].kind == CASE_EXPECT_ANY_OF)
+			return err_set(e, "%s: any_of cannot nest directly in any_of", q2);
+		if (because)
+			out->children[i].because = alloc_strdup(because);
+		i++;
+	}
+	return 0;
+}
+
 int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, struct case_expect *out, struct err *e)
 {
 	memset(out, 0, sizeof *out);
@@ -114,37 +149,7 @@ int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, str
 		out->kind = CASE_EXPECT_UNORDERED;
 		return parse_children(L, k, p, out, 1, e);
 	}
-	if (strcmp(k->string, "any_of") == 0) {
-		out->kind = CASE_EXPECT_ANY_OF;
-		if (!cJSON_IsArray(k) || cJSON_GetArraySize(k) < 2)
-			return err_set(e, "%s: expected an array of at least two alternatives", p);
-		out->nchildren = (size_t)cJSON_GetArraySize(k);
-		out->children = calloc(out->nchildren, sizeof *out->children);
-		size_t i = 0;
-		const cJSON *alt;
-		cJSON_ArrayForEach(alt, k)
-		{
-			static const char *const keys[] = {"expect", "because", NULL};
-			char q[300], q2[320];
-			const char *because = NULL;
-			snprintf(q, sizeof q, "%s[%zu]", p, i);
-			if (!cJSON_IsObject(alt))
-				return err_set(e, "%s: expected {\"expect\": ..., \"because\": ...}", q);
-			if (json_util_known_keys(alt, q, keys, e) < 0 || json_util_str(alt, "because", q, 0, &because, e) < 0)
-				return -1;
-			const cJSON *x = cJSON_GetObjectItemCaseSensitive(alt, "expect");
-			if (!x)
-				return err_set(e, "%s.expect: required field missing", q);
-			snprintf(q2, sizeof q2, "%s.expect", q);
-			if (case_expect_parse(L, x, q2, &out->children[i], e) < 0)
-				return -1;
-			if (out->children[i].kind == CASE_EXPECT_ANY_OF)
-				return err_set(e, "%s: any_of cannot nest directly in any_of", q2);
-			if (because)
-				out->children[i].because = alloc_strdup(because);
-			i++;
-		}
-		return 0;
-	}
+	if (strcmp(k->string, "any_of") == 0)
+		return parse_any_of(L, k, p, out, e);
 	return err_set(e, "%s: unknown expectation (expected a packet pattern, closed, nothing, ordered, unordered or any_of)", p);
 }

@@ -1,6 +1,8 @@
 /*
- * case_load.h - shared state of the case loader (case.c, case_step.c,
- * case_expect.c). Private to the loader.
+ * case_load.h - shared state of the case loader. Private to the loader. Calls
+ * go one way: case.c (top level) -> case_step.c (steps, macros) ->
+ * case_expect.c (expectations); all three use case_load.c's helpers, which
+ * call none of them.
  */
 #ifndef CASE_LOAD_H
 #define CASE_LOAD_H
@@ -34,6 +36,9 @@ void case_expect_free(struct case_expect *x);
 /* Record every {name} in the strings of a JSON subtree (keys "capture" excluded,
  * captures collected instead). */
 int case_load_scan(struct case_load *L, const cJSON *node, const char *path, struct err *e);
+
+/* Remember a {name} used at path, checked against the known variables at the end. */
+void case_load_ref_add(struct case_load *L, const char *name, const char *path);
 
 /* Keep a JSON tree the loader made alive as long as the case. Returns it. */
 cJSON *case_load_own(struct case_load *L, cJSON *node);

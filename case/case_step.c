@@ -9,13 +9,30 @@
 #include "util/alloc.h"
 #include "util/json_util.h"
 #include "case/tmpl.h"
-#include "net/ws_frame.h"
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
 					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "repeat", NULL};
+
+static const char *const kind_names[] = {
+	[CASE_STEP_OPEN] = "open",	     [CASE_STEP_SEND] = "send",	  [CASE_STEP_SEND_HEX] = "send",
+	[CASE_STEP_EXPECT] = "expect",	     [CASE_STEP_DISCONNECT] = "disconnect", [CASE_STEP_CLOSE] = "close",
+	[CASE_STEP_WAIT] = "wait",
+};
+
+const char *case_step_kind_name(enum case_step_kind k)
+{
+	return kind_names[k];
+}
+
+long case_step_window_ms(const struct case_step *s)
+{
+	if (s->within_ms >= 0)
+		return s->within_ms;
+	return s->expect.kind == CASE_EXPECT_NOTHING ? CASE_QUIET_MS : CASE_PACKET_MS;
+}
 
 /* What one JSON step has in common with every step it expands to. */
 struct common {
@@ -47,11 +64,11 @@ static struct case_step *new_step(struct case_load *L, const struct common *c, e
 	snprintf(p, sizeof p, "%s%s", c->path, suffix);
 	s->path = alloc_strdup(p);
 	if (c->ngates) {
-		s->gates = calloc(c->ngates, sizeof *s->gates);
+		s->gates = alloc_zeroed(c->ngates, sizeof *s->gates);
 		for (size_t i = 0; i < c->ngates; i++) {
 			s->gates[i].var = alloc_strdup(c->gates[i].var);
 			s->gates[i].nvalues = c->gates[i].nvalues;
-			s->gates[i].values = calloc(c->gates[i].nvalues, sizeof(char *));
+			s->gates[i].values = alloc_zeroed(c->gates[i].nvalues, sizeof(char *));
 			for (size_t j = 0; j < c->gates[i].nvalues; j++)
 				s->gates[i].values[j] = alloc_strdup(c->gates[i].values[j]);
 		}
@@ -77,19 +94,17 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
 		return err_set(e, "%s: expected an object of variable: value(s)", path);
 	c->ngates = (size_t)cJSON_GetArraySize(w);
-	c->gates = calloc(c->ngates, sizeof *c->gates);
+	c->gates = alloc_zeroed(c->ngates, sizeof *c->gates);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, w)
 	{
 		struct case_gate *g = &c->gates[i++];
 		g->var = alloc_strdup(it->string);
-		struct case_load_ref r = {alloc_strdup(it->string), alloc_strdup(path)};
-		L->refs = alloc_resize(L->refs, (L->nrefs + 1) * sizeof *L->refs);
-		L->refs[L->nrefs++] = r;
+		case_load_ref_add(L, it->string, path);
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
-		g->values = calloc(n ? n : 1, sizeof(char *));
+		g->values = alloc_zeroed(n, sizeof(char *));
 		size_t k = 0;
 		for (size_t j = 0; j < n; j++) {
 			v = cJSON_IsArray(it) ? cJSON_GetArrayItem(it, (int)j) : it;
@@ -195,7 +210,7 @@ static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJ
 		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
 		if (!s)
 			return -1;
-		s->checks = calloc(1, sizeof *s->checks);
+		s->checks = alloc_zeroed(1, sizeof *s->checks);
 		s->checks[0] = cl->id;
 		s->nchecks = 1;
 		s->peek = 1;
@@ -319,7 +334,7 @@ static int clause_list(struct case_load *L, const cJSON *arr, const char *path, 
 	int polices = strcmp(key, "polices") == 0;
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
 		return err_set(e, "%s.%s: expected a non-empty array of clause ids", path, key);
-	*out = calloc((size_t)cJSON_GetArraySize(arr), sizeof **out);
+	*out = alloc_zeroed((size_t)cJSON_GetArraySize(arr), sizeof **out);
 	size_t i = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
@@ -370,11 +385,11 @@ static int parse_polices(struct case_load *L, const cJSON *o, struct case_step *
 }
 
 /* The offsets of "ws": {"split": [...]}: increasing, none at 0. */
-static int parse_split(const cJSON *sp, const char *p, struct conn_ws_send *o, struct err *e)
+static int parse_split(const cJSON *sp, const char *p, struct case_ws *o, struct err *e)
 {
 	int n = cJSON_GetArraySize(sp);
-	if (!cJSON_IsArray(sp) || n == 0 || n > CONN_WS_MAX_SPLIT)
-		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CONN_WS_MAX_SPLIT);
+	if (!cJSON_IsArray(sp) || n == 0 || n > CASE_WS_MAX_SPLIT)
+		return err_set(e, "%s.split: expected 1 to %d byte offsets where a new frame starts", p, CASE_WS_MAX_SPLIT);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, sp)
 	{
@@ -401,14 +416,14 @@ static int parse_ws(struct case_load *L, const cJSON *w, const char *path, struc
 		return -1;
 	if (L->cs->needs.ws != 1)
 		return err_set(e, "%s: WebSocket framing needs \"needs\": {\"transport\": \"ws\"} in the case, so it runs only over ws:// and wss://", p);
-	struct conn_ws_send *o = s->ws = calloc(1, sizeof *o);
-	o->opcode = WS_BINARY;
+	struct case_ws *o = s->ws = alloc_zeroed(1, sizeof *o);
+	o->opcode = CASE_WS_BINARY;
 	const char *op = NULL;
 	const cJSON *sp = cJSON_GetObjectItemCaseSensitive(w, "split");
 	if (json_util_str(w, "opcode", p, 0, &op, e) < 0 || json_util_bool(w, "with_next", p, 0, &o->hold, e) < 0)
 		return -1;
 	if (op && strcmp(op, "text") == 0)
-		o->opcode = WS_TEXT;
+		o->opcode = CASE_WS_TEXT;
 	else if (op && strcmp(op, "binary") != 0)
 		return err_set(e, "%s.opcode: expected \"binary\" or \"text\"", p);
 	if (sp && parse_split(sp, p, o, e) < 0)
@@ -459,172 +474,207 @@ static int step_fields_fit(const cJSON *o, const char *kind, const char *path, s
 	return 0;
 }
 
-static int parse_step(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
+/* The one action of a step object: the key that names it. */
+static int find_action(const cJSON *o, const char *path, const cJSON **act, struct err *e)
 {
-	if (!cJSON_IsObject(o))
-		return err_set(e, "%s: expected a step object", path);
-	if (json_util_known_keys(o, path, step_keys, e) < 0)
-		return -1;
-	const cJSON *act = NULL;
+	*act = NULL;
 	for (const char *const *a = actions; *a; a++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, *a);
-		if (v && act)
-			return err_set(e, "%s: has both \"%s\" and \"%s\"; a step does one thing", path, act->string, *a);
+		if (v && *act)
+			return err_set(e, "%s: has both \"%s\" and \"%s\"; a step does one thing", path, (*act)->string, *a);
 		if (v)
-			act = v;
+			*act = v;
 	}
-	if (!act)
+	if (!*act)
 		return err_set(e, "%s: no action (expected one of open, connect, subscribe, unsubscribe, publish, send, expect, disconnect, close, wait_ms, repeat)",
 			       path);
+	return 0;
+}
+
+/* The step's client: required but for a wait. */
+static int step_client(struct case_load *L, const cJSON *o, const char *kind, const char *path, int *client,
+		       struct err *e)
+{
+	const char *cname = NULL;
+	int rc = json_util_str(o, "client", path, 0, &cname, e);
+	if (rc < 0)
+		return -1;
+	if (strcmp(kind, "wait_ms") == 0)
+		return 0;
+	if (rc == 1)
+		return err_set(e, "%s.client: required field missing", path);
+	*client = find_client(L, cname);
+	if (*client < 0)
+		return err_set(e, "%s.client: unknown client \"%s\" (not in \"clients\")", path, cname);
+	return 0;
+}
+
+/* open, disconnect, close: true; an open may check what the transport sees. */
+static int parse_bare(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act, struct err *e)
+{
+	const char *kind = act->string;
+	if (!cJSON_IsTrue(act))
+		return err_set(e, "%s.%s: expected true", c->path, kind);
+	struct case_step *s =
+		new_step(L, c, kind[0] == 'o' ? CASE_STEP_OPEN : kind[0] == 'd' ? CASE_STEP_DISCONNECT : CASE_STEP_CLOSE, "");
+	if (kind[0] == 'o' && parse_checks(L, o, s, c->path, e) < 0)
+		return -1;
+	if (c->cleanup && s->nchecks)
+		return err_set(e, "%s.checks: cleanup steps carry no checks", c->path);
+	return 0;
+}
+
+/* A packet a send names no id for gets one when its type needs it. */
+static int send_needs_pid(const cJSON *act)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(act, "type");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(act, "qos");
+	if (!cJSON_IsString(t) || cJSON_GetObjectItemCaseSensitive(act, "packet_id"))
+		return 0;
+	int type = mqtt_type_from_name(t->valuestring);
+	return type == MQTT_SUBSCRIBE || type == MQTT_UNSUBSCRIBE ||
+	       (type == MQTT_PUBLISH && q && !(cJSON_IsNumber(q) && q->valuedouble == 0));
+}
+
+/* "send": a packet object, or {"hex": ...}; then its WebSocket framing. */
+static int parse_send(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act, struct err *e)
+{
+	if (!cJSON_IsObject(act))
+		return err_set(e, "%s.send: expected a packet object or {\"hex\": ...}", c->path);
+	const cJSON *hex = cJSON_GetObjectItemCaseSensitive(act, "hex");
+	if (hex) {
+		if (cJSON_GetArraySize(act) != 1 || !cJSON_IsString(hex))
+			return err_set(e, "%s.send.hex: expected a hex string and nothing else", c->path);
+		if (case_load_scan(L, hex, c->path, e) < 0)
+			return -1;
+		new_step(L, c, CASE_STEP_SEND_HEX, "")->hex = alloc_strdup(hex->valuestring);
+	} else {
+		cJSON *pkt = (cJSON *)act;
+		if (send_needs_pid(act)) {
+			pkt = case_load_own(L, cJSON_Duplicate(act, 1));
+			ensure_pid(L, pkt);
+		}
+		char p[400];
+		snprintf(p, sizeof p, "%s.send", c->path);
+		if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
+			return -1;
+		new_step(L, c, CASE_STEP_SEND, "")->packet = pkt;
+	}
+	struct case_step *sent = &L->cs->steps[L->cs->nsteps + L->cs->ncleanup - 1];
+	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "ws");
+	return ws ? parse_ws(L, ws, c->path, sent, e) : 0;
+}
+
+/* "from": the label of an earlier step the window counts from. */
+static int parse_from(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const char *from = NULL;
+	if (json_util_str(o, "from", path, 0, &from, e) < 0)
+		return -1;
+	if (!from)
+		return 0;
+	for (size_t i = 0; i + 1 < L->cs->nsteps + L->cs->ncleanup; i++)
+		if (L->labels[i] && strcmp(L->labels[i], from) == 0)
+			s->from = (int)i;
+	if (s->from < 0)
+		return err_set(e, "%s.from: no earlier step has label \"%s\"", path, from);
+	return 0;
+}
+
+static int parse_expect_step(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act,
+			     struct err *e)
+{
+	const char *path = c->path;
+	char p[400];
+	snprintf(p, sizeof p, "%s.expect", path);
+	struct case_expect x;
+	if (case_expect_parse(L, act, p, &x, e) < 0) {
+		case_expect_free(&x);
+		return -1;
+	}
+	struct case_step *s = new_step(L, c, CASE_STEP_EXPECT, "");
+	s->expect = x;
+	long within;
+	int rc = json_util_int(o, "within_ms", path, 0, 0, 3600000, &within, e), scaled = 1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		s->within_ms = within;
+	if (parse_checks(L, o, s, path, e) < 0 || parse_polices(L, o, s, path, e) < 0 ||
+	    json_util_bool(o, "peek", path, 0, &s->peek, e) < 0 || json_util_bool(o, "scaled", path, 0, &scaled, e) < 0)
+		return -1;
+	s->unscaled = !scaled;
+	if (c->cleanup && s->nchecks)
+		return err_set(e, "%s.checks: cleanup steps carry no checks", path);
+	return parse_from(L, o, s, path, e);
+}
+
+static int parse_action(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act, struct err *e)
+{
+	const char *kind = act->string;
+	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0)
+		return parse_bare(L, c, o, act, e);
+	if (strcmp(kind, "wait_ms") == 0) {
+		long ms;
+		if (json_util_int(o, "wait_ms", c->path, 1, 0, 3600000, &ms, e) < 0)
+			return -1;
+		new_step(L, c, CASE_STEP_WAIT, "")->wait_ms = ms;
+		return 0;
+	}
+	if (strcmp(kind, "connect") == 0)
+		return macro_connect(L, c, act, e);
+	if (strcmp(kind, "subscribe") == 0 || strcmp(kind, "unsubscribe") == 0)
+		return macro_sub(L, c, act, kind[0] == 'u', e);
+	if (strcmp(kind, "publish") == 0)
+		return macro_publish(L, c, act, e);
+	if (strcmp(kind, "send") == 0)
+		return parse_send(L, c, o, act, e);
+	return parse_expect_step(L, c, o, act, e);
+}
+
+/* "label": names the last step the JSON step expanded to, for a later "from". */
+static int set_label(struct case_load *L, const cJSON *o, const char *path, size_t first, struct err *e)
+{
+	const char *label = NULL;
+	if (json_util_str(o, "label", path, 0, &label, e) < 0)
+		return -1;
+	size_t last = L->cs->nsteps + L->cs->ncleanup;
+	if (!label || last <= first)
+		return 0;
+	for (size_t i = 0; i < first; i++)
+		if (L->labels[i] && strcmp(L->labels[i], label) == 0)
+			return err_set(e, "%s.label: \"%s\" is already used", path, label);
+	L->cs->steps[last - 1].label = alloc_strdup(label);
+	L->labels[last - 1] = L->cs->steps[last - 1].label;
+	return 0;
+}
+
+static int parse_step(struct case_load *L, const cJSON *o, const char *path, int cleanup, struct err *e)
+{
+	const cJSON *act;
+	if (!cJSON_IsObject(o))
+		return err_set(e, "%s: expected a step object", path);
+	if (json_util_known_keys(o, path, step_keys, e) < 0 || find_action(o, path, &act, e) < 0)
+		return -1;
 	const char *kind = act->string;
 	if (strcmp(kind, "repeat") == 0)
 		return parse_repeat(L, o, path, cleanup, e);
 	for (const char *k = "as\0start\0steps\0"; *k; k += strlen(k) + 1)
 		if (cJSON_GetObjectItemCaseSensitive(o, k))
 			return err_set(e, "%s.%s: only for repeat", path, k);
-
 	struct common c = {path, -1, cleanup, NULL, 0};
-	const char *cname = NULL;
-	int rc = json_util_str(o, "client", path, 0, &cname, e);
-	if (rc < 0)
+	if (step_client(L, o, kind, path, &c.client, e) < 0)
 		return -1;
-	if (strcmp(kind, "wait_ms") != 0) {
-		if (rc == 1)
-			return err_set(e, "%s.client: required field missing", path);
-		c.client = find_client(L, cname);
-		if (c.client < 0)
-			return err_set(e, "%s.client: unknown client \"%s\" (not in \"clients\")", path, cname);
-	}
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "when");
 	char wp[400];
 	snprintf(wp, sizeof wp, "%s.when", path);
-	if (w && parse_gates(L, w, wp, &c, e) < 0)
-		goto fail;
-	int is_expect = strcmp(kind, "expect") == 0, is_open = strcmp(kind, "open") == 0;
-	const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "ws");
-	if (step_fields_fit(o, kind, path, e) < 0)
-		goto fail;
 	size_t first = L->cs->nsteps + L->cs->ncleanup;
-	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0) {
-		if (!cJSON_IsTrue(act)) {
-			err_set(e, "%s.%s: expected true", path, kind);
-			goto fail;
-		}
-		struct case_step *s =
-			new_step(L, &c, kind[0] == 'o' ? CASE_STEP_OPEN : kind[0] == 'd' ? CASE_STEP_DISCONNECT : CASE_STEP_CLOSE, "");
-		if (is_open && parse_checks(L, o, s, path, e) < 0)
-			goto fail;
-		if (cleanup && s->nchecks) {
-			err_set(e, "%s.checks: cleanup steps carry no checks", path);
-			goto fail;
-		}
-	} else if (strcmp(kind, "wait_ms") == 0) {
-		long ms;
-		if (json_util_int(o, "wait_ms", path, 1, 0, 3600000, &ms, e) < 0)
-			goto fail;
-		new_step(L, &c, CASE_STEP_WAIT, "")->wait_ms = ms;
-	} else if (strcmp(kind, "connect") == 0) {
-		if (macro_connect(L, &c, act, e) < 0)
-			goto fail;
-	} else if (strcmp(kind, "subscribe") == 0 || strcmp(kind, "unsubscribe") == 0) {
-		if (macro_sub(L, &c, act, kind[0] == 'u', e) < 0)
-			goto fail;
-	} else if (strcmp(kind, "publish") == 0) {
-		if (macro_publish(L, &c, act, e) < 0)
-			goto fail;
-	} else if (strcmp(kind, "send") == 0) {
-		if (!cJSON_IsObject(act)) {
-			err_set(e, "%s.send: expected a packet object or {\"hex\": ...}", path);
-			goto fail;
-		}
-		const cJSON *hex = cJSON_GetObjectItemCaseSensitive(act, "hex");
-		if (hex) {
-			if (cJSON_GetArraySize(act) != 1 || !cJSON_IsString(hex)) {
-				err_set(e, "%s.send.hex: expected a hex string and nothing else", path);
-				goto fail;
-			}
-			if (case_load_scan(L, hex, path, e) < 0)
-				goto fail;
-			new_step(L, &c, CASE_STEP_SEND_HEX, "")->hex = alloc_strdup(hex->valuestring);
-		} else {
-			cJSON *pkt = (cJSON *)act;
-			const cJSON *t = cJSON_GetObjectItemCaseSensitive(act, "type");
-			const cJSON *q = cJSON_GetObjectItemCaseSensitive(act, "qos");
-			int needs_pid = cJSON_IsString(t) && (mqtt_type_from_name(t->valuestring) == MQTT_SUBSCRIBE ||
-							      mqtt_type_from_name(t->valuestring) == MQTT_UNSUBSCRIBE ||
-							      (mqtt_type_from_name(t->valuestring) == MQTT_PUBLISH && q &&
-							       !(cJSON_IsNumber(q) && q->valuedouble == 0)));
-			if (needs_pid && !cJSON_GetObjectItemCaseSensitive(act, "packet_id")) {
-				pkt = case_load_own(L, cJSON_Duplicate(act, 1));
-				ensure_pid(L, pkt);
-			}
-			char p[400];
-			snprintf(p, sizeof p, "%s.send", path);
-			if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
-				goto fail;
-			new_step(L, &c, CASE_STEP_SEND, "")->packet = pkt;
-		}
-		struct case_step *sent = &L->cs->steps[L->cs->nsteps + L->cs->ncleanup - 1];
-		if (ws && parse_ws(L, ws, path, sent, e) < 0)
-			goto fail;
-	} else if (is_expect) {
-		char p[400];
-		snprintf(p, sizeof p, "%s.expect", path);
-		struct case_expect x;
-		if (case_expect_parse(L, act, p, &x, e) < 0) {
-			case_expect_free(&x);
-			goto fail;
-		}
-		struct case_step *s = new_step(L, &c, CASE_STEP_EXPECT, "");
-		s->expect = x;
-		long within;
-		const char *from = NULL;
-		if ((rc = json_util_int(o, "within_ms", path, 0, 0, 3600000, &within, e)) < 0)
-			goto fail;
-		if (rc == 0)
-			s->within_ms = within;
-		if (parse_checks(L, o, s, path, e) < 0 || parse_polices(L, o, s, path, e) < 0)
-			goto fail;
-		if (json_util_bool(o, "peek", path, 0, &s->peek, e) < 0)
-			goto fail;
-		int scaled = 1;
-		if (json_util_bool(o, "scaled", path, 0, &scaled, e) < 0)
-			goto fail;
-		s->unscaled = !scaled;
-		if (cleanup && s->nchecks) {
-			err_set(e, "%s.checks: cleanup steps carry no checks", path);
-			goto fail;
-		}
-		if (json_util_str(o, "from", path, 0, &from, e) < 0)
-			goto fail;
-		if (from) {
-			for (size_t i = 0; i + 1 < L->cs->nsteps + L->cs->ncleanup; i++)
-				if (L->labels[i] && strcmp(L->labels[i], from) == 0)
-					s->from = (int)i;
-			if (s->from < 0) {
-				err_set(e, "%s.from: no earlier step has label \"%s\"", path, from);
-				goto fail;
-			}
-		}
-	}
-	const char *label = NULL;
-	if (json_util_str(o, "label", path, 0, &label, e) < 0)
-		goto fail;
-	size_t last = L->cs->nsteps + L->cs->ncleanup;
-	if (label && last > first) {
-		for (size_t i = 0; i < first; i++)
-			if (L->labels[i] && strcmp(L->labels[i], label) == 0) {
-				err_set(e, "%s.label: \"%s\" is already used", path, label);
-				goto fail;
-			}
-		L->cs->steps[last - 1].label = alloc_strdup(label);
-		L->labels[last - 1] = L->cs->steps[last - 1].label;
-	}
+	int rc = -1;
+	if ((!w || parse_gates(L, w, wp, &c, e) == 0) && step_fields_fit(o, kind, path, e) == 0 &&
+	    parse_action(L, &c, o, act, e) == 0 && set_label(L, o, path, first, e) == 0)
+		rc = 0;
 	free_common(&c);
-	return 0;
-fail:
-	free_common(&c);
-	return -1;
+	return rc;
 }
 
 int case_step_parse_list(struct case_load *L, const cJSON *arr, const char *path, int cleanup, struct err *e)

@@ -78,7 +78,7 @@ int catalog_load(struct catalog *cat, const char *path, struct err *e)
 		goto fail;
 	}
 	cat->spec = alloc_strdup(spec);
-	cat->clauses = calloc((size_t)cJSON_GetArraySize(arr), sizeof *cat->clauses);
+	cat->clauses = alloc_zeroed((size_t)cJSON_GetArraySize(arr), sizeof *cat->clauses);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{

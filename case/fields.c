@@ -1,4 +1,5 @@
-/* fields.c - the field table, validation and the packet builder. See fields.h. */
+/* fields.c - the field table and the load-time validation of packet objects
+ * (the builder is fields_build.c, the matcher match_packet.c). See fields.h. */
 #include "case/fields.h"
 
 #include <stdio.h>
@@ -149,6 +150,49 @@ static int validate_str_obj(const cJSON *o, const char *path, const char *const 
 	return 0;
 }
 
+/* topics: filter strings, or objects of filter (text, hex, length) and qos. */
+static int validate_topics(const cJSON *v, const char *p, struct err *e)
+{
+	static const char *const keys[] = {"filter", "filter_hex", "filter_length", "qos", NULL};
+	if (!cJSON_IsArray(v))
+		return err_set(e, "%s: expected an array", p);
+	if (cJSON_GetArraySize(v) > MQTT_MAX_ENTRIES)
+		return err_set(e, "%s: at most %d entries", p, MQTT_MAX_ENTRIES);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, v)
+	{
+		char q[300];
+		snprintf(q, sizeof q, "%s[%zu]", p, i++);
+		if (cJSON_IsString(it))
+			continue;
+		if (!cJSON_IsObject(it))
+			return err_set(e, "%s: expected a filter string or an object", q);
+		if (validate_str_obj(it, q, keys, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* return_codes: integers to send, or values to match. */
+static int validate_codes(const cJSON *v, int mode, const char *p, struct err *e)
+{
+	if (!cJSON_IsArray(v))
+		return err_set(e, "%s: expected an array", p);
+	if (cJSON_GetArraySize(v) > MQTT_MAX_ENTRIES)
+		return err_set(e, "%s: at most %d entries", p, MQTT_MAX_ENTRIES);
+	size_t i = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, v)
+	{
+		char q[300];
+		snprintf(q, sizeof q, "%s[%zu]", p, i++);
+		if (mode == 'e' ? validate_match_value(it, q, e) < 0 : !(cJSON_IsNumber(it) || cJSON_IsString(it)))
+			return mode == 'e' ? -1 : err_set(e, "%s: expected an integer", q);
+	}
+	return 0;
+}
+
 static int validate_field(const struct fields_def *d, enum fields_variant var, const cJSON *v, int mode,
 			  const char *p, struct err *e)
 {
@@ -186,44 +230,10 @@ static int validate_field(const struct fields_def *d, enum fields_variant var, c
 			return err_set(e, "%s: expected an object", p);
 		return validate_str_obj(v, p, keys, e);
 	}
-	case FIELDS_KIND_TOPICS: {
-		static const char *const keys[] = {"filter", "filter_hex", "filter_length", "qos", NULL};
-		if (!cJSON_IsArray(v))
-			return err_set(e, "%s: expected an array", p);
-		if (cJSON_GetArraySize(v) > MQTT_MAX_ENTRIES)
-			return err_set(e, "%s: at most %d entries", p, MQTT_MAX_ENTRIES);
-		size_t i = 0;
-		const cJSON *it;
-		cJSON_ArrayForEach(it, v)
-		{
-			char q[300];
-			snprintf(q, sizeof q, "%s[%zu]", p, i++);
-			if (cJSON_IsString(it))
-				continue;
-			if (!cJSON_IsObject(it))
-				return err_set(e, "%s: expected a filter string or an object", q);
-			if (validate_str_obj(it, q, keys, e) < 0)
-				return -1;
-		}
-		return 0;
-	}
-	case FIELDS_KIND_CODES: {
-		if (!cJSON_IsArray(v))
-			return err_set(e, "%s: expected an array", p);
-		if (cJSON_GetArraySize(v) > MQTT_MAX_ENTRIES)
-			return err_set(e, "%s: at most %d entries", p, MQTT_MAX_ENTRIES);
-		size_t i = 0;
-		const cJSON *it;
-		cJSON_ArrayForEach(it, v)
-		{
-			char q[300];
-			snprintf(q, sizeof q, "%s[%zu]", p, i++);
-			if (mode == 'e' ? validate_match_value(it, q, e) < 0
-					: !(cJSON_IsNumber(it) || cJSON_IsString(it)))
-				return mode == 'e' ? -1 : err_set(e, "%s: expected an integer", q);
-		}
-		return 0;
-	}
+	case FIELDS_KIND_TOPICS:
+		return validate_topics(v, p, e);
+	case FIELDS_KIND_CODES:
+		return validate_codes(v, mode, p, e);
 	}
 	return 0;
 }

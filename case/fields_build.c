@@ -8,6 +8,9 @@ struct bctx {
 	const struct tmpl_ctx *c;
 	struct arena *a;
 	struct err *e;
+	long dup, qos, retain; /* the PUBLISH flags the fields give */
+	int clean, have_pid;
+	uint8_t cflags;        /* the CONNECT flags the will implies */
 };
 
 static int get_int(struct bctx *b, const cJSON *v, long lo, long hi, long *out)
@@ -102,29 +105,166 @@ static int build_topics(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 	return 0;
 }
 
-int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, const char *default_client_id, struct arena *a,
-		 struct mqtt_packet *p, struct err *e)
+static int build_codes(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 {
-	struct bctx b = {c, a, e};
+	long x;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, arr)
+	{
+		if (get_int(b, v, 0, 255, &x) < 0)
+			return err_prefix(b->e, "return_codes");
+		p->codes[p->code_count++] = (uint8_t)x;
+	}
+	return 0;
+}
+
+static int get_u8(struct bctx *b, const cJSON *v, long lo, long hi, uint8_t *out)
+{
+	long x;
+	if (get_int(b, v, lo, hi, &x) < 0)
+		return -1;
+	*out = (uint8_t)x;
+	return 0;
+}
+
+static int get_u16(struct bctx *b, const cJSON *v, uint16_t *out)
+{
+	long x;
+	if (get_int(b, v, 0, 65535, &x) < 0)
+		return -1;
+	*out = (uint16_t)x;
+	return 0;
+}
+
+/* Fields that are neither strings nor flags set by hand (those come after). */
+static int build_field(struct bctx *b, enum fields_id id, const cJSON *it, struct mqtt_packet *p)
+{
+	long x;
+	switch (id) {
+	case FIELDS_DUP:
+		return get_int(b, it, 0, 1, &b->dup);
+	case FIELDS_QOS:
+		return get_int(b, it, 0, 3, &b->qos);
+	case FIELDS_RETAIN:
+		return get_int(b, it, 0, 1, &b->retain);
+	case FIELDS_REMAINING_LENGTH:
+		if (get_int(b, it, 0, 4294967295L, &x) < 0)
+			return -1;
+		p->remaining_length = (uint32_t)x;
+		p->rl_override = true;
+		return 0;
+	case FIELDS_REMAINING_LENGTH_BYTES:
+		return get_u8(b, it, 1, 5, &p->rl_bytes);
+	case FIELDS_EXTRA: {
+		uint8_t *bytes;
+		if (tmpl_hex(b->c, it->valuestring, b->a, &bytes, &p->extra.n, b->e) < 0)
+			return -1;
+		p->extra.p = bytes;
+		return 0;
+	}
+	case FIELDS_PROTOCOL_LEVEL:
+		return get_u8(b, it, 0, 255, &p->protocol_level);
+	case FIELDS_CLEAN_SESSION:
+		b->clean = cJSON_IsTrue(it);
+		return 0;
+	case FIELDS_KEEP_ALIVE:
+		return get_u16(b, it, &p->keep_alive);
+	case FIELDS_WILL:
+		return build_will(b, it, p, &b->cflags);
+	case FIELDS_SESSION_PRESENT:
+		if (get_int(b, it, 0, 1, &x) < 0)
+			return -1;
+		p->ack_flags = (uint8_t)((p->ack_flags & ~1u) | (unsigned)x);
+		return 0;
+	case FIELDS_ACK_FLAGS:
+		return get_u8(b, it, 0, 255, &p->ack_flags);
+	case FIELDS_RETURN_CODE:
+		return get_u8(b, it, 0, 255, &p->return_code);
+	case FIELDS_PACKET_ID:
+		b->have_pid = 1;
+		return get_u16(b, it, &p->packet_id);
+	case FIELDS_TOPICS:
+		return build_topics(b, it, p);
+	case FIELDS_RETURN_CODES:
+		return build_codes(b, it, p);
+	default:
+		return 0; /* type, flags, connect_flags: applied last; strings: read by build_strings */
+	}
+}
+
+static int build_strings(struct bctx *b, const cJSON *tmpl, struct mqtt_packet *p)
+{
+	if (get_str(b, tmpl, "protocol_name", &p->protocol_name) < 0 || get_str(b, tmpl, "client_id", &p->client_id) < 0 ||
+	    get_str(b, tmpl, "username", &p->username) < 0 || get_str(b, tmpl, "password", &p->password) < 0 ||
+	    get_str(b, tmpl, "topic", &p->topic) < 0)
+		return -1;
+	struct mqtt_str pl = {false, {NULL, 0}, -1};
+	if (get_str(b, tmpl, "payload", &pl) < 0)
+		return -1;
+	p->payload = pl.s;
+	return 0;
+}
+
+/* The flags the fields imply, then those a case sets by hand, which win. */
+static int build_flags(struct bctx *b, const cJSON *tmpl, struct mqtt_packet *p)
+{
+	long x;
+	switch (p->type) {
+	case MQTT_CONNECT:
+		b->cflags |= (uint8_t)(b->clean ? MQTT_CF_CLEAN_SESSION : 0);
+		b->cflags |= (uint8_t)(p->username.present ? MQTT_CF_USERNAME : 0);
+		b->cflags |= (uint8_t)(p->password.present ? MQTT_CF_PASSWORD : 0);
+		p->connect_flags = b->cflags;
+		break;
+	case MQTT_PUBLISH:
+		p->flags = (uint8_t)((b->dup ? MQTT_PF_DUP : 0) | b->qos << MQTT_PF_QOS_SHIFT | (b->retain ? MQTT_PF_RETAIN : 0));
+		p->has_packet_id = b->qos > 0 || b->have_pid;
+		break;
+	default:
+		p->has_packet_id = b->have_pid || p->type == MQTT_SUBSCRIBE || p->type == MQTT_UNSUBSCRIBE;
+		break;
+	}
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmpl, "flags");
+	if (f) {
+		if (get_int(b, f, 0, 15, &x) < 0)
+			return err_prefix(b->e, "flags");
+		p->flags = (uint8_t)x;
+	}
+	f = cJSON_GetObjectItemCaseSensitive(tmpl, "connect_flags");
+	if (f) {
+		if (get_int(b, f, 0, 255, &x) < 0)
+			return err_prefix(b->e, "connect_flags");
+		p->connect_flags = (uint8_t)x;
+	}
+	return 0;
+}
+
+void fields_connect_defaults(struct mqtt_packet *p, int protocol_level, const char *client_id)
+{
+	p->protocol_name.present = true;
+	p->protocol_name.s.p = (const uint8_t *)"MQTT";
+	p->protocol_name.s.n = 4;
+	p->protocol_level = (uint8_t)protocol_level;
+	p->connect_flags = MQTT_CF_CLEAN_SESSION;
+	p->keep_alive = 60;
+	p->client_id.present = true;
+	p->client_id.s.p = (const uint8_t *)client_id;
+	p->client_id.s.n = strlen(client_id);
+}
+
+int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, int protocol_level, const char *default_client_id,
+		 struct arena *a, struct mqtt_packet *p, struct err *e)
+{
+	struct bctx b = {c, a, e, 0, 0, 0, 0, 0, 0};
 	int type = fields_type(tmpl, "packet", e);
 	if (type < 0)
 		return -1;
 	mqtt_packet_init(p, (enum mqtt_type)type);
 	int req = mqtt_type_required_flags(p->type);
 	p->flags = req < 0 ? 0 : (uint8_t)req;
-	long dup = 0, qos = 0, retain = 0, x;
-	int clean = 1, have_pid = 0;
-	uint8_t cflags = 0;
-	if (p->type == MQTT_CONNECT) {
-		p->protocol_name.present = true;
-		p->protocol_name.s.p = (const uint8_t *)"MQTT";
-		p->protocol_name.s.n = 4;
-		p->protocol_level = 4;
-		p->keep_alive = 60;
-		p->client_id.present = true;
-		p->client_id.s.p = (const uint8_t *)default_client_id;
-		p->client_id.s.n = strlen(default_client_id);
-	}
+	if (p->type == MQTT_CONNECT)
+		fields_connect_defaults(p, protocol_level, default_client_id);
+	b.clean = (p->connect_flags & MQTT_CF_CLEAN_SESSION) != 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, tmpl)
 	{
@@ -134,128 +274,11 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, const char *defaul
 			return err_set(e, "%s: unknown field", it->string);
 		if (d->kind == FIELDS_KIND_STR || d->kind == FIELDS_KIND_BYTES)
 			continue; /* strings are read below, all variants at once */
-		int rc = 0;
-		switch (d->id) {
-		case FIELDS_TYPE:
-		case FIELDS_FLAGS:
-		case FIELDS_CONNECT_FLAGS:
-			break; /* applied last, so they override what the fields imply */
-		case FIELDS_DUP:
-			rc = get_int(&b, it, 0, 1, &dup);
-			break;
-		case FIELDS_QOS:
-			rc = get_int(&b, it, 0, 3, &qos);
-			break;
-		case FIELDS_RETAIN:
-			rc = get_int(&b, it, 0, 1, &retain);
-			break;
-		case FIELDS_REMAINING_LENGTH:
-			rc = get_int(&b, it, 0, 4294967295L, &x);
-			p->remaining_length = (uint32_t)x;
-			p->rl_override = true;
-			break;
-		case FIELDS_REMAINING_LENGTH_BYTES:
-			rc = get_int(&b, it, 1, 5, &x);
-			p->rl_bytes = (uint8_t)x;
-			break;
-		case FIELDS_EXTRA: {
-			uint8_t *bytes;
-			size_t n;
-			rc = tmpl_hex(c, it->valuestring, a, &bytes, &n, e);
-			p->extra.p = bytes;
-			p->extra.n = n;
-			break;
-		}
-		case FIELDS_PROTOCOL_LEVEL:
-			rc = get_int(&b, it, 0, 255, &x);
-			p->protocol_level = (uint8_t)x;
-			break;
-		case FIELDS_CLEAN_SESSION:
-			clean = cJSON_IsTrue(it);
-			break;
-		case FIELDS_KEEP_ALIVE:
-			rc = get_int(&b, it, 0, 65535, &x);
-			p->keep_alive = (uint16_t)x;
-			break;
-		case FIELDS_WILL:
-			rc = build_will(&b, it, p, &cflags);
-			break;
-		case FIELDS_SESSION_PRESENT:
-			rc = get_int(&b, it, 0, 1, &x);
-			p->ack_flags = (uint8_t)((p->ack_flags & ~1u) | (unsigned)x);
-			break;
-		case FIELDS_ACK_FLAGS:
-			rc = get_int(&b, it, 0, 255, &x);
-			p->ack_flags = (uint8_t)x;
-			break;
-		case FIELDS_RETURN_CODE:
-			rc = get_int(&b, it, 0, 255, &x);
-			p->return_code = (uint8_t)x;
-			break;
-		case FIELDS_PACKET_ID:
-			rc = get_int(&b, it, 0, 65535, &x);
-			p->packet_id = (uint16_t)x;
-			have_pid = 1;
-			break;
-		case FIELDS_TOPICS:
-			rc = build_topics(&b, it, p);
-			break;
-		case FIELDS_RETURN_CODES: {
-			const cJSON *v;
-			cJSON_ArrayForEach(v, it)
-			{
-				if (get_int(&b, v, 0, 255, &x) < 0)
-					return err_prefix(e, "return_codes");
-				p->codes[p->code_count++] = (uint8_t)x;
-			}
-			break;
-		}
-		case FIELDS_PROTOCOL_NAME:
-		case FIELDS_CLIENT_ID:
-		case FIELDS_USERNAME:
-		case FIELDS_PASSWORD:
-		case FIELDS_TOPIC:
-		case FIELDS_PAYLOAD:
-			break;
-		}
-		if (rc < 0)
-			return err_prefix(e, "%s", it->string);
+		/* return_codes names the field in its own errors */
+		if (build_field(&b, d->id, it, p) < 0)
+			return d->id == FIELDS_RETURN_CODES ? -1 : err_prefix(e, "%s", it->string);
 	}
-	if (get_str(&b, tmpl, "protocol_name", &p->protocol_name) < 0 || get_str(&b, tmpl, "client_id", &p->client_id) < 0 ||
-	    get_str(&b, tmpl, "username", &p->username) < 0 || get_str(&b, tmpl, "password", &p->password) < 0 ||
-	    get_str(&b, tmpl, "topic", &p->topic) < 0)
+	if (build_strings(&b, tmpl, p) < 0)
 		return -1;
-	struct mqtt_str pl = {false, {NULL, 0}, -1};
-	if (get_str(&b, tmpl, "payload", &pl) < 0)
-		return -1;
-	p->payload = pl.s;
-
-	switch (p->type) {
-	case MQTT_CONNECT:
-		cflags |= (uint8_t)(clean ? MQTT_CF_CLEAN_SESSION : 0);
-		cflags |= (uint8_t)(p->username.present ? MQTT_CF_USERNAME : 0);
-		cflags |= (uint8_t)(p->password.present ? MQTT_CF_PASSWORD : 0);
-		p->connect_flags = cflags;
-		break;
-	case MQTT_PUBLISH:
-		p->flags = (uint8_t)((dup ? MQTT_PF_DUP : 0) | qos << MQTT_PF_QOS_SHIFT | (retain ? MQTT_PF_RETAIN : 0));
-		p->has_packet_id = qos > 0 || have_pid;
-		break;
-	default:
-		p->has_packet_id = have_pid || p->type == MQTT_SUBSCRIBE || p->type == MQTT_UNSUBSCRIBE;
-		break;
-	}
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmpl, "flags");
-	if (f) {
-		if (get_int(&b, f, 0, 15, &x) < 0)
-			return err_prefix(e, "flags");
-		p->flags = (uint8_t)x;
-	}
-	f = cJSON_GetObjectItemCaseSensitive(tmpl, "connect_flags");
-	if (f) {
-		if (get_int(&b, f, 0, 255, &x) < 0)
-			return err_prefix(e, "connect_flags");
-		p->connect_flags = (uint8_t)x;
-	}
-	return 0;
+	return build_flags(&b, tmpl, p);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec/mqtt_print.h"
+#include "util/alloc.h"
 #include "util/json_util.h"
 
 struct ev {
@@ -115,7 +116,7 @@ static enum match_state eval_any(const struct ev *v, const struct case_expect *x
 {
 	int pending = 0;
 	char whys[sizeof out->why] = "";
-	int *t = calloc(v->in->n ? v->in->n : 1, sizeof *t);
+	int *t = alloc_zeroed(v->in->n, sizeof *t);
 	for (size_t b = 0; b < x->nchildren; b++) {
 		memcpy(t, taken, v->in->n * sizeof *t);
 		struct tmpl_vars bv = {0};
@@ -153,6 +154,86 @@ static enum match_state eval_any(const struct ev *v, const struct case_expect *x
 	return MATCH_FAILED;
 }
 
+/* The close alone: what arrived before it is for other checks to judge (a
+ * CONNACK before the close is MQTT-3.1.4-1's business, not the close's). */
+static enum match_state eval_closed(const struct ev *v, struct match_result *out)
+{
+	if (v->in->conn == MATCH_CONN_CLOSED)
+		return MATCH_OK;
+	if (v->in->conn == MATCH_CONN_BROKEN) {
+		snprintf(out->why, sizeof out->why,
+			 "expected the broker to close the connection; it sent bytes that are not a valid packet");
+		return MATCH_FAILED;
+	}
+	if (!v->in->expired)
+		return MATCH_PENDING;
+	snprintf(out->why, sizeof out->why, "expected the broker to close the connection; it was still open when the window ended");
+	return MATCH_FAILED;
+}
+
+static enum match_state eval_nothing(const struct ev *v, const struct case_expect *x, const int *taken,
+				     struct tmpl_vars *binds, struct match_result *out)
+{
+	struct tmpl_ctx c = *v->c;
+	c.overlay = binds;
+	for (size_t i = 0; i < v->in->n; i++) {
+		if (!unread(v, taken, i))
+			continue;
+		struct tmpl_vars trial = {0};
+		char why[300];
+		int r = x->pattern ? match_packet(x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why) : 1;
+		tmpl_vars_clear(&trial);
+		if (r < 0) {
+			snprintf(out->why, sizeof out->why, "%s", why);
+			return MATCH_ERROR;
+		}
+		if (r == 1) {
+			char p[300], want[300];
+			mqtt_print(v->in->items[i].pkt, p, sizeof p);
+			match_describe(x, want, sizeof want);
+			snprintf(out->why, sizeof out->why, "expected %s; got %s", want, p);
+			return MATCH_FAILED;
+		}
+	}
+	return v->in->expired || v->in->conn != MATCH_CONN_OPEN ? MATCH_OK : MATCH_PENDING;
+}
+
+static enum match_state eval_ordered(const struct ev *v, const struct case_expect *x, size_t start, int *taken,
+				     struct tmpl_vars *binds, size_t *end, struct match_result *out)
+{
+	size_t pos = start;
+	for (size_t i = 0; i < x->nchildren; i++) {
+		enum match_state s = eval(v, &x->children[i], pos, taken, binds, &pos, out);
+		if (s == MATCH_OK)
+			continue;
+		if (s == MATCH_FAILED) {
+			char head[64], rest[sizeof out->why];
+			snprintf(head, sizeof head, "item %zu of %zu in order: ", i + 1, x->nchildren);
+			snprintf(rest, sizeof rest, "%s", out->why);
+			snprintf(out->why, sizeof out->why, "%s%s", head, rest);
+		}
+		return s;
+	}
+	*end = pos;
+	return MATCH_OK;
+}
+
+static enum match_state eval_unordered(const struct ev *v, const struct case_expect *x, size_t start, int *taken,
+				       struct tmpl_vars *binds, size_t *end, struct match_result *out)
+{
+	int pending = 0;
+	for (size_t i = 0; i < x->nchildren; i++) {
+		size_t e2;
+		enum match_state s = eval(v, &x->children[i], start, taken, binds, &e2, out);
+		if (s == MATCH_FAILED || s == MATCH_ERROR)
+			return s;
+		if (s == MATCH_PENDING)
+			pending = 1;
+	}
+	*end = start;
+	return pending ? MATCH_PENDING : MATCH_OK;
+}
+
 static enum match_state eval(const struct ev *v, const struct case_expect *x, size_t start, int *taken,
 			     struct tmpl_vars *binds, size_t *end, struct match_result *out)
 {
@@ -160,74 +241,13 @@ static enum match_state eval(const struct ev *v, const struct case_expect *x, si
 	case CASE_EXPECT_PACKET:
 		return eval_packet(v, x, start, taken, binds, end, out);
 	case CASE_EXPECT_CLOSED:
-		/* The close alone: what arrived before it is for other checks to judge
-		 * (a CONNACK before the close is MQTT-3.1.4-1's business, not the close's). */
-		if (v->in->conn == MATCH_CONN_CLOSED)
-			return MATCH_OK;
-		if (v->in->conn == MATCH_CONN_BROKEN) {
-			snprintf(out->why, sizeof out->why,
-				 "expected the broker to close the connection; it sent bytes that are not a valid packet");
-			return MATCH_FAILED;
-		}
-		if (!v->in->expired)
-			return MATCH_PENDING;
-		snprintf(out->why, sizeof out->why, "expected the broker to close the connection; it was still open when the window ended");
-		return MATCH_FAILED;
-	case CASE_EXPECT_NOTHING: {
-		struct tmpl_ctx c = *v->c;
-		c.overlay = binds;
-		for (size_t i = 0; i < v->in->n; i++) {
-			if (!unread(v, taken, i))
-				continue;
-			struct tmpl_vars trial = {0};
-			char why[300];
-			int r = x->pattern ? match_packet(x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why)
-					   : 1;
-			tmpl_vars_clear(&trial);
-			if (r < 0) {
-				snprintf(out->why, sizeof out->why, "%s", why);
-				return MATCH_ERROR;
-			}
-			if (r == 1) {
-				char p[300], want[300];
-				mqtt_print(v->in->items[i].pkt, p, sizeof p);
-				match_describe(x, want, sizeof want);
-				snprintf(out->why, sizeof out->why, "expected %s; got %s", want, p);
-				return MATCH_FAILED;
-			}
-		}
-		return v->in->expired || v->in->conn != MATCH_CONN_OPEN ? MATCH_OK : MATCH_PENDING;
-	}
-	case CASE_EXPECT_ORDERED: {
-		size_t pos = start;
-		for (size_t i = 0; i < x->nchildren; i++) {
-			enum match_state s = eval(v, &x->children[i], pos, taken, binds, &pos, out);
-			if (s != MATCH_OK) {
-				if (s == MATCH_FAILED) {
-					char head[64], rest[sizeof out->why];
-					snprintf(head, sizeof head, "item %zu of %zu in order: ", i + 1, x->nchildren);
-					snprintf(rest, sizeof rest, "%s", out->why);
-					snprintf(out->why, sizeof out->why, "%s%s", head, rest);
-				}
-				return s;
-			}
-		}
-		*end = pos;
-		return MATCH_OK;
-	}
-	case CASE_EXPECT_UNORDERED: {
-		int pending = 0;
-		for (size_t i = 0; i < x->nchildren; i++) {
-			size_t e2;
-			enum match_state s = eval(v, &x->children[i], start, taken, binds, &e2, out);
-			if (s == MATCH_FAILED || s == MATCH_ERROR)
-				return s;
-			if (s == MATCH_PENDING)
-				pending = 1;
-		}
-		*end = start;
-		return pending ? MATCH_PENDING : MATCH_OK;
-	}
+		return eval_closed(v, out);
+	case CASE_EXPECT_NOTHING:
+		return eval_nothing(v, x, taken, binds, out);
+	case CASE_EXPECT_ORDERED:
+		return eval_ordered(v, x, start, taken, binds, end, out);
+	case CASE_EXPECT_UNORDERED:
+		return eval_unordered(v, x, start, taken, binds, end, out);
 	case CASE_EXPECT_ANY_OF:
 		return eval_any(v, x, start, taken, binds, end, out);
 	}

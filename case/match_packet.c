@@ -184,6 +184,68 @@ static int cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, 
 	return 1;
 }
 
+static int match_codes(struct mctx *m, const cJSON *it, const struct mqtt_packet *pkt)
+{
+	size_t n = (size_t)cJSON_GetArraySize(it);
+	if (n != pkt->code_count) {
+		snprintf(m->why, m->whylen, "return_codes: expected %zu codes, got %zu", n, pkt->code_count);
+		return 0;
+	}
+	size_t i = 0;
+	int r = 1;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, it)
+	{
+		char nm[32];
+		snprintf(nm, sizeof nm, "return_codes[%zu]", i);
+		r = cmp_int(m, nm, v, pkt->codes[i++]);
+		if (r <= 0)
+			break;
+	}
+	return r;
+}
+
+/* One field of the pattern against the packet: 1 match, 0 not, -1 error. */
+static int match_field(struct mctx *m, const struct fields_def *d, enum fields_variant var, const cJSON *it,
+		       const struct mqtt_packet *pkt)
+{
+	switch (d->id) {
+	case FIELDS_TYPE:
+		return 1;
+	case FIELDS_FLAGS:
+		return cmp_int(m, "flags", it, pkt->flags);
+	case FIELDS_DUP:
+		return cmp_int(m, "dup", it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
+	case FIELDS_QOS:
+		return cmp_int(m, "qos", it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
+	case FIELDS_RETAIN:
+		return cmp_int(m, "retain", it, pkt->flags & MQTT_PF_RETAIN);
+	case FIELDS_REMAINING_LENGTH:
+		return cmp_int(m, "remaining_length", it, (long)pkt->remaining_length);
+	case FIELDS_SESSION_PRESENT:
+		return cmp_int(m, "session_present", it, pkt->ack_flags & 1);
+	case FIELDS_ACK_FLAGS:
+		return cmp_int(m, "ack_flags", it, pkt->ack_flags);
+	case FIELDS_RETURN_CODE:
+		return cmp_int(m, "return_code", it, pkt->return_code);
+	case FIELDS_PACKET_ID:
+		if (!pkt->has_packet_id) {
+			snprintf(m->why, m->whylen, "packet_id: expected one, the packet has none");
+			return 0;
+		}
+		return cmp_int(m, "packet_id", it, pkt->packet_id);
+	case FIELDS_TOPIC:
+		return cmp_bytes(m, "topic", it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
+	case FIELDS_PAYLOAD:
+		return cmp_bytes(m, "payload", it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
+	case FIELDS_RETURN_CODES:
+		return match_codes(m, it, pkt);
+	default:
+		snprintf(m->why, m->whylen, "%s: cannot be matched", it->string);
+		return -1;
+	}
+}
+
 int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c, struct tmpl_vars *binds,
 		 struct arena *a, char *why, size_t whylen)
 {
@@ -203,69 +265,7 @@ int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const stru
 			snprintf(why, whylen, "%s: unknown field", it->string);
 			return -1;
 		}
-		int r = 1;
-		switch (d->id) {
-		case FIELDS_TYPE:
-			break;
-		case FIELDS_FLAGS:
-			r = cmp_int(&m, "flags", it, pkt->flags);
-			break;
-		case FIELDS_DUP:
-			r = cmp_int(&m, "dup", it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
-			break;
-		case FIELDS_QOS:
-			r = cmp_int(&m, "qos", it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
-			break;
-		case FIELDS_RETAIN:
-			r = cmp_int(&m, "retain", it, pkt->flags & MQTT_PF_RETAIN);
-			break;
-		case FIELDS_REMAINING_LENGTH:
-			r = cmp_int(&m, "remaining_length", it, (long)pkt->remaining_length);
-			break;
-		case FIELDS_SESSION_PRESENT:
-			r = cmp_int(&m, "session_present", it, pkt->ack_flags & 1);
-			break;
-		case FIELDS_ACK_FLAGS:
-			r = cmp_int(&m, "ack_flags", it, pkt->ack_flags);
-			break;
-		case FIELDS_RETURN_CODE:
-			r = cmp_int(&m, "return_code", it, pkt->return_code);
-			break;
-		case FIELDS_PACKET_ID:
-			if (!pkt->has_packet_id) {
-				snprintf(why, whylen, "packet_id: expected one, the packet has none");
-				return 0;
-			}
-			r = cmp_int(&m, "packet_id", it, pkt->packet_id);
-			break;
-		case FIELDS_TOPIC:
-			r = cmp_bytes(&m, "topic", it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
-			break;
-		case FIELDS_PAYLOAD:
-			r = cmp_bytes(&m, "payload", it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
-			break;
-		case FIELDS_RETURN_CODES: {
-			size_t n = (size_t)cJSON_GetArraySize(it);
-			if (n != pkt->code_count) {
-				snprintf(why, whylen, "return_codes: expected %zu codes, got %zu", n, pkt->code_count);
-				return 0;
-			}
-			size_t i = 0;
-			const cJSON *v;
-			cJSON_ArrayForEach(v, it)
-			{
-				char nm[32];
-				snprintf(nm, sizeof nm, "return_codes[%zu]", i);
-				r = cmp_int(&m, nm, v, pkt->codes[i++]);
-				if (r <= 0)
-					break;
-			}
-			break;
-		}
-		default:
-			snprintf(why, whylen, "%s: cannot be matched", it->string);
-			return -1;
-		}
+		int r = match_field(&m, d, var, it, pkt);
 		if (r <= 0)
 			return r;
 	}

@@ -28,18 +28,6 @@ void profile_caps_none(struct profile_caps *c)
 	c->ws = -1;
 }
 
-void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n)
-{
-	size_t nws = 0;
-	for (size_t i = 0; i < n; i++)
-		nws += eps[i].ws != 0;
-	p->caps.ws = n > 0 && nws == n;
-	if (n == 1)
-		snprintf(p->transport, sizeof p->transport, "the broker is %s", eps[0].url);
-	else
-		snprintf(p->transport, sizeof p->transport, "only %zu of the %zu --broker endpoints are WebSocket", nws, n);
-}
-
 /* "transport": "ws", the only transport a case can need (chapter 6). */
 static int parse_transport(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e)
 {

@@ -2,14 +2,15 @@
  * profile.h - what the broker offers of the features the spec leaves
  * optional, learned by a short probe at the start of a run or declared by
  * the user (--profile FILE). A case that needs what the broker lacks is NOT
- * APPLICABLE, with the reason.
+ * APPLICABLE, with the reason. Learning it from a broker and its endpoints
+ * is the engine's (engine/profile_probe.h); this is what a case and a profile
+ * file say, and the comparison of the two.
  */
 #ifndef PROFILE_H
 #define PROFILE_H
 
 #include <cjson/cJSON.h>
 
-#include "net/conn.h"
 #include "util/err.h"
 
 /* Values: -1 unknown; for flags 0/1. */
@@ -47,9 +48,6 @@ void profile_caps_none(struct profile_caps *c);
  * (absent fields stay -1). 0, or -1 with "path.field: what is wrong". */
 int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e);
 
-/* Learn the run's transport from its endpoints. */
-void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n);
-
 /* Apply a user's --profile file over p. */
 int profile_load(struct profile *p, const char *file, struct err *e);
 
@@ -58,13 +56,5 @@ const char *profile_unmet(const struct profile *p, const struct profile_caps *ne
 
 /* The value of a capability as text ("2", "yes", "no", "unknown"). */
 void profile_value(const struct profile *p, enum profile_cap c, char *buf, size_t n);
-
-struct engine_opts;
-/* Learn what the broker offers. Never fails the run: what it cannot learn stays
- * unknown, and unknown never makes a case NOT APPLICABLE. */
-struct sync_client_finding;
-/* `find` (may be NULL) gets the first rule a packet of the probe broke. */
-void profile_probe(struct profile *p, const struct conn_endpoint *ep, const struct engine_opts *o,
-		   struct sync_client_finding *find);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,24 +46,57 @@ void tmpl_vars_clear(struct tmpl_vars *vs)
 	memset(vs, 0, sizeof *vs);
 }
 
+/* Each built-in variable: its name, where the context holds its value, and
+ * whether unset reads as "" (the credentials) rather than unknown. */
+static const struct {
+	const char *name;
+	size_t at;
+	int empty_if_unset;
+} builtins[TMPL_NBUILTINS] = {
+	[TMPL_TOPIC] = {"topic", offsetof(struct tmpl_ctx, topic), 0},
+	[TMPL_TOPIC_REST] = {"topic_rest", offsetof(struct tmpl_ctx, topic_rest), 0},
+	[TMPL_RUN] = {"run", offsetof(struct tmpl_ctx, run), 0},
+	[TMPL_USERNAME] = {"username", offsetof(struct tmpl_ctx, username), 1},
+	[TMPL_PASSWORD] = {"password", offsetof(struct tmpl_ctx, password), 1},
+};
+
+const char *tmpl_builtin_name(enum tmpl_builtin b)
+{
+	return builtins[b].name;
+}
+
+static int builtin_index(const char *name)
+{
+	for (int i = 0; i < TMPL_NBUILTINS; i++)
+		if (strcmp(builtins[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int tmpl_is_builtin(const char *name)
+{
+	return builtin_index(name) >= 0;
+}
+
+const char *tmpl_client_var(const char *name)
+{
+	return strncmp(name, "client.", 7) == 0 ? name + 7 : NULL;
+}
+
 const char *tmpl_get(const struct tmpl_ctx *c, const char *name)
 {
 	const char *v = tmpl_vars_get(c->overlay, name);
 	if (v)
 		return v;
-	if (strcmp(name, "topic") == 0)
-		return c->topic;
-	if (strcmp(name, "run") == 0)
-		return c->run;
-	if (strcmp(name, "topic_rest") == 0)
-		return c->topic_rest;
-	if (strcmp(name, "username") == 0)
-		return c->username ? c->username : "";
-	if (strcmp(name, "password") == 0)
-		return c->password ? c->password : "";
-	if (strncmp(name, "client.", 7) == 0) {
+	int b = builtin_index(name);
+	if (b >= 0) {
+		v = *(const char *const *)((const char *)c + builtins[b].at);
+		return v || !builtins[b].empty_if_unset ? v : "";
+	}
+	const char *client = tmpl_client_var(name);
+	if (client) {
 		for (size_t i = 0; i < c->nclients; i++)
-			if (strcmp(c->client_names[i], name + 7) == 0)
+			if (strcmp(c->client_names[i], client) == 0)
 				return c->client_ids[i];
 		return NULL;
 	}
@@ -179,6 +213,41 @@ static int hexval(int ch)
 	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
+/* The {utf8:TEXT} or {str:TEXT} at s (its '}' at s[j]): the expanded text's
+ * bytes, after a two-byte length for str:, appended to b. */
+static int hex_insert(const struct tmpl_ctx *c, const char *s, size_t j, struct buf *b, struct err *e)
+{
+	const char *inner = s + 1;
+	size_t ilen = j - 1, skip;
+	int with_len;
+	if (strncmp(inner, "utf8:", 5) == 0) {
+		with_len = 0;
+		skip = 5;
+	} else if (strncmp(inner, "str:", 4) == 0) {
+		with_len = 1;
+		skip = 4;
+	} else {
+		return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
+	}
+	struct buf t = {0};
+	buf_add(&t, "", 0);
+	if (expand_into(c, inner + skip, ilen - skip, &t, e) < 0) {
+		free(t.p);
+		return -1;
+	}
+	if (with_len) {
+		if (t.n > 65535) {
+			free(t.p);
+			return err_set(e, "hex: {str:...} longer than 65535 bytes");
+		}
+		uint8_t l[2] = {(uint8_t)(t.n >> 8), (uint8_t)t.n};
+		buf_add(b, l, 2);
+	}
+	buf_add(b, t.p, t.n);
+	free(t.p);
+	return 0;
+}
+
 int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t **out, size_t *n, struct err *e)
 {
 	struct buf b = {0};
@@ -189,37 +258,10 @@ int tmpl_hex(const struct tmpl_ctx *c, const char *in, struct arena *a, uint8_t 
 			size_t j = closing(in + i);
 			if (j == 0 || hi >= 0)
 				goto bad;
-			const char *inner = in + i + 1;
-			size_t ilen = j - 1, skip;
-			int with_len;
-			if (strncmp(inner, "utf8:", 5) == 0) {
-				with_len = 0;
-				skip = 5;
-			} else if (strncmp(inner, "str:", 4) == 0) {
-				with_len = 1;
-				skip = 4;
-			} else {
-				free(b.p);
-				return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
-			}
-			struct buf t = {0};
-			buf_add(&t, "", 0);
-			if (expand_into(c, inner + skip, ilen - skip, &t, e) < 0) {
-				free(t.p);
+			if (hex_insert(c, in + i, j, &b, e) < 0) {
 				free(b.p);
 				return -1;
 			}
-			if (with_len) {
-				if (t.n > 65535) {
-					free(t.p);
-					free(b.p);
-					return err_set(e, "hex: {str:...} longer than 65535 bytes");
-				}
-				uint8_t l[2] = {(uint8_t)(t.n >> 8), (uint8_t)t.n};
-				buf_add(&b, l, 2);
-			}
-			buf_add(&b, t.p, t.n);
-			free(t.p);
 			i += j + 1;
 			continue;
 		}

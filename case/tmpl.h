@@ -1,8 +1,10 @@
 /*
  * tmpl.h - templates in case files: "{topic}/x", "{client.a}", "{p}".
  *
- * Variables are strings. Builtins: topic, run, client.NAME. Everything else
- * (case vars, captures) lives in the context's list; `overlay` holds
+ * Variables are strings. Built in, the run's: topic, topic_rest, run,
+ * username, password (enum tmpl_builtin, one table in tmpl.c), and
+ * client.NAME for each client of the case. Everything else (case vars,
+ * repeat indexes, captures) lives in the context's list; `overlay` holds
  * tentative captures of a match in progress and is searched first.
  * "{{" and "}}" are literal braces.
  */
@@ -38,6 +40,15 @@ struct tmpl_ctx {
 	struct tmpl_vars vars;          /* owned: case vars and captures */
 	const struct tmpl_vars *overlay; /* borrowed, may be NULL */
 };
+
+/* The built-in variables, which no case may declare. */
+enum tmpl_builtin { TMPL_TOPIC, TMPL_TOPIC_REST, TMPL_RUN, TMPL_USERNAME, TMPL_PASSWORD, TMPL_NBUILTINS };
+/* Its name in templates ("topic", ...). */
+const char *tmpl_builtin_name(enum tmpl_builtin b);
+/* 1 if name is one of them (client.NAME is not: it depends on the case). */
+int tmpl_is_builtin(const char *name);
+/* The NAME of "client.NAME", or NULL when name is not a client's variable. */
+const char *tmpl_client_var(const char *name);
 
 /* Set (or replace) a variable; copies both strings. */
 void tmpl_vars_set(struct tmpl_vars *vs, const char *name, const char *value);

@@ -21,17 +21,15 @@
 
 #define SUGGESTIONS 5
 
-static const char *const step_kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
-
 /* A send step's WebSocket framing, in the words of cases/README.md. */
-static void ws_detail(const struct conn_ws_send *o, char *d, size_t n)
+static void ws_detail(const struct case_ws *o, char *d, size_t n)
 {
 	size_t l = strlen(d);
 	if (o->hold) {
 		snprintf(d + l, n - l, "  (WebSocket: held for the next send's frame)");
 		return;
 	}
-	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == WS_TEXT ? "text" : "binary");
+	l += (size_t)snprintf(d + l, n - l, "  (WebSocket: %s frame", o->opcode == CASE_WS_TEXT ? "text" : "binary");
 	for (size_t i = 0; i < o->nsplit && l < n; i++)
 		l += (size_t)snprintf(d + l, n - l, "%s%zu", i ? ", " : ", split at bytes ", o->split[i]);
 	if (l < n)
@@ -83,7 +81,7 @@ static void print_step(const struct case_spec *cs, size_t i, const char *clause)
 	int polices = names(s->polices, s->npolices, clause);
 	int mine = names(s->checks, s->nchecks, clause) || polices;
 	const char *client = s->client >= 0 && (size_t)s->client < cs->nclients ? cs->clients[s->client].name : "-";
-	printf("  %s %3zu. %-22s %-8s %-10s %s", mine ? ">>" : "  ", i + 1, s->path, client, step_kinds[s->kind], d);
+	printf("  %s %3zu. %-22s %-8s %-10s %s", mine ? ">>" : "  ", i + 1, s->path, client, case_step_kind_name(s->kind), d);
 	for (size_t g = 0; g < s->ngates; g++) {
 		printf("%s%s=", g ? ", " : "  (only when ", s->gates[g].var);
 		for (size_t v = 0; v < s->gates[g].nvalues; v++)

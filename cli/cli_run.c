@@ -15,7 +15,7 @@
 #include "util/base36.h"
 #include "util/clock.h"
 #include "util/json_util.h"
-#include "case/profile.h"
+#include "engine/profile_probe.h"
 #include "cli/repro.h"
 #include "reports/report.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "case/tmpl.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 
@@ -114,11 +115,11 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 	size_t n = 3 + r->nclients;
 	const char **names = alloc_bytes(n * sizeof *names), **values = alloc_bytes(n * sizeof *values);
 	char **owned = alloc_bytes((r->nclients + 1) * sizeof *owned);
-	names[0] = "topic";
+	names[0] = tmpl_builtin_name(TMPL_TOPIC);
 	values[0] = topic;
-	names[1] = "topic_rest";
+	names[1] = tmpl_builtin_name(TMPL_TOPIC_REST);
 	values[1] = rest;
-	names[2] = "run";
+	names[2] = tmpl_builtin_name(TMPL_RUN);
 	values[2] = prefix;
 	for (size_t i = 0; i < r->nclients; i++) {
 		size_t l = strlen(r->clients[i]) + 8;

@@ -51,7 +51,6 @@ static void init_clients(struct case_result *res, const struct case_spec *cs, si
 /* Each step as the report lists it, with the packet or expectation in words. */
 static void init_steps(struct case_result *res, const struct case_spec *cs)
 {
-	static const char *const kinds[] = {"open", "send", "send", "expect", "disconnect", "close", "wait"};
 	res->nsteps = cs->nsteps + cs->ncleanup;
 	res->steps = alloc_zeroed(res->nsteps ? res->nsteps : 1, sizeof *res->steps);
 	for (size_t i = 0; i < res->nsteps; i++) {
@@ -59,7 +58,7 @@ static void init_steps(struct case_result *res, const struct case_spec *cs)
 		struct step_result *sr = &res->steps[i];
 		char d[1500] = "";
 		sr->path = alloc_strdup(s->path);
-		sr->kind = kinds[s->kind];
+		sr->kind = case_step_kind_name(s->kind);
 		sr->client = s->client;
 		if (s->kind == CASE_STEP_EXPECT) {
 			match_describe(&s->expect, d, sizeof d);
@@ -253,7 +252,7 @@ static double estimate(const struct case_spec *cs)
 		else if (s->kind == CASE_STEP_EXPECT && s->within_ms >= 0)
 			t += (double)s->within_ms;
 		else if (s->kind == CASE_STEP_EXPECT && s->expect.kind == CASE_EXPECT_NOTHING)
-			t += 800; /* engine_step.c's default quiet window */
+			t += CASE_QUIET_MS; /* the default quiet window */
 	}
 	double slow = 100.0 * (double)cs->nsteps;
 	return t > slow ? t : slow;

@@ -14,8 +14,6 @@
 #include "net/ws_frame.h"
 
 #define ENGINE_CONNECT_MS 5000
-#define ENGINE_PACKET_MS 3000
-#define ENGINE_QUIET_MS 800
 
 static const struct case_step *cur(struct engine_case *r)
 {
@@ -96,7 +94,8 @@ static void add_credentials(struct engine_case *r, const cJSON *tmpl, struct mqt
 
 /* A send step's WebSocket framing (ws) goes to the connection with its bytes;
  * the trace says how they were framed. */
-static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, char *text, size_t tn, struct err *e)
+static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, struct conn_ws_send *o, char *text,
+		      size_t tn, struct err *e)
 {
 	size_t held = conn_ws_held(&c->conn), l = strlen(text);
 	if (!s->ws) {
@@ -104,13 +103,20 @@ static int ws_framing(struct engine_client *c, const struct case_step *s, size_t
 			snprintf(text + l, tn - l, " [WebSocket: binary frame, the %zu held bytes first]", held);
 		return 0;
 	}
-	if (conn_ws_arm(&c->conn, s->ws, n, e) < 0)
+	/* The connection keeps o until the write: the caller's, living that long. */
+	_Static_assert(CASE_WS_MAX_SPLIT <= CONN_WS_MAX_SPLIT, "a case's splits fit the connection's");
+	memset(o, 0, sizeof *o);
+	o->opcode = s->ws->opcode;
+	memcpy(o->split, s->ws->split, sizeof s->ws->split);
+	o->nsplit = s->ws->nsplit;
+	o->hold = s->ws->hold;
+	if (conn_ws_arm(&c->conn, o, n, e) < 0)
 		return -1;
 	if (s->ws->hold) {
 		snprintf(text + l, tn - l, " [WebSocket: held, to go in the next send's frame]");
 		return 0;
 	}
-	l += (size_t)snprintf(text + l, tn - l, " [WebSocket: %s frame", s->ws->opcode == WS_TEXT ? "text" : "binary");
+	l += (size_t)snprintf(text + l, tn - l, " [WebSocket: %s frame", s->ws->opcode == CASE_WS_TEXT ? "text" : "binary");
 	if (held && l < tn)
 		l += (size_t)snprintf(text + l, tn - l, ", the %zu held bytes first", held);
 	for (size_t i = 0; i < s->ws->nsplit && l < tn; i++)
@@ -127,6 +133,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 	uint8_t *bytes;
 	size_t n;
 	char text[400];
+	struct conn_ws_send ws;
 	if (c->state == ENGINE_PEER_CLOSED) {
 		engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "not sent: the broker had already closed the connection",
 				   NULL, now);
@@ -140,13 +147,13 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		if (tmpl_hex(&r->ctx, s->hex, &r->arena, &bytes, &n, &e) < 0)
 			goto case_error;
 		snprintf(text, sizeof text, "raw bytes (%zu)", n);
-		if (ws_framing(c, s, n, text, sizeof text, &e) < 0)
+		if (ws_framing(c, s, n, &ws, text, sizeof text, &e) < 0)
 			goto case_error;
 		engine_client_send(r, s->client, bytes, bytes, n, text, now);
 		return ENGINE_STEP_DONE;
 	}
 	struct mqtt_packet p;
-	if (fields_build(s->packet, &r->ctx, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
+	if (fields_build(s->packet, &r->ctx, r->spec->protocol_level, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
 		goto case_error;
 	add_credentials(r, s->packet, &p);
 	n = mqtt_encode_size(&p);
@@ -164,7 +171,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		memcpy(logged, bytes, (size_t)w);
 		memset(logged + w - p.password.s.n, '*', p.password.s.n);
 	}
-	if (ws_framing(c, s, (size_t)w, text, sizeof text, &e) < 0)
+	if (ws_framing(c, s, (size_t)w, &ws, text, sizeof text, &e) < 0)
 		goto case_error;
 	engine_client_send(r, s->client, bytes, logged, (size_t)w, text, now);
 	return ENGINE_STEP_DONE;
@@ -323,7 +330,7 @@ static enum engine_step_rc begin(struct engine_case *r, const struct case_step *
 	case CASE_STEP_EXPECT: {
 		double base = s->from >= 0 ? r->label_t[s->from] : now;
 		int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
-		long win = s->within_ms >= 0 ? s->within_ms : quiet ? ENGINE_QUIET_MS : ENGINE_PACKET_MS;
+		long win = case_step_window_ms(s);
 		/* On a cluster a message may have to cross from one endpoint to another. */
 		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
 		/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/profile_probe.h"
 #include "engine/sync_client.h"
 #include "engine/engine.h"
 #include "util/clock.h"
@@ -165,4 +166,16 @@ void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const s
 		SET(PROFILE_MAX_CLIENT_ID, max_client_id, 23, "probe: a 64-character client id was refused (0x%02x)", rc);
 	}
 #undef SET
+}
+
+void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n)
+{
+	size_t nws = 0;
+	for (size_t i = 0; i < n; i++)
+		nws += eps[i].ws != 0;
+	p->caps.ws = n > 0 && nws == n;
+	if (n == 1)
+		snprintf(p->transport, sizeof p->transport, "the broker is %s", eps[0].url);
+	else
+		snprintf(p->transport, sizeof p->transport, "only %zu of the %zu --broker endpoints are WebSocket", nws, n);
 }

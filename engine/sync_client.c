@@ -11,6 +11,8 @@
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 #include "util/clock.h"
+#include "case/case.h"
+#include "case/fields.h"
 
 /* Wait until the connection can make progress, or `end`. 1 ready, 0 timed out. */
 static int wait_for(struct conn *c, double end)
@@ -149,15 +151,8 @@ void sync_client_close(struct sync_client *b)
 void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
 {
 	mqtt_packet_init(p, MQTT_CONNECT);
-	p->protocol_name.present = true;
-	p->protocol_name.s.p = (const uint8_t *)"MQTT";
-	p->protocol_name.s.n = 4;
-	p->protocol_level = 4;
-	p->connect_flags = MQTT_CF_CLEAN_SESSION;
-	p->keep_alive = 60;
-	p->client_id.present = true;
-	p->client_id.s.p = (const uint8_t *)id;
-	p->client_id.s.n = strlen(id);
+	/* The run speaks the cases' default version until a run selects one. */
+	fields_connect_defaults(p, CASE_PROTOCOL_311, id);
 	if (user) {
 		p->username.present = true;
 		p->username.s.p = (const uint8_t *)user;

@@ -128,7 +128,7 @@ static void exercise(const struct case_spec *cs)
 			"%s: client index %d", s->path, s->client);
 		if (s->kind == CASE_STEP_SEND) {
 			struct mqtt_packet p;
-			if (fields_build(s->packet, &ctx, ids[s->client], &a, &p, &e) < 0) {
+			if (fields_build(s->packet, &ctx, cs->protocol_level, ids[s->client], &a, &p, &e) < 0) {
 				REQUIRE(e.msg[0], "%s: build failed without a message", s->path);
 				continue;
 			}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "case/case.h"
@@ -139,6 +140,13 @@ static const struct {
 	 "steps[1].ws: only a send step has WebSocket framing options"},
 	{HEAD OPEN "{\"client\":\"a\",\"close\":true,\"checks\":[\"MQTT-6.0.0-4\"]}," CHECK "]}",
 	 "steps[1].checks: only an expect step has checks"},
+	/* protocol: a version name; 5.0 waits for the codec and the engine */
+	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"3.1\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.protocol: \"3.1\": expected \"3.1.1\" or \"5.0\""},
+	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":4,\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.protocol: expected a string"},
+	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"5.0\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+	 "$.protocol: protocol 5.0 is not supported yet"},
 };
 
 START_TEST(case_load_bad_file_reports_path_and_reason)
@@ -228,6 +236,118 @@ START_TEST(case_load_polices_links_client_rule)
 }
 END_TEST
 
+/* Write text as ROOT/sub/c.json (sub: folders to create under a fresh ROOT)
+ * and load it; the file and its folders are removed again. */
+static int load_in(const char *sub, const char *text, struct case_spec *cs, struct err *e)
+{
+	char root[] = "/tmp/mqttspec-test-tree-XXXXXX", p[256];
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	char *dirs = strdup(sub);
+	snprintf(p, sizeof p, "%s", root);
+	for (char *d = strtok(dirs, "/"); d; d = strtok(NULL, "/")) {
+		snprintf(p + strlen(p), sizeof p - strlen(p), "/%s", d);
+		ck_assert_int_eq(mkdir(p, 0700), 0);
+	}
+	snprintf(p + strlen(p), sizeof p - strlen(p), "/c.json");
+	FILE *f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+	int rc = case_load_file(cs, p, &cat, e);
+	unlink(p);
+	while (strcmp(p, root) != 0) {
+		*strrchr(p, '/') = '\0';
+		rmdir(p);
+	}
+	free(dirs);
+	return rc;
+}
+
+#define PROTO(v) "{\"id\":\"x\",\"title\":\"t\"," v "\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}"
+
+START_TEST(case_load_protocol_defaults_to_311)
+{
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+	ck_assert_msg(load_text(HEAD OPEN CHECK "]}", &cs, &e, path, sizeof path) == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol_level, CASE_PROTOCOL_311);
+	case_free(&cs);
+	ck_assert_msg(load_in("cases/mqtt-3.1.1/3.1-connect", PROTO(""), &cs, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol_level, 4);
+	case_free(&cs);
+}
+END_TEST
+
+START_TEST(case_load_protocol_explicit)
+{
+	struct case_spec cs;
+	struct err e;
+	ck_assert_msg(load_in("cases/mqtt-3.1.1/3.1-connect", PROTO("\"protocol\":\"3.1.1\","), &cs, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol_level, CASE_PROTOCOL_311);
+	case_free(&cs);
+	/* Out of the tree (--cases DIR), no folder to agree with. */
+	ck_assert_msg(load_in("mine", PROTO("\"protocol\":\"3.1.1\","), &cs, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol_level, CASE_PROTOCOL_311);
+	case_free(&cs);
+	ck_assert_int_eq(case_protocol_level("3.1.1"), 4);
+	ck_assert_int_eq(case_protocol_level("5.0"), 5);
+	ck_assert_int_eq(case_protocol_level("3"), -1);
+	ck_assert_str_eq(case_protocol_name(CASE_PROTOCOL_5), "5.0");
+	ck_assert_ptr_null(case_protocol_name(3));
+}
+END_TEST
+
+START_TEST(case_load_protocol_must_agree_with_folder)
+{
+	struct case_spec cs;
+	struct err e;
+	ck_assert_int_lt(load_in("cases/mqtt-3.1.1/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e), 0);
+	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: the case speaks 5.0, but it is in cases/mqtt-3.1.1/, whose cases speak 3.1.1"),
+		      "%s", e.msg);
+	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO(""), &cs, &e), 0);
+	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: the case speaks 3.1.1 (the default), but it is in cases/mqtt-5.0/, whose cases speak 5.0"),
+		      "%s", e.msg);
+	/* In its own folder, 5.0 is refused for now, by name. */
+	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e), 0);
+	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: protocol 5.0 is not supported yet"), "%s", e.msg);
+}
+END_TEST
+
+/* Each step kind has its word; a window not given is the README's default. */
+START_TEST(case_step_kind_names_and_default_windows)
+{
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_OPEN), "open");
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_SEND_HEX), "send");
+	ck_assert_str_eq(case_step_kind_name(CASE_STEP_WAIT), "wait");
+	struct case_step s = {0};
+	s.kind = CASE_STEP_EXPECT;
+	s.within_ms = -1;
+	s.expect.kind = CASE_EXPECT_PACKET;
+	ck_assert_int_eq(case_step_window_ms(&s), 3000);
+	s.expect.kind = CASE_EXPECT_NOTHING;
+	ck_assert_int_eq(case_step_window_ms(&s), 800);
+	s.within_ms = 150;
+	ck_assert_int_eq(case_step_window_ms(&s), 150);
+}
+END_TEST
+
+/* No case declares a variable the run provides. */
+START_TEST(case_load_refuses_builtin_var_names)
+{
+	static const char *const names[] = {"topic", "topic_rest", "run", "username", "password"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char text[512], path[64], want[64];
+		struct case_spec cs;
+		struct err e;
+		snprintf(text, sizeof text, "{\"id\":\"x\",\"title\":\"t\",\"vars\":{\"%s\":1},\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
+			 names[i]);
+		snprintf(want, sizeof want, "$.vars.%s: reserved", names[i]);
+		ck_assert_int_lt(load_text(text, &cs, &e, path, sizeof path), 0);
+		ck_assert_msg(strstr(e.msg, want), "%s", e.msg);
+	}
+}
+END_TEST
+
 START_TEST(case_load_dir_rejects_duplicate_ids)
 {
 	char dir[] = "/tmp/mqttspec-test-dir-XXXXXX";
@@ -259,6 +379,8 @@ START_TEST(case_load_every_shipped_case)
 	struct err e;
 	ck_assert_msg(case_load_dir(&set, "cases", &cat, &e) == 0, "%s", e.msg);
 	ck_assert_uint_ge(set.n, 1);
+	for (size_t i = 0; i < set.n; i++)
+		ck_assert_int_eq(set.cases[i].protocol_level, CASE_PROTOCOL_311);
 	case_set_free(&set);
 }
 END_TEST
@@ -271,6 +393,11 @@ Suite *case_suite(void)
 	tcase_add_loop_test(t, case_load_bad_file_reports_path_and_reason, 0, (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(t, case_load_macros_expand_to_steps);
 	tcase_add_test(t, case_load_polices_links_client_rule);
+	tcase_add_test(t, case_load_protocol_defaults_to_311);
+	tcase_add_test(t, case_load_protocol_explicit);
+	tcase_add_test(t, case_load_protocol_must_agree_with_folder);
+	tcase_add_test(t, case_step_kind_names_and_default_windows);
+	tcase_add_test(t, case_load_refuses_builtin_var_names);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);
 	tcase_add_test(t, case_load_every_shipped_case);
 	suite_add_tcase(s, t);
