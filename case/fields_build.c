@@ -116,10 +116,7 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, const char *defaul
 	int clean = 1, have_pid = 0;
 	uint8_t cflags = 0;
 	if (p->type == MQTT_CONNECT) {
-		p->protocol_name.present = true;
-		p->protocol_name.s.p = (const uint8_t *)"MQTT";
-		p->protocol_name.s.n = 4;
-		p->protocol_level = 4;
+		mqtt_packet_set_protocol(p, MQTT_V311);
 		p->keep_alive = 60;
 		p->client_id.present = true;
 		p->client_id.s.p = (const uint8_t *)default_client_id;

@@ -99,8 +99,8 @@ static int decode_one(const uint8_t *in, const struct mqtt_frame *f, size_t base
 		      const struct catalog *cat)
 {
 	struct mqtt_packet pkt;
-	struct mqtt_diag d = {0, NULL, ""};
-	int r = mqtt_decode(in, f->total_len, &pkt, &d);
+	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
+	int r = mqtt_decode(MQTT_V311, in, f->total_len, &pkt, &d);
 	if (r < 0) {
 		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name(in[0] >> 4));
 		printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
@@ -124,7 +124,7 @@ static int decode_one(const uint8_t *in, const struct mqtt_frame *f, size_t base
 	printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, line);
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 	report_fields_each(in, f->total_len, &pkt, print_field, (void *)in);
-	if (mqtt_check(&pkt, dir, &d) < 0) {
+	if (mqtt_check(MQTT_V311, &pkt, dir, &d) < 0) {
 		printf("  VIOLATION: %s\n", d.msg);
 		if (d.clause)
 			print_clause(cat, d.clause);
@@ -194,8 +194,8 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;
-		struct mqtt_diag d = {0, NULL, ""};
-		int r = mqtt_frame_next(h.b + off, h.n - off, &f, &d);
+		struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
+		int r = mqtt_frame_next(MQTT_V311, h.b + off, h.n - off, &f, &d);
 		if (npkt)
 			putchar('\n');
 		npkt++;

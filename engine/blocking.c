@@ -54,7 +54,7 @@ int blocking_open(struct blocking *b, const struct conn_endpoint *ep, struct con
 int blocking_send(struct blocking *b, const struct mqtt_packet *p, struct err *e)
 {
 	uint8_t out[2048];
-	int n = mqtt_encode(p, out, sizeof out);
+	int n = mqtt_encode(MQTT_V311, p, out, sizeof out);
 	if (n < 0)
 		return err_set(e, "the packet is too long to send");
 	if (conn_write(&b->conn, out, (size_t)n, e) < 0)
@@ -81,7 +81,7 @@ static void judge(struct blocking *b, const struct mqtt_packet *p, int decoded)
 	} else if (!decoded) {
 		clause = b->diag.clause;
 		snprintf(what, sizeof what, "%s", b->diag.msg);
-	} else if (mqtt_check(p, MQTT_FROM_SERVER, &d) < 0) {
+	} else if (mqtt_check(MQTT_V311, p, MQTT_FROM_SERVER, &d) < 0) {
 		char text[200];
 		mqtt_print(p, text, sizeof text);
 		clause = d.clause;
@@ -106,7 +106,7 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 	memset(&b->diag, 0, sizeof b->diag);
 	for (;;) {
 		struct mqtt_frame f;
-		int fr = mqtt_frame_next(b->in, b->n, &f, &b->diag);
+		int fr = mqtt_frame_next(MQTT_V311, b->in, b->n, &f, &b->diag);
 		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in)) {
 			b->last = b->in;
 			b->lastn = b->n > 16 ? 16 : b->n;
@@ -116,7 +116,7 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 			b->last = b->in;
 			b->lastn = f.total_len;
 			b->used = f.total_len;
-			if (mqtt_decode(b->in, f.total_len, p, &b->diag) < 0) {
+			if (mqtt_decode(MQTT_V311, b->in, f.total_len, p, &b->diag) < 0) {
 				judge(b, p, 0);
 				return err_set(e, "the broker sent a malformed packet: %s", b->diag.msg);
 			}
@@ -139,9 +139,10 @@ int blocking_recv(struct blocking *b, double end, struct mqtt_packet *p, struct 
 
 void blocking_close(struct blocking *b)
 {
-	static const uint8_t disc[2] = {0xe0, 0x00};
+	uint8_t disc[2];
+	int dn = mqtt_encode_disconnect(MQTT_V311, disc, sizeof disc);
 	struct err e;
-	if (b->conn.state == CONN_OPEN && conn_write(&b->conn, disc, 2, &e) == 0)
+	if (b->conn.state == CONN_OPEN && dn > 0 && conn_write(&b->conn, disc, (size_t)dn, &e) == 0)
 		conn_flush(&b->conn, &e);
 	conn_close(&b->conn);
 }
@@ -149,10 +150,7 @@ void blocking_close(struct blocking *b)
 void blocking_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
 {
 	mqtt_packet_init(p, MQTT_CONNECT);
-	p->protocol_name.present = true;
-	p->protocol_name.s.p = (const uint8_t *)"MQTT";
-	p->protocol_name.s.n = 4;
-	p->protocol_level = 4;
+	mqtt_packet_set_protocol(p, MQTT_V311);
 	p->connect_flags = MQTT_CF_CLEAN_SESSION;
 	p->keep_alive = 60;
 	p->client_id.present = true;

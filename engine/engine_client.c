@@ -184,7 +184,7 @@ static void auto_ack(struct engine_run *r, int ci, struct engine_msg *m, double 
 	p.has_packet_id = true;
 	p.packet_id = m->pkt.packet_id;
 	uint8_t b[4];
-	int n = mqtt_encode(&p, b, sizeof b);
+	int n = mqtt_encode(MQTT_V311, &p, b, sizeof b);
 	if (n < 0)
 		return;
 	char text[64];
@@ -205,7 +205,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 		struct mqtt_frame f;
 		struct mqtt_diag d;
 		memset(&d, 0, sizeof d);
-		int fr = mqtt_frame_next(c->rx + off, c->rxn - off, &f, &d);
+		int fr = mqtt_frame_next(MQTT_V311, c->rx + off, c->rxn - off, &f, &d);
 		if (fr == 0 && f.header_len && f.total_len > ENGINE_MAX_PACKET) {
 			char msg[200];
 			snprintf(msg, sizeof msg, "the broker announced a %zu-byte packet, over mqttspec's %u-byte limit; connection dropped",
@@ -231,7 +231,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 		m.len = f.total_len;
 		m.t = now;
 		char text[400];
-		int dr = mqtt_decode(raw, f.total_len, &m.pkt, &d);
+		int dr = mqtt_decode(MQTT_V311, raw, f.total_len, &m.pkt, &d);
 		if (dr < 0) {
 			snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(raw[0] >> 4)));
 			engine_client_wire(r, ci, WIRE_RX, raw, f.total_len, text, d.clause, now);
@@ -243,7 +243,7 @@ static void take_packets(struct engine_run *r, int ci, double now)
 		mqtt_print(&m.pkt, text, sizeof text);
 		memset(&d, 0, sizeof d);
 		const char *viol = NULL;
-		if (mqtt_check(&m.pkt, MQTT_FROM_SERVER, &d) < 0) {
+		if (mqtt_check(MQTT_V311, &m.pkt, MQTT_FROM_SERVER, &d) < 0) {
 			viol = d.clause;
 			char what[600];
 			snprintf(what, sizeof what, "%s: %s", text, d.msg);
@@ -352,11 +352,13 @@ void engine_client_on_io(struct engine_run *r, int ci, short revents, double now
 void engine_client_finish(struct engine_run *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
-	static const uint8_t disconnect[2] = {0xe0, 0x00};
-	if (c->state == ENGINE_OPEN && !c->close_after_flush) {
+	uint8_t disconnect[2];
+	int dn = mqtt_encode_disconnect(MQTT_V311, disconnect, sizeof disconnect);
+	if (c->state == ENGINE_OPEN && !c->close_after_flush && dn > 0) {
 		struct err e;
-		if (conn_write(&c->conn, disconnect, 2, &e) == 0)
-			engine_client_wire(r, ci, WIRE_TX, disconnect, 2, "DISCONNECT (mqttspec tidies up)", NULL, now);
+		if (conn_write(&c->conn, disconnect, (size_t)dn, &e) == 0)
+			engine_client_wire(r, ci, WIRE_TX, disconnect, (size_t)dn, "DISCONNECT (mqttspec tidies up)", NULL,
+					   now);
 	}
 	engine_client_hangup(r, ci, now);
 }

@@ -183,12 +183,12 @@ static void write_fields(FILE *out, const struct wire_event *ev)
 {
 	struct mqtt_frame f;
 	struct mqtt_packet pkt;
-	struct mqtt_diag d = {0, NULL, ""};
+	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
 	if (!ev->bytes || (ev->dir != WIRE_TX && ev->dir != WIRE_RX))
 		return;
-	int r = mqtt_frame_next(ev->bytes, ev->len, &f, &d);
+	int r = mqtt_frame_next(MQTT_V311, ev->bytes, ev->len, &f, &d);
 	if (r == 1 && f.total_len == ev->len)
-		r = mqtt_decode(ev->bytes, ev->len, &pkt, &d);
+		r = mqtt_decode(MQTT_V311, ev->bytes, ev->len, &pkt, &d);
 	else
 		r = -1;
 	fputs("<details class=\"fields\"><summary>fields</summary>", out);
@@ -205,7 +205,7 @@ static void write_fields(FILE *out, const struct wire_event *ev)
 	report_fields_each(ev->bytes, ev->len, &pkt, field_row, out);
 	fputs("</tbody></table>", out);
 	enum mqtt_dir dir = ev->dir == WIRE_RX ? MQTT_FROM_SERVER : MQTT_FROM_CLIENT;
-	if (mqtt_check(&pkt, dir, &d) < 0) {
+	if (mqtt_check(MQTT_V311, &pkt, dir, &d) < 0) {
 		fputs("<p class=\"vmsg\">", out);
 		esc(out, d.msg);
 		fputs("</p>", out);
