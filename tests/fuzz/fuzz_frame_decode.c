@@ -20,6 +20,7 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_fields.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "codec/mqtt_topic.h"
@@ -152,6 +153,32 @@ static void round_trip(const uint8_t *raw, size_t len, const struct mqtt_packet 
 	free(out);
 }
 
+struct tiling {
+	size_t len;
+	size_t next; /* from byte 1 on, where the next field must start */
+	size_t count;
+};
+
+static void tile(void *arg, const struct mqtt_field *f)
+{
+	struct tiling *t = arg;
+	REQUIRE(f->offset + f->len <= t->len, "field %s [%zu, +%zu) past %zu bytes", f->name, f->offset, f->len, t->len);
+	REQUIRE(memchr(f->value, '\0', sizeof f->value) != NULL, "field %s value not terminated", f->name);
+	if (t->count++ < 2) /* type and flags share byte 0 */
+		return;
+	REQUIRE(f->offset == t->next, "field %s at %zu, expected %zu", f->name, f->offset, t->next);
+	t->next += f->len;
+}
+
+static void fields(const uint8_t *raw, size_t len)
+{
+	struct tiling t = {len, 1, 0};
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	REQUIRE(mqtt_fields_decode(MQTT_V311, raw, len, tile, &t, &d) == (int)len, "field walk refused: %s", d.msg);
+	REQUIRE(t.next == len, "fields end at %zu of %zu bytes", t.next, len);
+}
+
 static void one_packet(const uint8_t *in, size_t len)
 {
 	/* An exact-size copy: ASan then sees any read past the packet. */
@@ -181,6 +208,7 @@ static void one_packet(const uint8_t *in, size_t len)
 	}
 	print_all(&p);
 	topics(&p);
+	fields(raw, len);
 	round_trip(raw, len, &p);
 	free(raw);
 }
