@@ -16,7 +16,7 @@
  * length prefix lies, a Remaining Length that lies or uses too many bytes,
  * optional fields present or absent regardless of the flags, trailing bytes.
  *
- * Wire layout (spec chapter 2 and 3):
+ * Wire layout of 3.1.1 (spec chapter 2 and 3):
  *   byte 0        type << 4 | flags
  *   1..4 bytes    Remaining Length, 7 bits per byte, bit 7 = continuation
  *   variable header and payload, per type:
