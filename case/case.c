@@ -15,32 +15,15 @@
 static const char *const top_keys[] = {"id",	"title",   "description",    "clients", "vars",
 				       "steps", "cleanup", "outside_prefix", "needs",   "protocol", NULL};
 
-/* Each version, and the folder of the tree that holds its cases. */
+/* The folder of the tree that holds each version's cases. */
 static const struct {
-	const char *name;
-	int level;
+	enum mqtt_version version;
 	const char *folder;
-} versions[] = {
-	{"3.1.1", CASE_PROTOCOL_311, "cases/mqtt-3.1.1/"},
-	{"5.0", CASE_PROTOCOL_5, "cases/mqtt-5.0/"},
+} folders[] = {
+	{MQTT_V311, "cases/mqtt-3.1.1/"},
+	{MQTT_V5, "cases/mqtt-5.0/"},
 };
-#define NVERSIONS (sizeof versions / sizeof versions[0])
-
-int case_protocol_level(const char *name)
-{
-	for (size_t i = 0; i < NVERSIONS; i++)
-		if (strcmp(versions[i].name, name) == 0)
-			return versions[i].level;
-	return -1;
-}
-
-const char *case_protocol_name(int level)
-{
-	for (size_t i = 0; i < NVERSIONS; i++)
-		if (versions[i].level == level)
-			return versions[i].name;
-	return NULL;
-}
+#define NFOLDERS (sizeof folders / sizeof folders[0])
 
 /* "protocol": a case speaks one version, and a file of the tree lives in that
  * version's folder (a file elsewhere, --cases DIR, may live anywhere). 5.0 is
@@ -51,17 +34,17 @@ static int parse_protocol(struct case_spec *cs, const cJSON *root, struct err *e
 	const char *name = NULL;
 	if (json_util_str(root, "protocol", "$", 0, &name, e) < 0)
 		return -1;
-	int level = name ? case_protocol_level(name) : CASE_PROTOCOL_311;
+	int level = name ? mqtt_version_from_name(name) : MQTT_V311;
 	if (level < 0)
 		return err_set(e, "$.protocol: \"%s\": expected \"3.1.1\" or \"5.0\"", name);
-	for (size_t i = 0; i < NVERSIONS; i++)
-		if (strstr(cs->file, versions[i].folder) && versions[i].level != level)
+	for (size_t i = 0; i < NFOLDERS; i++)
+		if (strstr(cs->file, folders[i].folder) && (int)folders[i].version != level)
 			return err_set(e, "$.protocol: the case speaks %s%s, but it is in %s, whose cases speak %s",
-				       case_protocol_name(level), name ? "" : " (the default)", versions[i].folder,
-				       versions[i].name);
-	if (level == CASE_PROTOCOL_5)
+				       mqtt_version_name((enum mqtt_version)level), name ? "" : " (the default)",
+				       folders[i].folder, mqtt_version_name(folders[i].version));
+	if (level == MQTT_V5)
 		return err_set(e, "$.protocol: protocol 5.0 is not supported yet");
-	cs->protocol_level = level;
+	cs->protocol = (enum mqtt_version)level;
 	return 0;
 }
 

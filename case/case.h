@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <stddef.h>
 
+#include "codec/mqtt.h"
 #include "case/catalog.h"
 #include "util/err.h"
 #include "case/profile.h"
@@ -103,14 +104,10 @@ struct case_client {
 	int auto_ack;                  /* acknowledge QoS 1/2 deliveries by itself */
 };
 
-/* The protocol versions a case may speak, by the protocol level its CONNECT
- * carries (the numbers of codec's enum mqtt_version, so the two convert). */
-enum case_protocol { CASE_PROTOCOL_311 = 4, CASE_PROTOCOL_5 = 5 };
-
 struct case_spec {
 	char *file;
 	char *id;
-	int protocol_level;            /* enum case_protocol: its "protocol" ("3.1.1" when absent) */
+	enum mqtt_version protocol;    /* its "protocol" ("3.1.1" when absent) */
 	char *title;
 	char *description;
 	char *outside_prefix;          /* why it needs topics outside the run's prefix, or NULL */
@@ -133,11 +130,6 @@ struct case_set {
 	struct case_spec *cases;
 	size_t n;
 };
-
-/* The protocol level of a version name ("3.1.1", "5.0"), or -1. */
-int case_protocol_level(const char *name);
-/* The version name of a protocol level ("3.1.1", "5.0"), or NULL. */
-const char *case_protocol_name(int level);
 
 /* Load one case file. 0, or -1 with "file: json.path: what is wrong". */
 int case_load_file(struct case_spec *cs, const char *path, const struct catalog *cat, struct err *e);

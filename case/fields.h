@@ -75,14 +75,14 @@ int fields_validate(const cJSON *pkt, int mode, const char *path, struct err *e)
 int fields_type(const cJSON *obj, const char *path, struct err *e);
 
 /* Build a packet to send from a validated template. A CONNECT starts from
- * fields_connect_defaults with the case's protocol level (enum case_protocol)
+ * fields_connect_defaults with the case's version
  * and `default_client_id`; its fields override them. Every byte lives in the arena. */
-int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, int protocol_level, const char *default_client_id,
+int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version v, const char *default_client_id,
 		 struct arena *a, struct mqtt_packet *out, struct err *e);
 
 /* What every CONNECT mqttspec sends starts from (a case's, the synchronous
  * client's): protocol name "MQTT" and this level, clean session, keep-alive
  * 60 s, this client id. Other fields stay as mqtt_packet_init left them. */
-void fields_connect_defaults(struct mqtt_packet *p, int protocol_level, const char *client_id);
+void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const char *client_id);
 
 #endif

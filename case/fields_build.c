@@ -239,12 +239,9 @@ static int build_flags(struct bctx *b, const cJSON *tmpl, struct mqtt_packet *p)
 	return 0;
 }
 
-void fields_connect_defaults(struct mqtt_packet *p, int protocol_level, const char *client_id)
+void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const char *client_id)
 {
-	p->protocol_name.present = true;
-	p->protocol_name.s.p = (const uint8_t *)"MQTT";
-	p->protocol_name.s.n = 4;
-	p->protocol_level = (uint8_t)protocol_level;
+	mqtt_packet_set_protocol(p, v);
 	p->connect_flags = MQTT_CF_CLEAN_SESSION;
 	p->keep_alive = 60;
 	p->client_id.present = true;
@@ -252,7 +249,7 @@ void fields_connect_defaults(struct mqtt_packet *p, int protocol_level, const ch
 	p->client_id.s.n = strlen(client_id);
 }
 
-int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, int protocol_level, const char *default_client_id,
+int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version v, const char *default_client_id,
 		 struct arena *a, struct mqtt_packet *p, struct err *e)
 {
 	struct bctx b = {c, a, e, 0, 0, 0, 0, 0, 0};
@@ -263,7 +260,7 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, int protocol_level
 	int req = mqtt_type_required_flags(p->type);
 	p->flags = req < 0 ? 0 : (uint8_t)req;
 	if (p->type == MQTT_CONNECT)
-		fields_connect_defaults(p, protocol_level, default_client_id);
+		fields_connect_defaults(p, v, default_client_id);
 	b.clean = (p->connect_flags & MQTT_CF_CLEAN_SESSION) != 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, tmpl)

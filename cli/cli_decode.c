@@ -17,12 +17,12 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_fields.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "cli/cli.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
-#include "reports/report_fields.h"
 
 #define BYTES_SHOWN 8
 
@@ -72,7 +72,7 @@ static int hex_add(struct hexbuf *h, const char *s, size_t len, int *bad)
 	return 0;
 }
 
-static void print_field(void *arg, const struct report_field *f)
+static void print_field(void *arg, const struct mqtt_field *f)
 {
 	const uint8_t *in = arg;
 	char bytes[3 * BYTES_SHOWN + 4] = "";
@@ -95,18 +95,18 @@ static void print_clause(const struct catalog *cat, const char *clause)
 }
 
 /* One packet of the stream, already framed. Returns 0 valid, 1 breaks a rule, 2 cannot judge. */
-static int decode_one(const uint8_t *in, const struct mqtt_frame *f, size_t base, enum mqtt_dir dir,
-		      const struct catalog *cat)
+static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_frame *f, size_t base,
+		      enum mqtt_dir dir, const struct catalog *cat)
 {
 	struct mqtt_packet pkt;
-	struct mqtt_diag d = {0, NULL, ""};
-	int r = mqtt_decode(in, f->total_len, &pkt, &d);
+	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
+	int r = mqtt_decode(v, in, f->total_len, &pkt, &d);
 	if (r < 0) {
 		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name(in[0] >> 4));
 		printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
-		report_fields_header(in, f->total_len, f->header_len, print_field, (void *)in);
+		mqtt_fields_header(v, in, f->total_len, f->header_len, print_field, (void *)in);
 		if (f->total_len > f->header_len) {
-			struct report_field body = {f->header_len, f->total_len - f->header_len, "body", ""};
+			struct mqtt_field body = {f->header_len, f->total_len - f->header_len, "body", ""};
 			snprintf(body.value, sizeof body.value, "%zu bytes, not decoded", body.len);
 			print_field((void *)in, &body);
 		}
@@ -123,8 +123,8 @@ static int decode_one(const uint8_t *in, const struct mqtt_frame *f, size_t base
 	mqtt_print(&pkt, line, sizeof line);
 	printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, line);
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
-	report_fields_each(in, f->total_len, &pkt, print_field, (void *)in);
-	if (mqtt_check(&pkt, dir, &d) < 0) {
+	mqtt_fields_each(v, in, f->total_len, &pkt, print_field, (void *)in);
+	if (mqtt_check(v, &pkt, dir, &d) < 0) {
 		printf("  VIOLATION: %s\n", d.msg);
 		if (d.clause)
 			print_clause(cat, d.clause);
@@ -161,6 +161,8 @@ not_hex:
 
 int cli_decode(struct cli_opts *o, int argc, char **argv)
 {
+	/* The only version the codec speaks yet; a --protocol option comes with 5.0. */
+	const enum mqtt_version v = MQTT_V311;
 	enum mqtt_dir dir = MQTT_FROM_ANY;
 	if (o->from && strcmp(o->from, "server") == 0)
 		dir = MQTT_FROM_SERVER;
@@ -194,8 +196,8 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;
-		struct mqtt_diag d = {0, NULL, ""};
-		int r = mqtt_frame_next(h.b + off, h.n - off, &f, &d);
+		struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
+		int r = mqtt_frame_next(v, h.b + off, h.n - off, &f, &d);
 		if (npkt)
 			putchar('\n');
 		npkt++;
@@ -211,7 +213,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 		if (r == 0) {
 			printf("packet at offset %zu: %s\n", off, mqtt_type_name(h.b[off] >> 4));
 			printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
-			report_fields_header(h.b + off, h.n - off, f.header_len, print_field, h.b + off);
+			mqtt_fields_header(v, h.b + off, h.n - off, f.header_len, print_field, h.b + off);
 			if (f.header_len)
 				printf("  INCOMPLETE: the packet takes %zu bytes, the input ends after %zu\n", f.total_len,
 				       h.n - off);
@@ -220,7 +222,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 			rc = 2;
 			break;
 		}
-		int one = decode_one(h.b + off, &f, off, dir, have_cat ? &cat : NULL);
+		int one = decode_one(v, h.b + off, &f, off, dir, have_cat ? &cat : NULL);
 		nbad += one != 0;
 		rc = one > rc ? one : rc;
 		off += f.total_len;

@@ -1,5 +1,10 @@
 /*
- * mqtt.h - the MQTT 3.1.1 packet model shared by the codec and the harness.
+ * mqtt.h - the MQTT packet model shared by the codec and the harness.
+ *
+ * Every codec function that reads or writes the wire, or names a clause,
+ * takes the protocol version: 3.1.1 and 5.0 share this model and these
+ * functions, and differ in tables. Only 3.1.1 is implemented; a 5.0 call
+ * returns MQTT_ERR_UNSUPPORTED.
  *
  * The codec is pure: no sockets, files, clocks, globals or malloc. Strings and
  * payloads are slices into caller memory (the input buffer on decode, whatever
@@ -11,7 +16,7 @@
  * length prefix lies, a Remaining Length that lies or uses too many bytes,
  * optional fields present or absent regardless of the flags, trailing bytes.
  *
- * Wire layout (spec chapter 2 and 3):
+ * Wire layout of 3.1.1 (spec chapter 2 and 3):
  *   byte 0        type << 4 | flags
  *   1..4 bytes    Remaining Length, 7 bits per byte, bit 7 = continuation
  *   variable header and payload, per type:
@@ -32,6 +37,50 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The value is the Protocol Level byte of CONNECT (spec 3.1.2.2). */
+enum mqtt_version {
+	MQTT_V311 = 4,
+	MQTT_V5 = 5
+};
+
+/*
+ * The rules the codec finds broken. Which normative statement a rule is
+ * differs between versions: mqtt_rule_clause() (codec/mqtt_rule.h) maps
+ * them, one table per version.
+ */
+enum mqtt_rule {
+	MQTT_RULE_NONE = 0,	     /* no statement: a limit, a short buffer */
+	MQTT_RULE_TYPE_RESERVED,     /* packet type 0 or 15 */
+	MQTT_RULE_DIRECTION,	     /* sent by the wrong side (Table 2.1) */
+	MQTT_RULE_FLAGS_PUBREL,	     /* fixed-header flags, per type */
+	MQTT_RULE_FLAGS_SUBSCRIBE,
+	MQTT_RULE_FLAGS_UNSUBSCRIBE,
+	MQTT_RULE_FLAGS_OTHER,
+	MQTT_RULE_PUBLISH_QOS3,
+	MQTT_RULE_PUBLISH_DUP_QOS0,
+	MQTT_RULE_PACKET_ID_ZERO,    /* a packet id that must be non-zero */
+	MQTT_RULE_SUBSCRIBE_EMPTY,   /* no topic filter */
+	MQTT_RULE_UNSUBSCRIBE_EMPTY,
+	MQTT_RULE_SUBSCRIBE_QOS,     /* reserved bits or QoS 3 requested */
+	MQTT_RULE_SUBACK_CODE,	     /* a reserved return code */
+	MQTT_RULE_CONNACK_FLAGS,     /* reserved acknowledge flag bits */
+	MQTT_RULE_CONNACK_SESSION,   /* Session Present with a refusal */
+	MQTT_RULE_CONNACK_CODE,	     /* a reserved return code */
+	MQTT_RULE_CONNECT_RESERVED,  /* the reserved connect flag */
+	MQTT_RULE_CONNECT_WILL_FLAGS, /* Will QoS/Retain without Will */
+	MQTT_RULE_CONNECT_WILL_QOS3,
+	MQTT_RULE_CONNECT_PASSWORD,  /* password flag without user name */
+	MQTT_RULE_TOPIC_EMPTY,
+	MQTT_RULE_TOPIC_WILDCARD,    /* '+' or '#' in a topic name */
+	MQTT_RULE_FILTER_HASH,	     /* '#' not a whole last level */
+	MQTT_RULE_FILTER_PLUS,	     /* '+' not a whole level */
+	MQTT_RULE_UTF8_ILL_FORMED,
+	MQTT_RULE_UTF8_NUL,
+	MQTT_RULE_LENGTH_FIT,	     /* fields do not fill the Remaining Length */
+	MQTT_RULE_LENGTH_BYTES,	     /* Remaining Length past 4 bytes */
+	MQTT_RULE_COUNT
+};
 
 enum mqtt_type {
 	MQTT_RESERVED0 = 0,
@@ -155,15 +204,26 @@ enum mqtt_dir {
 
 /*
  * Where a problem is and which normative statement it breaks.
- * `clause` points at a constant string ("MQTT-3.3.1-4", or one of our own
- * "MQTTSPEC-..." ids for unnumbered rules) or is NULL when no statement
- * applies (a decoder limit, a short output buffer).
+ * `clause` is mqtt_rule_clause(version, rule) for the version the call was
+ * given: a constant string ("MQTT-3.3.1-4", or one of our own "MQTTSPEC-..."
+ * ids for unnumbered rules), or NULL when no statement applies (rule
+ * MQTT_RULE_NONE: a decoder limit, a short output buffer).
  */
 struct mqtt_diag {
 	size_t offset;
 	const char *clause;
 	char msg[96];
+	enum mqtt_rule rule;
 };
+
+/* The Protocol Level byte of `v` (4 for 3.1.1), -1 for no version we know. */
+int mqtt_version_level(enum mqtt_version v);
+
+/* "3.1.1", "5.0"; NULL for no version we know. */
+const char *mqtt_version_name(enum mqtt_version v);
+
+/* The version named "3.1.1" or "5.0"; -1 for any other name. */
+int mqtt_version_from_name(const char *name);
 
 /* Reset a packet to all-absent, len_override -1, type `t`. */
 void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t);
@@ -177,5 +237,19 @@ const char *mqtt_type_name(enum mqtt_type t);
 
 /* Type from its name (case-insensitive); -1 if unknown. */
 int mqtt_type_from_name(const char *name);
+
+/*
+ * What a CONNACK return code or a SUBACK code means in version `v`
+ * ("accepted", "identifier rejected", "granted QoS 1", "failure"), or
+ * "reserved" for a value the version leaves reserved; NULL for another
+ * type or a version not implemented yet.
+ */
+const char *mqtt_return_code_name(enum mqtt_version v, enum mqtt_type t,
+				  unsigned code);
+
+/* Set a CONNECT's protocol name ("MQTT") and level to version `v`'s: the
+ * part of a CONNECT the version decides (a level of 0 for no version we
+ * know). Nothing else is touched. */
+void mqtt_packet_set_protocol(struct mqtt_packet *pkt, enum mqtt_version v);
 
 #endif

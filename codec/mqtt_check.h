@@ -14,8 +14,10 @@
  * 0 if no rule below is broken, else MQTT_ERR_VIOLATION with diag (NULL
  * allowed; untouched on success) holding the FIRST broken rule in this
  * order: packet type, direction, fixed-header flags, then the fields in wire
- * order. diag->offset is 0; msg names the field (and the byte inside a
- * string for UTF-8 / topic problems).
+ * order. diag->rule is the rule, diag->clause its id in version `v`
+ * (codec/mqtt_rule.h; the ids below are 3.1.1's); diag->offset is 0; msg
+ * names the field (and the byte inside a string for UTF-8 / topic problems).
+ * MQTT_ERR_UNSUPPORTED for a version not implemented yet (5.0).
  *
  *   type 0 or 15                                        MQTTSPEC-2.2.1-1
  *   client-only type from the server, or server-only
@@ -29,7 +31,10 @@
  *     no entries MQTT-3.8.3-3 / MQTT-3.10.3-2; each filter: see
  *     mqtt_topic_check_filter (MQTT-4.7.3-1, MQTT-1.5.3-*, MQTT-4.7.1-2/-3);
  *     SUBSCRIBE QoS byte with upper 6 bits set or QoS 3 MQTT-3.8.3-4
- *   SUBACK: no codes MQTT-3.8.4-5; a code not 0, 1, 2, 0x80 MQTT-3.9.3-2
+ *   SUBACK: a code not 0, 1, 2, 0x80 MQTT-3.9.3-2 (no code at all is not
+ *     flagged: it can only answer a SUBSCRIBE without a filter, whose fault
+ *     is the broker not closing, MQTT-4.8.0-1; a code missing for a filter
+ *     that was sent, MQTT-3.8.4-5, is for the cases to see)
  *   CONNACK: ack flag bits 7..1 MQTTSPEC-3.2.2-1; Session Present with a
  *     non-zero return code MQTT-3.2.2-4; return code above 5 MQTTSPEC-3.2.2-2
  *   CONNECT: protocol name UTF-8 MQTT-1.5.3-*; reserved flag MQTT-3.1.2-3;
@@ -42,7 +47,7 @@
  * matches anything sent is the harness's business), the protocol name and
  * level values, non-minimal Remaining Length encodings.
  */
-int mqtt_check(const struct mqtt_packet *pkt, enum mqtt_dir dir,
-	       struct mqtt_diag *diag);
+int mqtt_check(enum mqtt_version v, const struct mqtt_packet *pkt,
+	       enum mqtt_dir dir, struct mqtt_diag *diag);
 
 #endif

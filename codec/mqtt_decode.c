@@ -9,19 +9,14 @@
 
 #include "codec/mqtt_err.h"
 #include "codec/mqtt_frame.h"
+#include "codec/mqtt_int.h"
 
-/* Our id for "the fields must fill the Remaining Length exactly". */
-#define CLAUSE_FIT "MQTTSPEC-2.2.3-2"
-
-/* Propagate a negative code; keeps assignments out of conditions. */
-#define TRY(expr) \
-	do { \
-		int try_e_ = (expr); \
-		if (try_e_ < 0) \
-			return try_e_; \
-	} while (0)
+/* Every syntax problem of the body breaks one rule: the fields must fill
+ * the Remaining Length exactly. */
+#define FIT(r) (r)->v, MQTT_RULE_LENGTH_FIT
 
 struct rd {
+	enum mqtt_version v;
 	const uint8_t *in;
 	size_t pos; /* offset in `in` */
 	size_t end; /* header_len + remaining_length */
@@ -36,7 +31,7 @@ static size_t rd_left(const struct rd *r)
 
 static int rd_short(struct rd *r, const char *field, size_t need)
 {
-	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, CLAUSE_FIT,
+	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, FIT(r),
 			     "%s: %s needs %zu bytes, %zu left", r->type,
 			     field, need, rd_left(r));
 }
@@ -65,14 +60,13 @@ static int rd_str(struct rd *r, struct mqtt_str *s, const char *field)
 	uint16_t n;
 	if (rd_left(r) < 2)
 		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos,
-				     CLAUSE_FIT,
+				     FIT(r),
 				     "%s: %s length needs 2 bytes, %zu left",
 				     r->type, field, rd_left(r));
 	size_t at = r->pos;
 	rd_u16(r, &n, field);
 	if (n > rd_left(r))
-		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, at,
-				     CLAUSE_FIT,
+		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, at, FIT(r),
 				     "%s: %s length %u runs past the end "
 				     "(%zu bytes left)",
 				     r->type, field, n, rd_left(r));
@@ -88,7 +82,7 @@ static int rd_done(struct rd *r)
 {
 	if (r->pos == r->end)
 		return 0;
-	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, CLAUSE_FIT,
+	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, FIT(r),
 			     "%s: %zu bytes after the last field", r->type,
 			     rd_left(r));
 }
@@ -101,7 +95,7 @@ static int rd_fixed(struct rd *r, size_t want, size_t header_len)
 	if (rl == want)
 		return 0;
 	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED,
-			     header_len + (rl < want ? rl : want), CLAUSE_FIT,
+			     header_len + (rl < want ? rl : want), FIT(r),
 			     "%s: remaining length %zu, expected %zu", r->type,
 			     rl, want);
 }
@@ -142,7 +136,8 @@ static int dec_publish(struct rd *r, struct mqtt_packet *p)
 
 static int too_many(struct rd *r, const char *what)
 {
-	return mqtt_err_diag(r->diag, MQTT_ERR_LIMIT, r->pos, NULL,
+	return mqtt_err_diag(r->diag, MQTT_ERR_LIMIT, r->pos, r->v,
+			     MQTT_RULE_NONE,
 			     "%s: more than %d %s", r->type, MQTT_MAX_ENTRIES,
 			     what);
 }
@@ -224,21 +219,23 @@ static int dec_body(struct rd *r, struct mqtt_packet *p, size_t hlen)
 	return 0; /* unreachable: byte0 >> 4 is always an enum value */
 }
 
-int mqtt_decode(const uint8_t *in, size_t len, struct mqtt_packet *pkt,
-		struct mqtt_diag *diag)
+int mqtt_decode(enum mqtt_version v, const uint8_t *in, size_t len,
+		struct mqtt_packet *pkt, struct mqtt_diag *diag)
 {
+	TRY(mqtt_version_check(v, diag));
 	struct mqtt_frame f;
-	int r = mqtt_frame_next(in, len, &f, diag);
+	int r = mqtt_frame_next(v, in, len, &f, diag);
 	if (r < 0)
 		return r;
 	if (f.header_len == 0)
-		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, len, NULL,
+		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, len, v,
+				     MQTT_RULE_NONE,
 				     "fixed header incomplete in %zu bytes",
 				     len);
 	if (f.total_len != len)
 		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED,
-				     len < f.total_len ? len : f.total_len,
-				     NULL,
+				     len < f.total_len ? len : f.total_len, v,
+				     MQTT_RULE_NONE,
 				     "buffer holds %zu bytes, the packet "
 				     "framed there is %zu",
 				     len, f.total_len);
@@ -249,6 +246,7 @@ int mqtt_decode(const uint8_t *in, size_t len, struct mqtt_packet *pkt,
 	pkt->rl_bytes = (uint8_t)(f.header_len - 1);
 
 	struct rd rd = {
+		.v = v,
 		.in = in,
 		.pos = f.header_len,
 		.end = len,

@@ -37,14 +37,17 @@
  *   too few bytes for a field, a string length running past the end, bytes
  *   left over after the last field (fixed-size types: CONNACK, PUBACK,
  *   PUBREC, PUBREL, PUBCOMP, UNSUBACK take 2; PINGREQ, PINGRESP,
- *   DISCONNECT take 0). diag: offset of the problem in `in`, clause
- *   "MQTTSPEC-2.2.3-2", msg e.g. "PUBACK: remaining length 3, expected 2".
- *   Also for a Remaining Length past 4 bytes (clause "MQTTSPEC-2.2.3-1"), and
- *   with clause NULL when len is not the packet's framed length.
+ *   DISCONNECT take 0). diag: offset of the problem in `in`, rule
+ *   MQTT_RULE_LENGTH_FIT (3.1.1: "MQTTSPEC-2.2.3-2"), msg e.g. "PUBACK:
+ *   remaining length 3, expected 2". Also for a Remaining Length past 4
+ *   bytes (MQTT_RULE_LENGTH_BYTES, "MQTTSPEC-2.2.3-1"), and with rule
+ *   MQTT_RULE_NONE (clause NULL) when len is not the packet's framed length.
  * MQTT_ERR_LIMIT - more than MQTT_MAX_ENTRIES filters or codes (clause NULL).
+ * MQTT_ERR_UNSUPPORTED - a version not implemented yet (5.0).
+ * The layout is version `v`'s; clause ids are its (codec/mqtt_rule.h).
  * On error `pkt` holds whatever was read before the problem (or nothing).
  */
-int mqtt_decode(const uint8_t *in, size_t len, struct mqtt_packet *pkt,
-		struct mqtt_diag *diag);
+int mqtt_decode(enum mqtt_version v, const uint8_t *in, size_t len,
+		struct mqtt_packet *pkt, struct mqtt_diag *diag);
 
 #endif

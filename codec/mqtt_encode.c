@@ -10,19 +10,13 @@
 #include <string.h>
 
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_int.h"
 #include "codec/mqtt_varint.h"
 
 struct wr {
 	uint8_t *out; /* NULL: count only */
 	size_t pos;
 };
-
-#define TRY(expr) \
-	do { \
-		int try_e_ = (expr); \
-		if (try_e_ < 0) \
-			return try_e_; \
-	} while (0)
 
 static void wr_u8(struct wr *w, uint8_t v)
 {
@@ -140,9 +134,10 @@ static int wr_body(struct wr *w, const struct mqtt_packet *p)
 }
 
 /* Validate, and compute the fixed header and the body length. */
-static int plan(const struct mqtt_packet *p, uint8_t hdr[6], size_t *hlen,
-		size_t *blen)
+static int plan(enum mqtt_version v, const struct mqtt_packet *p,
+		uint8_t hdr[6], size_t *hlen, size_t *blen)
 {
+	TRY(mqtt_version_check(v, NULL));
 	if ((unsigned)p->type > 15)
 		return MQTT_ERR_INVALID;
 	struct wr count = {NULL, 0};
@@ -160,24 +155,32 @@ static int plan(const struct mqtt_packet *p, uint8_t hdr[6], size_t *hlen,
 	return 0;
 }
 
-size_t mqtt_encode_size(const struct mqtt_packet *pkt)
+size_t mqtt_encode_size(enum mqtt_version v, const struct mqtt_packet *pkt)
 {
 	uint8_t hdr[6];
 	size_t hlen, blen;
-	if (plan(pkt, hdr, &hlen, &blen) < 0)
+	if (plan(v, pkt, hdr, &hlen, &blen) < 0)
 		return 0;
 	return hlen + blen;
 }
 
-int mqtt_encode(const struct mqtt_packet *pkt, uint8_t *out, size_t cap)
+int mqtt_encode(enum mqtt_version v, const struct mqtt_packet *pkt,
+		uint8_t *out, size_t cap)
 {
 	uint8_t hdr[6];
 	size_t hlen, blen;
-	TRY(plan(pkt, hdr, &hlen, &blen));
+	TRY(plan(v, pkt, hdr, &hlen, &blen));
 	if (hlen + blen > cap)
 		return MQTT_ERR_BUFFER;
 	memcpy(out, hdr, hlen);
 	struct wr w = {out + hlen, 0};
 	TRY(wr_body(&w, pkt));
 	return (int)(hlen + blen);
+}
+
+int mqtt_encode_disconnect(enum mqtt_version v, uint8_t *out, size_t cap)
+{
+	struct mqtt_packet p;
+	mqtt_packet_init(&p, MQTT_DISCONNECT);
+	return mqtt_encode(v, &p, out, cap);
 }

@@ -14,8 +14,9 @@
 #include "codec/mqtt.h"
 
 /* The exact number of bytes mqtt_encode() would write, or 0 when it would
- * return MQTT_ERR_INVALID (every real packet is at least 2 bytes). */
-size_t mqtt_encode_size(const struct mqtt_packet *pkt);
+ * return MQTT_ERR_INVALID or MQTT_ERR_UNSUPPORTED (every real packet is at
+ * least 2 bytes). */
+size_t mqtt_encode_size(enum mqtt_version v, const struct mqtt_packet *pkt);
 
 /*
  * Writes, in order:
@@ -34,8 +35,16 @@ size_t mqtt_encode_size(const struct mqtt_packet *pkt);
  * MQTT_ERR_INVALID: a type above 15, a string (or len_override) above 65535,
  *   more than MQTT_MAX_ENTRIES entries/codes, a real or overridden Remaining
  *   Length above MQTT_MAX_REMAINING_LENGTH, rl_bytes above 5;
- * MQTT_ERR_BUFFER: cap is below mqtt_encode_size() (nothing useful written).
+ * MQTT_ERR_BUFFER: cap is below mqtt_encode_size() (nothing useful written);
+ * MQTT_ERR_UNSUPPORTED: a version not implemented yet (5.0). The layout is
+ * version `v`'s (the protocol level byte is the packet's, as given).
  */
-int mqtt_encode(const struct mqtt_packet *pkt, uint8_t *out, size_t cap);
+int mqtt_encode(enum mqtt_version v, const struct mqtt_packet *pkt,
+		uint8_t *out, size_t cap);
+
+/* The DISCONNECT a client ends its session with (no reason given: a normal
+ * disconnection in every version), by mqtt_encode. Returns its length (2)
+ * or mqtt_encode's error. */
+int mqtt_encode_disconnect(enum mqtt_version v, uint8_t *out, size_t cap);
 
 #endif

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "codec/mqtt_int.h"
+#include "codec/mqtt_rule.h"
+
 const char *mqtt_err_name(int code)
 {
 	if (code >= 0)
@@ -33,15 +36,30 @@ const char *mqtt_err_str(int code)
 }
 
 int mqtt_err_diag(struct mqtt_diag *diag, int code, size_t offset,
-		  const char *clause, const char *fmt, ...)
+		  enum mqtt_version v, enum mqtt_rule rule, const char *fmt,
+		  ...)
 {
 	if (diag == NULL)
 		return code;
 	diag->offset = offset;
-	diag->clause = clause;
+	diag->rule = rule;
+	diag->clause = mqtt_rule_clause(v, rule);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int mqtt_version_check(enum mqtt_version v, struct mqtt_diag *diag)
+{
+	if (v == MQTT_V311)
+		return 0;
+	const char *name = mqtt_version_name(v);
+	if (name == NULL)
+		return mqtt_err_diag(diag, MQTT_ERR_UNSUPPORTED, 0, v,
+				     MQTT_RULE_NONE, "protocol version %d",
+				     (int)v);
+	return mqtt_err_diag(diag, MQTT_ERR_UNSUPPORTED, 0, v, MQTT_RULE_NONE,
+			     "MQTT %s is not supported yet", name);
 }

@@ -17,7 +17,8 @@
 	XX(VIOLATION, -2, "packet breaks a rule of the specification") \
 	XX(BUFFER, -3, "output buffer too small") \
 	XX(LIMIT, -4, "decoder limit exceeded") \
-	XX(INVALID, -5, "value cannot be encoded")
+	XX(INVALID, -5, "value cannot be encoded") \
+	XX(UNSUPPORTED, -6, "protocol version not supported yet")
 
 enum mqtt_err {
 #define XX(name, code, str) MQTT_ERR_##name = (code),
@@ -32,14 +33,15 @@ const char *mqtt_err_name(int code);
 const char *mqtt_err_str(int code);
 
 /*
- * Fill `diag` (ignored when NULL) with an offset, a clause id (a constant
- * string or NULL) and a printf-formatted message, truncated to fit.
- * Returns `code`, so a failing path can be written as
- *   return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, off, clause, "...", ...);
+ * Fill `diag` (ignored when NULL) with an offset, the rule broken (its
+ * clause id is the one of version `v`, see codec/mqtt_rule.h;
+ * MQTT_RULE_NONE: no clause) and a printf-formatted message, truncated to
+ * fit. Returns `code`, so a failing path can be written as
+ *   return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, off, v, rule, "...", ...);
  * Shared by the codec files; harmless for others to use.
  */
 int mqtt_err_diag(struct mqtt_diag *diag, int code, size_t offset,
-		  const char *clause, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+		  enum mqtt_version v, enum mqtt_rule rule, const char *fmt,
+		  ...) __attribute__((format(printf, 6, 7)));
 
 #endif

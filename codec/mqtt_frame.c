@@ -3,8 +3,8 @@
 
 #include "codec/mqtt_varint.h"
 
-int mqtt_frame_next(const uint8_t *in, size_t len, struct mqtt_frame *frame,
-		    struct mqtt_diag *diag)
+int mqtt_frame_next(enum mqtt_version v, const uint8_t *in, size_t len,
+		    struct mqtt_frame *frame, struct mqtt_diag *diag)
 {
 	frame->byte0 = len > 0 ? in[0] : 0;
 	frame->remaining_length = 0;
@@ -14,7 +14,7 @@ int mqtt_frame_next(const uint8_t *in, size_t len, struct mqtt_frame *frame,
 		return 0;
 
 	uint32_t rl = 0;
-	int r = mqtt_varint_decode(in + 1, len - 1, &rl, diag);
+	int r = mqtt_varint_decode(v, in + 1, len - 1, &rl, diag);
 	if (r < 0) {
 		if (diag != NULL)
 			diag->offset += 1; /* relative to byte 0, not to in[1] */

@@ -29,9 +29,11 @@ struct mqtt_frame {
  *    header_len / remaining_length / total_len are filled, so a caller can
  *    refuse a huge claimed length before buffering it; else header_len = 0.
  * MQTT_ERR_MALFORMED: the Remaining Length runs past 4 bytes; diag offset is
- *    the 4th length byte (in[4]), clause "MQTTSPEC-2.2.3-1".
+ *    the 4th length byte (in[4]), rule MQTT_RULE_LENGTH_BYTES (3.1.1:
+ *    "MQTTSPEC-2.2.3-1"). The fixed header is the same in every version;
+ *    `v` names the clause.
  */
-int mqtt_frame_next(const uint8_t *in, size_t len, struct mqtt_frame *frame,
-		    struct mqtt_diag *diag);
+int mqtt_frame_next(enum mqtt_version v, const uint8_t *in, size_t len,
+		    struct mqtt_frame *frame, struct mqtt_diag *diag);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * mqtt_packet.c - helpers of the shared packet model (codec/mqtt.h):
- * initialisation, the Table 2.2 fixed-header flags, type names.
+ * initialisation, the Table 2.2 fixed-header flags, type and version names.
  */
 #include <string.h>
 
@@ -90,4 +90,72 @@ int mqtt_type_from_name(const char *name)
 			return t;
 	}
 	return -1;
+}
+
+void mqtt_packet_set_protocol(struct mqtt_packet *pkt, enum mqtt_version v)
+{
+	pkt->protocol_name.present = true;
+	pkt->protocol_name.s.p = (const uint8_t *)"MQTT";
+	pkt->protocol_name.s.n = 4;
+	int level = mqtt_version_level(v);
+	pkt->protocol_level = level < 0 ? 0 : (uint8_t)level;
+}
+
+int mqtt_version_level(enum mqtt_version v)
+{
+	switch (v) {
+	case MQTT_V311:
+	case MQTT_V5:
+		return (int)v; /* the enum's values are the levels */
+	}
+	return -1;
+}
+
+const char *mqtt_version_name(enum mqtt_version v)
+{
+	switch (v) {
+	case MQTT_V311:
+		return "3.1.1";
+	case MQTT_V5:
+		return "5.0";
+	}
+	return NULL;
+}
+
+int mqtt_version_from_name(const char *name)
+{
+	if (name != NULL && strcmp(name, "3.1.1") == 0)
+		return MQTT_V311;
+	if (name != NULL && strcmp(name, "5.0") == 0)
+		return MQTT_V5;
+	return -1;
+}
+
+static const char *const connack_v311[] = {
+	"accepted",
+	"unacceptable protocol version",
+	"identifier rejected",
+	"server unavailable",
+	"bad user name or password",
+	"not authorized",
+};
+
+static const char *const suback_v311[] = {
+	"granted QoS 0",
+	"granted QoS 1",
+	"granted QoS 2",
+};
+
+const char *mqtt_return_code_name(enum mqtt_version v, enum mqtt_type t,
+				  unsigned code)
+{
+	if (v != MQTT_V311)
+		return NULL; /* 5.0's reason codes: issue 11 */
+	if (t == MQTT_CONNACK)
+		return code < 6 ? connack_v311[code] : "reserved";
+	if (t == MQTT_SUBACK && code <= 2)
+		return suback_v311[code];
+	if (t == MQTT_SUBACK)
+		return code == 0x80 ? "failure" : "reserved";
+	return NULL;
 }

@@ -6,48 +6,50 @@
 #include "codec/mqtt_err.h"
 #include "codec/mqtt_utf8.h"
 
-static int check_common(const uint8_t *s, size_t n, const char *what,
-			struct mqtt_diag *diag)
+static int check_common(enum mqtt_version v, const uint8_t *s, size_t n,
+			const char *what, struct mqtt_diag *diag)
 {
 	if (n == 0)
-		return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, 0,
-				     "MQTT-4.7.3-1", "empty topic %s", what);
-	return mqtt_utf8_check(s, n, diag);
+		return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, 0, v,
+				     MQTT_RULE_TOPIC_EMPTY, "empty topic %s",
+				     what);
+	return mqtt_utf8_check(v, s, n, diag);
 }
 
-int mqtt_topic_check_name(const uint8_t *s, size_t n, struct mqtt_diag *diag)
+int mqtt_topic_check_name(enum mqtt_version v, const uint8_t *s, size_t n,
+			  struct mqtt_diag *diag)
 {
-	int e = check_common(s, n, "name", diag);
+	int e = check_common(v, s, n, "name", diag);
 	if (e < 0)
 		return e;
 	for (size_t i = 0; i < n; i++)
 		if (s[i] == '+' || s[i] == '#')
-			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i,
-					     "MQTT-3.3.2-2",
+			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i, v,
+					     MQTT_RULE_TOPIC_WILDCARD,
 					     "wildcard '%c' at byte %zu of a "
 					     "topic name",
 					     s[i], i);
 	return 0;
 }
 
-int mqtt_topic_check_filter(const uint8_t *s, size_t n,
+int mqtt_topic_check_filter(enum mqtt_version v, const uint8_t *s, size_t n,
 			    struct mqtt_diag *diag)
 {
-	int e = check_common(s, n, "filter", diag);
+	int e = check_common(v, s, n, "filter", diag);
 	if (e < 0)
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		bool starts_level = i == 0 || s[i - 1] == '/';
 		bool ends_level = i + 1 == n || s[i + 1] == '/';
 		if (s[i] == '#' && !(starts_level && i + 1 == n))
-			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i,
-					     "MQTT-4.7.1-2",
+			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i, v,
+					     MQTT_RULE_FILTER_HASH,
 					     "'#' at byte %zu is not a whole "
 					     "last level",
 					     i);
 		if (s[i] == '+' && !(starts_level && ends_level))
-			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i,
-					     "MQTT-4.7.1-3",
+			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i, v,
+					     MQTT_RULE_FILTER_PLUS,
 					     "'+' at byte %zu is not a whole "
 					     "level",
 					     i);

@@ -16,19 +16,21 @@
 
 /*
  * Topic Name rules, first problem wins; 0 or MQTT_ERR_VIOLATION with diag
- * (offset = index in s):
- *   empty -> "MQTT-4.7.3-1"; bad UTF-8 -> "MQTT-1.5.3-1"/"MQTT-1.5.3-2";
- *   '+' or '#' -> "MQTT-3.3.2-2".
+ * (offset = index in s; the clauses are 3.1.1's, `v` names them):
+ *   empty -> MQTT_RULE_TOPIC_EMPTY "MQTT-4.7.3-1"; bad UTF-8 -> see
+ *   mqtt_utf8_check; '+' or '#' -> MQTT_RULE_TOPIC_WILDCARD "MQTT-3.3.2-2".
  */
-int mqtt_topic_check_name(const uint8_t *s, size_t n, struct mqtt_diag *diag);
+int mqtt_topic_check_name(enum mqtt_version v, const uint8_t *s, size_t n,
+			  struct mqtt_diag *diag);
 
 /*
  * Topic Filter rules, first problem wins; 0 or MQTT_ERR_VIOLATION:
- *   empty -> "MQTT-4.7.3-1"; bad UTF-8 -> "MQTT-1.5.3-1"/"MQTT-1.5.3-2";
- *   '#' not alone in its level or not the last level -> "MQTT-4.7.1-2";
- *   '+' not alone in its level -> "MQTT-4.7.1-3".
+ *   empty -> MQTT_RULE_TOPIC_EMPTY "MQTT-4.7.3-1"; bad UTF-8 -> see
+ *   mqtt_utf8_check; '#' not alone in its level or not the last level ->
+ *   MQTT_RULE_FILTER_HASH "MQTT-4.7.1-2"; '+' not alone in its level ->
+ *   MQTT_RULE_FILTER_PLUS "MQTT-4.7.1-3".
  */
-int mqtt_topic_check_filter(const uint8_t *s, size_t n,
+int mqtt_topic_check_filter(enum mqtt_version v, const uint8_t *s, size_t n,
 			    struct mqtt_diag *diag);
 
 /*

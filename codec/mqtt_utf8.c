@@ -3,33 +3,39 @@
 
 #include "codec/mqtt_err.h"
 
-#define ILL_FORMED "MQTT-1.5.3-1"
+struct ctx {
+	enum mqtt_version v;
+	struct mqtt_diag *diag;
+};
 
-static int bad(struct mqtt_diag *diag, size_t at, const char *why, uint8_t b)
+static int bad(struct ctx a, size_t at, const char *why, uint8_t b)
 {
-	return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, at, ILL_FORMED,
-			     "byte %zu (0x%02X): %s", at, b, why);
+	return mqtt_err_diag(a.diag, MQTT_ERR_VIOLATION, at, a.v,
+			     MQTT_RULE_UTF8_ILL_FORMED, "byte %zu (0x%02X): %s",
+			     at, b, why);
 }
 
-int mqtt_utf8_check(const uint8_t *s, size_t n, struct mqtt_diag *diag)
+int mqtt_utf8_check(enum mqtt_version v, const uint8_t *s, size_t n,
+		    struct mqtt_diag *diag)
 {
+	struct ctx a = {v, diag};
 	size_t i = 0;
 	while (i < n) {
 		uint8_t b = s[i];
 		if (b == 0x00)
-			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i,
-					     "MQTT-1.5.3-2",
+			return mqtt_err_diag(diag, MQTT_ERR_VIOLATION, i, v,
+					     MQTT_RULE_UTF8_NUL,
 					     "byte %zu: U+0000", i);
 		if (b < 0x80) {
 			i++;
 			continue;
 		}
 		if (b < 0xC0)
-			return bad(diag, i, "stray continuation byte", b);
+			return bad(a, i, "stray continuation byte", b);
 		if (b < 0xC2)
-			return bad(diag, i, "overlong 2-byte form", b);
+			return bad(a, i, "overlong 2-byte form", b);
 		if (b > 0xF4)
-			return bad(diag, i, "byte never used in UTF-8", b);
+			return bad(a, i, "byte never used in UTF-8", b);
 
 		/* Continuation bytes needed, and the range allowed for the
 		 * first one: narrower after E0/F0 (no overlong forms), ED (no
@@ -52,14 +58,14 @@ int mqtt_utf8_check(const uint8_t *s, size_t n, struct mqtt_diag *diag)
 		}
 		for (size_t k = 1; k <= need; k++) {
 			if (i + k >= n)
-				return bad(diag, i, "sequence cut short by "
+				return bad(a, i, "sequence cut short by "
 						    "the end of the string", b);
 			uint8_t c = s[i + k];
 			if (c < 0x80 || c > 0xBF)
-				return bad(diag, i, "sequence cut short by a "
+				return bad(a, i, "sequence cut short by a "
 						    "non-continuation byte", b);
 			if (k == 1 && (c < lo || c > hi))
-				return bad(diag, i, why, b);
+				return bad(a, i, why, b);
 		}
 		i += need + 1;
 	}

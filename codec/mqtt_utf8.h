@@ -19,10 +19,13 @@
 /*
  * 0 if s[0..n) is well-formed UTF-8 without U+0000, else MQTT_ERR_VIOLATION
  * with diag (NULL allowed) reporting the first problem: offset = index in s
- * of the sequence at fault, clause "MQTT-1.5.3-1" (ill-formed: overlong form,
+ * of the sequence at fault, rule MQTT_RULE_UTF8_ILL_FORMED (overlong form,
  * surrogate, above U+10FFFF, truncated sequence, stray continuation byte,
- * bytes C0 C1 F5..FF) or "MQTT-1.5.3-2" (U+0000).
+ * bytes C0 C1 F5..FF; 3.1.1: "MQTT-1.5.3-1") or MQTT_RULE_UTF8_NUL (U+0000;
+ * "MQTT-1.5.3-2"). The rules are the same in every version; `v` names the
+ * clause.
  */
-int mqtt_utf8_check(const uint8_t *s, size_t n, struct mqtt_diag *diag);
+int mqtt_utf8_check(enum mqtt_version v, const uint8_t *s, size_t n,
+		    struct mqtt_diag *diag);
 
 #endif

@@ -3,21 +3,22 @@
 
 #include "codec/mqtt_err.h"
 
-int mqtt_varint_decode(const uint8_t *in, size_t len, uint32_t *value,
-		       struct mqtt_diag *diag)
+int mqtt_varint_decode(enum mqtt_version v, const uint8_t *in, size_t len,
+		       uint32_t *value, struct mqtt_diag *diag)
 {
-	uint32_t v = 0;
+	uint32_t acc = 0;
 	for (size_t i = 0; i < 4; i++) {
 		if (i >= len)
 			return 0;
-		v |= (uint32_t)(in[i] & 0x7F) << (7 * i);
+		acc |= (uint32_t)(in[i] & 0x7F) << (7 * i);
 		if ((in[i] & 0x80) == 0) {
-			*value = v;
+			*value = acc;
 			return (int)i + 1;
 		}
 	}
 	/* The 4th byte asks for a 5th: no need to wait for it to know. */
-	return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, 3, "MQTTSPEC-2.2.3-1",
+	return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, 3, v,
+			     MQTT_RULE_LENGTH_BYTES,
 			     "remaining length continues past 4 bytes");
 }
 

@@ -20,12 +20,13 @@
  * Returns the bytes consumed (1..4) and sets *value;
  * 0 when the field is not complete yet (more input needed);
  * MQTT_ERR_MALFORMED when the 4th byte still has its continuation bit, i.e.
- * a 5th byte would be needed: diag offset = that 4th byte, clause
- * "MQTTSPEC-2.2.3-1". Non-minimal encodings (0x80 0x00 for 0) are accepted:
- * 3.1.1 does not forbid them; the byte count is returned so callers can see.
+ * a 5th byte would be needed: diag offset = that 4th byte, rule
+ * MQTT_RULE_LENGTH_BYTES (3.1.1: "MQTTSPEC-2.2.3-1"; `v` names the clause).
+ * Non-minimal encodings (0x80 0x00 for 0) are accepted: 3.1.1 does not
+ * forbid them; the byte count is returned so callers can see.
  */
-int mqtt_varint_decode(const uint8_t *in, size_t len, uint32_t *value,
-		       struct mqtt_diag *diag);
+int mqtt_varint_decode(enum mqtt_version v, const uint8_t *in, size_t len,
+		       uint32_t *value, struct mqtt_diag *diag);
 
 /*
  * Write `value` using at least `min_bytes` bytes (0 or 1: minimal form; up

@@ -181,7 +181,7 @@ static void auto_ack(struct engine_case *r, int ci, struct engine_msg *m, double
 	p.has_packet_id = true;
 	p.packet_id = m->pkt.packet_id;
 	uint8_t b[4];
-	int n = mqtt_encode(&p, b, sizeof b);
+	int n = mqtt_encode(r->spec->protocol, &p, b, sizeof b);
 	if (n < 0)
 		return;
 	char text[64];
@@ -203,7 +203,7 @@ static const char *judge_packet(struct engine_case *r, int ci, const struct mqtt
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
 	const char *viol = NULL;
-	if (mqtt_check(pkt, MQTT_FROM_SERVER, &d) < 0) {
+	if (mqtt_check(r->spec->protocol, pkt, MQTT_FROM_SERVER, &d) < 0) {
 		viol = d.clause;
 		char what[RESULTS_TEXT_MAX];
 		snprintf(what, sizeof what, "%s: %s", text, d.msg);
@@ -261,7 +261,7 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
 	char text[400];
-	if (mqtt_decode(m.raw, len, &m.pkt, &d) < 0) {
+	if (mqtt_decode(r->spec->protocol, m.raw, len, &m.pkt, &d) < 0) {
 		snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(m.raw[0] >> 4)));
 		engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, d.clause, now);
 		engine_client_violation(r, d.clause, text, now);
@@ -285,7 +285,7 @@ static void take_packets(struct engine_case *r, int ci, double now)
 		struct mqtt_frame f;
 		struct mqtt_diag d;
 		memset(&d, 0, sizeof d);
-		int fr = mqtt_frame_next(c->rx + off, c->rxn - off, &f, &d);
+		int fr = mqtt_frame_next(r->spec->protocol, c->rx + off, c->rxn - off, &f, &d);
 		if (fr == 0 && f.header_len && f.total_len > ENGINE_MAX_PACKET) {
 			char msg[RESULTS_TEXT_MAX];
 			snprintf(msg, sizeof msg, "the broker announced a %zu-byte packet, over mqttspec's %u-byte limit; connection dropped",
@@ -380,11 +380,13 @@ void engine_client_on_io(struct engine_case *r, int ci, short revents, double no
 void engine_client_finish(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
-	static const uint8_t disconnect[2] = {0xe0, 0x00};
-	if (c->state == ENGINE_OPEN && !c->close_after_flush) {
+	uint8_t disconnect[2];
+	int dn = mqtt_encode_disconnect(r->spec->protocol, disconnect, sizeof disconnect);
+	if (c->state == ENGINE_OPEN && !c->close_after_flush && dn > 0) {
 		struct err e;
-		if (conn_write(&c->conn, disconnect, 2, &e) == 0)
-			engine_client_wire(r, ci, WIRE_TX, disconnect, 2, "DISCONNECT (mqttspec tidies up)", NULL, now);
+		if (conn_write(&c->conn, disconnect, (size_t)dn, &e) == 0)
+			engine_client_wire(r, ci, WIRE_TX, disconnect, (size_t)dn, "DISCONNECT (mqttspec tidies up)", NULL,
+					   now);
 	}
 	engine_client_hangup(r, ci, now);
 }

@@ -254,10 +254,10 @@ void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8
 		struct mqtt_frame f;
 		struct mqtt_diag d;
 		memset(&d, 0, sizeof d);
-		if (mqtt_frame_next(b + off, n - off, &f, &d) <= 0)
+		if (mqtt_frame_next(MQTT_V311, b + off, n - off, &f, &d) <= 0)
 			return;
 		struct mqtt_packet p;
-		if (mqtt_decode(b + off, f.total_len, &p, &d) >= 0)
+		if (mqtt_decode(MQTT_V311, b + off, f.total_len, &p, &d) >= 0)
 			tx_packet(m, c, &p);
 		off += f.total_len;
 	}

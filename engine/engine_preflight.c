@@ -28,7 +28,7 @@ static int fail(struct sync_client *b, struct err *e, const char *url, const cha
 /* The CONNECT as the trace shows it: its bytes, the password masked. */
 static void log_connect(struct engine_preflight *pf, const struct mqtt_packet *p)
 {
-	int n = mqtt_encode(p, pf->tx, sizeof pf->tx);
+	int n = mqtt_encode(MQTT_V311, p, pf->tx, sizeof pf->tx);
 	pf->txn = n > 0 ? (size_t)n : 0;
 	if (n > 0 && p->password.present && p->password.s.n <= (size_t)n)
 		memset(pf->tx + n - p->password.s.n, '*', p->password.s.n);
@@ -57,7 +57,7 @@ static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_pa
 	if (!decoded) {
 		pf->clause = d->clause;
 		snprintf(pf->what, sizeof pf->what, "%s", d->msg);
-	} else if (mqtt_check(a, MQTT_FROM_SERVER, &c) < 0) {
+	} else if (mqtt_check(MQTT_V311, a, MQTT_FROM_SERVER, &c) < 0) {
 		pf->clause = c.clause;
 		snprintf(pf->what, sizeof pf->what, "%s", c.msg);
 	}
@@ -66,11 +66,9 @@ static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_pa
 static int refused(struct sync_client *b, struct err *e, const struct conn_endpoint *ep, const struct engine_opts *o,
 		   uint8_t rc)
 {
-	static const char *const names[] = {"", "unacceptable protocol version", "identifier rejected",
-					    "server unavailable", "bad user name or password", "not authorized"};
 	char why[240];
 	snprintf(why, sizeof why, "refused a plain CONNECT with return code 0x%02x (%s)%s", rc,
-		 rc <= 5 ? names[rc] : "reserved",
+		 mqtt_return_code_name(MQTT_V311, MQTT_CONNACK, rc),
 		 (rc == 4 || rc == 5) && !o->username ? "; it wants credentials: --username and --password-file" : "");
 	return fail(b, e, ep->url, why);
 }

@@ -153,12 +153,12 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		return ENGINE_STEP_DONE;
 	}
 	struct mqtt_packet p;
-	if (fields_build(s->packet, &r->ctx, r->spec->protocol_level, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
+	if (fields_build(s->packet, &r->ctx, r->spec->protocol, r->res->client_ids[s->client], &r->arena, &p, &e) < 0)
 		goto case_error;
 	add_credentials(r, s->packet, &p);
-	n = mqtt_encode_size(&p);
+	n = mqtt_encode_size(r->spec->protocol, &p);
 	bytes = arena_alloc(&r->arena, n ? n : 1);
-	int w = n ? mqtt_encode(&p, bytes, n) : -1;
+	int w = n ? mqtt_encode(r->spec->protocol, &p, bytes, n) : -1;
 	if (w < 0) {
 		err_set(&e, "the packet cannot be encoded (a string over 65535 bytes, or too long in all)");
 		goto case_error;
@@ -311,14 +311,15 @@ static enum engine_step_rc begin(struct engine_case *r, const struct case_step *
 		return do_send(r, s, now);
 	case CASE_STEP_DISCONNECT: {
 		struct engine_client *c = &r->cl[s->client];
-		static const uint8_t d[2] = {0xe0, 0x00};
-		if (c->state != ENGINE_OPEN) {
+		uint8_t d[2];
+		int dn = mqtt_encode_disconnect(r->spec->protocol, d, sizeof d);
+		if (c->state != ENGINE_OPEN || dn < 0) {
 			engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "DISCONNECT not sent: the connection is not open",
 					   NULL, now);
 			return ENGINE_STEP_DONE;
 		}
 		c->close_after_flush = 1;
-		engine_client_send(r, s->client, d, d, 2, "DISCONNECT", now);
+		engine_client_send(r, s->client, d, d, (size_t)dn, "DISCONNECT", now);
 		return ENGINE_STEP_DONE;
 	}
 	case CASE_STEP_CLOSE:

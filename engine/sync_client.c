@@ -56,7 +56,7 @@ int sync_client_open(struct sync_client *b, const struct conn_endpoint *ep, stru
 int sync_client_send(struct sync_client *b, const struct mqtt_packet *p, struct err *e)
 {
 	uint8_t out[2048];
-	int n = mqtt_encode(p, out, sizeof out);
+	int n = mqtt_encode(MQTT_V311, p, out, sizeof out);
 	if (n < 0)
 		return err_set(e, "the packet is too long to send");
 	if (conn_write(&b->conn, out, (size_t)n, e) < 0)
@@ -83,7 +83,7 @@ static void judge(struct sync_client *b, const struct mqtt_packet *p, int decode
 	} else if (!decoded) {
 		clause = b->diag.clause;
 		snprintf(what, sizeof what, "%s", b->diag.msg);
-	} else if (mqtt_check(p, MQTT_FROM_SERVER, &d) < 0) {
+	} else if (mqtt_check(MQTT_V311, p, MQTT_FROM_SERVER, &d) < 0) {
 		char text[200];
 		mqtt_print(p, text, sizeof text);
 		clause = d.clause;
@@ -108,7 +108,7 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 	memset(&b->diag, 0, sizeof b->diag);
 	for (;;) {
 		struct mqtt_frame f;
-		int fr = mqtt_frame_next(b->in, b->n, &f, &b->diag);
+		int fr = mqtt_frame_next(MQTT_V311, b->in, b->n, &f, &b->diag);
 		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in)) {
 			b->last = b->in;
 			b->lastn = b->n > 16 ? 16 : b->n;
@@ -118,7 +118,7 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 			b->last = b->in;
 			b->lastn = f.total_len;
 			b->used = f.total_len;
-			if (mqtt_decode(b->in, f.total_len, p, &b->diag) < 0) {
+			if (mqtt_decode(MQTT_V311, b->in, f.total_len, p, &b->diag) < 0) {
 				judge(b, p, 0);
 				return err_set(e, "the broker sent a malformed packet: %s", b->diag.msg);
 			}
@@ -141,9 +141,10 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 
 void sync_client_close(struct sync_client *b)
 {
-	static const uint8_t disc[2] = {0xe0, 0x00};
+	uint8_t disc[2];
+	int dn = mqtt_encode_disconnect(MQTT_V311, disc, sizeof disc);
 	struct err e;
-	if (b->conn.state == CONN_OPEN && conn_write(&b->conn, disc, 2, &e) == 0)
+	if (b->conn.state == CONN_OPEN && dn > 0 && conn_write(&b->conn, disc, (size_t)dn, &e) == 0)
 		conn_flush(&b->conn, &e);
 	conn_close(&b->conn);
 }
@@ -152,7 +153,7 @@ void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const cha
 {
 	mqtt_packet_init(p, MQTT_CONNECT);
 	/* The run speaks the cases' default version until a run selects one. */
-	fields_connect_defaults(p, CASE_PROTOCOL_311, id);
+	fields_connect_defaults(p, MQTT_V311, id);
 	if (user) {
 		p->username.present = true;
 		p->username.s.p = (const uint8_t *)user;

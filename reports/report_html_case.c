@@ -10,13 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec/mqtt_check.h"
-#include "codec/mqtt_decode.h"
-#include "codec/mqtt_frame.h"
+#include "codec/mqtt_fields.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 #include "reports/report.h"
-#include "reports/report_fields.h"
 #include "reports/report_html_int.h"
 
 #define esc report_escape_xml
@@ -168,9 +165,19 @@ static void write_steps(FILE *out, const struct case_result *c, const char *clau
 	free(next);
 }
 
-static void field_row(void *arg, const struct report_field *f)
+struct field_table {
+	FILE *out;
+	int rows;
+};
+
+/* The table opens with its first row: a packet that does not decode has none. */
+static void field_row(void *arg, const struct mqtt_field *f)
 {
-	FILE *out = arg;
+	struct field_table *t = arg;
+	FILE *out = t->out;
+	if (!t->rows++)
+		fputs("<table><thead><tr><th>offset</th><th>bytes</th><th>field</th><th>value</th></tr></thead><tbody>",
+		      out);
 	fprintf(out, "<tr><td>%zu</td><td>%zu</td><td>", f->offset, f->len);
 	esc(out, f->name);
 	fputs("</td><td>", out);
@@ -178,20 +185,16 @@ static void field_row(void *arg, const struct report_field *f)
 	fputs("</td></tr>", out);
 }
 
-/* The packet's fields, when its bytes decode; a rule it breaks, if any. */
+/* The packet's fields, when its bytes decode; the rule it breaks, as the
+ * model recorded it. */
 static void write_fields(FILE *out, const struct wire_event *ev)
 {
-	struct mqtt_frame f;
-	struct mqtt_packet pkt;
-	struct mqtt_diag d = {0, NULL, ""};
+	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
 	if (!ev->bytes || (ev->dir != WIRE_TX && ev->dir != WIRE_RX))
 		return;
-	int r = mqtt_frame_next(ev->bytes, ev->len, &f, &d);
-	if (r == 1 && f.total_len == ev->len)
-		r = mqtt_decode(ev->bytes, ev->len, &pkt, &d);
-	else
-		r = -1;
 	fputs("<details class=\"fields\"><summary>fields</summary>", out);
+	struct field_table t = {out, 0};
+	int r = mqtt_fields_decode(MQTT_V311, ev->bytes, ev->len, field_row, &t, &d);
 	if (r < 0) {
 		fputs("<p class=\"dim\">these bytes do not decode as one packet", out);
 		if (d.msg[0]) {
@@ -201,13 +204,10 @@ static void write_fields(FILE *out, const struct wire_event *ev)
 		fputs("</p></details>", out);
 		return;
 	}
-	fputs("<table><thead><tr><th>offset</th><th>bytes</th><th>field</th><th>value</th></tr></thead><tbody>", out);
-	report_fields_each(ev->bytes, ev->len, &pkt, field_row, out);
 	fputs("</tbody></table>", out);
-	enum mqtt_dir dir = ev->dir == WIRE_RX ? MQTT_FROM_SERVER : MQTT_FROM_CLIENT;
-	if (mqtt_check(&pkt, dir, &d) < 0) {
+	if (ev->rule_msg) {
 		fputs("<p class=\"vmsg\">", out);
-		esc(out, d.msg);
+		esc(out, ev->rule_msg);
 		fputs("</p>", out);
 	}
 	fputs("</details>", out);

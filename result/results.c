@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/mqtt_check.h"
+#include "codec/mqtt_decode.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 
@@ -305,6 +307,7 @@ void results_case_free(struct case_result *c)
 	for (size_t i = 0; i < c->nwire; i++) {
 		free(c->wire[i].bytes);
 		free(c->wire[i].text);
+		free(c->wire[i].rule_msg);
 	}
 	free(c->wire);
 	memset(c, 0, sizeof *c);
@@ -334,6 +337,19 @@ void results_free(struct run_result *run)
 	memset(run, 0, sizeof *run);
 }
 
+/* A trace shows beside a packet's fields the rule it breaks, sent or received
+ * (a case sends broken packets on purpose): recorded here, so writers only read. */
+static char *rule_broken(enum wire_dir dir, const uint8_t *b, size_t n)
+{
+	struct mqtt_packet p;
+	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
+	if ((dir != WIRE_TX && dir != WIRE_RX) || mqtt_decode(MQTT_V311, b, n, &p, NULL) < 0)
+		return NULL;
+	if (mqtt_check(MQTT_V311, &p, dir == WIRE_RX ? MQTT_FROM_SERVER : MQTT_FROM_CLIENT, &d) >= 0)
+		return NULL;
+	return alloc_strdup(d.msg);
+}
+
 struct wire_event *results_add_wire(struct case_result *c, double t_ms, int client, enum wire_dir dir,
 				    const uint8_t *b, size_t n, const char *text, const char *violation)
 {
@@ -348,6 +364,7 @@ struct wire_event *results_add_wire(struct case_result *c, double t_ms, int clie
 		w->bytes = alloc_bytes(n);
 		memcpy(w->bytes, b, n);
 		w->len = n;
+		w->rule_msg = rule_broken(dir, b, n);
 	}
 	w->text = alloc_strdup(text ? text : "");
 	w->violation = violation;

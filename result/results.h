@@ -54,6 +54,7 @@ struct wire_event {
 	size_t len;
 	char *text;         /* decoded packet, or the note / close reason */
 	const char *violation; /* clause a received packet breaks, or NULL */
+	char *rule_msg;     /* TX/RX that decodes: the first rule it breaks, as mqtt_check words it, or NULL */
 };
 
 struct check_result {

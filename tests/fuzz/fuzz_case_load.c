@@ -116,7 +116,7 @@ static void exercise(const struct case_spec *cs)
 	struct match_item items[4];
 	for (size_t i = 0; i < 4; i++) {
 		int n = unhex(inbox_hex[i], raw[i]);
-		REQUIRE(mqtt_decode(raw[i], (size_t)n, &pk[i], NULL) == n, "inbox packet %zu", i);
+		REQUIRE(mqtt_decode(MQTT_V311, raw[i], (size_t)n, &pk[i], NULL) == n, "inbox packet %zu", i);
 		items[i].pkt = &pk[i];
 		items[i].consumed = 0;
 	}
@@ -128,14 +128,14 @@ static void exercise(const struct case_spec *cs)
 			"%s: client index %d", s->path, s->client);
 		if (s->kind == CASE_STEP_SEND) {
 			struct mqtt_packet p;
-			if (fields_build(s->packet, &ctx, cs->protocol_level, ids[s->client], &a, &p, &e) < 0) {
+			if (fields_build(s->packet, &ctx, cs->protocol, ids[s->client], &a, &p, &e) < 0) {
 				REQUIRE(e.msg[0], "%s: build failed without a message", s->path);
 				continue;
 			}
-			size_t n = mqtt_encode_size(&p);
+			size_t n = mqtt_encode_size(MQTT_V311, &p);
 			if (n) {
 				uint8_t *b = arena_alloc(&a, n);
-				REQUIRE(mqtt_encode(&p, b, n) == (int)n, "%s: encode", s->path);
+				REQUIRE(mqtt_encode(MQTT_V311, &p, b, n) == (int)n, "%s: encode", s->path);
 			}
 			char *j = cJSON_PrintUnformatted(s->packet);
 			free(j);

@@ -20,6 +20,7 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_fields.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
 #include "codec/mqtt_topic.h"
@@ -111,13 +112,13 @@ static void topics(const struct mqtt_packet *p)
 	struct mqtt_diag d;
 	if (p->type == MQTT_PUBLISH) {
 		memset(&d, 0, sizeof d);
-		if (mqtt_topic_check_name(p->topic.s.p, p->topic.s.n, &d) < 0)
+		if (mqtt_topic_check_name(MQTT_V311, p->topic.s.p, p->topic.s.n, &d) < 0)
 			diag_ok(&d);
 	}
 	for (size_t i = 0; i < p->entry_count; i++) {
 		const struct mqtt_slice f = p->entries[i].filter.s;
 		memset(&d, 0, sizeof d);
-		if (mqtt_topic_check_filter(f.p, f.n, &d) < 0)
+		if (mqtt_topic_check_filter(MQTT_V311, f.p, f.n, &d) < 0)
 			diag_ok(&d);
 		/* A filter always matches itself once it has no wildcard. */
 		int wild = memchr(f.p, '+', f.n) != NULL || memchr(f.p, '#', f.n) != NULL;
@@ -128,28 +129,54 @@ static void topics(const struct mqtt_packet *p)
 			(void)mqtt_topic_match(f.p, f.n, p->entries[i + 1].filter.s.p, p->entries[i + 1].filter.s.n);
 	}
 	memset(&d, 0, sizeof d);
-	if (p->client_id.present && mqtt_utf8_check(p->client_id.s.p, p->client_id.s.n, &d) < 0)
+	if (p->client_id.present && mqtt_utf8_check(MQTT_V311, p->client_id.s.p, p->client_id.s.n, &d) < 0)
 		diag_ok(&d);
 }
 
 /* encode(decode(x)) == x byte for byte, and decodes to the same fields. */
 static void round_trip(const uint8_t *raw, size_t len, const struct mqtt_packet *p)
 {
-	size_t n = mqtt_encode_size(p);
+	size_t n = mqtt_encode_size(MQTT_V311, p);
 	REQUIRE(n == len, "encode size %zu for a %zu-byte packet", n, len);
 	uint8_t *out = malloc(n);
-	REQUIRE(mqtt_encode(p, out, n - 1) == MQTT_ERR_BUFFER, "short buffer not refused");
-	int w = mqtt_encode(p, out, n);
+	REQUIRE(mqtt_encode(MQTT_V311, p, out, n - 1) == MQTT_ERR_BUFFER, "short buffer not refused");
+	int w = mqtt_encode(MQTT_V311, p, out, n);
 	REQUIRE(w == (int)n, "encode returned %d, size said %zu", w, n);
 	REQUIRE(memcmp(out, raw, n) == 0, "re-encoded bytes differ");
 	struct mqtt_packet q;
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
-	int r = mqtt_decode(out, n, &q, &d);
+	int r = mqtt_decode(MQTT_V311, out, n, &q, &d);
 	REQUIRE(r == (int)n, "re-encoded packet does not decode: %s", d.msg);
 	const char *diff = packet_diff(p, &q);
 	REQUIRE(diff == NULL, "decode(encode(decode(x))) differs in %s", diff);
 	free(out);
+}
+
+struct tiling {
+	size_t len;
+	size_t next; /* from byte 1 on, where the next field must start */
+	size_t count;
+};
+
+static void tile(void *arg, const struct mqtt_field *f)
+{
+	struct tiling *t = arg;
+	REQUIRE(f->offset + f->len <= t->len, "field %s [%zu, +%zu) past %zu bytes", f->name, f->offset, f->len, t->len);
+	REQUIRE(memchr(f->value, '\0', sizeof f->value) != NULL, "field %s value not terminated", f->name);
+	if (t->count++ < 2) /* type and flags share byte 0 */
+		return;
+	REQUIRE(f->offset == t->next, "field %s at %zu, expected %zu", f->name, f->offset, t->next);
+	t->next += f->len;
+}
+
+static void fields(const uint8_t *raw, size_t len)
+{
+	struct tiling t = {len, 1, 0};
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	REQUIRE(mqtt_fields_decode(MQTT_V311, raw, len, tile, &t, &d) == (int)len, "field walk refused: %s", d.msg);
+	REQUIRE(t.next == len, "fields end at %zu of %zu bytes", t.next, len);
 }
 
 static void one_packet(const uint8_t *in, size_t len)
@@ -160,7 +187,7 @@ static void one_packet(const uint8_t *in, size_t len)
 	struct mqtt_packet p;
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
-	int r = mqtt_decode(raw, len, &p, &d);
+	int r = mqtt_decode(MQTT_V311, raw, len, &p, &d);
 	if (r < 0) {
 		REQUIRE(r == MQTT_ERR_MALFORMED || r == MQTT_ERR_LIMIT, "decode returned %d", r);
 		diag_ok(&d);
@@ -172,7 +199,7 @@ static void one_packet(const uint8_t *in, size_t len)
 	static const enum mqtt_dir dirs[] = {MQTT_FROM_ANY, MQTT_FROM_SERVER, MQTT_FROM_CLIENT};
 	for (size_t i = 0; i < 3; i++) {
 		memset(&d, 0, sizeof d);
-		int c = mqtt_check(&p, dirs[i], &d);
+		int c = mqtt_check(MQTT_V311, &p, dirs[i], &d);
 		REQUIRE(c == 0 || c == MQTT_ERR_VIOLATION, "check returned %d", c);
 		if (c < 0) {
 			diag_ok(&d);
@@ -181,6 +208,7 @@ static void one_packet(const uint8_t *in, size_t len)
 	}
 	print_all(&p);
 	topics(&p);
+	fields(raw, len);
 	round_trip(raw, len, &p);
 	free(raw);
 }
@@ -192,13 +220,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct mqtt_frame f;
 		struct mqtt_diag d;
 		memset(&d, 0, sizeof d);
-		int r = mqtt_frame_next(data + off, size - off, &f, &d);
+		int r = mqtt_frame_next(MQTT_V311, data + off, size - off, &f, &d);
 		if (r < 0) {
 			REQUIRE(r == MQTT_ERR_MALFORMED, "frame returned %d", r);
 			diag_ok(&d);
 			/* The engine shows up to 16 of these bytes; decode must refuse them too. */
 			struct mqtt_packet p;
-			REQUIRE(mqtt_decode(data + off, size - off, &p, NULL) < 0, "decode took an unframable packet");
+			REQUIRE(mqtt_decode(MQTT_V311, data + off, size - off, &p, NULL) < 0, "decode took an unframable packet");
 			break;
 		}
 		if (r == 0) {
@@ -207,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			uint8_t *rest = malloc(size - off);
 			memcpy(rest, data + off, size - off);
 			struct mqtt_packet p;
-			REQUIRE(mqtt_decode(rest, size - off, &p, NULL) < 0, "decode took an incomplete packet");
+			REQUIRE(mqtt_decode(MQTT_V311, rest, size - off, &p, NULL) < 0, "decode took an incomplete packet");
 			free(rest);
 			break;
 		}

@@ -126,7 +126,7 @@ static void conn_pass(const uint8_t *data, size_t size)
 	REQUIRE(c.violation == NULL || strcmp(c.violation, "MQTT-6.0.0-1") == 0, "violation %s", c.violation);
 	size_t off = 0;
 	struct mqtt_frame f;
-	while (off < n && mqtt_frame_next(mq + off, n - off, &f, NULL) == 1)
+	while (off < n && mqtt_frame_next(MQTT_V311, mq + off, n - off, &f, NULL) == 1)
 		off += f.total_len;
 	free(mq);
 	conn_close(&c);

@@ -80,7 +80,7 @@ static int from_report(struct mix *m, const char *path)
 			/* Only whole packets that decode: a raw hex step may be anything. */
 			struct mqtt_frame f;
 			struct mqtt_packet p;
-			if (ok && mqtt_frame_next(b, n, &f, NULL) == 1 && f.total_len == n && mqtt_decode(b, n, &p, NULL) > 0)
+			if (ok && mqtt_frame_next(MQTT_V311, b, n, &f, NULL) == 1 && f.total_len == n && mqtt_decode(MQTT_V311, b, n, &p, NULL) > 0)
 				add(m, b, n);
 			free(b);
 		}
@@ -92,7 +92,7 @@ static int from_report(struct mix *m, const char *path)
 static void put(struct mix *m, struct mqtt_packet *p)
 {
 	uint8_t buf[2048];
-	int n = mqtt_encode(p, buf, sizeof buf);
+	int n = mqtt_encode(MQTT_V311, p, buf, sizeof buf);
 	if (n > 0)
 		add(m, buf, (size_t)n);
 }
@@ -110,8 +110,7 @@ static void synthetic(struct mix *m)
 	struct mqtt_packet p;
 	for (int round = 0; round < 64; round++) {
 		mqtt_packet_init(&p, MQTT_CONNECT);
-		p.protocol_name = str("MQTT");
-		p.protocol_level = 4;
+		mqtt_packet_set_protocol(&p, MQTT_V311);
 		p.connect_flags = MQTT_CF_CLEAN_SESSION;
 		p.keep_alive = 60;
 		p.client_id = str("msab12cd000a");
@@ -171,11 +170,11 @@ static size_t decode_pass(const struct mix *m, struct mqtt_packet *out)
 	size_t off = 0, k = 0;
 	while (off < m->len) {
 		struct mqtt_frame f;
-		if (mqtt_frame_next(m->bytes + off, m->len - off, &f, NULL) != 1)
+		if (mqtt_frame_next(MQTT_V311, m->bytes + off, m->len - off, &f, NULL) != 1)
 			break;
 		struct mqtt_diag d;
-		if (mqtt_decode(m->bytes + off, f.total_len, &out[k], &d) > 0)
-			sink += (size_t)mqtt_check(&out[k], MQTT_FROM_ANY, &d);
+		if (mqtt_decode(MQTT_V311, m->bytes + off, f.total_len, &out[k], &d) > 0)
+			sink += (size_t)mqtt_check(MQTT_V311, &out[k], MQTT_FROM_ANY, &d);
 		off += f.total_len;
 		k++;
 	}
@@ -222,8 +221,8 @@ int main(int argc, char **argv)
 	do {
 		size_t off = 0;
 		for (size_t i = 0; i < got; i++) {
-			size_t n = mqtt_encode_size(&pk[i]);
-			int w = mqtt_encode(&pk[i], out + off, m.len - off);
+			size_t n = mqtt_encode_size(MQTT_V311, &pk[i]);
+			int w = mqtt_encode(MQTT_V311, &pk[i], out + off, m.len - off);
 			if (w > 0)
 				off += (size_t)w;
 			sink += n;

@@ -93,7 +93,7 @@ static void puback_length_5(struct fp_conn *c, struct fp_pkt *k)
 {
 	uint8_t out[16];
 	k->p.rl_bytes = 5;
-	int n = k->p.type == MQTT_PUBACK ? mqtt_encode(&k->p, out, sizeof out) : -1;
+	int n = k->p.type == MQTT_PUBACK ? mqtt_encode(MQTT_V311, &k->p, out, sizeof out) : -1;
 	if (n > 0)
 		fp_send_bytes(c, out, (size_t)n);
 	else

@@ -137,7 +137,7 @@ static void sloppy_deliver(struct fp_conn *c, const struct mqtt_packet *p, slopp
 	char t[FP_TOPIC_CAP];
 	if (!topic_of(p, t))
 		return;
-	bool valid = mqtt_topic_check_name(p->topic.s.p, p->topic.s.n, NULL) == 0;
+	bool valid = mqtt_topic_check_name(MQTT_V311, p->topic.s.p, p->topic.s.n, NULL) == 0;
 	if (!valid && rule != sloppy_wildcard_name)
 		return; /* each fault breaks one rule: the others take names as they must */
 	for (size_t i = 0; i < fp_conn_count(c->px); i++) {

@@ -54,7 +54,7 @@ static int encode(const struct mqtt_packet *p, uint8_t *out, size_t cap)
 	struct mqtt_packet q = *p;
 	q.rl_override = false;
 	q.rl_bytes = 0; /* a fault may have made the packet longer */
-	return mqtt_encode(&q, out, cap);
+	return mqtt_encode(MQTT_V311, &q, out, cap);
 }
 
 void fp_send(struct fp_conn *c, const struct mqtt_packet *p)
@@ -199,7 +199,7 @@ bool fp_subscribed(const struct fp_conn *c, struct mqtt_slice t)
 static void seen_from_client(struct pair *pr, const uint8_t *b, size_t n)
 {
 	struct mqtt_packet p;
-	if (mqtt_decode(b, n, &p, NULL) != (int)n)
+	if (mqtt_decode(MQTT_V311, b, n, &p, NULL) != (int)n)
 		return;
 	struct fp_conn *c = &pr->pub;
 	if (p.type == MQTT_CONNECT && !c->connect_seen)
@@ -228,7 +228,7 @@ void fp_watch(struct pair *pr, const uint8_t *b, size_t n)
 		size_t off = 0;
 		for (;;) {
 			struct mqtt_frame f;
-			int r = mqtt_frame_next(w->d + off, w->len - off, &f, NULL);
+			int r = mqtt_frame_next(MQTT_V311, w->d + off, w->len - off, &f, NULL);
 			if (r < 0) {
 				pr->watch_off = true; /* the broker will deal with it */
 				break;
@@ -258,7 +258,7 @@ static void deliver(struct pair *pr, const uint8_t *b, size_t n)
 	k.len = n;
 	if (b[0] >> 4 == MQTT_CONNACK && n == 4 && b[3] == 0)
 		c->accepted = true;
-	if (c->spare || !f->to_client || mqtt_decode(b, n, &k.p, NULL) != (int)n) {
+	if (c->spare || !f->to_client || mqtt_decode(MQTT_V311, b, n, &k.p, NULL) != (int)n) {
 		fp_send_bytes(c, b, n);
 		return;
 	}
@@ -289,7 +289,7 @@ void fp_u2c_process(struct pair *pr)
 			continue;
 		}
 		struct mqtt_frame f;
-		int r = mqtt_frame_next(in->d + off, avail, &f, NULL);
+		int r = mqtt_frame_next(MQTT_V311, in->d + off, avail, &f, NULL);
 		if (r < 0 || (r == 0 && pr->u_eof)) {
 			pr->u_raw = true; /* malformed or cut short: pass it on as is */
 			continue;

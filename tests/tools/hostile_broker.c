@@ -103,7 +103,7 @@ static void queue(struct client *c, const uint8_t *b, size_t n)
 static void queue_packet(struct client *c, const struct mqtt_packet *p)
 {
 	uint8_t buf[128];
-	int n = mqtt_encode(p, buf, sizeof buf);
+	int n = mqtt_encode(MQTT_V311, p, buf, sizeof buf);
 	if (n > 0)
 		queue(c, buf, (size_t)n);
 }
@@ -227,7 +227,7 @@ static void on_connect(struct client *c, const struct mqtt_packet *p, double now
 static void on_packet(struct client *c, const uint8_t *raw, size_t n, double now)
 {
 	struct mqtt_packet p;
-	if (mqtt_decode(raw, n, &p, NULL) < 0) {
+	if (mqtt_decode(MQTT_V311, raw, n, &p, NULL) < 0) {
 		c->close_when_sent = 1;
 		return;
 	}
@@ -265,7 +265,7 @@ static int take_input(struct client *c, double now)
 	size_t off = 0;
 	while (off < c->inn && !c->deaf) {
 		struct mqtt_frame f;
-		int r = mqtt_frame_next(c->in + off, c->inn - off, &f, NULL);
+		int r = mqtt_frame_next(MQTT_V311, c->in + off, c->inn - off, &f, NULL);
 		if (r < 0 || (r == 0 && f.header_len && f.total_len > IN_CAP))
 			return -1;
 		if (r == 0)

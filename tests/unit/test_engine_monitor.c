@@ -23,7 +23,7 @@ static struct mqtt_str str(const char *s)
 static void tx(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p)
 {
 	uint8_t b[512];
-	int n = mqtt_encode(p, b, sizeof b);
+	int n = mqtt_encode(MQTT_V311, p, b, sizeof b);
 	ck_assert_int_gt(n, 0);
 	engine_monitor_tx(m, c, b, (size_t)n);
 }

@@ -170,9 +170,9 @@ START_TEST(check_rule_yields_its_clause)
 {
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(rules[_i].in, rules[_i].len, &p, &d),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, rules[_i].in, rules[_i].len, &p, &d),
 			 (int)rules[_i].len);
-	int r = mqtt_check(&p, rules[_i].dir, &d);
+	int r = mqtt_check(MQTT_V311, &p, rules[_i].dir, &d);
 	if (rules[_i].clause == NULL) {
 		ck_assert_msg(r == 0, "%s: %s", d.clause, d.msg);
 		return;
@@ -180,7 +180,7 @@ START_TEST(check_rule_yields_its_clause)
 	ck_assert_int_eq(r, MQTT_ERR_VIOLATION);
 	ck_assert_msg(strcmp(d.clause, rules[_i].clause) == 0, "%s (%s)",
 		      d.clause, d.msg);
-	ck_assert_int_eq(mqtt_check(&p, rules[_i].dir, NULL), r);
+	ck_assert_int_eq(mqtt_check(MQTT_V311, &p, rules[_i].dir, NULL), r);
 }
 END_TEST
 
@@ -191,8 +191,8 @@ START_TEST(check_message_names_the_field)
 				     0x00, 0x00, 0x02, 'b', '+', 0x00};
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), (int)sizeof in);
-	ck_assert_int_eq(mqtt_check(&p, C, &d), MQTT_ERR_VIOLATION);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), (int)sizeof in);
+	ck_assert_int_eq(mqtt_check(MQTT_V311, &p, C, &d), MQTT_ERR_VIOLATION);
 	ck_assert_str_eq(d.msg, "SUBSCRIBE filter[1]: '+' at byte 1 is not a "
 				"whole level");
 }
@@ -206,11 +206,11 @@ START_TEST(check_hand_built_publish_without_id_is_2_3_1_1)
 	p.flags = 1 << MQTT_PF_QOS_SHIFT;
 	p.topic.s.p = (const uint8_t *)"t";
 	p.topic.s.n = 1;
-	ck_assert_int_eq(mqtt_check(&p, C, &d), MQTT_ERR_VIOLATION);
+	ck_assert_int_eq(mqtt_check(MQTT_V311, &p, C, &d), MQTT_ERR_VIOLATION);
 	ck_assert_str_eq(d.clause, "MQTT-2.3.1-1");
 	p.has_packet_id = true;
 	p.packet_id = 9;
-	ck_assert_int_eq(mqtt_check(&p, C, &d), 0);
+	ck_assert_int_eq(mqtt_check(MQTT_V311, &p, C, &d), 0);
 }
 END_TEST
 

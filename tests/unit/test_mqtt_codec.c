@@ -192,16 +192,16 @@ START_TEST(encode_each_type_matches_bytes_and_decodes_back)
 	struct mqtt_packet built, got;
 	uint8_t out[64];
 	build((size_t)_i, &built);
-	ck_assert_uint_eq(mqtt_encode_size(&built), fx->len);
-	ck_assert_int_eq(mqtt_encode(&built, out, sizeof out), (int)fx->len);
+	ck_assert_uint_eq(mqtt_encode_size(MQTT_V311, &built), fx->len);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &built, out, sizeof out), (int)fx->len);
 	ck_assert_mem_eq(out, fx->bytes, fx->len);
 
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(out, fx->len, &got, &d), (int)fx->len);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, out, fx->len, &got, &d), (int)fx->len);
 	pkt_eq(&built, &got);
 	ck_assert_uint_eq(got.remaining_length, fx->len - 2);
 	ck_assert_uint_eq(got.rl_bytes, 1);
-	ck_assert_msg(mqtt_check(&got, fx->dir, &d) == 0, "%s: %s %s",
+	ck_assert_msg(mqtt_check(MQTT_V311, &got, fx->dir, &d) == 0, "%s: %s %s",
 		      fx->name, d.clause, d.msg);
 }
 END_TEST
@@ -215,12 +215,12 @@ START_TEST(frame_next_every_prefix_needs_more)
 		memcpy(buf, fx->bytes, n);
 		struct mqtt_frame f;
 		struct mqtt_packet p;
-		int r = mqtt_frame_next(buf, n, &f, NULL);
+		int r = mqtt_frame_next(MQTT_V311, buf, n, &f, NULL);
 		ck_assert_int_eq(r, n == fx->len ? 1 : 0);
 		ck_assert_uint_eq(f.header_len, n >= 2 ? 2 : 0);
 		if (n >= 2)
 			ck_assert_uint_eq(f.total_len, fx->len);
-		r = mqtt_decode(buf, n, &p, NULL);
+		r = mqtt_decode(MQTT_V311, buf, n, &p, NULL);
 		ck_assert_int_eq(r, n == fx->len ? (int)n : MQTT_ERR_MALFORMED);
 		free(buf);
 	}
@@ -238,7 +238,7 @@ START_TEST(decode_every_shortened_body_stays_in_bounds)
 		buf[1] = (uint8_t)rl;
 		struct mqtt_packet p;
 		struct mqtt_diag d = {0};
-		int r = mqtt_decode(buf, 2 + rl, &p, &d);
+		int r = mqtt_decode(MQTT_V311, buf, 2 + rl, &p, &d);
 		/* Only bodies ending in a list or a payload can lose bytes
 		 * and still fit their layout. */
 		if (r < 0) {
@@ -269,15 +269,15 @@ START_TEST(decode_mutated_packets_reencode_identically)
 			memcpy(buf, fx->bytes, fx->len);
 			buf[pos] = (uint8_t)v;
 			struct mqtt_frame f;
-			int r = mqtt_frame_next(buf, fx->len, &f, NULL);
+			int r = mqtt_frame_next(MQTT_V311, buf, fx->len, &f, NULL);
 			if (r != 1)
 				continue;
 			struct mqtt_packet p;
-			if (mqtt_decode(buf, f.total_len, &p, NULL) < 0)
+			if (mqtt_decode(MQTT_V311, buf, f.total_len, &p, NULL) < 0)
 				continue;
-			mqtt_check(&p, MQTT_FROM_CLIENT, NULL);
+			mqtt_check(MQTT_V311, &p, MQTT_FROM_CLIENT, NULL);
 			mqtt_print(&p, line, sizeof line);
-			int n = mqtt_encode(&p, out, sizeof out);
+			int n = mqtt_encode(MQTT_V311, &p, out, sizeof out);
 			ck_assert_int_eq(n, (int)f.total_len);
 			ck_assert_mem_eq(out, buf, f.total_len);
 		}
@@ -295,11 +295,11 @@ START_TEST(encode_large_publish_uses_three_length_bytes)
 	p.topic = str("t");
 	p.payload.p = payload;
 	p.payload.n = sizeof payload - 3; /* rl = 3 + 16381 = 16384 */
-	int n = mqtt_encode(&p, out, sizeof out);
+	int n = mqtt_encode(MQTT_V311, &p, out, sizeof out);
 	ck_assert_int_eq(n, 1 + 3 + 16384);
 	/* 30 80 80 01: PUBLISH, rl = 0 + 0*128 + 1*16384 */
 	ck_assert_mem_eq(out, "\x30\x80\x80\x01", 4);
-	ck_assert_int_eq(mqtt_decode(out, (size_t)n, &q, NULL), n);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, out, (size_t)n, &q, NULL), n);
 	ck_assert_uint_eq(q.payload.n, sizeof payload - 3);
 	ck_assert_uint_eq(q.rl_bytes, 3);
 }
@@ -364,13 +364,16 @@ END_TEST
 
 START_TEST(err_diag_null_diag_only_returns_code)
 {
-	ck_assert_int_eq(mqtt_err_diag(NULL, MQTT_ERR_LIMIT, 1, NULL, "x"),
+	ck_assert_int_eq(mqtt_err_diag(NULL, MQTT_ERR_LIMIT, 1, MQTT_V311,
+				       MQTT_RULE_NONE, "x"),
 			 MQTT_ERR_LIMIT);
 	struct mqtt_diag d;
-	ck_assert_int_eq(mqtt_err_diag(&d, MQTT_ERR_LIMIT, 7, "C", "%0200d", 1),
+	ck_assert_int_eq(mqtt_err_diag(&d, MQTT_ERR_LIMIT, 7, MQTT_V311,
+				       MQTT_RULE_LENGTH_FIT, "%0200d", 1),
 			 MQTT_ERR_LIMIT);
 	ck_assert_uint_eq(d.offset, 7);
-	ck_assert_str_eq(d.clause, "C");
+	ck_assert_int_eq(d.rule, MQTT_RULE_LENGTH_FIT);
+	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-2");
 	ck_assert_uint_eq(strlen(d.msg), sizeof d.msg - 1);
 }
 END_TEST

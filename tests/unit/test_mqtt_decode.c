@@ -70,13 +70,13 @@ START_TEST(decode_misfit_fields_are_malformed_with_offset)
 {
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(bad[_i].in, bad[_i].len, &p, &d),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, bad[_i].in, bad[_i].len, &p, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-2");
 	ck_assert_str_eq(d.msg, bad[_i].msg);
 	ck_assert_uint_eq(d.offset, bad[_i].offset);
 	/* diag is optional */
-	ck_assert_int_eq(mqtt_decode(bad[_i].in, bad[_i].len, &p, NULL),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, bad[_i].in, bad[_i].len, &p, NULL),
 			 MQTT_ERR_MALFORMED);
 }
 END_TEST
@@ -87,12 +87,12 @@ START_TEST(decode_length_not_the_framed_one_is_malformed)
 	static const uint8_t in[] = {0xc0, 0x00, 0xc0};
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(in, 3, &p, &d), MQTT_ERR_MALFORMED);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, 3, &p, &d), MQTT_ERR_MALFORMED);
 	ck_assert_ptr_null(d.clause);
-	ck_assert_int_eq(mqtt_decode(in, 1, &p, &d), MQTT_ERR_MALFORMED);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, 1, &p, &d), MQTT_ERR_MALFORMED);
 	ck_assert_ptr_null(d.clause);
-	ck_assert_int_eq(mqtt_decode(in, 0, &p, &d), MQTT_ERR_MALFORMED);
-	ck_assert_int_eq(mqtt_decode(in, 2, &p, &d), 2);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, 0, &p, &d), MQTT_ERR_MALFORMED);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, 2, &p, &d), 2);
 }
 END_TEST
 
@@ -101,7 +101,7 @@ START_TEST(decode_publish_qos3_reads_a_packet_id)
 	/* PUBLISH flags 0x6 (QoS bits 11) rl=5 topic "t" id 0x0102 */
 	static const uint8_t in[] = {0x36, 0x05, 0x00, 0x01, 't', 0x01, 0x02};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), (int)sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), (int)sizeof in);
 	ck_assert(p.has_packet_id);
 	ck_assert_uint_eq(p.packet_id, 0x0102);
 	ck_assert_uint_eq(p.payload.n, 0);
@@ -113,7 +113,7 @@ START_TEST(decode_publish_qos0_keeps_id_bytes_in_payload)
 	/* PUBLISH qos 0 rl=5 topic "t" payload 01 02 */
 	static const uint8_t in[] = {0x30, 0x05, 0x00, 0x01, 't', 0x01, 0x02};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), (int)sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), (int)sizeof in);
 	ck_assert(!p.has_packet_id);
 	ck_assert_uint_eq(p.payload.n, 2);
 	ck_assert_ptr_eq(p.payload.p, in + 5);
@@ -126,7 +126,7 @@ START_TEST(decode_padded_remaining_length_records_byte_count)
 	/* PINGREQ with rl 0 written in 4 bytes: c0 80 80 80 00 */
 	static const uint8_t in[] = {0xc0, 0x80, 0x80, 0x80, 0x00};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), 5);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), 5);
 	ck_assert_uint_eq(p.rl_bytes, 4);
 	ck_assert_uint_eq(p.remaining_length, 0);
 }
@@ -139,10 +139,10 @@ START_TEST(decode_empty_subscribe_and_suback_lists_are_syntax_ok)
 	/* SUBACK rl=2 id 7, no code */
 	static const uint8_t ack[] = {0x90, 0x02, 0x00, 0x07};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(sub, 4, &p, NULL), 4);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, sub, 4, &p, NULL), 4);
 	ck_assert_uint_eq(p.entry_count, 0);
 	ck_assert_uint_eq(p.packet_id, 7);
-	ck_assert_int_eq(mqtt_decode(ack, 4, &p, NULL), 4);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, ack, 4, &p, NULL), 4);
 	ck_assert_uint_eq(p.code_count, 0);
 }
 END_TEST
@@ -155,7 +155,7 @@ START_TEST(decode_connect_optional_fields_follow_flags)
 				     0x04, 0xc0, 0x00, 0x00, 0x00, 0x00,
 				     0x00, 0x01, 'u', 0x00, 0x00};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), (int)sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), (int)sizeof in);
 	ck_assert(!p.will_topic.present && !p.will_message.present);
 	ck_assert(p.username.present && p.username.s.n == 1);
 	ck_assert(p.password.present && p.password.s.n == 0);
@@ -169,7 +169,7 @@ START_TEST(decode_reserved_type_keeps_body_as_payload)
 	/* type 15 flags 3 rl=2 body 01 02 */
 	static const uint8_t in[] = {0xf3, 0x02, 0x01, 0x02};
 	struct mqtt_packet p;
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &p, NULL), 4);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &p, NULL), 4);
 	ck_assert_int_eq(p.type, MQTT_RESERVED15);
 	ck_assert_uint_eq(p.flags, 3);
 	ck_assert_uint_eq(p.payload.n, 2);
@@ -208,9 +208,9 @@ START_TEST(decode_more_entries_than_limit_is_limit)
 	int types[] = {MQTT_SUBSCRIBE, MQTT_SUBACK};
 	for (size_t t = 0; t < 2; t++) {
 		size_t len = many(buf, types[t], MQTT_MAX_ENTRIES);
-		ck_assert_int_eq(mqtt_decode(buf, len, &p, &d), (int)len);
+		ck_assert_int_eq(mqtt_decode(MQTT_V311, buf, len, &p, &d), (int)len);
 		len = many(buf, types[t], MQTT_MAX_ENTRIES + 1);
-		ck_assert_int_eq(mqtt_decode(buf, len, &p, &d), MQTT_ERR_LIMIT);
+		ck_assert_int_eq(mqtt_decode(MQTT_V311, buf, len, &p, &d), MQTT_ERR_LIMIT);
 		ck_assert_ptr_null(d.clause);
 	}
 }

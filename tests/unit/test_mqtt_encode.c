@@ -18,8 +18,8 @@ static void expect_bytes(const struct mqtt_packet *p, const char *want,
 			 size_t n)
 {
 	uint8_t out[128];
-	ck_assert_uint_eq(mqtt_encode_size(p), n);
-	ck_assert_int_eq(mqtt_encode(p, out, sizeof out), (int)n);
+	ck_assert_uint_eq(mqtt_encode_size(MQTT_V311, p), n);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, p, out, sizeof out), (int)n);
 	ck_assert_mem_eq(out, want, n);
 }
 #define EXPECT(p, lit) expect_bytes((p), (lit), sizeof(lit) - 1)
@@ -48,8 +48,8 @@ START_TEST(encode_rl_override_writes_the_lie)
 	p.remaining_length = 200;
 	EXPECT(&p, "\x40\xc8\x01\x00\x01"); /* claims 200 = c8 01 */
 	p.remaining_length = MQTT_MAX_REMAINING_LENGTH + 1;
-	ck_assert_int_eq(mqtt_encode(&p, (uint8_t[8]){0}, 8), MQTT_ERR_INVALID);
-	ck_assert_uint_eq(mqtt_encode_size(&p), 0);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, (uint8_t[8]){0}, 8), MQTT_ERR_INVALID);
+	ck_assert_uint_eq(mqtt_encode_size(MQTT_V311, &p), 0);
 }
 END_TEST
 
@@ -64,11 +64,11 @@ START_TEST(encode_rl_bytes_pads_the_length)
 	uint8_t out[8];
 	struct mqtt_packet q;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_decode(out, (size_t)mqtt_encode(&p, out, 8), &q, &d),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, out, (size_t)mqtt_encode(MQTT_V311, &p, out, 8), &q, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-1");
 	p.rl_bytes = 6;
-	ck_assert_int_eq(mqtt_encode(&p, out, 8), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, 8), MQTT_ERR_INVALID);
 }
 END_TEST
 
@@ -85,7 +85,7 @@ START_TEST(encode_len_override_lies_in_the_prefix)
 	EXPECT(&p, "\x30\x05\x00\x00"
 		   "a/b");
 	p.topic.len_override = 65536;
-	ck_assert_int_eq(mqtt_encode(&p, (uint8_t[16]){0}, 16), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, (uint8_t[16]){0}, 16), MQTT_ERR_INVALID);
 }
 END_TEST
 
@@ -169,11 +169,11 @@ START_TEST(encode_short_buffer_is_buffer_error)
 	mqtt_packet_init(&p, MQTT_PUBLISH);
 	p.topic = str("topic");
 	p.payload = str("payload").s;
-	size_t need = mqtt_encode_size(&p);
+	size_t need = mqtt_encode_size(MQTT_V311, &p);
 	uint8_t out[32];
 	for (size_t cap = 0; cap < need; cap++)
-		ck_assert_int_eq(mqtt_encode(&p, out, cap), MQTT_ERR_BUFFER);
-	ck_assert_int_eq(mqtt_encode(&p, out, need), (int)need);
+		ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, cap), MQTT_ERR_BUFFER);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, need), (int)need);
 }
 END_TEST
 
@@ -185,22 +185,22 @@ START_TEST(encode_unencodable_values_are_invalid)
 	mqtt_packet_init(&p, MQTT_PUBLISH);
 	p.topic.s.p = big;
 	p.topic.s.n = sizeof big; /* one more than a 2-byte prefix holds */
-	ck_assert_int_eq(mqtt_encode(&p, out, sizeof out), MQTT_ERR_INVALID);
-	ck_assert_uint_eq(mqtt_encode_size(&p), 0);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, sizeof out), MQTT_ERR_INVALID);
+	ck_assert_uint_eq(mqtt_encode_size(MQTT_V311, &p), 0);
 
 	p.topic.s.n = 1;
 	p.payload.p = big; /* never read: the size check comes first */
 	p.payload.n = MQTT_MAX_REMAINING_LENGTH;
-	ck_assert_int_eq(mqtt_encode(&p, out, sizeof out), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, sizeof out), MQTT_ERR_INVALID);
 
 	mqtt_packet_init(&p, MQTT_SUBACK);
 	p.code_count = MQTT_MAX_ENTRIES + 1;
-	ck_assert_int_eq(mqtt_encode(&p, out, sizeof out), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, sizeof out), MQTT_ERR_INVALID);
 	mqtt_packet_init(&p, MQTT_UNSUBSCRIBE);
 	p.entry_count = MQTT_MAX_ENTRIES + 1;
-	ck_assert_int_eq(mqtt_encode(&p, out, sizeof out), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, sizeof out), MQTT_ERR_INVALID);
 	mqtt_packet_init(&p, (enum mqtt_type)16);
-	ck_assert_int_eq(mqtt_encode(&p, out, sizeof out), MQTT_ERR_INVALID);
+	ck_assert_int_eq(mqtt_encode(MQTT_V311, &p, out, sizeof out), MQTT_ERR_INVALID);
 }
 END_TEST
 

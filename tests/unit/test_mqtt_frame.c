@@ -21,21 +21,21 @@ START_TEST(frame_next_several_packets_in_one_buffer_one_by_one)
 	size_t off = 0;
 	for (size_t k = 0; k < 3; k++) {
 		struct mqtt_frame f;
-		ck_assert_int_eq(mqtt_frame_next(stream + off, sizeof stream - off,
+		ck_assert_int_eq(mqtt_frame_next(MQTT_V311, stream + off, sizeof stream - off,
 						 &f, NULL),
 				 1);
 		ck_assert_uint_eq(f.total_len, sizes[k]);
 		ck_assert_uint_eq(f.byte0, types[k]);
 		ck_assert_uint_eq(f.header_len, 2);
 		struct mqtt_packet p;
-		ck_assert_int_eq(mqtt_decode(stream + off, f.total_len, &p, NULL),
+		ck_assert_int_eq(mqtt_decode(MQTT_V311, stream + off, f.total_len, &p, NULL),
 				 (int)f.total_len);
 		ck_assert_uint_eq(p.type, types[k] >> 4);
 		off += f.total_len;
 	}
 	ck_assert_uint_eq(off, sizeof stream);
 	struct mqtt_frame f;
-	ck_assert_int_eq(mqtt_frame_next(stream + off, 0, &f, NULL), 0);
+	ck_assert_int_eq(mqtt_frame_next(MQTT_V311, stream + off, 0, &f, NULL), 0);
 	ck_assert_uint_eq(f.header_len, 0);
 }
 END_TEST
@@ -55,11 +55,11 @@ START_TEST(frame_next_packet_split_across_reads)
 		struct mqtt_frame f;
 		int r;
 		for (;;) {
-			r = mqtt_frame_next(buf, have, &f, NULL);
+			r = mqtt_frame_next(MQTT_V311, buf, have, &f, NULL);
 			if (r != 1)
 				break;
 			struct mqtt_packet p;
-			ck_assert_int_eq(mqtt_decode(buf, f.total_len, &p, NULL),
+			ck_assert_int_eq(mqtt_decode(MQTT_V311, buf, f.total_len, &p, NULL),
 					 (int)f.total_len);
 			memmove(buf, buf + f.total_len, have - f.total_len);
 			have -= f.total_len;
@@ -79,12 +79,12 @@ START_TEST(frame_next_huge_claim_known_from_header_alone)
 	/* 30 ff ff ff 7f: PUBLISH claiming 268435455 bytes, none present */
 	static const uint8_t in[] = {0x30, 0xff, 0xff, 0xff, 0x7f};
 	struct mqtt_frame f;
-	ck_assert_int_eq(mqtt_frame_next(in, sizeof in, &f, NULL), 0);
+	ck_assert_int_eq(mqtt_frame_next(MQTT_V311, in, sizeof in, &f, NULL), 0);
 	ck_assert_uint_eq(f.header_len, 5);
 	ck_assert_uint_eq(f.remaining_length, 268435455);
 	ck_assert_uint_eq(f.total_len, 268435460);
 	/* With the length field incomplete nothing is known yet. */
-	ck_assert_int_eq(mqtt_frame_next(in, 3, &f, NULL), 0);
+	ck_assert_int_eq(mqtt_frame_next(MQTT_V311, in, 3, &f, NULL), 0);
 	ck_assert_uint_eq(f.header_len, 0);
 	ck_assert_uint_eq(f.total_len, 0);
 }
@@ -96,11 +96,11 @@ START_TEST(frame_next_five_length_bytes_is_malformed)
 	static const uint8_t in[] = {0x30, 0x80, 0x80, 0x80, 0x80, 0x01};
 	struct mqtt_frame f;
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_frame_next(in, sizeof in, &f, &d),
+	ck_assert_int_eq(mqtt_frame_next(MQTT_V311, in, sizeof in, &f, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-1");
 	ck_assert_uint_eq(d.offset, 4);
-	ck_assert_int_eq(mqtt_decode(in, sizeof in, &(struct mqtt_packet){0}, &d),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, sizeof in, &(struct mqtt_packet){0}, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-1");
 }
@@ -110,7 +110,7 @@ START_TEST(frame_next_type_byte_alone_needs_more)
 {
 	static const uint8_t in[] = {0xc0};
 	struct mqtt_frame f;
-	ck_assert_int_eq(mqtt_frame_next(in, 1, &f, NULL), 0);
+	ck_assert_int_eq(mqtt_frame_next(MQTT_V311, in, 1, &f, NULL), 0);
 	ck_assert_uint_eq(f.header_len, 0);
 	ck_assert_uint_eq(f.byte0, 0xc0);
 }

@@ -60,7 +60,7 @@ START_TEST(print_decoded_packet_gives_expected_line)
 {
 	struct mqtt_packet p;
 	char buf[256];
-	ck_assert_int_eq(mqtt_decode(lines[_i].in, lines[_i].len, &p, NULL),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, lines[_i].in, lines[_i].len, &p, NULL),
 			 (int)lines[_i].len);
 	size_t n = mqtt_print(&p, buf, sizeof buf);
 	ck_assert_str_eq(buf, lines[_i].line);
@@ -74,7 +74,7 @@ START_TEST(print_small_buffer_never_overflows)
 {
 	struct mqtt_packet p;
 	char full[256], buf[300];
-	ck_assert_int_eq(mqtt_decode(lines[_i].in, lines[_i].len, &p, NULL),
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, lines[_i].in, lines[_i].len, &p, NULL),
 			 (int)lines[_i].len);
 	size_t want = mqtt_print(&p, full, sizeof full);
 	ck_assert_uint_eq(mqtt_print(&p, NULL, 0), want);

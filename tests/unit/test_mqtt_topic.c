@@ -43,7 +43,7 @@ START_TEST(topic_check_name_table_gives_clause)
 {
 	struct mqtt_diag d = {0};
 	const char *s = names[_i].s;
-	int r = mqtt_topic_check_name((const uint8_t *)s, strlen(s), &d);
+	int r = mqtt_topic_check_name(MQTT_V311, (const uint8_t *)s, strlen(s), &d);
 	if (names[_i].clause == NULL) {
 		ck_assert_msg(r == 0, "\"%s\": %s", s, d.msg);
 		return;
@@ -57,7 +57,7 @@ START_TEST(topic_check_filter_table_gives_clause)
 {
 	struct mqtt_diag d = {0};
 	const char *s = filters[_i].s;
-	int r = mqtt_topic_check_filter((const uint8_t *)s, strlen(s), &d);
+	int r = mqtt_topic_check_filter(MQTT_V311, (const uint8_t *)s, strlen(s), &d);
 	if (filters[_i].clause == NULL) {
 		ck_assert_msg(r == 0, "\"%s\": %s", s, d.msg);
 		return;
@@ -70,11 +70,11 @@ END_TEST
 START_TEST(topic_check_name_nul_is_1_5_3_2)
 {
 	struct mqtt_diag d = {0};
-	ck_assert_int_eq(mqtt_topic_check_name((const uint8_t *)"a\0b", 3, &d),
+	ck_assert_int_eq(mqtt_topic_check_name(MQTT_V311, (const uint8_t *)"a\0b", 3, &d),
 			 MQTT_ERR_VIOLATION);
 	ck_assert_str_eq(d.clause, "MQTT-1.5.3-2");
 	ck_assert_uint_eq(d.offset, 1);
-	ck_assert_int_eq(mqtt_topic_check_name(NULL, 0, NULL), MQTT_ERR_VIOLATION);
+	ck_assert_int_eq(mqtt_topic_check_name(MQTT_V311, NULL, 0, NULL), MQTT_ERR_VIOLATION);
 }
 END_TEST
 

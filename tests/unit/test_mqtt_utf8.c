@@ -49,7 +49,7 @@ static const struct {
 START_TEST(utf8_check_table_gives_clause_and_offset)
 {
 	struct mqtt_diag d = {0};
-	int r = mqtt_utf8_check(cases[_i].s, cases[_i].n, &d);
+	int r = mqtt_utf8_check(MQTT_V311, cases[_i].s, cases[_i].n, &d);
 	if (cases[_i].clause == NULL) {
 		ck_assert_msg(r == 0, "%s: %s", cases[_i].what, d.msg);
 		return;
@@ -58,7 +58,7 @@ START_TEST(utf8_check_table_gives_clause_and_offset)
 	ck_assert_str_eq(d.clause, cases[_i].clause);
 	ck_assert_msg(d.offset == cases[_i].offset, "%s: offset %zu",
 		      cases[_i].what, d.offset);
-	ck_assert_int_eq(mqtt_utf8_check(cases[_i].s, cases[_i].n, NULL), r);
+	ck_assert_int_eq(mqtt_utf8_check(MQTT_V311, cases[_i].s, cases[_i].n, NULL), r);
 }
 END_TEST
 
@@ -71,14 +71,14 @@ START_TEST(utf8_check_agrees_with_reference_on_all_short_sequences)
 			uint8_t s2[2] = {(uint8_t)a, (uint8_t)b};
 			bool ok2 = a >= 0xC0 && a < 0xE0 && (b & 0xC0) == 0x80 &&
 				   (((a & 0x1Fu) << 6) | (b & 0x3F)) >= 0x80;
-			ck_assert_int_eq(mqtt_utf8_check(s2, 2, NULL) == 0, ok2);
+			ck_assert_int_eq(mqtt_utf8_check(MQTT_V311, s2, 2, NULL) == 0, ok2);
 			if (a < 0xE0 || a >= 0xF0)
 				continue;
 			uint8_t s3[3] = {(uint8_t)a, (uint8_t)b, 0x80};
 			uint32_t cp = ((a & 0x0Fu) << 12) | ((b & 0x3Fu) << 6);
 			bool ok3 = (b & 0xC0) == 0x80 && cp >= 0x800 &&
 				   (cp < 0xD800 || cp > 0xDFFF);
-			ck_assert_int_eq(mqtt_utf8_check(s3, 3, NULL) == 0, ok3);
+			ck_assert_int_eq(mqtt_utf8_check(MQTT_V311, s3, 3, NULL) == 0, ok3);
 		}
 	}
 }

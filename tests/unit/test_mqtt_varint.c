@@ -30,10 +30,10 @@ START_TEST(varint_encode_boundary_uses_table_byte_count)
 	ck_assert_mem_eq(out, edges[_i].enc, (size_t)n);
 
 	uint32_t v = 0xFFFFFFFF;
-	ck_assert_int_eq(mqtt_varint_decode(out, (size_t)n, &v, NULL), n);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, out, (size_t)n, &v, NULL), n);
 	ck_assert_uint_eq(v, edges[_i].value);
 	/* One byte short of the field is "need more", not an error. */
-	ck_assert_int_eq(mqtt_varint_decode(out, (size_t)n - 1, &v, NULL), 0);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, out, (size_t)n - 1, &v, NULL), 0);
 }
 END_TEST
 
@@ -43,20 +43,20 @@ START_TEST(varint_decode_fifth_byte_is_malformed)
 	static const uint8_t in[] = {0xFF, 0xFF, 0xFF, 0xFF, 0x7F};
 	struct mqtt_diag d = {0};
 	uint32_t v = 0;
-	ck_assert_int_eq(mqtt_varint_decode(in, sizeof in, &v, &d),
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, in, sizeof in, &v, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-1");
 	ck_assert_uint_eq(d.offset, 3);
 	/* Known as soon as the 4th byte is there. */
-	ck_assert_int_eq(mqtt_varint_decode(in, 4, &v, NULL), MQTT_ERR_MALFORMED);
-	ck_assert_int_eq(mqtt_varint_decode(in, 3, &v, NULL), 0);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, in, 4, &v, NULL), MQTT_ERR_MALFORMED);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, in, 3, &v, NULL), 0);
 }
 END_TEST
 
 START_TEST(varint_decode_empty_input_needs_more)
 {
 	uint32_t v = 0;
-	ck_assert_int_eq(mqtt_varint_decode(NULL, 0, &v, NULL), 0);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, NULL, 0, &v, NULL), 0);
 }
 END_TEST
 
@@ -65,7 +65,7 @@ START_TEST(varint_decode_padded_form_is_accepted)
 	/* 82 00: 2 + 0*128, in two bytes instead of one */
 	static const uint8_t in[] = {0x82, 0x00};
 	uint32_t v = 0;
-	ck_assert_int_eq(mqtt_varint_decode(in, sizeof in, &v, NULL), 2);
+	ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, in, sizeof in, &v, NULL), 2);
 	ck_assert_uint_eq(v, 2);
 }
 END_TEST
@@ -124,7 +124,7 @@ START_TEST(varint_decode_inverts_encode_near_every_power)
 				int n = mqtt_varint_encode((uint32_t)v64, pad, out,
 							   sizeof out);
 				ck_assert_int_gt(n, 0);
-				ck_assert_int_eq(mqtt_varint_decode(out, (size_t)n,
+				ck_assert_int_eq(mqtt_varint_decode(MQTT_V311, out, (size_t)n,
 								    &back, NULL),
 						 n);
 				ck_assert_uint_eq(back, (uint32_t)v64);

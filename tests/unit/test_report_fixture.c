@@ -104,19 +104,7 @@ static void add_check(const struct catalog *cat, struct case_result *c, const ch
 static void add_wire(struct case_result *c, double t, int client, enum wire_dir d, const uint8_t *bytes, size_t len,
 		     const char *text, const char *violation)
 {
-	c->wire = alloc_resize(c->wire, (c->nwire + 1) * sizeof *c->wire);
-	struct wire_event *ev = &c->wire[c->nwire++];
-	memset(ev, 0, sizeof *ev);
-	ev->t_ms = t;
-	ev->client = client;
-	ev->dir = d;
-	if (bytes) {
-		ev->bytes = alloc_bytes(len ? len : 1);
-		memcpy(ev->bytes, bytes, len);
-		ev->len = len;
-	}
-	ev->text = text ? alloc_strdup(text) : NULL;
-	ev->violation = violation;
+	results_add_wire(c, t, client, d, bytes, len, text, violation);
 }
 
 static void build_catalog(struct catalog *cat)

@@ -1,0 +1,269 @@
+/*
+ * mqtt_fields.c - a decoded packet as wire fields (see mqtt_fields.h).
+ *
+ * Offsets come from the decoded packet itself: strings and payloads are
+ * slices into the input, so their position is exact; fixed-size fields are
+ * placed by walking the layout of codec/mqtt.h from the field before them.
+ */
+#include "codec/mqtt_fields.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec/mqtt_decode.h"
+#include "codec/mqtt_err.h"
+#include "codec/mqtt_frame.h"
+#include "codec/mqtt_int.h"
+
+#define STR_SHOWN 64
+#define PAYLOAD_SHOWN 48
+
+struct walk {
+	enum mqtt_version v;
+	const uint8_t *in;
+	mqtt_field_fn *fn;
+	void *arg;
+};
+
+__attribute__((format(printf, 5, 6))) static void
+emit(const struct walk *w, size_t off, size_t len, const char *name,
+     const char *fmt, ...)
+{
+	struct mqtt_field f;
+	f.offset = off;
+	f.len = len;
+	f.name = name;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f.value, sizeof f.value, fmt, ap);
+	va_end(ap);
+	w->fn(w->arg, &f);
+}
+
+/* Quoted, bounded, ASCII-only text of some bytes (as mqtt_print shows them). */
+static void quote(char *buf, size_t cap, struct mqtt_slice s, size_t max)
+{
+	size_t o = 0;
+	buf[o++] = '"';
+	for (size_t i = 0; i < s.n && i < max && o + 6 < cap; i++) {
+		uint8_t b = s.p[i];
+		if (b == '"' || b == '\\')
+			o += (size_t)snprintf(buf + o, cap - o, "\\%c", b);
+		else if (b >= 0x20 && b < 0x7F)
+			buf[o++] = (char)b;
+		else
+			o += (size_t)snprintf(buf + o, cap - o, "\\x%02x", b);
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	if (s.n > max && o + 4 < cap)
+		memcpy(buf + o, "...", 4);
+}
+
+/* Where a slice of the input starts. */
+static size_t at(const struct walk *w, struct mqtt_slice s)
+{
+	return (size_t)(s.p - w->in);
+}
+
+/* A length-prefixed string or binary field; `binary` also gives the size. */
+static void str_field(const struct walk *w, const char *name,
+		      const struct mqtt_str *s, int binary)
+{
+	if (!s->present)
+		return;
+	char q[STR_SHOWN * 4 + 8];
+	quote(q, sizeof q, s->s, STR_SHOWN);
+	size_t off = at(w, s->s) - 2;
+	if (binary)
+		emit(w, off, s->s.n + 2, name, "%zu bytes %s", s->s.n, q);
+	else
+		emit(w, off, s->s.n + 2, name, "%s (length %zu)", q, s->s.n);
+}
+
+static void u16_field(const struct walk *w, size_t off, const char *name,
+		      unsigned v)
+{
+	emit(w, off, 2, name, "%u", v);
+}
+
+static void code_field(const struct walk *w, size_t off, enum mqtt_type t,
+		       uint8_t c)
+{
+	emit(w, off, 1, "return code", "0x%02x (%s)", c,
+	     mqtt_return_code_name(w->v, t, c));
+}
+
+static void connect_flags(const struct walk *w, size_t off, uint8_t f)
+{
+	emit(w, off, 1, "connect flags",
+	     "0x%02x: user name %u, password %u, will retain %u, will QoS %u, "
+	     "will %u, clean session %u, reserved %u",
+	     f, (f & MQTT_CF_USERNAME) ? 1u : 0u,
+	     (f & MQTT_CF_PASSWORD) ? 1u : 0u,
+	     (f & MQTT_CF_WILL_RETAIN) ? 1u : 0u,
+	     (unsigned)(f >> MQTT_CF_WILL_QOS_SHIFT) & 3u,
+	     (f & MQTT_CF_WILL) ? 1u : 0u,
+	     (f & MQTT_CF_CLEAN_SESSION) ? 1u : 0u,
+	     (f & MQTT_CF_RESERVED) ? 1u : 0u);
+}
+
+static void connect_fields(const struct walk *w, const struct mqtt_packet *p)
+{
+	str_field(w, "protocol name", &p->protocol_name, 0);
+	size_t off = at(w, p->protocol_name.s) + p->protocol_name.s.n;
+	/* The level this version writes is named; any other is just a number. */
+	int mine = p->protocol_level == mqtt_version_level(w->v);
+	emit(w, off, 1, "protocol level", "%u%s%s%s", p->protocol_level,
+	     mine ? " (" : "", mine ? mqtt_version_name(w->v) : "",
+	     mine ? ")" : "");
+	connect_flags(w, off + 1, p->connect_flags);
+	emit(w, off + 2, 2, "keep alive", "%u s", (unsigned)p->keep_alive);
+	str_field(w, "client id", &p->client_id, 0);
+	str_field(w, "will topic", &p->will_topic, 0);
+	str_field(w, "will message", &p->will_message, 1);
+	str_field(w, "user name", &p->username, 0);
+	if (p->password.present) /* never shown, as in mqtt_print */
+		emit(w, at(w, p->password.s) - 2, p->password.s.n + 2,
+		     "password", "%zu bytes (not shown)", p->password.s.n);
+}
+
+static void publish_fields(const struct walk *w, const struct mqtt_packet *p,
+			   size_t end)
+{
+	str_field(w, "topic name", &p->topic, 0);
+	size_t off = at(w, p->topic.s) + p->topic.s.n;
+	if (p->has_packet_id)
+		u16_field(w, off, "packet id", p->packet_id);
+	char q[PAYLOAD_SHOWN * 4 + 8];
+	quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
+	size_t poff = p->payload.p ? at(w, p->payload) : end;
+	emit(w, poff, p->payload.n, "payload", "%zu bytes %s", p->payload.n,
+	     q);
+}
+
+static void entry_fields(const struct walk *w, const struct mqtt_packet *p,
+			 size_t off)
+{
+	u16_field(w, off, "packet id", p->packet_id);
+	for (size_t i = 0; i < p->entry_count && i < MQTT_MAX_ENTRIES; i++) {
+		const struct mqtt_entry *en = &p->entries[i];
+		str_field(w, "topic filter", &en->filter, 0);
+		if (!en->has_qos)
+			continue;
+		size_t qoff = at(w, en->filter.s) + en->filter.s.n;
+		if (en->qos <= 2)
+			emit(w, qoff, 1, "requested QoS", "%u", en->qos);
+		else
+			emit(w, qoff, 1, "requested QoS",
+			     "0x%02x (reserved bits or QoS 3)", en->qos);
+	}
+}
+
+int mqtt_fields_header(enum mqtt_version v, const uint8_t *in, size_t len,
+		       size_t header_len, mqtt_field_fn *fn, void *arg)
+{
+	TRY(mqtt_version_check(v, NULL));
+	const struct walk w = {v, in, fn, arg};
+	if (len == 0)
+		return 0;
+	enum mqtt_type t = (enum mqtt_type)(in[0] >> 4);
+	unsigned flags = in[0] & 0x0Fu;
+	emit(&w, 0, 1, "packet type", "%s (%u)", mqtt_type_name(t),
+	     (unsigned)t);
+	int want = mqtt_type_required_flags(t);
+	if (t == MQTT_PUBLISH)
+		emit(&w, 0, 1, "flags", "0x%x: DUP %u, QoS %u, RETAIN %u",
+		     flags, (flags & MQTT_PF_DUP) ? 1u : 0u,
+		     (flags >> MQTT_PF_QOS_SHIFT) & 3u, flags & MQTT_PF_RETAIN);
+	else if (want >= 0 && (int)flags != want)
+		emit(&w, 0, 1, "flags", "0x%x (Table 2.2 requires 0x%x)",
+		     flags, (unsigned)want);
+	else
+		emit(&w, 0, 1, "flags", "0x%x", flags);
+	if (header_len < 2)
+		return 0;
+	uint32_t rl = 0;
+	for (size_t i = header_len - 1; i >= 1; i--)
+		rl = (rl << 7) | (in[i] & 0x7Fu);
+	emit(&w, 1, header_len - 1, "remaining length", "%lu",
+	     (unsigned long)rl);
+	return 0;
+}
+
+static void body_fields(const struct walk *w, const struct mqtt_packet *p,
+			size_t hl, size_t len)
+{
+	switch (p->type) {
+	case MQTT_CONNECT:
+		connect_fields(w, p);
+		return;
+	case MQTT_CONNACK:
+		emit(w, hl, 1, "acknowledge flags",
+		     "0x%02x: session present %u%s", p->ack_flags,
+		     p->ack_flags & 1u,
+		     (p->ack_flags & 0xFE) ? ", reserved bits set" : "");
+		code_field(w, hl + 1, p->type, p->return_code);
+		return;
+	case MQTT_PUBLISH:
+		publish_fields(w, p, len);
+		return;
+	case MQTT_PUBACK:
+	case MQTT_PUBREC:
+	case MQTT_PUBREL:
+	case MQTT_PUBCOMP:
+	case MQTT_UNSUBACK:
+		u16_field(w, hl, "packet id", p->packet_id);
+		return;
+	case MQTT_SUBSCRIBE:
+	case MQTT_UNSUBSCRIBE:
+		entry_fields(w, p, hl);
+		return;
+	case MQTT_SUBACK:
+		u16_field(w, hl, "packet id", p->packet_id);
+		for (size_t i = 0; i < p->code_count && i < MQTT_MAX_ENTRIES; i++)
+			code_field(w, hl + 2 + i, p->type, p->codes[i]);
+		return;
+	case MQTT_PINGREQ:
+	case MQTT_PINGRESP:
+	case MQTT_DISCONNECT:
+		return;
+	case MQTT_RESERVED0:
+	case MQTT_RESERVED15:
+		if (p->payload.n) {
+			char q[PAYLOAD_SHOWN * 4 + 8];
+			quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
+			emit(w, hl, p->payload.n, "body", "%zu bytes %s",
+			     p->payload.n, q);
+		}
+		return;
+	}
+}
+
+int mqtt_fields_each(enum mqtt_version v, const uint8_t *in, size_t len,
+		     const struct mqtt_packet *pkt, mqtt_field_fn *fn,
+		     void *arg)
+{
+	size_t hl = 1 + (size_t)pkt->rl_bytes;
+	TRY(mqtt_fields_header(v, in, len, hl, fn, arg));
+	const struct walk w = {v, in, fn, arg};
+	body_fields(&w, pkt, hl, len);
+	return 0;
+}
+
+int mqtt_fields_decode(enum mqtt_version v, const uint8_t *in, size_t len,
+		       mqtt_field_fn *fn, void *arg, struct mqtt_diag *diag)
+{
+	TRY(mqtt_version_check(v, diag));
+	struct mqtt_frame f;
+	struct mqtt_packet pkt;
+	int r = mqtt_frame_next(v, in, len, &f, diag);
+	if (r < 0)
+		return r;
+	if (r == 0 || f.total_len != len)
+		return MQTT_ERR_MALFORMED;
+	TRY(mqtt_decode(v, in, len, &pkt, diag));
+	TRY(mqtt_fields_each(v, in, len, &pkt, fn, arg));
+	return (int)len;
+}
