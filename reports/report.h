@@ -73,11 +73,6 @@ void report_escape_xml(FILE *out, const char *s);
  * turns raw ones inside an attribute value into spaces. */
 void report_escape_xml_attr(FILE *out, const char *s);
 
-/* A malloc'd copy of `s` (never NULL; NULL gives "") with each maximal
- * invalid UTF-8 subsequence replaced by U+FFFD, as cJSON passes invalid UTF-8
- * through untouched. Surrogates and overlong forms count as invalid. */
-char *report_escape_utf8(const char *s);
-
 /* Console text: printable UTF-8 as is; control bytes, DEL and invalid UTF-8
  * as \xNN (a tab as \t, a newline as \n). At most `max` columns (one per code
  * point, an escape counts its length); a longer string ends in "...".

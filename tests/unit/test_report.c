@@ -17,6 +17,7 @@
 
 #include "util/alloc.h"
 #include "util/json_util.h"
+#include "util/utf8_escape.h"
 #include "result/results.h"
 #include "reports/report.h"
 #include "tests/unit/suites.h"
@@ -416,7 +417,7 @@ START_TEST(escape_table_xml_and_utf8)
 	fclose(f);
 	ck_assert_str_eq(buf, escapes[_i].xml);
 	free(buf);
-	char *u = report_escape_utf8(escapes[_i].in);
+	char *u = utf8_escape_invalid(escapes[_i].in);
 	ck_assert_str_eq(u, escapes[_i].utf8);
 	free(u);
 }
@@ -442,7 +443,7 @@ START_TEST(escape_attr_and_text_forms)
 	free(buf);
 	ck_assert_uint_eq(report_escape_text_width("a\xff\t"), 7);
 	ck_assert_uint_eq(report_escape_text_width(NULL), 0);
-	char *u = report_escape_utf8(NULL);
+	char *u = utf8_escape_invalid(NULL);
 	ck_assert_str_eq(u, "");
 	free(u);
 }
