@@ -62,6 +62,25 @@ int report_html_write(const struct run_result *run, FILE *out, struct err *e);
  * clauses with one line each. */
 int report_markdown_write(const struct run_result *run, FILE *out, struct err *e);
 
+/* --- report_compare.c: mqttspec compare A.json B.json ... --- */
+
+/* The JSON reports (report_json_write) of several runs, one row per clause
+ * with its verdict in each run. */
+#define REPORT_COMPARE_MAX_RUNS 16
+struct report_compare;
+
+/* Read the reports. NULL, with `e` set ("FILE: what is wrong"), when one
+ * cannot be read or is not a report of format_version 1. */
+struct report_compare *report_compare_load(const char *const *files, size_t n, struct err *e);
+/* The clauses whose verdict is not the same in every run. */
+size_t report_compare_ndiff(const struct report_compare *c);
+/* The matrix for the console: the runs numbered, then a row per clause, the
+ * rows that differ first. */
+int report_compare_text(const struct report_compare *c, FILE *out, struct err *e);
+/* The same matrix as a self-contained HTML page. */
+int report_compare_html(const struct report_compare *c, FILE *out, struct err *e);
+void report_compare_free(struct report_compare *c);
+
 /* --- report_escape.c --- */
 
 /* XML character data: & < > " ' become entities, \r becomes &#13; (a raw CR
