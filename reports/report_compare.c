@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reports/report_html_int.h"
+#include "reports/report_html_assets.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
 
