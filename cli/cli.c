@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 #ifndef MQTTSPEC_DATADIR
 #define MQTTSPEC_DATADIR "/usr/local/share/mqttspec"
