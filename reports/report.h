@@ -2,7 +2,7 @@
  * report.h - the report writers: text (console), JSON, JUnit XML, HTML and
  * Markdown.
  *
- * Every writer prints one struct run_result (harness/results.h) as it is:
+ * Every writer prints one struct run_result (result/results.h) as it is:
  * verdicts, counts and case links were settled by results_aggregate(), and a
  * writer never re-runs or re-judges anything. That keeps the three outputs in
  * agreement with each other and with the exit status.
