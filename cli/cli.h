@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "case/case.h"
 #include "case/catalog.h"
@@ -50,6 +51,16 @@ struct cli_opts {
 /* Parse argv into o. Returns the index of the command word in argv, or -1 after
  * printing help/version (exit 0), or -2 on a usage error (exit 2, message printed). */
 int cli_parse(int argc, char **argv, struct cli_opts *o);
+
+/* --- cli_options.c: the option table --- */
+
+/* cli_parse without the cases folder: the table's defaults, then argv. */
+int cli_options_parse(int argc, char **argv, struct cli_opts *o);
+/* --help: the commands, then a line or more per listed option. */
+void cli_options_usage(FILE *out);
+/* The options a replay of this run repeats (brokers, time scale, user
+ * name), as " --broker 'URL' ...", in buf. */
+void cli_options_replay(const struct cli_opts *o, char *buf, size_t n);
 
 /* Print "mqttspec: <message>" and the hint to --help; returns 2. */
 int cli_usage_error(const char *fmt, const char *arg);

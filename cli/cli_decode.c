@@ -189,7 +189,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	struct catalog cat;
 	struct err e;
 	char path[4200];
-	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", o->cases_dir);
+	catalog_path(o->cases_dir, "3.1.1", path, sizeof path);
 	int have_cat = catalog_load(&cat, path, &e) == 0;
 
 	int rc = 0;

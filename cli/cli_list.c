@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "result/results.h"
+#include "util/alloc.h"
 
 /* How the suite covers a clause. */
 enum cover { COVER_TESTED, COVER_UNTESTED, COVER_CLIENT_ONLY, COVER_NCLASSES };
@@ -18,18 +20,9 @@ static enum cover classify(const struct catalog_clause *c, int tested)
 	return COVER_UNTESTED;
 }
 
-/* "3.1.2.4" -> "3.1": the report groups by packet or chapter section. */
-static void top_section(const char *s, char *out, size_t n)
-{
-	const char *dot = strchr(s, '.');
-	const char *dot2 = dot ? strchr(dot + 1, '.') : NULL;
-	size_t l = dot2 ? (size_t)(dot2 - s) : strlen(s);
-	snprintf(out, n, "%.*s", (int)l, s);
-}
-
 static int coverage(const struct catalog *cat, const struct case_set *set)
 {
-	int *tested = calloc(cat->count ? cat->count : 1, sizeof *tested);
+	int *tested = alloc_zeroed(cat->count + 1, sizeof *tested);
 	for (size_t i = 0; i < set->n; i++)
 		for (size_t j = 0; j < set->cases[i].nclaims; j++) {
 			long k = catalog_index(cat, set->cases[i].claims[j]);
@@ -39,40 +32,26 @@ static int coverage(const struct catalog *cat, const struct case_set *set)
 	static const char *const names[] = {"tested", "untested", "client-only"};
 	size_t total[COVER_NCLASSES] = {0};
 	/* Sections in spec order; our own ids join the section they stand in. */
-	char (*secs)[32] = calloc(cat->count ? cat->count : 1, sizeof *secs);
-	size_t nsec = 0;
-	for (size_t i = 0; i < cat->count; i++) {
-		char sec[32];
-		top_section(cat->clauses[i].section, sec, sizeof sec);
-		size_t k = 0;
-		while (k < nsec && strcmp(secs[k], sec) != 0)
-			k++;
-		if (k == nsec)
-			memcpy(secs[nsec++], sec, sizeof sec);
-	}
-	for (size_t a = 1; a < nsec; a++)
-		for (size_t b = a; b > 0 && catalog_section_cmp(secs[b - 1], secs[b]) > 0; b--) {
-			char t[32];
-			memcpy(t, secs[b], sizeof t);
-			memcpy(secs[b], secs[b - 1], sizeof t);
-			memcpy(secs[b - 1], t, sizeof t);
-		}
+	const char **secnames = alloc_array(NULL, cat->count + 1, sizeof *secnames);
+	for (size_t i = 0; i < cat->count; i++)
+		secnames[i] = cat->clauses[i].section;
+	struct results_sections secs;
+	results_sections_group(&secs, secnames, cat->count);
+	free(secnames);
 	printf("%-8s %7s %9s %12s %6s\n", "section", "tested", "untested", "client-only", "all");
-	for (size_t k = 0; k < nsec; k++) {
+	for (size_t k = 0; k < secs.n; k++) {
 		size_t counts[COVER_NCLASSES] = {0}, all = 0;
 		for (size_t j = 0; j < cat->count; j++) {
-			char sec[32];
-			top_section(cat->clauses[j].section, sec, sizeof sec);
-			if (strcmp(sec, secs[k]) != 0)
+			if (secs.group_of[j] != k)
 				continue;
 			counts[classify(&cat->clauses[j], tested[j])]++;
 			all++;
 		}
-		printf("%-8s %7zu %9zu %12zu %6zu\n", secs[k], counts[0], counts[1], counts[2], all);
+		printf("%-8s %7zu %9zu %12zu %6zu\n", secs.names[k], counts[0], counts[1], counts[2], all);
 		for (int c = 0; c < COVER_NCLASSES; c++)
 			total[c] += counts[c];
 	}
-	free(secs);
+	results_sections_free(&secs);
 	printf("%-8s %7zu %9zu %12zu %6zu\n\n", "total", total[0], total[1], total[2], cat->count);
 	for (int want = COVER_UNTESTED; want <= COVER_CLIENT_ONLY; want++) {
 		printf("%s:\n", names[want]);

@@ -1,6 +1,7 @@
 /* cli_run.c - mqttspec run: load, select, pre-flight, run, report. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,49 @@ static int check_prefixes(const struct cli_opts *o)
 	return 0;
 }
 
+/* The report files asked for: where the path sits in the options, and who
+ * writes it. The baseline is last and only for a run that happened. */
+static const struct {
+	size_t at;
+	const char *what;
+	int (*fn)(const struct run_result *, FILE *, struct err *);
+} reports[] = {
+	{offsetof(struct cli_opts, json), "JSON report", report_json_write},
+	{offsetof(struct cli_opts, junit), "JUnit report", report_junit_write},
+	{offsetof(struct cli_opts, html), "HTML report", report_html_write},
+	{offsetof(struct cli_opts, markdown), "Markdown summary", report_markdown_write},
+	{offsetof(struct cli_opts, write_baseline), "baseline", baseline_write},
+};
+
+/* Write the reports asked for (the first `n` kinds). 0, or -1 if one failed. */
+static int write_reports(const struct cli_opts *o, const struct run_result *run, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *path = *(const char *const *)((const char *)o + reports[i].at);
+		if (path && write_file(path, reports[i].what, run, reports[i].fn) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* What every run result says about the run's settings. */
+static void run_header(const struct cli_opts *o, const char *spec, struct run_result *run)
+{
+	memset(run, 0, sizeof *run);
+	run->tool_version = alloc_strdup(MQTTSPEC_VERSION);
+	run->started_at = iso_now();
+	run->spec = alloc_strdup(spec);
+	run->time_scale = o->time_scale;
+	run->strict = o->strict;
+	run->insecure = o->insecure;
+	run->broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
+	run->nbrokers = o->nbrokers;
+	run->brokers = alloc_zeroed(o->nbrokers, sizeof(char *));
+	for (size_t i = 0; i < o->nbrokers; i++)
+		run->brokers[i] = alloc_strdup(o->brokers[i]);
+}
+
 /* A set-up error (exit 2): said on standard error, and in every report asked
  * for, so a CI dashboard shows why no case ran. `what` (the option at fault,
  * or "") prefixes the message. */
@@ -167,30 +211,10 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 	char m[1400];
 	snprintf(m, sizeof m, "%s%s", what, msg);
 	fprintf(stderr, "mqttspec: set-up error: %s\n", m);
-	if (!o->json && !o->junit && !o->html && !o->markdown)
-		return 2;
 	struct run_result run;
-	memset(&run, 0, sizeof run);
-	run.tool_version = alloc_strdup(MQTTSPEC_VERSION);
-	run.started_at = iso_now();
-	run.spec = alloc_strdup("MQTT 3.1.1");
-	run.time_scale = o->time_scale;
-	run.strict = o->strict;
-	run.insecure = o->insecure;
-	run.broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
-	run.nbrokers = o->nbrokers;
-	run.brokers = calloc(o->nbrokers ? o->nbrokers : 1, sizeof(char *));
-	for (size_t i = 0; i < o->nbrokers; i++)
-		run.brokers[i] = alloc_strdup(o->brokers[i]);
+	run_header(o, "MQTT 3.1.1", &run);
 	run.setup_error = alloc_strdup(m);
-	if (o->json)
-		write_file(o->json, "JSON report", &run, report_json_write);
-	if (o->junit)
-		write_file(o->junit, "JUnit report", &run, report_junit_write);
-	if (o->html)
-		write_file(o->html, "HTML report", &run, report_html_write);
-	if (o->markdown)
-		write_file(o->markdown, "Markdown summary", &run, report_markdown_write);
+	write_reports(o, &run, 4);
 	results_free(&run);
 	return 2;
 }
@@ -212,8 +236,45 @@ static void preflight_case(const struct engine_preflight *pf, size_t n, const st
 		free(notes[k]);
 }
 
-int cli_run(struct cli_opts *o)
+/* Everything one run holds between its steps; zeroed, then freed by run_free. */
+struct run_state {
+	struct cli_opts *o;
+	struct conn_endpoint *eps;
+	int need_tls;
+	char *password;
+	struct conn_ctx cctx;
+	struct catalog cat;
+	struct case_set set;
+	int *sel;
+	size_t nsel;
+	char prefix[8];
+	struct engine_opts eo;
+	struct profile prof;
+	struct engine_preflight *pf;
+	struct sync_client_finding probe;
+	char **na;
+};
+
+static void run_free(struct run_state *st)
 {
+	for (size_t i = 0; st->na && i < st->set.n; i++)
+		free(st->na[i]);
+	free(st->na);
+	free(st->pf);
+	free(st->sel);
+	case_set_free(&st->set);
+	catalog_free(&st->cat);
+	conn_ctx_free(&st->cctx);
+	if (st->password)
+		memset(st->password, 0, strlen(st->password));
+	free(st->password);
+	free(st->eps);
+}
+
+/* Usage errors and a bad baseline, found before anything connects. 0, or the exit status. */
+static int check_args(struct run_state *st)
+{
+	const struct cli_opts *o = st->o;
 	if (!o->nbrokers)
 		return cli_usage_error("%s", "run needs --broker URL");
 	if (o->baseline) { /* a bad baseline is a set-up error, found before any case runs */
@@ -225,184 +286,175 @@ int cli_run(struct cli_opts *o)
 	}
 	if (check_prefixes(o))
 		return 2;
-	struct conn_endpoint *eps = calloc(o->nbrokers, sizeof *eps);
 	struct err e;
-	int need_tls = 0;
+	st->eps = alloc_zeroed(o->nbrokers, sizeof *st->eps);
 	for (size_t i = 0; i < o->nbrokers; i++) {
-		if (conn_endpoint_parse(&eps[i], o->brokers[i], &e) < 0) {
-			free(eps);
+		if (conn_endpoint_parse(&st->eps[i], o->brokers[i], &e) < 0)
 			return cli_usage_error("%s", e.msg);
-		}
-		need_tls |= eps[i].tls;
+		st->need_tls |= st->eps[i].tls;
 	}
-	if (!need_tls && (o->cafile || o->cert || o->key || o->insecure)) {
-		free(eps);
+	if (!st->need_tls && (o->cafile || o->cert || o->key || o->insecure))
 		return cli_usage_error("%s", "--cafile, --cert, --key and --insecure are for mqtts:// and wss:// brokers");
-	}
-	char *password;
-	if (load_password(o, &password) < 0) {
-		free(eps);
+	return load_password(o, &st->password) < 0 ? 2 : 0;
+}
+
+/* TLS, the catalog and the cases, and which of them run. 0 to go on, else the
+ * exit status (--dry-run: 0 after the list). */
+static int load_and_select(struct run_state *st, int *done)
+{
+	const struct cli_opts *o = st->o;
+	struct err e;
+	struct conn_tls_opts topts = {o->cafile, o->cert, o->key, o->insecure};
+	if (st->need_tls && conn_ctx_init(&st->cctx, &topts, &e) < 0)
+		return setup_fail(o, "", e.msg);
+	if (cli_load_err(o, &st->cat, &st->set, &e) < 0)
+		return setup_fail(o, "", e.msg);
+	st->sel = alloc_zeroed(st->set.n, sizeof *st->sel);
+	for (size_t i = 0; i < st->set.n; i++)
+		st->nsel += (size_t)(st->sel[i] = selects(o, &st->set.cases[i], &st->cat));
+	if (st->nsel == 0) {
+		fprintf(stderr, "mqttspec: --only selects no case\n");
 		return 2;
 	}
-	struct conn_ctx cctx;
-	memset(&cctx, 0, sizeof cctx);
-	struct conn_tls_opts topts = {o->cafile, o->cert, o->key, o->insecure};
-	if (need_tls && conn_ctx_init(&cctx, &topts, &e) < 0) {
-		free(password);
-		free(eps);
-		return setup_fail(o, "", e.msg);
-	}
-	struct catalog cat;
-	struct case_set set;
-	if (cli_load_err(o, &cat, &set, &e) < 0) {
-		conn_ctx_free(&cctx);
-		free(password);
-		free(eps);
-		return setup_fail(o, "", e.msg);
-	}
-	int *sel = calloc(set.n, sizeof *sel);
-	char **na = NULL;
-	struct engine_preflight *pf = NULL;
-	struct sync_client_finding probe_find;
-	memset(&probe_find, 0, sizeof probe_find);
-	size_t nsel = 0;
-	for (size_t i = 0; i < set.n; i++)
-		nsel += (size_t)(sel[i] = selects(o, &set.cases[i], &cat));
-	int rc = 2;
-	if (nsel == 0) {
-		fprintf(stderr, "mqttspec: --only selects no case\n");
-		goto out;
-	}
 	if (o->dry_run) {
-		for (size_t i = 0; i < set.n; i++)
-			if (sel[i])
-				printf("%-44s %s\n", set.cases[i].id, set.cases[i].file);
-		printf("%zu of %zu cases selected\n", nsel, set.n);
-		rc = 0;
-		goto out;
+		for (size_t i = 0; i < st->set.n; i++)
+			if (st->sel[i])
+				printf("%-44s %s\n", st->set.cases[i].id, st->set.cases[i].file);
+		printf("%zu of %zu cases selected\n", st->nsel, st->set.n);
+		*done = 1;
 	}
-	char prefix[8];
-	make_prefix(prefix);
-	struct engine_opts eo;
-	memset(&eo, 0, sizeof eo);
-	eo.eps = eps;
-	eo.neps = o->nbrokers;
-	eo.conn_ctx = &cctx;
-	eo.time_scale = o->time_scale;
-	eo.tolerance_ms = o->tolerance_ms;
-	eo.jobs = (size_t)o->jobs;
-	eo.run_prefix = prefix;
-	eo.client_prefix = o->client_prefix;
-	eo.topic_prefix = o->topic_prefix;
-	eo.username = o->username;
-	eo.password = password;
-	eo.propagation_ms = o->propagation_ms;
-	eo.stop = o->stop;
-	eo.deadline_ms = o->deadline_s * 1000.0;
-	eo.stay_in_prefix = o->stay_in_prefix;
-	struct profile prof;
-	profile_init(&prof);
-	if (o->profile && profile_load(&prof, o->profile, &e) < 0) {
-		rc = setup_fail(o, "--profile ", e.msg);
-		goto out;
-	}
-	pf = calloc(o->nbrokers, sizeof *pf);
+	return 0;
+}
+
+static void engine_options(struct run_state *st)
+{
+	const struct cli_opts *o = st->o;
+	struct engine_opts *eo = &st->eo;
+	make_prefix(st->prefix);
+	memset(eo, 0, sizeof *eo);
+	eo->eps = st->eps;
+	eo->neps = o->nbrokers;
+	eo->conn_ctx = &st->cctx;
+	eo->time_scale = o->time_scale;
+	eo->tolerance_ms = o->tolerance_ms;
+	eo->jobs = (size_t)o->jobs;
+	eo->run_prefix = st->prefix;
+	eo->client_prefix = o->client_prefix;
+	eo->topic_prefix = o->topic_prefix;
+	eo->username = o->username;
+	eo->password = st->password;
+	eo->propagation_ms = o->propagation_ms;
+	eo->stop = o->stop;
+	eo->deadline_ms = o->deadline_s * 1000.0;
+	eo->stay_in_prefix = o->stay_in_prefix;
+}
+
+/* The profile, the pre-flight of every endpoint, the probe, and which
+ * selected cases the broker cannot run. 0, or the exit status. */
+static int preflight(struct run_state *st)
+{
+	const struct cli_opts *o = st->o;
+	struct err e;
+	engine_options(st);
+	profile_init(&st->prof);
+	if (o->profile && profile_load(&st->prof, o->profile, &e) < 0)
+		return setup_fail(o, "--profile ", e.msg);
+	st->pf = alloc_zeroed(o->nbrokers, sizeof *st->pf);
 	for (size_t i = 0; i < o->nbrokers; i++)
-		if (engine_preflight(&eps[i], &eo, &pf[i], &e) < 0) {
-			rc = setup_fail(o, "", e.msg);
-			goto out;
-		}
-	profile_probe(&prof, &eps[0], &eo, &probe_find);
-	profile_set_transport(&prof, eps, o->nbrokers);
-	na = calloc(set.n, sizeof *na);
-	for (size_t i = 0; i < set.n; i++) {
+		if (engine_preflight(&st->eps[i], &st->eo, &st->pf[i], &e) < 0)
+			return setup_fail(o, "", e.msg);
+	profile_probe(&st->prof, &st->eps[0], &st->eo, &st->probe);
+	profile_set_transport(&st->prof, st->eps, o->nbrokers);
+	st->na = alloc_zeroed(st->set.n, sizeof *st->na);
+	for (size_t i = 0; i < st->set.n; i++) {
 		char why[400];
-		if (sel[i] && profile_unmet(&prof, &set.cases[i].needs, why, sizeof why))
-			na[i] = alloc_strdup(why);
+		if (st->sel[i] && profile_unmet(&st->prof, &st->set.cases[i].needs, why, sizeof why))
+			st->na[i] = alloc_strdup(why);
 	}
-	eo.not_applicable = (const char *const *)na;
+	st->eo.not_applicable = (const char *const *)st->na;
+	return 0;
+}
+
+/* The cases, then the built-in case, aggregated into `run`. */
+static void run_cases(struct run_state *st, struct run_result *run)
+{
+	const struct cli_opts *o = st->o;
 	double t0 = clock_ms();
 	struct progress_state ps = {t0, 0};
 	if (!o->quiet && isatty(2) && !getenv("CI")) {
-		eo.progress = progress;
-		eo.progress_arg = &ps;
+		st->eo.progress = progress;
+		st->eo.progress_arg = &ps;
 	}
-	struct run_result run;
-	memset(&run, 0, sizeof run);
-	run.tool_version = alloc_strdup(MQTTSPEC_VERSION);
-	run.started_at = iso_now();
-	run.run_prefix = alloc_strdup(prefix);
-	run.spec = alloc_strdup(cat.spec);
-	run.time_scale = o->time_scale;
-	run.insecure = o->insecure;
-	run.nprofile = PROFILE_NCAPS;
-	run.profile = calloc(PROFILE_NCAPS, sizeof *run.profile);
+	run_header(o, st->cat.spec, run);
+	run->run_prefix = alloc_strdup(st->prefix);
+	run->nprofile = PROFILE_NCAPS;
+	run->profile = alloc_zeroed(PROFILE_NCAPS, sizeof *run->profile);
 	for (int k = 0; k < PROFILE_NCAPS; k++) {
 		char v[32];
-		profile_value(&prof, (enum profile_cap)k, v, sizeof v);
-		run.profile[k].name = alloc_strdup(profile_cap_name((enum profile_cap)k));
-		run.profile[k].value = alloc_strdup(v);
-		run.profile[k].source = alloc_strdup(prof.source[k]);
+		profile_value(&st->prof, (enum profile_cap)k, v, sizeof v);
+		run->profile[k].name = alloc_strdup(profile_cap_name((enum profile_cap)k));
+		run->profile[k].value = alloc_strdup(v);
+		run->profile[k].source = alloc_strdup(st->prof.source[k]);
 	}
-	run.strict = o->strict;
-	run.broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
-	run.nbrokers = o->nbrokers;
-	run.brokers = calloc(o->nbrokers, sizeof(char *));
-	for (size_t i = 0; i < o->nbrokers; i++)
-		run.brokers[i] = alloc_strdup(o->brokers[i]);
-	run.ncases = set.n + 1;
-	run.cases = calloc(set.n + 1, sizeof *run.cases);
-	run.incomplete = engine_run(set.cases, set.n, sel, &cat, &eo, run.cases);
-	preflight_case(pf, o->nbrokers, &probe_find, &prof, &cat, &run.cases[set.n]);
-	run.duration_ms = clock_ms() - t0;
-	results_aggregate(&run, &cat);
+	run->ncases = st->set.n + 1;
+	run->cases = alloc_zeroed(st->set.n + 1, sizeof *run->cases);
+	run->incomplete = engine_run(st->set.cases, st->set.n, st->sel, &st->cat, &st->eo, run->cases);
+	preflight_case(st->pf, o->nbrokers, &st->probe, &st->prof, &st->cat, &run->cases[st->set.n]);
+	run->duration_ms = clock_ms() - t0;
+	results_aggregate(run, &st->cat);
+}
+
+/* The console report, the files asked for, the reproducers; the exit status. */
+static int report(struct run_state *st, struct run_result *run)
+{
+	const struct cli_opts *o = st->o;
+	struct err e;
 	struct baseline bl;
 	memset(&bl, 0, sizeof bl);
 	if (o->baseline && baseline_load(&bl, o->baseline, &e) == 0)
-		baseline_apply(&bl, &run);
-
+		baseline_apply(&bl, run);
 	struct report_opts ro = {o->color < 0 ? isatty(1) : o->color, o->verbose, REPORT_WIRE_TAIL_DEFAULT};
 	int werr = 0;
-	if (report_text_write(&run, &ro, stdout, &e) < 0) {
+	if (report_text_write(run, &ro, stdout, &e) < 0) {
 		fprintf(stderr, "mqttspec: console report: %s\n", e.msg);
 		werr = 1;
 	}
 	fflush(stdout);
-	if (o->json && write_file(o->json, "JSON report", &run, report_json_write) < 0)
+	if (write_reports(o, run, sizeof reports / sizeof reports[0]) < 0)
 		werr = 1;
-	if (o->junit && write_file(o->junit, "JUnit report", &run, report_junit_write) < 0)
-		werr = 1;
-	if (o->html && write_file(o->html, "HTML report", &run, report_html_write) < 0)
-		werr = 1;
-	if (o->markdown && write_file(o->markdown, "Markdown summary", &run, report_markdown_write) < 0)
-		werr = 1;
-	if (o->write_baseline && write_file(o->write_baseline, "baseline", &run, baseline_write) < 0)
-		werr = 1;
-	if (o->repro && repro_write_dir(o->repro, &run, set.cases, set.n, o, &e) < 0) {
+	char replay[2048];
+	cli_options_replay(o, replay, sizeof replay);
+	struct repro_opts rpo = {o->cases_dir, o->topic_prefix, replay};
+	if (o->repro && repro_write_dir(o->repro, run, st->set.cases, st->set.n, &rpo, &e) < 0) {
 		fprintf(stderr, "mqttspec: --repro %s: %s\n", o->repro, e.msg);
 		werr = 1;
 	}
-	rc = werr ? 2 : baseline_exit_status(&run);
-	if (run.incomplete) {
+	int rc = werr ? 2 : baseline_exit_status(run);
+	if (run->incomplete) {
 		fprintf(stderr, "mqttspec: the run was cut short; the reports cover what finished\n");
 		if (rc == 0)
 			rc = 2;
 	}
-	results_free(&run);
+	results_free(run);
 	baseline_free(&bl);
-out:
-	for (size_t i = 0; na && i < set.n; i++)
-		free(na[i]);
-	free(na);
-	free(pf);
-	free(sel);
-	case_set_free(&set);
-	catalog_free(&cat);
-	conn_ctx_free(&cctx);
-	if (password)
-		memset(password, 0, strlen(password));
-	free(password);
-	free(eps);
 	return rc;
 }
 
+int cli_run(struct cli_opts *o)
+{
+	struct run_state st;
+	memset(&st, 0, sizeof st);
+	st.o = o;
+	int done = 0, rc = check_args(&st);
+	if (rc == 0)
+		rc = load_and_select(&st, &done);
+	if (rc == 0 && !done)
+		rc = preflight(&st);
+	if (rc == 0 && !done) {
+		struct run_result run;
+		run_cases(&st, &run);
+		rc = report(&st, &run);
+	}
+	run_free(&st);
+	return rc;
+}

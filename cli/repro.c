@@ -91,26 +91,17 @@ static int failed(const struct case_result *r)
 }
 
 /* The replay command, on one line. */
-static void command(char *buf, size_t n, const struct run_result *run, const char *dir, const char *id,
-		    const struct cli_opts *o)
+static void command(char *buf, size_t n, const char *dir, const char *id, const struct repro_opts *o)
 {
-	size_t len = (size_t)snprintf(buf, n, "mqttspec run");
-	for (size_t i = 0; i < run->nbrokers && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, " --broker '%s'", run->brokers[i]);
-	if (len < n && run->time_scale > 0 && run->time_scale != 1.0)
-		len += (size_t)snprintf(buf + len, n - len, " --time-scale %g", run->time_scale);
-	if (len < n && o && o->username)
-		len += (size_t)snprintf(buf + len, n - len, " --username '%s'", o->username);
-	if (len < n)
-		snprintf(buf + len, n - len, " --cases '%s' --only %s", dir, id);
+	snprintf(buf, n, "mqttspec run%s --cases '%s' --only %s", o->replay ? o->replay : "", dir, id);
 }
 
 static int write_case(const char *dir, const struct run_result *run, const struct case_result *r,
-		      const struct case_spec *cs, const struct cli_opts *o, FILE *readme, struct err *e)
+		      const struct case_spec *cs, const struct repro_opts *o, FILE *readme, struct err *e)
 {
 	const char *prefix = run->run_prefix ? run->run_prefix : "";
 	char topic[512], rest[512];
-	snprintf(topic, sizeof topic, "%s/%s/%s", o && o->topic_prefix ? o->topic_prefix : "mqttspec", prefix, cs->id);
+	snprintf(topic, sizeof topic, "%s/%s/%s", o->topic_prefix ? o->topic_prefix : "mqttspec", prefix, cs->id);
 	snprintf(rest, sizeof rest, "%s/%s", prefix, cs->id);
 	size_t n = 3 + r->nclients;
 	const char **names = alloc_bytes(n * sizeof *names), **values = alloc_bytes(n * sizeof *values);
@@ -140,7 +131,7 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 		cJSON_AddStringToObject(c, "client_id", r->client_ids[i] ? r->client_ids[i] : "");
 	}
 	char cmd[2048], desc[2600], path[4400];
-	command(cmd, sizeof cmd, run, dir, cs->id, o);
+	command(cmd, sizeof cmd, dir, cs->id, o);
 	snprintf(desc, sizeof desc,
 		 "Reproducer written by mqttspec --repro from run %s (%s): the client ids and topics are that run's. "
 		 "Replay: %s",
@@ -162,7 +153,7 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 }
 
 int repro_write_dir(const char *dir, const struct run_result *run, const struct case_spec *cases, size_t ncases,
-		    const struct cli_opts *o, struct err *e)
+		    const struct repro_opts *o, struct err *e)
 {
 	size_t nfail = 0;
 	for (size_t i = 0; i < run->ncases && i < ncases; i++)
@@ -174,12 +165,12 @@ int repro_write_dir(const char *dir, const struct run_result *run, const struct 
 	if (mkdir_p(path, e) < 0)
 		return -1;
 	/* The catalog, so DIR works as --cases DIR on its own. */
-	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", o && o->cases_dir ? o->cases_dir : "cases");
+	catalog_path(o->cases_dir ? o->cases_dir : "cases", "3.1.1", path, sizeof path);
 	size_t len;
 	char *catalog = json_util_read_file(path, &len, e);
 	if (!catalog)
 		return -1;
-	snprintf(path, sizeof path, "%s/clauses/mqtt-3.1.1.json", dir);
+	catalog_path(dir, "3.1.1", path, sizeof path);
 	int rc = write_text(path, catalog, e);
 	free(catalog);
 	if (rc < 0)

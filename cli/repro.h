@@ -14,13 +14,19 @@
 #include <stddef.h>
 
 #include "case/case.h"
-#include "cli/cli.h"
-#include "util/err.h"
 #include "result/results.h"
+#include "util/err.h"
+
+/* What a reproducer needs of the run's command line, no more. */
+struct repro_opts {
+	const char *cases_dir;    /* the tool's cases/, whose catalog DIR gets a copy of */
+	const char *topic_prefix; /* --topic-prefix, NULL for the default */
+	const char *replay;       /* the options a replay repeats: " --broker 'URL' ..." */
+};
 
 /* Write the reproducers of `run` (whose cases are `cases`, in the same
  * order). 0, or -1 with `e` set. Writes nothing when no case failed. */
 int repro_write_dir(const char *dir, const struct run_result *run, const struct case_spec *cases, size_t ncases,
-		    const struct cli_opts *o, struct err *e);
+		    const struct repro_opts *o, struct err *e);
 
 #endif

@@ -2,7 +2,7 @@
  * report.h - the report writers: text (console), JSON, JUnit XML, HTML and
  * Markdown.
  *
- * Every writer prints one struct run_result (harness/results.h) as it is:
+ * Every writer prints one struct run_result (result/results.h) as it is:
  * verdicts, counts and case links were settled by results_aggregate(), and a
  * writer never re-runs or re-judges anything. That keeps the three outputs in
  * agreement with each other and with the exit status.
@@ -62,6 +62,25 @@ int report_html_write(const struct run_result *run, FILE *out, struct err *e);
  * clauses with one line each. */
 int report_markdown_write(const struct run_result *run, FILE *out, struct err *e);
 
+/* --- report_compare.c: mqttspec compare A.json B.json ... --- */
+
+/* The JSON reports (report_json_write) of several runs, one row per clause
+ * with its verdict in each run. */
+#define REPORT_COMPARE_MAX_RUNS 16
+struct report_compare;
+
+/* Read the reports. NULL, with `e` set ("FILE: what is wrong"), when one
+ * cannot be read or is not a report of format_version 1. */
+struct report_compare *report_compare_load(const char *const *files, size_t n, struct err *e);
+/* The clauses whose verdict is not the same in every run. */
+size_t report_compare_ndiff(const struct report_compare *c);
+/* The matrix for the console: the runs numbered, then a row per clause, the
+ * rows that differ first. */
+int report_compare_text(const struct report_compare *c, FILE *out, struct err *e);
+/* The same matrix as a self-contained HTML page. */
+int report_compare_html(const struct report_compare *c, FILE *out, struct err *e);
+void report_compare_free(struct report_compare *c);
+
 /* --- report_escape.c --- */
 
 /* XML character data: & < > " ' become entities, \r becomes &#13; (a raw CR
@@ -72,11 +91,6 @@ void report_escape_xml(FILE *out, const char *s);
 /* As report_escape_xml, and also \t and \n as character references: a parser
  * turns raw ones inside an attribute value into spaces. */
 void report_escape_xml_attr(FILE *out, const char *s);
-
-/* A malloc'd copy of `s` (never NULL; NULL gives "") with each maximal
- * invalid UTF-8 subsequence replaced by U+FFFD, as cJSON passes invalid UTF-8
- * through untouched. Surrogates and overlong forms count as invalid. */
-char *report_escape_utf8(const char *s);
 
 /* Console text: printable UTF-8 as is; control bytes, DEL and invalid UTF-8
  * as \xNN (a tab as \t, a newline as \n). At most `max` columns (one per code

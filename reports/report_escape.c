@@ -2,11 +2,11 @@
  * report_escape.c - making untrusted strings safe for each output format.
  *
  * Topics, payloads and reason text in a run come from the broker, so they can
- * hold any bytes. One strict UTF-8 scanner (Unicode 15, table 3-7: no
- * overlong forms, no surrogates, nothing above U+10FFFF) feeds three
- * escapers: XML (entities, U+FFFD for what XML 1.0 forbids), JSON (U+FFFD for
- * invalid UTF-8; cJSON escapes the control characters itself) and the console
- * (\xNN for control bytes, so a broker cannot drive the user's terminal).
+ * hold any bytes. One strict UTF-8 scanner (util/utf8_escape.h) feeds the
+ * escapers: XML (entities, U+FFFD for what XML 1.0 forbids), the console
+ * (\xNN for control bytes, so a broker cannot drive the user's terminal) and
+ * Markdown. JSON needs only invalid UTF-8 replaced (cJSON escapes the control
+ * characters itself): utf8_escape_invalid(), shared with the baseline file.
  */
 #include "reports/report.h"
 
@@ -14,62 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/alloc.h"
-#include "util/json_util.h"
+#include "util/utf8_escape.h"
 
-#define BAD_CP UINT32_MAX
-static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* One step of the scanner. Returns the bytes consumed (>= 1 unless *s is NUL).
- * On a valid sequence *cp is its code point; otherwise *cp is BAD_CP and the
- * bytes consumed are the maximal subpart (Unicode's "substitution of maximal
- * subparts"), so each broken sequence costs exactly one U+FFFD. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	unsigned b = s[0];
-	size_t n;
-	unsigned lo = 0x80, hi = 0xBF;
-	uint32_t v;
-
-	if (b < 0x80) {
-		*cp = b;
-		return 1;
-	}
-	if (b >= 0xC2 && b <= 0xDF) {
-		n = 2;
-		v = b & 0x1F;
-	} else if (b >= 0xE0 && b <= 0xEF) {
-		n = 3;
-		v = b & 0x0F;
-		if (b == 0xE0)
-			lo = 0xA0; /* overlong */
-		else if (b == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (b >= 0xF0 && b <= 0xF4) {
-		n = 4;
-		v = b & 0x07;
-		if (b == 0xF0)
-			lo = 0x90; /* overlong */
-		else if (b == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		*cp = BAD_CP;
-		return 1;
-	}
-	for (size_t i = 1; i < n; i++) {
-		unsigned c = s[i];
-		if (c < lo || c > hi) {
-			/* The NUL terminator fails this test too, so we never read past it. */
-			*cp = BAD_CP;
-			return i;
-		}
-		v = (v << 6) | (c & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = v;
-	return n;
-}
+static const char replacement[] = UTF8_ESCAPE_REPLACEMENT;
 
 static void xml_write(FILE *out, const char *s, int attr)
 {
@@ -78,7 +25,7 @@ static void xml_write(FILE *out, const char *s, int attr)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
+		size_t n = utf8_escape_next(p, &cp);
 		switch (cp) {
 		case '&':
 			fputs("&amp;", out);
@@ -107,7 +54,7 @@ static void xml_write(FILE *out, const char *s, int attr)
 		default:
 			/* XML 1.0 Char excludes C0 controls and U+FFFE/U+FFFF; no entity
 			 * can express them, so they are replaced. */
-			if (cp == BAD_CP || cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
+			if (cp == UTF8_ESCAPE_BAD || cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
 				fputs(replacement, out);
 			else
 				fwrite(p, 1, n, out);
@@ -127,31 +74,6 @@ void report_escape_xml_attr(FILE *out, const char *s)
 	xml_write(out, s, 1);
 }
 
-char *report_escape_utf8(const char *s)
-{
-	if (!s)
-		s = "";
-	size_t len = strlen(s);
-	/* Worst case: every byte is its own broken sequence, 1 byte -> 3. */
-	char *buf = alloc_bytes(3 * len + 1);
-	char *w = buf;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
-		if (cp == BAD_CP) {
-			memcpy(w, replacement, 3);
-			w += 3;
-		} else {
-			memcpy(w, p, n);
-			w += n;
-		}
-		p += n;
-	}
-	*w = '\0';
-	return buf;
-}
-
 /* Console form of one scanned piece: its text in `buf`, returns its width. */
 static size_t text_piece(const unsigned char *p, size_t n, uint32_t cp, char *buf, size_t cap)
 {
@@ -161,7 +83,7 @@ static size_t text_piece(const unsigned char *p, size_t n, uint32_t cp, char *bu
 	}
 	/* C0, DEL and C1 (some terminals read U+009B as CSI) are shown as bytes,
 	 * as are broken sequences, byte by byte so nothing is lost. */
-	if (cp == BAD_CP || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+	if (cp == UTF8_ESCAPE_BAD || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
 		size_t w = 0;
 		for (size_t i = 0; i < n && w + 5 <= cap; i++)
 			w += (size_t)snprintf(buf + w, cap - w, "\\x%02x", p[i]);
@@ -181,7 +103,7 @@ size_t report_escape_text_width(const char *s)
 	char buf[24];
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
+		size_t n = utf8_escape_next(p, &cp);
 		w += text_piece(p, n, cp, buf, sizeof buf);
 		p += n;
 	}
@@ -201,7 +123,7 @@ size_t report_escape_text(FILE *out, const char *s, size_t max)
 	char buf[24];
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
+		size_t n = utf8_escape_next(p, &cp);
 		size_t pw = text_piece(p, n, cp, buf, sizeof buf);
 		if (w + pw > limit)
 			break;
@@ -231,10 +153,10 @@ size_t report_escape_markdown(FILE *out, const char *s, size_t max)
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_next(p, &cp);
+		size_t n = utf8_escape_next(p, &cp);
 		char buf[16];
 		size_t pw = 1;
-		if (cp == BAD_CP) {
+		if (cp == UTF8_ESCAPE_BAD) {
 			memcpy(buf, replacement, sizeof replacement);
 		} else if (cp == '\n' || cp == '\r' || cp == '\t') {
 			memcpy(buf, " ", 2);

@@ -54,102 +54,42 @@ static const char *group_title(const struct run_result *run, const char *name)
 	return NULL;
 }
 
-static void group_name(const struct clause_result *cr, char *buf, size_t n)
-{
-	const char *s = cr->clause && cr->clause->section ? cr->clause->section : "";
-	const char *dot = strchr(s, '.');
-	if (dot)
-		dot = strchr(dot + 1, '.');
-	size_t len = dot ? (size_t)(dot - s) : strlen(s);
-	snprintf(buf, n, "%.*s", (int)len, s);
-}
-
 struct html_page {
 	const struct run_result *run;
 	struct html_group *groups;
 	size_t ngroups;
-	size_t *group_of; /* per clause: index into groups */
-	size_t *order;    /* clause indexes in section order */
+	const size_t *group_of; /* per clause: index into groups */
+	const size_t *order;    /* clause indexes in section order */
+	struct results_sections sections;
 };
-
-static int group_cmp(const void *a, const void *b)
-{
-	return catalog_section_cmp(((const struct html_group *)a)->name, ((const struct html_group *)b)->name);
-}
 
 static void page_init(struct html_page *p, const struct run_result *run)
 {
 	size_t n = run->nclauses;
+	const char **secs = alloc_array(NULL, n + 1, sizeof *secs);
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_clause *c = run->clauses[i].clause;
+		secs[i] = c && c->section ? c->section : "";
+	}
+	results_sections_group(&p->sections, secs, n);
+	free(secs);
 	p->run = run;
-	p->groups = alloc_bytes((n + 1) * sizeof *p->groups);
-	p->group_of = alloc_bytes((n + 1) * sizeof *p->group_of);
-	p->order = alloc_bytes((n + 1) * sizeof *p->order);
-	p->ngroups = 0;
-	/* Groups are few (tens), so finding one by name is cheap. */
-	for (size_t i = 0; i < n; i++) {
-		char name[32];
-		group_name(&run->clauses[i], name, sizeof name);
-		size_t g = 0;
-		while (g < p->ngroups && strcmp(p->groups[g].name, name) != 0)
-			g++;
-		if (g == p->ngroups) {
-			memset(&p->groups[g], 0, sizeof p->groups[g]);
-			snprintf(p->groups[g].name, sizeof p->groups[g].name, "%s", name);
-			p->ngroups++;
-		}
-		p->groups[g].counts[run->clauses[i].verdict]++;
-		p->groups[g].total++;
-	}
-	qsort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
-	size_t *start = alloc_bytes((p->ngroups + 1) * sizeof *start);
-	memset(start, 0, (p->ngroups + 1) * sizeof *start);
-	for (size_t i = 0; i < n; i++) {
-		char name[32];
-		group_name(&run->clauses[i], name, sizeof name);
-		size_t g = 0;
-		while (strcmp(p->groups[g].name, name) != 0)
-			g++;
-		p->group_of[i] = g;
-		start[g + 1]++;
-	}
+	p->ngroups = p->sections.n;
+	p->group_of = p->sections.group_of;
+	p->order = p->sections.order;
+	p->groups = alloc_zeroed(p->ngroups + 1, sizeof *p->groups);
 	for (size_t g = 0; g < p->ngroups; g++)
-		start[g + 1] += start[g];
-	/* A counting sort keeps catalog order inside each group. */
-	for (size_t i = 0; i < n; i++)
-		p->order[start[p->group_of[i]]++] = i;
-	free(start);
+		snprintf(p->groups[g].name, sizeof p->groups[g].name, "%s", p->sections.names[g]);
+	for (size_t i = 0; i < n; i++) {
+		p->groups[p->group_of[i]].counts[run->clauses[i].verdict]++;
+		p->groups[p->group_of[i]].total++;
+	}
 }
 
 static void page_free(struct html_page *p)
 {
 	free(p->groups);
-	free(p->group_of);
-	free(p->order);
-}
-
-static int names_clause(const struct check_result *ch, const char *id)
-{
-	for (size_t i = 0; i < ch->nclauses; i++)
-		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
-			return 1;
-	return 0;
-}
-
-/* A FAIL all of whose failed MUST checks the baseline knows. */
-static int known_fail(const struct run_result *run, const struct clause_result *cr)
-{
-	if (!run->baseline || cr->verdict != VERDICT_FAIL)
-		return 0;
-	for (size_t i = 0; i < cr->ncases; i++) {
-		if (cr->cases[i] >= run->ncases)
-			continue;
-		const struct case_result *c = &run->cases[cr->cases[i]];
-		for (size_t j = 0; j < c->nchecks; j++)
-			if (c->checks[j].outcome == CHECK_FAIL && !c->checks[j].should && !c->checks[j].baselined &&
-			    names_clause(&c->checks[j], cr->clause->id))
-				return 0;
-	}
-	return 1;
+	results_sections_free(&p->sections);
 }
 
 static void write_head(const struct run_result *run, FILE *out)
@@ -374,7 +314,7 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 	fputs("</span><span class=\"kw\">binds ", out);
 	esc(out, c->binds);
 	fputs("</span>", out);
-	if (known_fail(run, cr))
+	if (results_known_fail(run, cr))
 		fputs(" <span class=\"known\">known: in the baseline</span>", out);
 	fputs("</div>\n<p class=\"sum\">", out);
 	esc(out, c->summary);

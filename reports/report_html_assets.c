@@ -8,7 +8,7 @@
  * It never reads report text into code: it looks at data-* attributes and
  * textContent only.
  */
-#include "reports/report_html_int.h"
+#include "reports/report_html_assets.h"
 
 const char report_html_assets_css[] =
 	":root{--fail:#c62828;--warn:#e08600;--pass:#2e7d32;--inc:#6a1b9a;--grey:#757575;--bg:#fafafa;--line:#ddd}\n"

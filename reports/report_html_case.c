@@ -76,18 +76,10 @@ static const char *client_name(const struct case_result *c, int i)
 	return i >= 0 && (size_t)i < c->nclients && c->clients[i] ? c->clients[i] : "-";
 }
 
-static int names_clause(const struct check_result *ch, const char *id)
-{
-	for (size_t i = 0; id && i < ch->nclauses; i++)
-		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 static void write_check(FILE *out, const struct check_result *ch, const char *clause)
 {
 	fprintf(out, "<div class=\"chk %s%s\"><b>check", outcome_class(ch->outcome),
-		names_clause(ch, clause) ? " mine" : "");
+		results_check_names(ch, clause) ? " mine" : "");
 	for (size_t k = 0; k < ch->nclauses; k++) {
 		fputs(k ? ", " : " ", out);
 		int me = clause && ch->clauses[k] && strcmp(ch->clauses[k], clause) == 0;
@@ -135,7 +127,7 @@ static void write_steps(FILE *out, const struct case_result *c, const char *clau
 		const struct step_result *s = &c->steps[i];
 		int mine = 0, failed = 0;
 		for (long k = first[i]; k >= 0; k = next[k]) {
-			mine |= names_clause(&c->checks[k], clause);
+			mine |= results_check_names(&c->checks[k], clause);
 			failed |= c->checks[k].outcome == CHECK_FAIL;
 		}
 		fprintf(out, "<tr class=\"%s%s%s\"><td>%zu</td><td>", s->outcome == STEP_FAILED ? "sfail" : "",

@@ -8,11 +8,8 @@
 
 #include <stdio.h>
 
+#include "reports/report_html_assets.h"
 #include "result/results.h"
-
-/* The page's inline style sheet and script (no network, no fonts). */
-extern const char report_html_assets_css[];
-extern const char report_html_assets_js[];
 
 /* A verdict as a CSS/data token: "FAIL", "NOT_APPLICABLE", ... */
 const char *report_html_case_token(enum verdict v);

@@ -26,7 +26,7 @@
  * only for events that carry bytes; "type" is the packet type named by the
  * first word of "text", when it names one.
  *
- * Every string is passed through report_escape_utf8(): cJSON escapes control
+ * Every string is passed through utf8_escape_invalid(): cJSON escapes control
  * characters but copies invalid UTF-8 through, and broker text can be anything.
  */
 #include "reports/report.h"
@@ -38,6 +38,7 @@
 #include "result/baseline.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
+#include "util/utf8_escape.h"
 
 /* cJSON signals a failed allocation by returning NULL; rather than test every
  * call, builders record it here and the writer reports it once. */
@@ -65,7 +66,7 @@ static cJSON *str_or_null(const char *s)
 {
 	if (!s)
 		return cJSON_CreateNull();
-	char *clean = report_escape_utf8(s);
+	char *clean = utf8_escape_invalid(s);
 	cJSON *item = cJSON_CreateString(clean);
 	free(clean);
 	return item;

@@ -23,6 +23,7 @@
  */
 #include "reports/report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,37 +31,9 @@
 #include "util/json_util.h"
 
 struct junit_group {
-	char *name; /* "3.1" */
 	size_t tests, failures, errors, skipped;
 	double time_ms;
 };
-
-/* Length of the section's first two numbers: "3.1.2.3" -> 3 ("3.1"). */
-static size_t group_len(const char *section)
-{
-	const char *dot = strchr(section, '.');
-	if (dot)
-		dot = strchr(dot + 1, '.');
-	return dot ? (size_t)(dot - section) : strlen(section);
-}
-
-static const char *clause_section(const struct clause_result *cr)
-{
-	return cr->clause && cr->clause->section ? cr->clause->section : "";
-}
-
-static int in_group(const struct clause_result *cr, const char *name)
-{
-	const char *s = clause_section(cr);
-	size_t n = group_len(s);
-	return strlen(name) == n && strncmp(s, name, n) == 0;
-}
-
-static int group_cmp(const void *a, const void *b)
-{
-	const struct junit_group *x = a, *y = b;
-	return catalog_section_cmp(x->name, y->name);
-}
 
 static double clause_time_ms(const struct run_result *run, const struct clause_result *cr)
 {
@@ -71,28 +44,6 @@ static double clause_time_ms(const struct run_result *run, const struct clause_r
 	return t;
 }
 
-static int names_clause(const struct check_result *ch, const char *id);
-
-/* A FAIL that the baseline knows entirely: every failed MUST check naming the
- * clause is baselined. */
-static int known_fail(const struct run_result *run, const struct clause_result *cr)
-{
-	if (!run->baseline || cr->verdict != VERDICT_FAIL || !cr->clause)
-		return 0;
-	for (size_t i = 0; i < cr->ncases; i++) {
-		if (cr->cases[i] >= run->ncases)
-			continue;
-		const struct case_result *c = &run->cases[cr->cases[i]];
-		for (size_t j = 0; j < c->nchecks; j++) {
-			const struct check_result *ch = &c->checks[j];
-			if (ch->outcome == CHECK_FAIL && !ch->should && !ch->baselined && names_clause(ch, cr->clause->id))
-				return 0;
-		}
-	}
-	return 1;
-}
-
-/* The distinct groups, sorted, with their counts. */
 /* A rule that binds only the client gets no testcase of its own: the broker
  * cannot break it, and how the broker polices it is the testcase of the duty
  * that polices it (MQTT-4.8.0-1, MQTT-3.1.4-1). */
@@ -101,60 +52,48 @@ static int own_testcase(const struct clause_result *cr)
 	return cr->clause && !(cr->clause->binds && strcmp(cr->clause->binds, "client") == 0);
 }
 
-static struct junit_group *make_groups(const struct run_result *run, size_t *ngroups)
+static void count(struct junit_group *g, const struct run_result *run, const struct clause_result *cr)
 {
-	struct junit_group *g = alloc_bytes((run->nclauses ? run->nclauses : 1) * sizeof *g);
-	size_t n = 0;
-	for (size_t i = 0; i < run->nclauses; i++) {
-		const struct clause_result *cr = &run->clauses[i];
-		if (!own_testcase(cr))
-			continue;
-		size_t k = 0;
-		while (k < n && !in_group(cr, g[k].name))
-			k++;
-		if (k == n) {
-			const char *s = clause_section(cr);
-			size_t len = group_len(s);
-			memset(&g[n], 0, sizeof g[n]);
-			g[n].name = alloc_bytes(len + 1);
-			memcpy(g[n].name, s, len);
-			g[n].name[len] = '\0';
-			n++;
-		}
-		g[k].tests++;
-		g[k].time_ms += clause_time_ms(run, cr);
-		switch (cr->verdict) {
-		case VERDICT_FAIL:
-			if (known_fail(run, cr))
-				g[k].skipped++;
-			else
-				g[k].failures++;
-			break;
-		case VERDICT_INCONCLUSIVE:
-			g[k].errors++;
-			break;
-		case VERDICT_NOT_APPLICABLE:
-		case VERDICT_NOT_SELECTED:
-		case VERDICT_UNTESTED:
-			g[k].skipped++;
-			break;
-		case VERDICT_WARN:
-		case VERDICT_PASS:
-		case VERDICT_COUNT:
-			break;
-		}
+	g->tests++;
+	g->time_ms += clause_time_ms(run, cr);
+	switch (cr->verdict) {
+	case VERDICT_FAIL:
+		if (results_known_fail(run, cr))
+			g->skipped++;
+		else
+			g->failures++;
+		break;
+	case VERDICT_INCONCLUSIVE:
+		g->errors++;
+		break;
+	case VERDICT_NOT_APPLICABLE:
+	case VERDICT_NOT_SELECTED:
+	case VERDICT_UNTESTED:
+		g->skipped++;
+		break;
+	case VERDICT_WARN:
+	case VERDICT_PASS:
+	case VERDICT_COUNT:
+		break;
 	}
-	qsort(g, n, sizeof *g, group_cmp);
-	*ngroups = n;
-	return g;
 }
 
-static int names_clause(const struct check_result *ch, const char *id)
+/* The clauses with a testcase of their own, grouped by section, and each
+ * group's counts. */
+static struct junit_group *make_groups(const struct run_result *run, struct results_sections *secs)
 {
-	for (size_t i = 0; i < ch->nclauses; i++)
-		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
-			return 1;
-	return 0;
+	const char **names = alloc_array(NULL, run->nclauses + 1, sizeof *names);
+	for (size_t i = 0; i < run->nclauses; i++) {
+		const struct clause_result *cr = &run->clauses[i];
+		names[i] = own_testcase(cr) ? cr->clause->section ? cr->clause->section : "" : NULL;
+	}
+	results_sections_group(secs, names, run->nclauses);
+	free(names);
+	struct junit_group *g = alloc_zeroed(secs->n + 1, sizeof *g);
+	for (size_t i = 0; i < run->nclauses; i++)
+		if (secs->group_of[i] != SIZE_MAX)
+			count(&g[secs->group_of[i]], run, &run->clauses[i]);
+	return g;
 }
 
 /* Calls fn on each check, in the clause's cases, that names the clause and
@@ -171,7 +110,7 @@ static size_t each_check(const struct run_result *run, const struct clause_resul
 		const struct case_result *c = &run->cases[cr->cases[i]];
 		for (size_t j = 0; j < c->nchecks; j++) {
 			const struct check_result *ch = &c->checks[j];
-			if (ch->outcome != outcome || !names_clause(ch, cr->clause->id))
+			if (ch->outcome != outcome || !results_check_names(ch, cr->clause->id))
 				continue;
 			if (outcome == CHECK_FAIL && ch->should != should)
 				continue;
@@ -226,7 +165,7 @@ static void write_inconclusive(const struct run_result *run, const struct clause
 		const struct case_result *c = &run->cases[cr->cases[i]];
 		const char *why = c->setup_error;
 		for (size_t j = 0; !why && j < c->nchecks; j++)
-			if (c->checks[j].outcome == CHECK_INCONCLUSIVE && names_clause(&c->checks[j], cr->clause->id))
+			if (c->checks[j].outcome == CHECK_INCONCLUSIVE && results_check_names(&c->checks[j], cr->clause->id))
 				why = c->checks[j].actual ? c->checks[j].actual : "the check was not reached";
 		if (!why)
 			continue;
@@ -258,7 +197,7 @@ static void write_testcase(const struct run_result *run, const struct clause_res
 		fputs("/>\n", out);
 		return;
 	case VERDICT_FAIL:
-		if (known_fail(run, cr)) {
+		if (results_known_fail(run, cr)) {
 			fputs(">\n      <skipped message=\"FAIL (known: in the baseline) ", out);
 			each_check(run, cr, CHECK_FAIL, 0, check_message, out);
 			fputs("\"/>\n      <system-out>", out);
@@ -323,8 +262,9 @@ int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 			return err_set(e, "JUnit report: write error");
 		return 0;
 	}
-	size_t ngroups;
-	struct junit_group *g = make_groups(run, &ngroups);
+	struct results_sections secs;
+	struct junit_group *g = make_groups(run, &secs);
+	size_t ngroups = secs.n;
 	const char *spec = run->spec ? run->spec : "MQTT";
 	struct junit_group all = {0};
 	for (size_t k = 0; k < ngroups; k++) {
@@ -341,19 +281,18 @@ int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 		fputs("  <testsuite name=\"", out);
 		report_escape_xml_attr(out, spec);
 		fputs(" section ", out);
-		report_escape_xml_attr(out, g[k].name);
+		report_escape_xml_attr(out, secs.names[k]);
 		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
 			g[k].tests, g[k].failures, g[k].errors, g[k].skipped, g[k].time_ms / 1000.0);
 		fputs(">\n", out);
 		for (size_t i = 0; i < run->nclauses; i++)
-			if (own_testcase(&run->clauses[i]) && in_group(&run->clauses[i], g[k].name))
-				write_testcase(run, &run->clauses[i], g[k].name, out);
+			if (secs.group_of[i] == k)
+				write_testcase(run, &run->clauses[i], secs.names[k], out);
 		fputs("  </testsuite>\n", out);
 	}
 	fputs("</testsuites>\n", out);
-	for (size_t k = 0; k < ngroups; k++)
-		free(g[k].name);
 	free(g);
+	results_sections_free(&secs);
 	if (fflush(out) != 0 || ferror(out))
 		return err_set(e, "JUnit report: write error");
 	return 0;

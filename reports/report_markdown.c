@@ -136,14 +136,6 @@ static void write_baseline(const struct run_result *run, FILE *out)
 	}
 }
 
-static int names_clause(const struct check_result *ch, const char *id)
-{
-	for (size_t i = 0; i < ch->nclauses; i++)
-		if (ch->clauses[i] && strcmp(ch->clauses[i], id) == 0)
-			return 1;
-	return 0;
-}
-
 /* One line for a FAIL (should 0) or WARN (should 1) clause: its first failed
  * check of that level, and how many more there are. */
 static void write_clause_line(const struct run_result *run, const struct clause_result *cr, int should, FILE *out)
@@ -158,7 +150,7 @@ static void write_clause_line(const struct run_result *run, const struct clause_
 		const struct case_result *c = &run->cases[cr->cases[i]];
 		for (size_t j = 0; j < c->nchecks; j++) {
 			const struct check_result *ch = &c->checks[j];
-			if (ch->outcome != CHECK_FAIL || ch->should != should || !names_clause(ch, cr->clause->id))
+			if (ch->outcome != CHECK_FAIL || ch->should != should || !results_check_names(ch, cr->clause->id))
 				continue;
 			all_known &= ch->baselined;
 			if (first)

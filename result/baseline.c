@@ -7,7 +7,7 @@
 
 #include "util/alloc.h"
 #include "util/json_util.h"
-#include "reports/report.h"
+#include "util/utf8_escape.h"
 
 #define REASON_MAX 240 /* bytes of a written reason: the whole text is in the report */
 
@@ -43,7 +43,7 @@ int baseline_load(struct baseline *b, const char *path, struct err *e)
 		err_set(e, "$.entries: expected an array");
 		goto fail;
 	}
-	b->entries = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *b->entries);
+	b->entries = alloc_zeroed((size_t)cJSON_GetArraySize(arr) + 1, sizeof *b->entries);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{
@@ -141,7 +141,7 @@ void baseline_apply(struct baseline *b, struct run_result *run)
 		}
 	}
 	free(b->fixed);
-	b->fixed = calloc(b->n + 1, sizeof *b->fixed);
+	b->fixed = alloc_zeroed(b->n + 1, sizeof *b->fixed);
 	b->nfixed = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct baseline_entry *en = &b->entries[i];
@@ -167,7 +167,7 @@ int baseline_exit_status(const struct run_result *run)
 /* At most REASON_MAX bytes, cut on a UTF-8 boundary, sanitized. */
 static char *short_reason(const char *s)
 {
-	char *clean = report_escape_utf8(s ? s : "");
+	char *clean = utf8_escape_invalid(s ? s : "");
 	size_t n = strlen(clean);
 	if (n > REASON_MAX) {
 		n = REASON_MAX;
@@ -183,7 +183,7 @@ int baseline_write(const struct run_result *run, FILE *out, struct err *e)
 	cJSON *root = cJSON_CreateObject();
 	cJSON *entries = cJSON_CreateArray();
 	const char *broker = run->broker_name ? run->broker_name : run->nbrokers ? run->brokers[0] : NULL;
-	char *b = broker ? report_escape_utf8(broker) : NULL;
+	char *b = broker ? utf8_escape_invalid(broker) : NULL;
 	cJSON_AddStringToObject(root, "format", "mqttspec-baseline");
 	cJSON_AddNumberToObject(root, "version", 1);
 	if (b)
@@ -209,7 +209,7 @@ int baseline_write(const struct run_result *run, FILE *out, struct err *e)
 					continue;
 				cJSON *en = cJSON_CreateObject();
 				char *reason = short_reason(ch->actual);
-				char *id = report_escape_utf8(c->id);
+				char *id = utf8_escape_invalid(c->id);
 				cJSON_AddStringToObject(en, "clause", ch->clauses[j]);
 				cJSON_AddStringToObject(en, "case", id);
 				cJSON_AddStringToObject(en, "reason", reason);

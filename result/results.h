@@ -245,4 +245,31 @@ void results_set_note(struct check_result *k, const char *fmt, ...) __attribute_
  * rest. 1 if this one was recorded, 0 if one was already there. */
 int results_set_setup_error(struct case_result *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Queries for writers (result/result_query.c): what every report asks of a
+ * run, answered in one place so the reports agree. */
+
+/* Whether the check names the clause `id` (NULL: it does not). */
+int results_check_names(const struct check_result *ch, const char *id);
+
+/* A FAIL the --baseline knows entirely: every failed MUST check naming the
+ * clause is baselined. 0 without a baseline or for another verdict. */
+int results_known_fail(const struct run_result *run, const struct clause_result *cr);
+
+/* The spec section a clause is reported under is the first two numbers of
+ * its section ("3.1.2.3" -> "3.1", "5" -> "5"): the length of that prefix. */
+size_t results_section_group_len(const char *section);
+
+/* Items (clauses) grouped by reported section, the groups in spec order. */
+struct results_sections {
+	char **names;       /* the distinct groups, "3.1", ..., in catalog_section_cmp order */
+	size_t n;
+	size_t *group_of;   /* per item: index into names; SIZE_MAX for an item left out */
+	size_t *order;      /* the items grouped, in group order, item order inside a group */
+	size_t norder;      /* items not left out */
+};
+
+/* Group `n` items by their sections; a NULL section leaves the item out. */
+void results_sections_group(struct results_sections *g, const char *const *sections, size_t n);
+void results_sections_free(struct results_sections *g);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "util/alloc.h"
 #include "util/json_util.h"
+#include "util/utf8_escape.h"
 #include "result/results.h"
 #include "reports/report.h"
 #include "tests/unit/suites.h"
@@ -416,7 +417,7 @@ START_TEST(escape_table_xml_and_utf8)
 	fclose(f);
 	ck_assert_str_eq(buf, escapes[_i].xml);
 	free(buf);
-	char *u = report_escape_utf8(escapes[_i].in);
+	char *u = utf8_escape_invalid(escapes[_i].in);
 	ck_assert_str_eq(u, escapes[_i].utf8);
 	free(u);
 }
@@ -442,7 +443,7 @@ START_TEST(escape_attr_and_text_forms)
 	free(buf);
 	ck_assert_uint_eq(report_escape_text_width("a\xff\t"), 7);
 	ck_assert_uint_eq(report_escape_text_width(NULL), 0);
-	char *u = report_escape_utf8(NULL);
+	char *u = utf8_escape_invalid(NULL);
 	ck_assert_str_eq(u, "");
 	free(u);
 }
@@ -655,6 +656,64 @@ START_TEST(writers_report_write_errors)
 }
 END_TEST
 
+/* Writers group clauses by the first two numbers of their section, in spec
+ * order ("3.10" after "3.9"), keeping the items' order inside a group; a
+ * NULL section leaves its item out. */
+START_TEST(query_sections_group_in_spec_order)
+{
+	const char *secs[] = {"3.1.2", "3.10.4", "3.9", NULL, "3.1.3.1", "5", "1.5.3"};
+	struct results_sections g;
+	results_sections_group(&g, secs, 7);
+	ck_assert_uint_eq(g.n, 5);
+	const char *want[] = {"1.5", "3.1", "3.9", "3.10", "5"};
+	for (size_t k = 0; k < 5; k++)
+		ck_assert_str_eq(g.names[k], want[k]);
+	ck_assert_uint_eq(g.group_of[0], 1);
+	ck_assert_uint_eq(g.group_of[1], 3);
+	ck_assert_uint_eq(g.group_of[3], SIZE_MAX);
+	ck_assert_uint_eq(g.norder, 6);
+	const size_t order[] = {6, 0, 4, 2, 1, 5};
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_uint_eq(g.order[i], order[i]);
+	results_sections_free(&g);
+	ck_assert_uint_eq(results_section_group_len("3.1.2.3"), 3);
+	ck_assert_uint_eq(results_section_group_len("5"), 1);
+}
+END_TEST
+
+/* A FAIL is known to the baseline only when every failed MUST check naming
+ * the clause is baselined; a SHOULD failure or another clause's does not count. */
+START_TEST(query_known_fail_and_check_names)
+{
+	const char *ids[] = {"MQTT-1", "MQTT-2"};
+	struct check_result ch[3];
+	memset(ch, 0, sizeof ch);
+	for (size_t i = 0; i < 3; i++) {
+		ch[i].clauses = ids;
+		ch[i].nclauses = i == 2 ? 1 : 2;
+		ch[i].outcome = CHECK_FAIL;
+	}
+	ch[0].baselined = 1;
+	ch[1].should = 1;
+	ch[2].clauses = ids + 1;
+	ck_assert(results_check_names(&ch[0], "MQTT-2"));
+	ck_assert(!results_check_names(&ch[2], "MQTT-1"));
+	ck_assert(!results_check_names(&ch[0], NULL));
+	struct catalog_clause cl = {.id = (char *)"MQTT-2"};
+	struct case_result c = {.checks = ch, .nchecks = 3};
+	size_t idx = 0;
+	struct clause_result cr = {.clause = &cl, .verdict = VERDICT_FAIL, .cases = &idx, .ncases = 1};
+	struct run_result run = {.cases = &c, .ncases = 1};
+	ck_assert(!results_known_fail(&run, &cr)); /* no baseline */
+	run.baseline = "b.json";
+	ck_assert(!results_known_fail(&run, &cr)); /* ch[2] fails MQTT-2, not baselined */
+	ch[2].baselined = 1;
+	ck_assert(results_known_fail(&run, &cr));
+	cr.verdict = VERDICT_WARN;
+	ck_assert(!results_known_fail(&run, &cr));
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -668,6 +727,11 @@ Suite *report_suite(void)
 	tc = tcase_create("escape");
 	tcase_add_loop_test(tc, escape_table_xml_and_utf8, 0, (int)(sizeof escapes / sizeof escapes[0]));
 	tcase_add_test(tc, escape_attr_and_text_forms);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("queries");
+	tcase_add_test(tc, query_sections_group_in_spec_order);
+	tcase_add_test(tc, query_known_fail_and_check_names);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("writers");

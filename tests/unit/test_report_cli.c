@@ -4,6 +4,7 @@
  * cases (run-tests runs from the top of the tree, as `make unit` does).
  */
 #include <check.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,9 +255,7 @@ START_TEST(repro_writes_a_loadable_case_with_fixed_ids)
 	}
 	char dir[] = "/tmp/mqttspec-repro-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	struct cli_opts o;
-	memset(&o, 0, sizeof o);
-	o.cases_dir = "cases";
+	struct repro_opts o = {"cases", NULL, " --broker 'mqtt://127.0.0.1:1883'"};
 	ck_assert_msg(repro_write_dir(dir, &run, &cs, 1, &o, &e) == 0, "%s", e.msg);
 
 	char path[256];
@@ -288,6 +287,33 @@ START_TEST(repro_writes_a_loadable_case_with_fixed_ids)
 }
 END_TEST
 
+/* The replay command repeats the brokers, a time scale other than 1 and the
+ * user name, in the table's order, and nothing else of the command line. */
+START_TEST(replay_repeats_brokers_time_scale_and_user)
+{
+	char *argv[] = {"mqttspec", "run", "--broker", "mqtt://a:1", "-q", "--username", "u", "--time-scale",
+			"2.5", "--broker", "ws://b/mqtt", "--json", "x.json", NULL};
+	struct cli_opts o;
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	ck_assert_int_eq(cli_options_parse(13, argv, &o), 12);
+	char buf[256];
+	cli_options_replay(&o, buf, sizeof buf);
+	ck_assert_str_eq(buf, " --broker 'mqtt://a:1' --broker 'ws://b/mqtt' --time-scale 2.5 --username 'u'");
+	free(o.brokers);
+	char *plain[] = {"mqttspec", "--broker", "mqtt://a:1", "run", NULL};
+	memset(&o, 0, sizeof o);
+	optind = 1;
+	ck_assert_int_eq(cli_options_parse(4, plain, &o), 3);
+	ck_assert_int_eq(o.jobs, 16);
+	ck_assert_int_eq(o.tolerance_ms, 500);
+	ck_assert_int_eq(o.color, -1);
+	cli_options_replay(&o, buf, sizeof buf);
+	ck_assert_str_eq(buf, " --broker 'mqtt://a:1'");
+	free(o.brokers);
+}
+END_TEST
+
 Suite *report_cli_suite(void)
 {
 	Suite *s = suite_create("report_cli");
@@ -304,6 +330,7 @@ Suite *report_cli_suite(void)
 	tc = tcase_create("compare_repro");
 	tcase_add_test(tc, compare_puts_differences_first);
 	tcase_add_test(tc, repro_writes_a_loadable_case_with_fixed_ids);
+	tcase_add_test(tc, replay_repeats_brokers_time_scale_and_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
