@@ -1,0 +1,116 @@
+/* engine_fixture.c - the engine run on inline cases against the fake peer. See engine_fixture.h. */
+#include "tests/unit/engine_fixture.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "util/alloc.h"
+
+struct catalog ef_cat;
+
+void ef_setup(void)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(&ef_cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+}
+
+void ef_teardown(void)
+{
+	catalog_free(&ef_cat);
+}
+
+void ef_load(struct case_spec *cs, const char *text)
+{
+	char path[] = "/tmp/mqttspec-engine-case-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	char *json = alloc_strdup(text);
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	FILE *f = fdopen(fd, "w");
+	fputs(json, f);
+	fclose(f);
+	free(json);
+	struct err e;
+	int rc = case_load_file(cs, path, &ef_cat, &e);
+	unlink(path);
+	ck_assert_msg(rc == 0, "the test's case does not load: %s", e.msg);
+}
+
+void ef_run(struct ef_run *r, const char *const *texts, size_t n, const struct fake_step *const *scripts,
+	    size_t nscripts, const struct ef_opts *o)
+{
+	static const struct ef_opts none;
+	o = o ? o : &none;
+	memset(r, 0, sizeof *r);
+	ck_assert_uint_le(n, sizeof r->cs / sizeof r->cs[0]);
+	r->n = n;
+	for (size_t i = 0; i < n; i++)
+		ef_load(&r->cs[i], texts[i]);
+	r->peer = fake_peer_start(scripts, nscripts);
+	struct conn_endpoint ep;
+	struct err e;
+	ck_assert_msg(conn_endpoint_parse(&ep, fake_peer_url(r->peer), &e) == 0, "%s", e.msg);
+	struct conn_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	struct engine_opts eo;
+	memset(&eo, 0, sizeof eo);
+	eo.eps = &ep;
+	eo.neps = 1;
+	eo.conn_ctx = &ctx;
+	eo.time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
+	eo.tolerance_ms = o->tolerance_ms;
+	eo.jobs = o->jobs ? o->jobs : 1;
+	eo.run_prefix = "t0e0s0";
+	eo.stop = o->stop;
+	eo.deadline_ms = o->deadline_ms;
+	r->cut = engine_run(r->cs, n, NULL, &ef_cat, &eo, r->res);
+	fake_peer_stop(r->peer);
+}
+
+void ef_run1(struct ef_run *r, const char *text, const struct fake_step *const *scripts, size_t nscripts,
+	     const struct ef_opts *o)
+{
+	ef_run(r, &text, 1, scripts, nscripts, o);
+}
+
+void ef_free(struct ef_run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		results_case_free(&r->res[i]);
+		case_free(&r->cs[i]);
+	}
+	fake_peer_free(r->peer);
+	memset(r, 0, sizeof *r);
+}
+
+const struct check_result *ef_check(const struct case_result *res, const char *path)
+{
+	/* A step's own check comes before any finding made while the step ran
+	 * (the engine lists them up front): the first of the path is it. */
+	for (size_t i = 0; i < res->nchecks; i++)
+		if (res->checks[i].step_path && strcmp(res->checks[i].step_path, path) == 0)
+			return &res->checks[i];
+	ck_abort_msg("no check at %s", path);
+	return NULL;
+}
+
+const struct check_result *ef_finding(const struct case_result *res, const char *clause)
+{
+	for (size_t i = 0; i < res->nchecks; i++)
+		if (res->checks[i].nclauses == 1 && strcmp(res->checks[i].clauses[0], clause) == 0 &&
+		    res->checks[i].note && strstr(res->checks[i].note, "found by"))
+			return &res->checks[i];
+	return NULL;
+}
+
+const char *ef_outcome_name(enum check_outcome o)
+{
+	static const char *const names[] = {"PASS", "FAIL", "INCONCLUSIVE", "NOT APPLICABLE"};
+	return (unsigned)o < 4 ? names[o] : "?";
+}
