@@ -10,6 +10,8 @@
 #include "engine/engine.h"
 #include "util/alloc.h"
 
+#define EF_RUN_PREFIX "t0e0s0"
+
 struct catalog ef_cat;
 
 void ef_setup(void)
@@ -66,7 +68,7 @@ void ef_run(struct ef_run *r, const char *const *texts, size_t n, const struct f
 	eo.time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
 	eo.tolerance_ms = o->tolerance_ms;
 	eo.jobs = o->jobs ? o->jobs : 1;
-	eo.run_prefix = "t0e0s0";
+	eo.run_prefix = EF_RUN_PREFIX;
 	eo.stop = o->stop;
 	eo.deadline_ms = o->deadline_ms;
 	r->cut = engine_run(r->cs, n, NULL, &ef_cat, &eo, r->res);
@@ -107,6 +109,28 @@ const struct check_result *ef_finding(const struct case_result *res, const char 
 		    res->checks[i].note && strstr(res->checks[i].note, "found by"))
 			return &res->checks[i];
 	return NULL;
+}
+
+size_t ef_publish(uint8_t *buf, size_t cap, const char *case_id, const char *topic, int qos, unsigned pid)
+{
+	char t[200];
+	int tl = snprintf(t, sizeof t, "mqttspec/%s/%s/%s", EF_RUN_PREFIX, case_id, topic);
+	size_t rl = 2 + (size_t)tl + (qos ? 2 : 0) + 1;
+	ck_assert_uint_lt(rl, 128);
+	ck_assert_uint_le(rl + 2, cap);
+	size_t n = 0;
+	buf[n++] = (uint8_t)(0x30 | qos << 1);
+	buf[n++] = (uint8_t)rl;
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)tl;
+	memcpy(buf + n, t, (size_t)tl);
+	n += (size_t)tl;
+	if (qos) {
+		buf[n++] = (uint8_t)(pid >> 8);
+		buf[n++] = (uint8_t)pid;
+	}
+	buf[n++] = 'm';
+	return n;
 }
 
 const char *ef_outcome_name(enum check_outcome o)

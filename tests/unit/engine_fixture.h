@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "case/case.h"
@@ -55,6 +56,11 @@ void ef_free(struct ef_run *r);
 const struct check_result *ef_check(const struct case_result *res, const char *path);
 /* The check (a finding of the decoder or a monitor) naming exactly `clause`, or NULL. */
 const struct check_result *ef_finding(const struct case_result *res, const char *clause);
+
+/* The bytes of a PUBLISH from the broker on `topic` under the case's topic
+ * root ("mqttspec/<run>/<case id>/<topic>"), QoS 0 to 2, packet id `pid`
+ * (written at QoS > 0, even 0), payload "m". Returns the length. */
+size_t ef_publish(uint8_t *buf, size_t cap, const char *case_id, const char *topic, int qos, unsigned pid);
 
 const char *ef_outcome_name(enum check_outcome o);
 
