@@ -106,8 +106,25 @@ const struct check_result *ef_finding(const struct case_result *res, const char 
 {
 	for (size_t i = 0; i < res->nchecks; i++)
 		if (res->checks[i].nclauses == 1 && strcmp(res->checks[i].clauses[0], clause) == 0 &&
-		    res->checks[i].note && strstr(res->checks[i].note, "found by"))
+		    res->checks[i].note && strncmp(res->checks[i].note, "found by", 8) == 0)
 			return &res->checks[i];
+	return NULL;
+}
+
+size_t ef_nfindings(const struct case_result *res)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < res->nchecks; i++)
+		k += res->checks[i].note && strncmp(res->checks[i].note, "found by", 8) == 0;
+	return k;
+}
+
+const struct step_result *ef_step(const struct case_result *res, const char *path)
+{
+	for (size_t i = 0; i < res->nsteps; i++)
+		if (strcmp(res->steps[i].path, path) == 0)
+			return &res->steps[i];
+	ck_abort_msg("no step %s", path);
 	return NULL;
 }
 

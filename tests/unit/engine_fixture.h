@@ -57,6 +57,12 @@ const struct check_result *ef_check(const struct case_result *res, const char *p
 /* The check (a finding of the decoder or a monitor) naming exactly `clause`, or NULL. */
 const struct check_result *ef_finding(const struct case_result *res, const char *clause);
 
+/* How many checks are findings (of the decoder or a monitor), not a step's own. */
+size_t ef_nfindings(const struct case_result *res);
+
+/* The result of the step at `path`; fails the test if there is none. */
+const struct step_result *ef_step(const struct case_result *res, const char *path);
+
 /* The bytes of a PUBLISH from the broker on `topic` under the case's topic
  * root ("mqttspec/<run>/<case id>/<topic>"), QoS 0 to 2, packet id `pid`
  * (written at QoS > 0, even 0), payload "m". Returns the length. */
