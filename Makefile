@@ -60,14 +60,16 @@ $(B)/%.o: %.c
 
 $(B)/tests/%.o: CPPFLAGS += $(shell pkg-config --cflags check)
 
-# Unit tests only (no broker).
+# Unit tests only (no broker; the engine runs against a fake broker in the process).
 unit: $(B)/run-tests
 	$(B)/run-tests
 
-# Unit tests, the fuzz corpus replay, the suite against a local mosquitto,
+# The layer rule and the function-length limit, unit tests, the fuzz corpus replay, the suite against a local mosquitto,
 # the hostile brokers (and cut-short runs), then the suite against mosquitto
 # in other configurations (tests/variants/) and the fault proxy.
 test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker
+	scripts/check-layers.sh
+	scripts/check-functions.sh
 	$(B)/run-tests
 	$(MAKE) B=$(B) fuzz-replay
 	scripts/test-cli.sh $(B)
