@@ -28,6 +28,7 @@ struct cli_opts {
 	size_t nuser_cases;
 	char **only;
 	size_t nonly;
+	const char *protocol;     /* --protocol: "3.1.1", "5.0" or "all" (NULL: all) */
 	long jobs;
 	double time_scale;
 	long tolerance_ms;

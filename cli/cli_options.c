@@ -66,6 +66,8 @@ static const struct cli_option table[] = {
 	 .help = "run only cases matching SEL: a case id, a clause id (globs allowed,\n"
 		 "MQTT-3.1.*), or a section (3.1 matches 3.1 and 3.1.x, never 3.10).\n"
 		 "Repeat it or separate with commas."},
+	{.name = "protocol", .kind = OPT_STR, .at = AT(protocol), .help_at = 125, .arg = "V",
+	 .help = "run only the cases of protocol version V: 3.1.1, 5.0 or all (default all)"},
 	{.name = "jobs", .short_name = 'j', .kind = OPT_WHOLE, .at = AT(jobs), .lo = 1, .hi = 1024, .def = 16,
 	 .bad = "-j: expected an integer from 1 to 1024, got \"%s\"", .help_at = 140, .arg = "N",
 	 .help = "cases run at once (default 16)"},

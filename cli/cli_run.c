@@ -30,6 +30,8 @@ static int selects(const struct cli_opts *o, const struct case_spec *cs, const s
 {
 	if (o->stay_in_prefix && cs->outside_prefix)
 		return 0;
+	if (o->protocol && strcmp(o->protocol, "all") != 0 && mqtt_version_from_name(o->protocol) != (int)cs->protocol)
+		return 0;
 	if (!o->nonly)
 		return 1;
 	for (size_t i = 0; i < o->nonly; i++) {
@@ -286,6 +288,8 @@ static int check_args(struct run_state *st)
 	}
 	if (check_prefixes(o))
 		return 2;
+	if (o->protocol && strcmp(o->protocol, "all") != 0 && mqtt_version_from_name(o->protocol) < 0)
+		return cli_usage_error("--protocol: expected 3.1.1, 5.0 or all, got \"%s\"", o->protocol);
 	struct err e;
 	st->eps = alloc_zeroed(o->nbrokers, sizeof *st->eps);
 	for (size_t i = 0; i < o->nbrokers; i++) {
@@ -313,7 +317,8 @@ static int load_and_select(struct run_state *st, int *done)
 	for (size_t i = 0; i < st->set.n; i++)
 		st->nsel += (size_t)(st->sel[i] = selects(o, &st->set.cases[i], &st->cat));
 	if (st->nsel == 0) {
-		fprintf(stderr, "mqttspec: --only selects no case\n");
+		fprintf(stderr, "mqttspec: %s no case\n",
+			!o->protocol ? "--only selects" : o->nonly ? "--only and --protocol select" : "--protocol selects");
 		return 2;
 	}
 	if (o->dry_run) {
