@@ -201,7 +201,8 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno || v < lo || v > hi)
+	/* !(v >= lo) and not v < lo: NaN compares false either way, and must fail. */
+	if (!*s || *end || errno || !(v >= lo && v <= hi))
 		return -1;
 	*out = v;
 	return 0;

@@ -108,6 +108,8 @@ static const struct {
 	{"--time-scale", "0.05", "--time-scale: expected a number from 0.1 to 100, got \"0.05\""},
 	{"--time-scale", "101", "--time-scale: expected a number from 0.1 to 100, got \"101\""},
 	{"--time-scale", "", "--time-scale: expected a number from 0.1 to 100, got \"\""},
+	{"--time-scale", "nan", "--time-scale: expected a number from 0.1 to 100, got \"nan\""},
+	{"--tolerance-ms", "nan", "--tolerance-ms: expected 0 to 60000, got \"nan\""},
 	{"--tolerance-ms", "-1", "--tolerance-ms: expected 0 to 60000, got \"-1\""},
 	{"--tolerance-ms", "60001", "--tolerance-ms: expected 0 to 60000, got \"60001\""},
 	{"--deadline", "0.5", "--deadline: expected seconds from 1 to 86400, got \"0.5\""},
