@@ -1,51 +1,66 @@
-/* fields.c - the field table and the load-time validation of packet objects
- * (the builder is fields_build.c, the matcher match_packet.c). See fields.h. */
+/* fields.c - what the case language adds to the codec's field table, and
+ * the load-time validation of packet objects (the builder is fields_build.c,
+ * the matcher match_packet.c). See fields.h. */
 #include "case/fields.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define T(x) (1u << MQTT_##x)
-#define ALL 0xFFFFu
-#define PIDS (T(PUBLISH) | T(PUBACK) | T(PUBREC) | T(PUBREL) | T(PUBCOMP) | T(SUBSCRIBE) | T(SUBACK) | T(UNSUBSCRIBE) | T(UNSUBACK))
+/* The codec's top-level fields a case may name, and how. The pseudo-fields
+ * of sending (remaining_length_bytes, extra_hex) are codec rows too: they
+ * are fields of the packet model whose range the encoder defines; what is
+ * of the case language about them is only that they cannot be matched. */
+/* The loader checks a packet object before it knows the case's version;
+ * every case speaks 3.1.1 until 5.0 is written and passes its version in. */
+#define FIELDS_VERSION MQTT_V311
 
 static const struct fields_def table[] = {
-	{"type", FIELDS_TYPE, FIELDS_KIND_TYPE, ALL, 1, 1, 0, 0},
-	{"flags", FIELDS_FLAGS, FIELDS_KIND_INT, ALL, 1, 1, 0, 15},
-	{"dup", FIELDS_DUP, FIELDS_KIND_INT, T(PUBLISH), 1, 1, 0, 1},
-	{"qos", FIELDS_QOS, FIELDS_KIND_INT, T(PUBLISH), 1, 1, 0, 3},
-	{"retain", FIELDS_RETAIN, FIELDS_KIND_INT, T(PUBLISH), 1, 1, 0, 1},
-	{"remaining_length", FIELDS_REMAINING_LENGTH, FIELDS_KIND_INT, ALL, 1, 1, 0, 4294967295L},
-	{"remaining_length_bytes", FIELDS_REMAINING_LENGTH_BYTES, FIELDS_KIND_INT, ALL, 1, 0, 1, 5},
-	{"extra_hex", FIELDS_EXTRA, FIELDS_KIND_HEX, ALL, 1, 0, 0, 0},
-	{"protocol_name", FIELDS_PROTOCOL_NAME, FIELDS_KIND_STR, T(CONNECT), 1, 0, 0, 0},
-	{"protocol_level", FIELDS_PROTOCOL_LEVEL, FIELDS_KIND_INT, T(CONNECT), 1, 0, 0, 255},
-	{"connect_flags", FIELDS_CONNECT_FLAGS, FIELDS_KIND_INT, T(CONNECT), 1, 0, 0, 255},
-	{"clean_session", FIELDS_CLEAN_SESSION, FIELDS_KIND_BOOL, T(CONNECT), 1, 0, 0, 1},
-	{"keep_alive", FIELDS_KEEP_ALIVE, FIELDS_KIND_INT, T(CONNECT), 1, 0, 0, 65535},
-	{"client_id", FIELDS_CLIENT_ID, FIELDS_KIND_STR, T(CONNECT), 1, 0, 0, 0},
-	{"will", FIELDS_WILL, FIELDS_KIND_WILL, T(CONNECT), 1, 0, 0, 0},
-	{"username", FIELDS_USERNAME, FIELDS_KIND_STR, T(CONNECT), 1, 0, 0, 0},
-	{"password", FIELDS_PASSWORD, FIELDS_KIND_STR, T(CONNECT), 1, 0, 0, 0},
-	{"session_present", FIELDS_SESSION_PRESENT, FIELDS_KIND_INT, T(CONNACK), 1, 1, 0, 1},
-	{"ack_flags", FIELDS_ACK_FLAGS, FIELDS_KIND_INT, T(CONNACK), 1, 1, 0, 255},
-	{"return_code", FIELDS_RETURN_CODE, FIELDS_KIND_INT, T(CONNACK), 1, 1, 0, 255},
-	{"topic", FIELDS_TOPIC, FIELDS_KIND_STR, T(PUBLISH), 1, 1, 0, 0},
-	{"payload", FIELDS_PAYLOAD, FIELDS_KIND_BYTES, T(PUBLISH), 1, 1, 0, 0},
-	{"packet_id", FIELDS_PACKET_ID, FIELDS_KIND_INT, PIDS, 1, 1, 0, 65535},
-	{"topics", FIELDS_TOPICS, FIELDS_KIND_TOPICS, T(SUBSCRIBE) | T(UNSUBSCRIBE), 1, 0, 0, 0},
-	{"return_codes", FIELDS_RETURN_CODES, FIELDS_KIND_CODES, T(SUBACK), 1, 1, 0, 255},
+	{MQTT_FIELD_TYPE, 1, 1},
+	{MQTT_FIELD_FLAGS, 1, 1},
+	{MQTT_FIELD_DUP, 1, 1},
+	{MQTT_FIELD_QOS, 1, 1},
+	{MQTT_FIELD_RETAIN, 1, 1},
+	{MQTT_FIELD_REMAINING_LENGTH, 1, 1},
+	{MQTT_FIELD_REMAINING_LENGTH_BYTES, 1, 0},
+	{MQTT_FIELD_EXTRA, 1, 0},
+	{MQTT_FIELD_PROTOCOL_NAME, 1, 0},
+	{MQTT_FIELD_PROTOCOL_LEVEL, 1, 0},
+	{MQTT_FIELD_CONNECT_FLAGS, 1, 0},
+	{MQTT_FIELD_CLEAN_SESSION, 1, 0},
+	{MQTT_FIELD_KEEP_ALIVE, 1, 0},
+	{MQTT_FIELD_CLIENT_ID, 1, 0},
+	{MQTT_FIELD_WILL, 1, 0},
+	{MQTT_FIELD_USERNAME, 1, 0},
+	{MQTT_FIELD_PASSWORD, 1, 0},
+	{MQTT_FIELD_SESSION_PRESENT, 1, 1},
+	{MQTT_FIELD_ACK_FLAGS, 1, 1},
+	{MQTT_FIELD_RETURN_CODE, 1, 1},
+	{MQTT_FIELD_TOPIC, 1, 1},
+	{MQTT_FIELD_PAYLOAD, 1, 1},
+	{MQTT_FIELD_PACKET_ID, 1, 1},
+	{MQTT_FIELD_TOPICS, 1, 0},
+	{MQTT_FIELD_RETURN_CODES, 1, 1},
 };
 
-const struct fields_def *fields_find(const char *key, enum fields_variant *variant)
+const struct fields_def *fields_all(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
+/* A key as the case language spells it: the field's own key, or a text
+ * field's with _hex or _length, or a payload's with _hex. A hex-only field
+ * (extra) is spelled with _hex only, and that is its plain form. */
+const struct mqtt_field_def *fields_find_part(enum mqtt_field_id parent, const char *key, enum mqtt_version v,
+					      enum fields_variant *variant)
 {
 	char base[64];
 	size_t n = strlen(key);
 	*variant = FIELDS_PLAIN;
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (strcmp(table[i].name, key) == 0)
-			return &table[i];
+	const struct mqtt_field_def *f = mqtt_field_find(v, parent, key);
+	if (f && f->kind != MQTT_FIELD_KIND_HEX)
+		return f;
 	if (n >= sizeof base)
 		return NULL;
 	memcpy(base, key, n + 1);
@@ -58,13 +73,25 @@ const struct fields_def *fields_find(const char *key, enum fields_variant *varia
 	} else {
 		return NULL;
 	}
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
-		const struct fields_def *d = &table[i];
-		if (strcmp(d->name, base) != 0)
-			continue;
-		if (d->kind == FIELDS_KIND_STR || (d->kind == FIELDS_KIND_BYTES && *variant == FIELDS_HEX))
-			return d;
+	f = mqtt_field_find(v, parent, base);
+	if (!f)
+		return NULL;
+	int text = f->kind == MQTT_FIELD_KIND_STR || f->kind == MQTT_FIELD_KIND_BIN;
+	if (f->kind == MQTT_FIELD_KIND_HEX && *variant == FIELDS_HEX) {
+		*variant = FIELDS_PLAIN;
+		return f;
 	}
+	if (text || (f->kind == MQTT_FIELD_KIND_BYTES && *variant == FIELDS_HEX))
+		return f;
+	return NULL;
+}
+
+const struct fields_def *fields_find(const char *key, enum mqtt_version v, enum fields_variant *variant)
+{
+	const struct mqtt_field_def *f = fields_find_part(MQTT_FIELD_NONE, key, v, variant);
+	for (size_t i = 0; f && i < sizeof table / sizeof table[0]; i++)
+		if (table[i].id == f->id)
+			return &table[i];
 	return NULL;
 }
 
@@ -130,20 +157,19 @@ static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 	return 0;
 }
 
-static int validate_str_obj(const cJSON *o, const char *path, const char *const *keys, struct err *e)
+/* An object of parts (a will, a topics entry): each key must name a part of
+ * `parent`; integers (qos, retain, NAME_length) may be templates, the rest
+ * are strings. Which types have a part is checked at its parent only. */
+static int validate_parts(enum mqtt_field_id parent, const cJSON *o, const char *path, struct err *e)
 {
 	const cJSON *it;
 	cJSON_ArrayForEach(it, o)
 	{
-		int known = 0;
-		for (const char *const *k = keys; *k; k++)
-			if (strcmp(*k, it->string) == 0)
-				known = 1;
-		if (!known)
+		enum fields_variant var;
+		const struct mqtt_field_def *f = fields_find_part(parent, it->string, FIELDS_VERSION, &var);
+		if (!f)
 			return err_set(e, "%s.%s: unknown field", path, it->string);
-		size_t n = strlen(it->string);
-		int is_int = strcmp(it->string, "qos") == 0 || strcmp(it->string, "retain") == 0 ||
-			     (n > 7 && strcmp(it->string + n - 7, "_length") == 0);
+		int is_int = var == FIELDS_LENGTH || (var == FIELDS_PLAIN && f->kind == MQTT_FIELD_KIND_INT);
 		if (is_int ? !(cJSON_IsNumber(it) || cJSON_IsString(it) || cJSON_IsBool(it)) : !cJSON_IsString(it))
 			return err_set(e, "%s.%s: expected %s", path, it->string, is_int ? "an integer" : "a string");
 	}
@@ -153,7 +179,6 @@ static int validate_str_obj(const cJSON *o, const char *path, const char *const 
 /* topics: filter strings, or objects of filter (text, hex, length) and qos. */
 static int validate_topics(const cJSON *v, const char *p, struct err *e)
 {
-	static const char *const keys[] = {"filter", "filter_hex", "filter_length", "qos", NULL};
 	if (!cJSON_IsArray(v))
 		return err_set(e, "%s: expected an array", p);
 	if (cJSON_GetArraySize(v) > MQTT_MAX_ENTRIES)
@@ -168,7 +193,7 @@ static int validate_topics(const cJSON *v, const char *p, struct err *e)
 			continue;
 		if (!cJSON_IsObject(it))
 			return err_set(e, "%s: expected a filter string or an object", q);
-		if (validate_str_obj(it, q, keys, e) < 0)
+		if (validate_parts(MQTT_FIELD_TOPICS, it, q, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -193,7 +218,7 @@ static int validate_codes(const cJSON *v, int mode, const char *p, struct err *e
 	return 0;
 }
 
-static int validate_field(const struct fields_def *d, enum fields_variant var, const cJSON *v, int mode,
+static int validate_field(const struct mqtt_field_def *d, enum fields_variant var, const cJSON *v, int mode,
 			  const char *p, struct err *e)
 {
 	if (var != FIELDS_PLAIN) {
@@ -204,35 +229,33 @@ static int validate_field(const struct fields_def *d, enum fields_variant var, c
 		return 0;
 	}
 	switch (d->kind) {
-	case FIELDS_KIND_TYPE:
+	case MQTT_FIELD_KIND_TYPE:
 		return 0;
-	case FIELDS_KIND_INT:
-	case FIELDS_KIND_BOOL:
+	case MQTT_FIELD_KIND_INT:
+	case MQTT_FIELD_KIND_BOOL:
 		if (int_text_ok(v, p, e) < 0)
 			return -1;
 		if (mode == 'e')
 			return validate_match_value(v, p, e);
 		if (cJSON_IsNumber(v) && (v->valuedouble < d->lo || v->valuedouble > d->hi))
 			return err_set(e, "%s: %g is out of range %ld..%ld", p, v->valuedouble, d->lo, d->hi);
-		if (d->kind == FIELDS_KIND_BOOL ? !cJSON_IsBool(v) : !(cJSON_IsNumber(v) || cJSON_IsString(v)))
-			return err_set(e, "%s: expected %s", p, d->kind == FIELDS_KIND_BOOL ? "true or false" : "an integer");
+		if (d->kind == MQTT_FIELD_KIND_BOOL ? !cJSON_IsBool(v) : !(cJSON_IsNumber(v) || cJSON_IsString(v)))
+			return err_set(e, "%s: expected %s", p, d->kind == MQTT_FIELD_KIND_BOOL ? "true or false" : "an integer");
 		return 0;
-	case FIELDS_KIND_STR:
-	case FIELDS_KIND_BYTES:
-	case FIELDS_KIND_HEX:
+	case MQTT_FIELD_KIND_STR:
+	case MQTT_FIELD_KIND_BIN:
+	case MQTT_FIELD_KIND_BYTES:
+	case MQTT_FIELD_KIND_HEX:
 		if (mode == 'e')
 			return validate_match_value(v, p, e);
 		return cJSON_IsString(v) ? 0 : err_set(e, "%s: expected a string", p);
-	case FIELDS_KIND_WILL: {
-		static const char *const keys[] = {"topic", "topic_hex", "topic_length", "message", "message_hex",
-						   "message_length", "qos", "retain", NULL};
+	case MQTT_FIELD_KIND_WILL:
 		if (!cJSON_IsObject(v))
 			return err_set(e, "%s: expected an object", p);
-		return validate_str_obj(v, p, keys, e);
-	}
-	case FIELDS_KIND_TOPICS:
+		return validate_parts(d->id, v, p, e);
+	case MQTT_FIELD_KIND_TOPICS:
 		return validate_topics(v, p, e);
-	case FIELDS_KIND_CODES:
+	case MQTT_FIELD_KIND_CODES:
 		return validate_codes(v, mode, p, e);
 	}
 	return 0;
@@ -251,14 +274,15 @@ int fields_validate(const cJSON *pkt, int mode, const char *path, struct err *e)
 		char p[300];
 		snprintf(p, sizeof p, "%s.%s", path, it->string);
 		enum fields_variant var;
-		const struct fields_def *d = fields_find(it->string, &var);
+		const struct fields_def *d = fields_find(it->string, FIELDS_VERSION, &var);
 		if (!d)
 			return err_set(e, "%s: unknown field", p);
 		if (!(mode == 's' ? d->send : d->expect))
 			return err_set(e, "%s: not a field that can be %s", p, mode == 's' ? "sent" : "matched");
-		if (!(d->types & (1u << type)))
+		const struct mqtt_field_def *f = mqtt_field_get(d->id);
+		if (!mqtt_field_in(f, FIELDS_VERSION, (enum mqtt_type)type))
 			return err_set(e, "%s: a %s packet has no such field", p, mqtt_type_name((enum mqtt_type)type));
-		if (validate_field(d, var, it, mode, p, e) < 0)
+		if (validate_field(f, var, it, mode, p, e) < 0)
 			return -1;
 	}
 	return 0;

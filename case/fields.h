@@ -1,5 +1,6 @@
 /*
- * fields.h - the packet fields a case may name, in one table that drives
+ * fields.h - the packet fields a case may name: the codec's field table
+ * (codec/mqtt_field_table.h) and what the case language adds to it drive
  * the loader's validation, the packet builder (send) and the matcher (expect).
  */
 #ifndef FIELDS_H
@@ -9,63 +10,34 @@
 #include <stdint.h>
 
 #include "codec/mqtt.h"
+#include "codec/mqtt_field_table.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "case/tmpl.h"
 
-enum fields_id {
-	FIELDS_TYPE,
-	FIELDS_FLAGS,
-	FIELDS_DUP,
-	FIELDS_QOS,
-	FIELDS_RETAIN,
-	FIELDS_REMAINING_LENGTH,
-	FIELDS_REMAINING_LENGTH_BYTES,
-	FIELDS_EXTRA,
-	FIELDS_PROTOCOL_NAME,
-	FIELDS_PROTOCOL_LEVEL,
-	FIELDS_CONNECT_FLAGS,
-	FIELDS_CLEAN_SESSION,
-	FIELDS_KEEP_ALIVE,
-	FIELDS_CLIENT_ID,
-	FIELDS_WILL,
-	FIELDS_USERNAME,
-	FIELDS_PASSWORD,
-	FIELDS_SESSION_PRESENT,
-	FIELDS_ACK_FLAGS,
-	FIELDS_RETURN_CODE,
-	FIELDS_TOPIC,
-	FIELDS_PAYLOAD,
-	FIELDS_PACKET_ID,
-	FIELDS_TOPICS,
-	FIELDS_RETURN_CODES
-};
-
-enum fields_kind {
-	FIELDS_KIND_TYPE,
-	FIELDS_KIND_INT,
-	FIELDS_KIND_BOOL,
-	FIELDS_KIND_STR,   /* text; also NAME_hex and (send) NAME_length */
-	FIELDS_KIND_BYTES, /* text or NAME_hex, no length prefix (payload) */
-	FIELDS_KIND_HEX,   /* hex only (extra_hex) */
-	FIELDS_KIND_WILL,
-	FIELDS_KIND_TOPICS,
-	FIELDS_KIND_CODES
-};
-
+/* How a case spells a field's value: as it is, as hex ("topic_hex"), or
+ * with the 2-byte length prefix overridden ("topic_length", send only). */
 enum fields_variant { FIELDS_PLAIN, FIELDS_HEX, FIELDS_LENGTH };
 
+/* What the case language adds to a codec field (codec/mqtt_field_table.h,
+ * which has its key, types, kind and range): whether a case may send it,
+ * and whether it may match it. */
 struct fields_def {
-	const char *name;
-	enum fields_id id;
-	enum fields_kind kind;
-	uint32_t types; /* bit (1 << mqtt_type) for each type that has the field */
+	enum mqtt_field_id id;
 	int send, expect;
-	long lo, hi;
 };
 
-/* Look a JSON key up ("topic", "topic_hex", "topic_length"); NULL if unknown. */
-const struct fields_def *fields_find(const char *key, enum fields_variant *variant);
+/* Look a JSON key of a packet object up ("topic", "topic_hex",
+ * "topic_length") among the fields of version `v`; NULL if unknown. */
+const struct fields_def *fields_find(const char *key, enum mqtt_version v, enum fields_variant *variant);
+
+/* The same for a key of a part of field `parent` ("topic" of "will",
+ * "filter_hex" of a "topics" entry): the codec row, or NULL if unknown. */
+const struct mqtt_field_def *fields_find_part(enum mqtt_field_id parent, const char *key, enum mqtt_version v,
+					      enum fields_variant *variant);
+
+/* Every field a case may name at the top of a packet object; *n of them. */
+const struct fields_def *fields_all(size_t *n);
 
 /* Load-time check of a packet object for sending (mode 's') or matching ('e'):
  * known fields, right types, fields that exist for this type. */

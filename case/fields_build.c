@@ -8,6 +8,7 @@ struct bctx {
 	const struct tmpl_ctx *c;
 	struct arena *a;
 	struct err *e;
+	enum mqtt_version v;
 	long dup, qos, retain; /* the PUBLISH flags the fields give */
 	int clean, have_pid;
 	uint8_t cflags;        /* the CONNECT flags the will implies */
@@ -16,6 +17,18 @@ struct bctx {
 static int get_int(struct bctx *b, const cJSON *v, long lo, long hi, long *out)
 {
 	return tmpl_int(b->c, v, lo, hi, b->a, out, b->e);
+}
+
+/* An integer field, within the range its codec row gives. */
+static int get_field(struct bctx *b, enum mqtt_field_id id, const cJSON *v, long *out)
+{
+	const struct mqtt_field_def *f = mqtt_field_get(id);
+	return get_int(b, v, f->lo, f->hi, out);
+}
+
+static const char *key_of(enum mqtt_field_id id)
+{
+	return mqtt_field_get(id)->key;
 }
 
 /* Fill a string field from its text (v), bytes (h) and length override (l); any may be NULL. */
@@ -64,12 +77,14 @@ static int get_str(struct bctx *b, const cJSON *obj, const char *key, struct mqt
 static int build_will(struct bctx *b, const cJSON *w, struct mqtt_packet *p, uint8_t *flags)
 {
 	long qos = 0, retain = 0;
-	const cJSON *q = cJSON_GetObjectItemCaseSensitive(w, "qos");
-	const cJSON *r = cJSON_GetObjectItemCaseSensitive(w, "retain");
-	if ((q && get_int(b, q, 0, 3, &qos) < 0) || (r && get_int(b, r, 0, 1, &retain) < 0))
-		return err_prefix(b->e, "will");
-	if (get_str(b, w, "topic", &p->will_topic) < 0 || get_str(b, w, "message", &p->will_message) < 0)
-		return err_prefix(b->e, "will");
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(w, key_of(MQTT_FIELD_WILL_QOS));
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(w, key_of(MQTT_FIELD_WILL_RETAIN));
+	if ((q && get_field(b, MQTT_FIELD_WILL_QOS, q, &qos) < 0) ||
+	    (r && get_field(b, MQTT_FIELD_WILL_RETAIN, r, &retain) < 0))
+		return err_prefix(b->e, "%s", key_of(MQTT_FIELD_WILL));
+	if (get_str(b, w, key_of(MQTT_FIELD_WILL_TOPIC), &p->will_topic) < 0 ||
+	    get_str(b, w, key_of(MQTT_FIELD_WILL_MESSAGE), &p->will_message) < 0)
+		return err_prefix(b->e, "%s", key_of(MQTT_FIELD_WILL));
 	/* A will always carries both fields on the wire; an absent one is empty. */
 	p->will_topic.present = p->will_message.present = true;
 	*flags |= (uint8_t)(MQTT_CF_WILL | qos << MQTT_CF_WILL_QOS_SHIFT | (retain ? MQTT_CF_WILL_RETAIN : 0));
@@ -78,6 +93,9 @@ static int build_will(struct bctx *b, const cJSON *w, struct mqtt_packet *p, uin
 
 static int build_topics(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 {
+	const char *fk = key_of(MQTT_FIELD_FILTER), *tk = key_of(MQTT_FIELD_TOPICS);
+	const struct mqtt_field_def *qf = mqtt_field_get(MQTT_FIELD_REQUESTED_QOS);
+	int has_qos = mqtt_field_in(qf, b->v, p->type);
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{
@@ -85,19 +103,19 @@ static int build_topics(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 		memset(en, 0, sizeof *en);
 		en->filter.len_override = -1;
 		if (cJSON_IsString(it)) {
-			if (get_str3(b, "filter", it, NULL, NULL, &en->filter) < 0)
-				return err_prefix(b->e, "topics[%zu]", p->entry_count);
-		} else if (get_str(b, it, "filter", &en->filter) < 0) {
-			return err_prefix(b->e, "topics[%zu]", p->entry_count);
+			if (get_str3(b, fk, it, NULL, NULL, &en->filter) < 0)
+				return err_prefix(b->e, "%s[%zu]", tk, p->entry_count);
+		} else if (get_str(b, it, fk, &en->filter) < 0) {
+			return err_prefix(b->e, "%s[%zu]", tk, p->entry_count);
 		}
-		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "qos");
-		if (p->type == MQTT_SUBSCRIBE && q) {
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, qf->key);
+		if (has_qos && q) {
 			long x;
-			if (get_int(b, q, 0, 255, &x) < 0)
-				return err_prefix(b->e, "topics[%zu].qos", p->entry_count);
+			if (get_int(b, q, qf->lo, qf->hi, &x) < 0)
+				return err_prefix(b->e, "%s[%zu].%s", tk, p->entry_count, qf->key);
 			en->qos = (uint8_t)x;
 			en->has_qos = true;
-		} else if (p->type == MQTT_SUBSCRIBE && cJSON_IsString(it)) {
+		} else if (has_qos && cJSON_IsString(it)) {
 			en->has_qos = true; /* a bare filter string subscribes at QoS 0 */
 		}
 		p->entry_count++;
@@ -111,81 +129,81 @@ static int build_codes(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 	const cJSON *v;
 	cJSON_ArrayForEach(v, arr)
 	{
-		if (get_int(b, v, 0, 255, &x) < 0)
-			return err_prefix(b->e, "return_codes");
+		if (get_field(b, MQTT_FIELD_SUBACK_CODE, v, &x) < 0)
+			return err_prefix(b->e, "%s", key_of(MQTT_FIELD_RETURN_CODES));
 		p->codes[p->code_count++] = (uint8_t)x;
 	}
 	return 0;
 }
 
-static int get_u8(struct bctx *b, const cJSON *v, long lo, long hi, uint8_t *out)
+static int get_u8(struct bctx *b, enum mqtt_field_id id, const cJSON *v, uint8_t *out)
 {
 	long x;
-	if (get_int(b, v, lo, hi, &x) < 0)
+	if (get_field(b, id, v, &x) < 0)
 		return -1;
 	*out = (uint8_t)x;
 	return 0;
 }
 
-static int get_u16(struct bctx *b, const cJSON *v, uint16_t *out)
+static int get_u16(struct bctx *b, enum mqtt_field_id id, const cJSON *v, uint16_t *out)
 {
 	long x;
-	if (get_int(b, v, 0, 65535, &x) < 0)
+	if (get_field(b, id, v, &x) < 0)
 		return -1;
 	*out = (uint16_t)x;
 	return 0;
 }
 
 /* Fields that are neither strings nor flags set by hand (those come after). */
-static int build_field(struct bctx *b, enum fields_id id, const cJSON *it, struct mqtt_packet *p)
+static int build_field(struct bctx *b, enum mqtt_field_id id, const cJSON *it, struct mqtt_packet *p)
 {
 	long x;
 	switch (id) {
-	case FIELDS_DUP:
-		return get_int(b, it, 0, 1, &b->dup);
-	case FIELDS_QOS:
-		return get_int(b, it, 0, 3, &b->qos);
-	case FIELDS_RETAIN:
-		return get_int(b, it, 0, 1, &b->retain);
-	case FIELDS_REMAINING_LENGTH:
-		if (get_int(b, it, 0, 4294967295L, &x) < 0)
+	case MQTT_FIELD_DUP:
+		return get_field(b, id, it, &b->dup);
+	case MQTT_FIELD_QOS:
+		return get_field(b, id, it, &b->qos);
+	case MQTT_FIELD_RETAIN:
+		return get_field(b, id, it, &b->retain);
+	case MQTT_FIELD_REMAINING_LENGTH:
+		if (get_field(b, id, it, &x) < 0)
 			return -1;
 		p->remaining_length = (uint32_t)x;
 		p->rl_override = true;
 		return 0;
-	case FIELDS_REMAINING_LENGTH_BYTES:
-		return get_u8(b, it, 1, 5, &p->rl_bytes);
-	case FIELDS_EXTRA: {
+	case MQTT_FIELD_REMAINING_LENGTH_BYTES:
+		return get_u8(b, id, it, &p->rl_bytes);
+	case MQTT_FIELD_EXTRA: {
 		uint8_t *bytes;
 		if (tmpl_hex(b->c, it->valuestring, b->a, &bytes, &p->extra.n, b->e) < 0)
 			return -1;
 		p->extra.p = bytes;
 		return 0;
 	}
-	case FIELDS_PROTOCOL_LEVEL:
-		return get_u8(b, it, 0, 255, &p->protocol_level);
-	case FIELDS_CLEAN_SESSION:
+	case MQTT_FIELD_PROTOCOL_LEVEL:
+		return get_u8(b, id, it, &p->protocol_level);
+	case MQTT_FIELD_CLEAN_SESSION:
 		b->clean = cJSON_IsTrue(it);
 		return 0;
-	case FIELDS_KEEP_ALIVE:
-		return get_u16(b, it, &p->keep_alive);
-	case FIELDS_WILL:
+	case MQTT_FIELD_KEEP_ALIVE:
+		return get_u16(b, id, it, &p->keep_alive);
+	case MQTT_FIELD_WILL:
 		return build_will(b, it, p, &b->cflags);
-	case FIELDS_SESSION_PRESENT:
-		if (get_int(b, it, 0, 1, &x) < 0)
+	case MQTT_FIELD_SESSION_PRESENT:
+		if (get_field(b, id, it, &x) < 0)
 			return -1;
 		p->ack_flags = (uint8_t)((p->ack_flags & ~1u) | (unsigned)x);
 		return 0;
-	case FIELDS_ACK_FLAGS:
-		return get_u8(b, it, 0, 255, &p->ack_flags);
-	case FIELDS_RETURN_CODE:
-		return get_u8(b, it, 0, 255, &p->return_code);
-	case FIELDS_PACKET_ID:
+	case MQTT_FIELD_ACK_FLAGS:
+		return get_u8(b, id, it, &p->ack_flags);
+	case MQTT_FIELD_RETURN_CODE:
+		return get_u8(b, id, it, &p->return_code);
+	case MQTT_FIELD_PACKET_ID:
 		b->have_pid = 1;
-		return get_u16(b, it, &p->packet_id);
-	case FIELDS_TOPICS:
+		return get_u16(b, id, it, &p->packet_id);
+	case MQTT_FIELD_TOPICS:
 		return build_topics(b, it, p);
-	case FIELDS_RETURN_CODES:
+	case MQTT_FIELD_RETURN_CODES:
 		return build_codes(b, it, p);
 	default:
 		return 0; /* type, flags, connect_flags: applied last; strings: read by build_strings */
@@ -194,12 +212,14 @@ static int build_field(struct bctx *b, enum fields_id id, const cJSON *it, struc
 
 static int build_strings(struct bctx *b, const cJSON *tmpl, struct mqtt_packet *p)
 {
-	if (get_str(b, tmpl, "protocol_name", &p->protocol_name) < 0 || get_str(b, tmpl, "client_id", &p->client_id) < 0 ||
-	    get_str(b, tmpl, "username", &p->username) < 0 || get_str(b, tmpl, "password", &p->password) < 0 ||
-	    get_str(b, tmpl, "topic", &p->topic) < 0)
+	if (get_str(b, tmpl, key_of(MQTT_FIELD_PROTOCOL_NAME), &p->protocol_name) < 0 ||
+	    get_str(b, tmpl, key_of(MQTT_FIELD_CLIENT_ID), &p->client_id) < 0 ||
+	    get_str(b, tmpl, key_of(MQTT_FIELD_USERNAME), &p->username) < 0 ||
+	    get_str(b, tmpl, key_of(MQTT_FIELD_PASSWORD), &p->password) < 0 ||
+	    get_str(b, tmpl, key_of(MQTT_FIELD_TOPIC), &p->topic) < 0)
 		return -1;
 	struct mqtt_str pl = {false, {NULL, 0}, -1};
-	if (get_str(b, tmpl, "payload", &pl) < 0)
+	if (get_str(b, tmpl, key_of(MQTT_FIELD_PAYLOAD), &pl) < 0)
 		return -1;
 	p->payload = pl.s;
 	return 0;
@@ -224,16 +244,16 @@ static int build_flags(struct bctx *b, const cJSON *tmpl, struct mqtt_packet *p)
 		p->has_packet_id = b->have_pid || p->type == MQTT_SUBSCRIBE || p->type == MQTT_UNSUBSCRIBE;
 		break;
 	}
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmpl, "flags");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(tmpl, key_of(MQTT_FIELD_FLAGS));
 	if (f) {
-		if (get_int(b, f, 0, 15, &x) < 0)
-			return err_prefix(b->e, "flags");
+		if (get_field(b, MQTT_FIELD_FLAGS, f, &x) < 0)
+			return err_prefix(b->e, "%s", key_of(MQTT_FIELD_FLAGS));
 		p->flags = (uint8_t)x;
 	}
-	f = cJSON_GetObjectItemCaseSensitive(tmpl, "connect_flags");
+	f = cJSON_GetObjectItemCaseSensitive(tmpl, key_of(MQTT_FIELD_CONNECT_FLAGS));
 	if (f) {
-		if (get_int(b, f, 0, 255, &x) < 0)
-			return err_prefix(b->e, "connect_flags");
+		if (get_field(b, MQTT_FIELD_CONNECT_FLAGS, f, &x) < 0)
+			return err_prefix(b->e, "%s", key_of(MQTT_FIELD_CONNECT_FLAGS));
 		p->connect_flags = (uint8_t)x;
 	}
 	return 0;
@@ -252,7 +272,7 @@ void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const c
 int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version v, const char *default_client_id,
 		 struct arena *a, struct mqtt_packet *p, struct err *e)
 {
-	struct bctx b = {c, a, e, 0, 0, 0, 0, 0, 0};
+	struct bctx b = {c, a, e, v, 0, 0, 0, 0, 0, 0};
 	int type = fields_type(tmpl, "packet", e);
 	if (type < 0)
 		return -1;
@@ -266,14 +286,15 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 	cJSON_ArrayForEach(it, tmpl)
 	{
 		enum fields_variant var;
-		const struct fields_def *d = fields_find(it->string, &var);
+		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d)
 			return err_set(e, "%s: unknown field", it->string);
-		if (d->kind == FIELDS_KIND_STR || d->kind == FIELDS_KIND_BYTES)
+		enum mqtt_field_kind k = mqtt_field_get(d->id)->kind;
+		if (k == MQTT_FIELD_KIND_STR || k == MQTT_FIELD_KIND_BIN || k == MQTT_FIELD_KIND_BYTES)
 			continue; /* strings are read below, all variants at once */
 		/* return_codes names the field in its own errors */
 		if (build_field(&b, d->id, it, p) < 0)
-			return d->id == FIELDS_RETURN_CODES ? -1 : err_prefix(e, "%s", it->string);
+			return d->id == MQTT_FIELD_RETURN_CODES ? -1 : err_prefix(e, "%s", it->string);
 	}
 	if (build_strings(&b, tmpl, p) < 0)
 		return -1;

@@ -7,6 +7,10 @@
 #include "case/fields.h"
 #include "case/match.h"
 
+/* A pattern is matched before the case's version reaches the matcher;
+ * every case speaks 3.1.1 until 5.0 is written and passes its version in. */
+#define MATCH_VERSION MQTT_V311
+
 struct mctx {
 	const struct tmpl_ctx *c;
 	struct tmpl_vars *binds;
@@ -188,7 +192,8 @@ static int match_codes(struct mctx *m, const cJSON *it, const struct mqtt_packet
 {
 	size_t n = (size_t)cJSON_GetArraySize(it);
 	if (n != pkt->code_count) {
-		snprintf(m->why, m->whylen, "return_codes: expected %zu codes, got %zu", n, pkt->code_count);
+		snprintf(m->why, m->whylen, "%s: expected %zu codes, got %zu", mqtt_field_get(MQTT_FIELD_RETURN_CODES)->key, n,
+			 pkt->code_count);
 		return 0;
 	}
 	size_t i = 0;
@@ -197,7 +202,7 @@ static int match_codes(struct mctx *m, const cJSON *it, const struct mqtt_packet
 	cJSON_ArrayForEach(v, it)
 	{
 		char nm[32];
-		snprintf(nm, sizeof nm, "return_codes[%zu]", i);
+		snprintf(nm, sizeof nm, "%s[%zu]", mqtt_field_get(MQTT_FIELD_RETURN_CODES)->key, i);
 		r = cmp_int(m, nm, v, pkt->codes[i++]);
 		if (r <= 0)
 			break;
@@ -209,36 +214,37 @@ static int match_codes(struct mctx *m, const cJSON *it, const struct mqtt_packet
 static int match_field(struct mctx *m, const struct fields_def *d, enum fields_variant var, const cJSON *it,
 		       const struct mqtt_packet *pkt)
 {
+	const char *k = mqtt_field_get(d->id)->key;
 	switch (d->id) {
-	case FIELDS_TYPE:
+	case MQTT_FIELD_TYPE:
 		return 1;
-	case FIELDS_FLAGS:
-		return cmp_int(m, "flags", it, pkt->flags);
-	case FIELDS_DUP:
-		return cmp_int(m, "dup", it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
-	case FIELDS_QOS:
-		return cmp_int(m, "qos", it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
-	case FIELDS_RETAIN:
-		return cmp_int(m, "retain", it, pkt->flags & MQTT_PF_RETAIN);
-	case FIELDS_REMAINING_LENGTH:
-		return cmp_int(m, "remaining_length", it, (long)pkt->remaining_length);
-	case FIELDS_SESSION_PRESENT:
-		return cmp_int(m, "session_present", it, pkt->ack_flags & 1);
-	case FIELDS_ACK_FLAGS:
-		return cmp_int(m, "ack_flags", it, pkt->ack_flags);
-	case FIELDS_RETURN_CODE:
-		return cmp_int(m, "return_code", it, pkt->return_code);
-	case FIELDS_PACKET_ID:
+	case MQTT_FIELD_FLAGS:
+		return cmp_int(m, k, it, pkt->flags);
+	case MQTT_FIELD_DUP:
+		return cmp_int(m, k, it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
+	case MQTT_FIELD_QOS:
+		return cmp_int(m, k, it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
+	case MQTT_FIELD_RETAIN:
+		return cmp_int(m, k, it, pkt->flags & MQTT_PF_RETAIN);
+	case MQTT_FIELD_REMAINING_LENGTH:
+		return cmp_int(m, k, it, (long)pkt->remaining_length);
+	case MQTT_FIELD_SESSION_PRESENT:
+		return cmp_int(m, k, it, pkt->ack_flags & 1);
+	case MQTT_FIELD_ACK_FLAGS:
+		return cmp_int(m, k, it, pkt->ack_flags);
+	case MQTT_FIELD_RETURN_CODE:
+		return cmp_int(m, k, it, pkt->return_code);
+	case MQTT_FIELD_PACKET_ID:
 		if (!pkt->has_packet_id) {
-			snprintf(m->why, m->whylen, "packet_id: expected one, the packet has none");
+			snprintf(m->why, m->whylen, "%s: expected one, the packet has none", k);
 			return 0;
 		}
-		return cmp_int(m, "packet_id", it, pkt->packet_id);
-	case FIELDS_TOPIC:
-		return cmp_bytes(m, "topic", it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
-	case FIELDS_PAYLOAD:
-		return cmp_bytes(m, "payload", it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
-	case FIELDS_RETURN_CODES:
+		return cmp_int(m, k, it, pkt->packet_id);
+	case MQTT_FIELD_TOPIC:
+		return cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
+	case MQTT_FIELD_PAYLOAD:
+		return cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
+	case MQTT_FIELD_RETURN_CODES:
 		return match_codes(m, it, pkt);
 	default:
 		snprintf(m->why, m->whylen, "%s: cannot be matched", it->string);
@@ -260,7 +266,7 @@ int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const stru
 	cJSON_ArrayForEach(it, pattern)
 	{
 		enum fields_variant var;
-		const struct fields_def *d = fields_find(it->string, &var);
+		const struct fields_def *d = fields_find(it->string, MATCH_VERSION, &var);
 		if (!d) {
 			snprintf(why, whylen, "%s: unknown field", it->string);
 			return -1;

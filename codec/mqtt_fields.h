@@ -20,7 +20,7 @@
 struct mqtt_field {
 	size_t offset; /* first byte of the field in the packet */
 	size_t len;    /* bytes it takes (a string: its 2-byte length too) */
-	const char *name;
+	const char *name; /* its label in the field table (mqtt_field_table.h) */
 	char value[200];
 };
 

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codec/mqtt_field_table.h"
+
 #define STR_SHOWN 64
 #define PAYLOAD_SHOWN 32
 
@@ -63,52 +65,75 @@ static void put_quoted(struct out *o, struct mqtt_slice s, size_t max)
 		put_s(o, "...");
 }
 
+/* " tag=": a field by its short name in the field table. */
+static void put_tag(struct out *o, enum mqtt_field_id id)
+{
+	put_c(o, ' ');
+	put_s(o, mqtt_field_get(id)->tag);
+	put_c(o, '=');
+}
+
+#define TAG(id) put_tag(o, MQTT_FIELD_##id)
+
 static void put_id(struct out *o, const struct mqtt_packet *p)
 {
-	if (p->has_packet_id)
-		put_f(o, " id=%u", (unsigned)p->packet_id);
+	if (!p->has_packet_id)
+		return;
+	TAG(PACKET_ID);
+	put_f(o, "%u", (unsigned)p->packet_id);
 }
 
 static void put_connect(struct out *o, const struct mqtt_packet *p)
 {
 	const struct mqtt_slice pn = p->protocol_name.s;
 	if (pn.n != 4 || memcmp(pn.p, "MQTT", 4) != 0) {
-		put_s(o, " proto=");
+		TAG(PROTOCOL_NAME);
 		put_quoted(o, pn, STR_SHOWN);
 	}
-	put_f(o, " level=%u flags=0x%02x ka=%u id=", p->protocol_level,
-	      p->connect_flags, (unsigned)p->keep_alive);
+	TAG(PROTOCOL_LEVEL);
+	put_f(o, "%u", p->protocol_level);
+	TAG(CONNECT_FLAGS);
+	put_f(o, "0x%02x", p->connect_flags);
+	TAG(KEEP_ALIVE);
+	put_f(o, "%u", (unsigned)p->keep_alive);
+	TAG(CLIENT_ID);
 	put_quoted(o, p->client_id.s, STR_SHOWN);
 	if (p->will_topic.present || p->will_message.present) {
-		put_s(o, " will=");
+		TAG(WILL);
 		put_quoted(o, p->will_topic.s, STR_SHOWN);
 		put_f(o, "/%zuB", p->will_message.s.n);
 	}
 	if (p->username.present) {
-		put_s(o, " user=");
+		TAG(USERNAME);
 		put_quoted(o, p->username.s, STR_SHOWN);
 	}
-	if (p->password.present)
-		put_f(o, " pass=****(%zuB)", p->password.s.n);
+	if (p->password.present) {
+		TAG(PASSWORD);
+		put_f(o, "****(%zuB)", p->password.s.n);
+	}
 }
 
 static void put_publish(struct out *o, const struct mqtt_packet *p)
 {
-	put_f(o, " qos=%u dup=%u retain=%u",
-	      (unsigned)(p->flags >> MQTT_PF_QOS_SHIFT) & 3,
-	      (p->flags & MQTT_PF_DUP) ? 1u : 0u,
-	      (p->flags & MQTT_PF_RETAIN) ? 1u : 0u);
+	TAG(QOS);
+	put_f(o, "%u", (unsigned)(p->flags >> MQTT_PF_QOS_SHIFT) & 3);
+	TAG(DUP);
+	put_f(o, "%u", (p->flags & MQTT_PF_DUP) ? 1u : 0u);
+	TAG(RETAIN);
+	put_f(o, "%u", (p->flags & MQTT_PF_RETAIN) ? 1u : 0u);
 	put_id(o, p);
-	put_s(o, " topic=");
+	TAG(TOPIC);
 	put_quoted(o, p->topic.s, STR_SHOWN);
-	put_f(o, " payload=%zuB ", p->payload.n);
+	TAG(PAYLOAD);
+	put_f(o, "%zuB ", p->payload.n);
 	put_quoted(o, p->payload, PAYLOAD_SHOWN);
 }
 
 static void put_entries(struct out *o, const struct mqtt_packet *p)
 {
 	put_id(o, p);
-	put_s(o, " filters=[");
+	TAG(TOPICS);
+	put_c(o, '[');
 	for (size_t i = 0; i < p->entry_count && i < MQTT_MAX_ENTRIES; i++) {
 		const struct mqtt_entry *en = &p->entries[i];
 		if (i > 0)
@@ -116,10 +141,8 @@ static void put_entries(struct out *o, const struct mqtt_packet *p)
 		put_quoted(o, en->filter.s, STR_SHOWN);
 		if (p->type != MQTT_SUBSCRIBE || !en->has_qos)
 			continue;
-		if (en->qos <= 2)
-			put_f(o, " q=%u", en->qos);
-		else
-			put_f(o, " q=0x%02x", en->qos);
+		TAG(REQUESTED_QOS);
+		put_f(o, en->qos <= 2 ? "%u" : "0x%02x", en->qos);
 	}
 	put_c(o, ']');
 }
@@ -131,9 +154,14 @@ static void put_fields(struct out *o, const struct mqtt_packet *p)
 		put_connect(o, p);
 		return;
 	case MQTT_CONNACK:
-		put_f(o, " sp=%u rc=0x%02x", p->ack_flags & 1u, p->return_code);
-		if (p->ack_flags & 0xFE)
-			put_f(o, " ack_flags=0x%02x", p->ack_flags);
+		TAG(SESSION_PRESENT);
+		put_f(o, "%u", p->ack_flags & 1u);
+		TAG(RETURN_CODE);
+		put_f(o, "0x%02x", p->return_code);
+		if (p->ack_flags & 0xFE) {
+			TAG(ACK_FLAGS);
+			put_f(o, "0x%02x", p->ack_flags);
+		}
 		return;
 	case MQTT_PUBLISH:
 		put_publish(o, p);
@@ -151,7 +179,8 @@ static void put_fields(struct out *o, const struct mqtt_packet *p)
 		return;
 	case MQTT_SUBACK:
 		put_id(o, p);
-		put_s(o, " codes=[");
+		TAG(RETURN_CODES);
+		put_c(o, '[');
 		for (size_t i = 0; i < p->code_count && i < MQTT_MAX_ENTRIES;
 		     i++)
 			put_f(o, i > 0 ? ",0x%02x" : "0x%02x", p->codes[i]);
@@ -163,8 +192,10 @@ static void put_fields(struct out *o, const struct mqtt_packet *p)
 		return;
 	case MQTT_RESERVED0:
 	case MQTT_RESERVED15:
-		put_f(o, " flags=0x%x body=%zuB ", p->flags & 0x0Fu,
-		      p->payload.n);
+		TAG(FLAGS);
+		put_f(o, "0x%x", p->flags & 0x0Fu);
+		TAG(BODY);
+		put_f(o, "%zuB ", p->payload.n);
 		put_quoted(o, p->payload, PAYLOAD_SHOWN);
 		return;
 	}
@@ -175,11 +206,15 @@ size_t mqtt_print(const struct mqtt_packet *pkt, char *buf, size_t cap)
 	struct out o = {buf, cap, 0};
 	put_s(&o, mqtt_type_name(pkt->type));
 	int want = mqtt_type_required_flags(pkt->type);
-	if (want >= 0 && (pkt->flags & 0x0F) != want)
-		put_f(&o, " flags=0x%x", pkt->flags & 0x0Fu);
+	if (want >= 0 && (pkt->flags & 0x0F) != want) {
+		put_tag(&o, MQTT_FIELD_FLAGS);
+		put_f(&o, "0x%x", pkt->flags & 0x0Fu);
+	}
 	put_fields(&o, pkt);
-	if (pkt->extra.n > 0)
-		put_f(&o, " extra=%zuB", pkt->extra.n);
+	if (pkt->extra.n > 0) {
+		put_tag(&o, MQTT_FIELD_EXTRA);
+		put_f(&o, "%zuB", pkt->extra.n);
+	}
 	if (cap > 0)
 		buf[o.len < cap ? o.len : cap - 1] = '\0';
 	return o.len;

@@ -14,7 +14,8 @@
  * the protocol name is not "MQTT", " extra=NB" for encoder extra bytes.
  * Strings are quoted: printable ASCII as-is (with \" and \\ escaped), other
  * bytes as \xNN; strings show at most 64 bytes and payloads 32, then "...".
- * The password is never shown, only its length.
+ * The password is never shown, only its length. The short names (ka=, sp=)
+ * are the tags of the field table (codec/mqtt_field_table.h).
  */
 #ifndef MQTT_PRINT_H
 #define MQTT_PRINT_H
