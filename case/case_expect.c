@@ -20,7 +20,7 @@ void case_expect_free(struct case_expect *x)
 
 static int parse_pattern(struct case_load *L, const cJSON *v, const char *path, struct case_expect *out, struct err *e)
 {
-	if (fields_validate(v, 'e', path, e) < 0 || case_load_scan(L, v, path, e) < 0)
+	if (fields_validate(L->cs->protocol, v, 'e', path, e) < 0 || case_load_scan(L, v, path, e) < 0)
 		return -1;
 	out->kind = CASE_EXPECT_PACKET;
 	out->pattern = v;
@@ -136,7 +136,7 @@ int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, str
 			return 0;
 		if (!cJSON_IsObject(k))
 			return err_set(e, "%s: expected true or a packet pattern", p);
-		if (fields_validate(k, 'e', p, e) < 0 || case_load_scan(L, k, p, e) < 0)
+		if (fields_validate(L->cs->protocol, k, 'e', p, e) < 0 || case_load_scan(L, k, p, e) < 0)
 			return -1;
 		out->pattern = k;
 		return 0;

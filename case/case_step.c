@@ -168,7 +168,7 @@ static int add_send(struct case_load *L, const struct common *c, const cJSON *pk
 {
 	char p[400];
 	snprintf(p, sizeof p, "%s%s", c->path, suffix);
-	if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
+	if (fields_validate(L->cs->protocol, pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
 		return -1;
 	struct case_step *s = new_step(L, c, CASE_STEP_SEND, suffix);
 	s->packet = pkt;
@@ -556,7 +556,7 @@ static int parse_send(struct case_load *L, const struct common *c, const cJSON *
 		}
 		char p[400];
 		snprintf(p, sizeof p, "%s.send", c->path);
-		if (fields_validate(pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
+		if (fields_validate(L->cs->protocol, pkt, 's', p, e) < 0 || case_load_scan(L, pkt, p, e) < 0)
 			return -1;
 		new_step(L, c, CASE_STEP_SEND, "")->packet = pkt;
 	}

@@ -11,9 +11,6 @@
  * of sending (remaining_length_bytes, extra_hex) are codec rows too: they
  * are fields of the packet model whose range the encoder defines; what is
  * of the case language about them is only that they cannot be matched. */
-/* The loader checks a packet object before it knows the case's version;
- * every case speaks 3.1.1 until 5.0 is written and passes its version in. */
-#define FIELDS_VERSION MQTT_V311
 
 static const struct fields_def table[] = {
 	{MQTT_FIELD_TYPE, 1, 1},
@@ -160,13 +157,13 @@ static int validate_match_value(const cJSON *v, const char *path, struct err *e)
 /* An object of parts (a will, a topics entry): each key must name a part of
  * `parent`; integers (qos, retain, NAME_length) may be templates, the rest
  * are strings. Which types have a part is checked at its parent only. */
-static int validate_parts(enum mqtt_field_id parent, const cJSON *o, const char *path, struct err *e)
+static int validate_parts(enum mqtt_version ver, enum mqtt_field_id parent, const cJSON *o, const char *path, struct err *e)
 {
 	const cJSON *it;
 	cJSON_ArrayForEach(it, o)
 	{
 		enum fields_variant var;
-		const struct mqtt_field_def *f = fields_find_part(parent, it->string, FIELDS_VERSION, &var);
+		const struct mqtt_field_def *f = fields_find_part(parent, it->string, ver, &var);
 		if (!f)
 			return err_set(e, "%s.%s: unknown field", path, it->string);
 		int is_int = var == FIELDS_LENGTH || (var == FIELDS_PLAIN && f->kind == MQTT_FIELD_KIND_INT);
@@ -177,7 +174,7 @@ static int validate_parts(enum mqtt_field_id parent, const cJSON *o, const char 
 }
 
 /* topics: filter strings, or objects of filter (text, hex, length) and qos. */
-static int validate_topics(const cJSON *v, const char *p, struct err *e)
+static int validate_topics(enum mqtt_version ver, const cJSON *v, const char *p, struct err *e)
 {
 	if (!cJSON_IsArray(v))
 		return err_set(e, "%s: expected an array", p);
@@ -193,7 +190,7 @@ static int validate_topics(const cJSON *v, const char *p, struct err *e)
 			continue;
 		if (!cJSON_IsObject(it))
 			return err_set(e, "%s: expected a filter string or an object", q);
-		if (validate_parts(MQTT_FIELD_TOPICS, it, q, e) < 0)
+		if (validate_parts(ver, MQTT_FIELD_TOPICS, it, q, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -218,7 +215,7 @@ static int validate_codes(const cJSON *v, int mode, const char *p, struct err *e
 	return 0;
 }
 
-static int validate_field(const struct mqtt_field_def *d, enum fields_variant var, const cJSON *v, int mode,
+static int validate_field(enum mqtt_version ver, const struct mqtt_field_def *d, enum fields_variant var, const cJSON *v, int mode,
 			  const char *p, struct err *e)
 {
 	if (var != FIELDS_PLAIN) {
@@ -252,16 +249,16 @@ static int validate_field(const struct mqtt_field_def *d, enum fields_variant va
 	case MQTT_FIELD_KIND_WILL:
 		if (!cJSON_IsObject(v))
 			return err_set(e, "%s: expected an object", p);
-		return validate_parts(d->id, v, p, e);
+		return validate_parts(ver, d->id, v, p, e);
 	case MQTT_FIELD_KIND_TOPICS:
-		return validate_topics(v, p, e);
+		return validate_topics(ver, v, p, e);
 	case MQTT_FIELD_KIND_CODES:
 		return validate_codes(v, mode, p, e);
 	}
 	return 0;
 }
 
-int fields_validate(const cJSON *pkt, int mode, const char *path, struct err *e)
+int fields_validate(enum mqtt_version v, const cJSON *pkt, int mode, const char *path, struct err *e)
 {
 	if (!cJSON_IsObject(pkt))
 		return err_set(e, "%s: expected a packet object", path);
@@ -274,15 +271,15 @@ int fields_validate(const cJSON *pkt, int mode, const char *path, struct err *e)
 		char p[300];
 		snprintf(p, sizeof p, "%s.%s", path, it->string);
 		enum fields_variant var;
-		const struct fields_def *d = fields_find(it->string, FIELDS_VERSION, &var);
+		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d)
 			return err_set(e, "%s: unknown field", p);
 		if (!(mode == 's' ? d->send : d->expect))
 			return err_set(e, "%s: not a field that can be %s", p, mode == 's' ? "sent" : "matched");
 		const struct mqtt_field_def *f = mqtt_field_get(d->id);
-		if (!mqtt_field_in(f, FIELDS_VERSION, (enum mqtt_type)type))
+		if (!mqtt_field_in(f, v, (enum mqtt_type)type))
 			return err_set(e, "%s: a %s packet has no such field", p, mqtt_type_name((enum mqtt_type)type));
-		if (validate_field(f, var, it, mode, p, e) < 0)
+		if (validate_field(v, f, var, it, mode, p, e) < 0)
 			return -1;
 	}
 	return 0;

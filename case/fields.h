@@ -41,7 +41,7 @@ const struct fields_def *fields_all(size_t *n);
 
 /* Load-time check of a packet object for sending (mode 's') or matching ('e'):
  * known fields, right types, fields that exist for this type. */
-int fields_validate(const cJSON *pkt, int mode, const char *path, struct err *e);
+int fields_validate(enum mqtt_version v, const cJSON *pkt, int mode, const char *path, struct err *e);
 
 /* The packet type named by obj.type, or -1 (with e set). */
 int fields_type(const cJSON *obj, const char *path, struct err *e);

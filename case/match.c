@@ -72,7 +72,7 @@ static enum match_state eval_packet(const struct ev *v, const struct case_expect
 		struct tmpl_vars trial = {0};
 		copy_vars(&trial, binds);
 		char why[400];
-		int r = match_packet(x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why);
+		int r = match_packet(v->in->version, x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why);
 		if (r < 0) {
 			tmpl_vars_clear(&trial);
 			snprintf(out->why, sizeof out->why, "%s", why);
@@ -181,7 +181,7 @@ static enum match_state eval_nothing(const struct ev *v, const struct case_expec
 			continue;
 		struct tmpl_vars trial = {0};
 		char why[300];
-		int r = x->pattern ? match_packet(x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why) : 1;
+		int r = x->pattern ? match_packet(v->in->version, x->pattern, v->in->items[i].pkt, &c, &trial, v->a, why, sizeof why) : 1;
 		tmpl_vars_clear(&trial);
 		if (r < 0) {
 			snprintf(out->why, sizeof out->why, "%s", why);

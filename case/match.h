@@ -31,6 +31,7 @@ struct match_input {
 	size_t n;
 	enum match_conn conn;
 	int expired;           /* the window is over */
+	enum mqtt_version version; /* the case's: which fields a pattern may name */
 };
 
 struct match_result {
@@ -45,8 +46,8 @@ enum match_state match_eval(const struct case_expect *x, const struct match_inpu
 			    struct arena *a, struct match_result *out);
 
 /* One packet against one pattern: 1 match, 0 mismatch (why says which field), -1 error. */
-int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c, struct tmpl_vars *binds,
-		 struct arena *a, char *why, size_t whylen);
+int match_packet(enum mqtt_version v, const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c,
+		 struct tmpl_vars *binds, struct arena *a, char *why, size_t whylen);
 
 /* A short text for an expectation: PUBACK{packet_id=10}, closed, nothing, ... */
 void match_describe(const struct case_expect *x, char *buf, size_t n);

@@ -9,7 +9,6 @@
 
 /* A pattern is matched before the case's version reaches the matcher;
  * every case speaks 3.1.1 until 5.0 is written and passes its version in. */
-#define MATCH_VERSION MQTT_V311
 
 struct mctx {
 	const struct tmpl_ctx *c;
@@ -252,8 +251,8 @@ static int match_field(struct mctx *m, const struct fields_def *d, enum fields_v
 	}
 }
 
-int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c, struct tmpl_vars *binds,
-		 struct arena *a, char *why, size_t whylen)
+int match_packet(enum mqtt_version v, const cJSON *pattern, const struct mqtt_packet *pkt, const struct tmpl_ctx *c,
+		 struct tmpl_vars *binds, struct arena *a, char *why, size_t whylen)
 {
 	struct mctx m = {c, binds, a, why, whylen};
 	why[0] = '\0';
@@ -266,7 +265,7 @@ int match_packet(const cJSON *pattern, const struct mqtt_packet *pkt, const stru
 	cJSON_ArrayForEach(it, pattern)
 	{
 		enum fields_variant var;
-		const struct fields_def *d = fields_find(it->string, MATCH_VERSION, &var);
+		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d) {
 			snprintf(why, whylen, "%s: unknown field", it->string);
 			return -1;

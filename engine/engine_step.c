@@ -245,7 +245,7 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 		items[i].pkt = &c->in[i].pkt;
 		items[i].consumed = c->in[i].consumed;
 	}
-	struct match_input in = {items, c->nin, conn_view(c), now >= r->deadline};
+	struct match_input in = {items, c->nin, conn_view(c), now >= r->deadline, r->spec->protocol};
 	struct match_result m;
 	memset(&m, 0, sizeof m);
 	m.taken = alloc_zeroed(c->nin ? c->nin : 1, sizeof *m.taken);

@@ -148,7 +148,7 @@ static void exercise(const struct case_spec *cs)
 			match_describe(&s->expect, text, sizeof text);
 			REQUIRE(memchr(text, '\0', sizeof text), "%s: describe not terminated", s->path);
 			for (int expired = 0; expired < 2; expired++) {
-				struct match_input in = {items, 4, expired ? MATCH_CONN_CLOSED : MATCH_CONN_OPEN, expired};
+				struct match_input in = {items, 4, expired ? MATCH_CONN_CLOSED : MATCH_CONN_OPEN, expired, cs->protocol};
 				struct match_result m;
 				int taken[4] = {0};
 				memset(&m, 0, sizeof m);

@@ -80,7 +80,7 @@ static int validate_one(const struct fields_def *d, int mode, int t, struct err 
 	cJSON *pkt = cJSON_CreateObject();
 	cJSON_AddStringToObject(pkt, "type", mqtt_type_name((enum mqtt_type)t));
 	cJSON_AddItemToObject(pkt, key, sample(f));
-	int r = fields_validate(pkt, mode, "p", e);
+	int r = fields_validate(MQTT_V311, pkt, mode, "p", e);
 	cJSON_Delete(pkt);
 	return r;
 }
@@ -121,7 +121,7 @@ static int validate_text(const char *json, int mode, struct err *e)
 {
 	cJSON *pkt = cJSON_Parse(json);
 	ck_assert_ptr_nonnull(pkt);
-	int r = fields_validate(pkt, mode, "steps[1].send", e);
+	int r = fields_validate(MQTT_V311, pkt, mode, "steps[1].send", e);
 	cJSON_Delete(pkt);
 	return r;
 }

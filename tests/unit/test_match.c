@@ -22,6 +22,7 @@ static void parse(struct fixture *f, const char *text)
 	struct err e;
 	memset(f, 0, sizeof *f);
 	f->cs.owned = cJSON_CreateArray();
+	f->cs.protocol = MQTT_V311;
 	f->L.cs = &f->cs;
 	f->L.cat = &f->cat;
 	f->json = cJSON_Parse(text);
@@ -67,7 +68,7 @@ static enum match_state run(struct fixture *f, struct mqtt_packet *pk, size_t n,
 		items[i].pkt = &pk[i];
 		items[i].consumed = 0;
 	}
-	struct match_input in = {items, n, conn, expired};
+	struct match_input in = {items, n, conn, expired, MQTT_V311};
 	static int taken[8];
 	memset(m, 0, sizeof *m);
 	m->taken = taken;
