@@ -210,12 +210,10 @@ static void run_header(const struct cli_opts *o, const char *spec, struct run_re
  * or "") prefixes the message. */
 static int setup_fail(const struct cli_opts *o, const char *what, const char *msg)
 {
-	char m[1400];
-	snprintf(m, sizeof m, "%s%s", what, msg);
-	fprintf(stderr, "mqttspec: set-up error: %s\n", m);
+	fprintf(stderr, "mqttspec: set-up error: %s%s\n", what, msg);
 	struct run_result run;
 	run_header(o, "MQTT 3.1.1", &run);
-	run.setup_error = alloc_strdup(m);
+	results_set_run_setup_error(&run, "%s%s", what, msg);
 	write_reports(o, &run, 4);
 	results_free(&run);
 	return 2;

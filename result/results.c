@@ -473,3 +473,14 @@ int results_set_setup_error(struct case_result *c, const char *fmt, ...)
 	va_end(ap);
 	return 1;
 }
+
+int results_set_run_setup_error(struct run_result *run, const char *fmt, ...)
+{
+	if (run->setup_error)
+		return 0;
+	va_list ap;
+	va_start(ap, fmt);
+	set_text(&run->setup_error, fmt, ap);
+	va_end(ap);
+	return 1;
+}

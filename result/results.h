@@ -244,6 +244,8 @@ void results_set_note(struct check_result *k, const char *fmt, ...) __attribute_
 /* The case's set-up error, unless it has one: the first failure explains the
  * rest. 1 if this one was recorded, 0 if one was already there. */
 int results_set_setup_error(struct case_result *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The run's set-up error (nothing could run), the same way: the first one stays. */
+int results_set_run_setup_error(struct run_result *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Queries for writers (result/result_query.c): what every report asks of a
  * run, answered in one place so the reports agree. */
