@@ -149,6 +149,18 @@ START_TEST(setup_error_once)
 }
 END_TEST
 
+/* The run's set-up error (nothing ran) follows the same rule. */
+START_TEST(run_setup_error_once)
+{
+	struct run_result run;
+	memset(&run, 0, sizeof run);
+	ck_assert_int_eq(results_set_run_setup_error(&run, "%s%s", "--baseline: ", "b.json: no such file"), 1);
+	ck_assert_int_eq(results_set_run_setup_error(&run, "later"), 0);
+	ck_assert_str_eq(run.setup_error, "--baseline: b.json: no such file");
+	results_free(&run);
+}
+END_TEST
+
 START_TEST(wire_events)
 {
 	struct case_result c;
@@ -293,6 +305,7 @@ Suite *results_suite(void)
 	tcase_add_test(tc, setters_format_and_replace);
 	tcase_add_test(tc, texts_bounded);
 	tcase_add_test(tc, setup_error_once);
+	tcase_add_test(tc, run_setup_error_once);
 	tcase_add_test(tc, wire_events);
 	tcase_add_test(tc, aggregate_verdict_rules);
 	suite_add_tcase(s, tc);
