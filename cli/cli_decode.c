@@ -159,67 +159,86 @@ not_hex:
 	return -1;
 }
 
+/* --from: which side's rules apply. 0, or the exit status of a usage error. */
+static int from_option(const struct cli_opts *o, enum mqtt_dir *dir)
+{
+	*dir = MQTT_FROM_ANY;
+	if (o->from && strcmp(o->from, "server") == 0)
+		*dir = MQTT_FROM_SERVER;
+	else if (o->from && strcmp(o->from, "client") == 0)
+		*dir = MQTT_FROM_CLIENT;
+	else if (o->from && strcmp(o->from, "any") != 0)
+		return cli_usage_error("--from: expected server, client or any, got \"%s\"", o->from);
+	return 0;
+}
+
+/* The bytes, from the arguments or standard input: 0, or 2 (said why, h freed). */
+static int read_bytes(struct hexbuf *h, int argc, char **argv)
+{
+	if (read_input(h, argc, argv) < 0) {
+		free(h->b);
+		return 2;
+	}
+	if (h->half >= 0) {
+		free(h->b);
+		fprintf(stderr, "mqttspec: decode: an odd number of hex digits (each byte takes two)\n");
+		return 2;
+	}
+	if (h->n == 0) {
+		fprintf(stderr, "mqttspec: decode: no bytes (give hex digits as arguments or on standard input)\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* A packet that cannot be framed (r < 0) or is cut short (r == 0): said,
+ * and the stream ends there. The exit status it gives. */
+static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off, int r, const struct mqtt_frame *f,
+			 const struct mqtt_diag *d, const struct catalog *cat)
+{
+	if (r < 0) {
+		printf("packet at offset %zu: MALFORMED at offset %zu: %s\n", off, d->offset, d->msg);
+		if (d->clause)
+			print_clause(cat, d->clause);
+		printf("  (the stream cannot be followed past this packet)\n");
+		return 1;
+	}
+	printf("packet at offset %zu: %s\n", off, mqtt_type_name(h->b[off] >> 4));
+	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
+	mqtt_fields_header(v, h->b + off, h->n - off, f->header_len, print_field, h->b + off);
+	if (f->header_len)
+		printf("  INCOMPLETE: the packet takes %zu bytes, the input ends after %zu\n", f->total_len, h->n - off);
+	else
+		printf("  INCOMPLETE: the input ends inside the fixed header\n");
+	return 2;
+}
+
 int cli_decode(struct cli_opts *o, int argc, char **argv)
 {
 	/* The only version the codec speaks yet; a --protocol option comes with 5.0. */
 	const enum mqtt_version v = MQTT_V311;
-	enum mqtt_dir dir = MQTT_FROM_ANY;
-	if (o->from && strcmp(o->from, "server") == 0)
-		dir = MQTT_FROM_SERVER;
-	else if (o->from && strcmp(o->from, "client") == 0)
-		dir = MQTT_FROM_CLIENT;
-	else if (o->from && strcmp(o->from, "any") != 0)
-		return cli_usage_error("--from: expected server, client or any, got \"%s\"", o->from);
-
+	enum mqtt_dir dir;
 	struct hexbuf h = {NULL, 0, 0, -1};
-	if (read_input(&h, argc, argv) < 0) {
-		free(h.b);
-		return 2;
-	}
-	if (h.half >= 0) {
-		free(h.b);
-		fprintf(stderr, "mqttspec: decode: an odd number of hex digits (each byte takes two)\n");
-		return 2;
-	}
-	if (h.n == 0) {
-		fprintf(stderr, "mqttspec: decode: no bytes (give hex digits as arguments or on standard input)\n");
-		return 2;
-	}
+	int rc = from_option(o, &dir);
+	if (rc || (rc = read_bytes(&h, argc, argv)))
+		return rc;
 	/* The catalog only adds our summary of a broken clause; decode works without it. */
 	struct catalog cat;
 	struct err e;
 	char path[4200];
 	catalog_path(o->cases_dir, "3.1.1", path, sizeof path);
 	int have_cat = catalog_load(&cat, path, &e) == 0;
-
-	int rc = 0;
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;
 		struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
 		int r = mqtt_frame_next(v, h.b + off, h.n - off, &f, &d);
-		if (npkt)
+		if (npkt++)
 			putchar('\n');
-		npkt++;
-		if (r < 0) {
-			printf("packet at offset %zu: MALFORMED at offset %zu: %s\n", off, d.offset, d.msg);
-			if (d.clause)
-				print_clause(have_cat ? &cat : NULL, d.clause);
-			printf("  (the stream cannot be followed past this packet)\n");
-			nbad++;
-			rc = rc > 1 ? rc : 1;
-			break;
-		}
-		if (r == 0) {
-			printf("packet at offset %zu: %s\n", off, mqtt_type_name(h.b[off] >> 4));
-			printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
-			mqtt_fields_header(v, h.b + off, h.n - off, f.header_len, print_field, h.b + off);
-			if (f.header_len)
-				printf("  INCOMPLETE: the packet takes %zu bytes, the input ends after %zu\n", f.total_len,
-				       h.n - off);
-			else
-				printf("  INCOMPLETE: the input ends inside the fixed header\n");
-			rc = 2;
+		if (r <= 0) {
+			nbad += r < 0;
+			int fr = frame_problem(v, &h, off, r, &f, &d, have_cat ? &cat : NULL);
+			rc = fr > rc ? fr : rc;
 			break;
 		}
 		int one = decode_one(v, h.b + off, &f, off, dir, have_cat ? &cat : NULL);
