@@ -1,6 +1,7 @@
 /* profile_probe.c - a short probe of the broker's optional features before
  * the cases run: the QoS it grants, wildcard support, retained messages, $SYS,
  * long client ids. Every wait is bounded; what it cannot learn stays unknown. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,77 +96,121 @@ static void publish(struct sync_client *b, const char *topic, const char *payloa
 	sync_client_send(b, &p, &e);
 }
 
+/* A value the probe learned, unless the user declared it: 1 (the caller sets
+ * the value) with its source written, or 0. */
+static int learned(struct profile *prof, enum profile_cap cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int learned(struct profile *prof, enum profile_cap cap, const char *fmt, ...)
+{
+	if (strncmp(prof->source[cap], "declared", 8) == 0)
+		return 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prof->source[cap], sizeof prof->source[cap], fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* The grant of a QoS 2 subscription, and whether '+' is accepted. */
+static void probe_grants(struct probe *pr, struct profile *prof, struct sync_client *a)
+{
+	char t_q[320], t_w[320];
+	snprintf(t_q, sizeof t_q, "%s/q", pr->topic);
+	snprintf(t_w, sizeof t_w, "%s/+/w", pr->topic);
+	const char *filters[2] = {t_q, t_w};
+	const uint8_t qos[2] = {2, 0};
+	struct mqtt_packet ack;
+	if (!subscribe(pr, a, filters, qos, 2, &ack))
+		return;
+	if (ack.codes[0] <= 2 &&
+	    learned(prof, PROFILE_MAX_QOS, "probe: SUBACK 0x%02x for a QoS 2 subscription", ack.codes[0]))
+		prof->caps.max_qos = ack.codes[0];
+	if (learned(prof, PROFILE_WILDCARDS, "probe: SUBACK 0x%02x for a filter with '+'", ack.codes[1]))
+		prof->caps.wildcards = ack.codes[1] != 0x80;
+}
+
+/* $SYS: a message on $SYS/# within half a window (b is connected). */
+static void probe_sys(struct probe *pr, struct profile *prof, struct sync_client *b)
+{
+	if (pr->o->stay_in_prefix) {
+		snprintf(prof->source[PROFILE_SYS], sizeof prof->source[PROFILE_SYS], "not probed: --stay-in-prefix");
+		return;
+	}
+	const char *sf[1] = {"$SYS/#"};
+	const uint8_t rq[1] = {0};
+	struct mqtt_packet ack, m;
+	int sys = subscribe(pr, b, sf, rq, 1, &ack) && ack.codes[0] != 0x80 &&
+		  await(pr, b, MQTT_PUBLISH, &m, pr->window / 2);
+	if (learned(prof, PROFILE_SYS, "probe: %s on $SYS/# within %.0f ms", sys ? "a message" : "nothing",
+		    pr->window / 2))
+		prof->caps.sys = sys;
+}
+
+/* Retained: stored at QoS 1 (a QoS 0 one may be discarded), seen by a later
+ * subscriber `idb`, who then probes $SYS; the retained message is deleted. */
+static void probe_retained(struct probe *pr, struct profile *prof, struct sync_client *a, const char *idb)
+{
+	char t_r[320];
+	snprintf(t_r, sizeof t_r, "%s/r", pr->topic);
+	struct sync_client b;
+	struct mqtt_packet ack;
+	int rc;
+	publish(a, t_r, "probe", 1, 1, 2);
+	if (await(pr, a, MQTT_PUBACK, &ack, pr->window) && connect_as(pr, &b, idb, &rc) == 1) {
+		const char *rf[1] = {t_r};
+		const uint8_t rq[1] = {0};
+		struct mqtt_packet m;
+		int arrived = subscribe(pr, &b, rf, rq, 1, &ack) && await(pr, &b, MQTT_PUBLISH, &m, pr->window);
+		int flagged = arrived && (m.flags & MQTT_PF_RETAIN);
+		if (learned(prof, PROFILE_RETAIN, "probe: a retained QoS 1 message %s a later subscriber",
+			    flagged ? "reached" : arrived ? "reached (but with RETAIN 0)" : "did not reach"))
+			prof->caps.retain = arrived;
+		probe_sys(pr, prof, &b);
+		sync_client_close(&b);
+	}
+	publish(a, t_r, "", 1, 0, 0); /* delete the retained message */
+}
+
+/* Long client ids: the spec guarantees 23 characters; try 64. */
+static void probe_client_id(struct probe *pr, struct profile *prof, const char *pfx)
+{
+	char idc[80];
+	snprintf(idc, sizeof idc, "%s%spr3", pfx, pr->o->run_prefix);
+	size_t l = strlen(idc);
+	memset(idc + l, '0', 64 - l);
+	idc[64] = '\0';
+	struct sync_client b;
+	int rc, r = connect_as(pr, &b, idc, &rc);
+	if (r == 1) {
+		if (learned(prof, PROFILE_MAX_CLIENT_ID, "probe: a 64-character client id was accepted"))
+			prof->caps.max_client_id = 64;
+		sync_client_close(&b);
+	} else if (r == 0) {
+		if (learned(prof, PROFILE_MAX_CLIENT_ID, "probe: a 64-character client id was refused (0x%02x)", rc))
+			prof->caps.max_client_id = 23;
+	}
+}
+
 void profile_probe(struct profile *prof, const struct conn_endpoint *ep, const struct engine_opts *o,
 		   struct sync_client_finding *find)
 {
 	struct probe pr = {ep, o, "", 2000 * o->time_scale, find};
 	const char *pfx = o->client_prefix ? o->client_prefix : "Ms";
 	snprintf(pr.topic, sizeof pr.topic, "%s/%s/probe", o->topic_prefix ? o->topic_prefix : "mqttspec", o->run_prefix);
-	char ida[40], idb[40], idc[80], t_q[320], t_w[320], t_r[320];
+	char ida[40], idb[40];
 	snprintf(ida, sizeof ida, "%s%spr1", pfx, o->run_prefix);
 	snprintf(idb, sizeof idb, "%s%spr2", pfx, o->run_prefix);
-	snprintf(t_q, sizeof t_q, "%s/q", pr.topic);
-	snprintf(t_w, sizeof t_w, "%s/+/w", pr.topic);
-	snprintf(t_r, sizeof t_r, "%s/r", pr.topic);
-	struct sync_client a, b;
-	struct mqtt_packet ack;
-	int rc;
 	for (int i = 0; i < PROFILE_NCAPS; i++)
 		if (strncmp(prof->source[i], "declared", 8) != 0)
 			snprintf(prof->source[i], sizeof prof->source[i], "probe: no answer");
-#define SET(cap, field, val, ...)                                                                  \
-	do {                                                                                       \
-		if (strncmp(prof->source[cap], "declared", 8) != 0) {                              \
-			prof->caps.field = (val);                                                  \
-			snprintf(prof->source[cap], sizeof prof->source[cap], __VA_ARGS__);        \
-		}                                                                                  \
-	} while (0)
+	struct sync_client a;
+	int rc;
 	if (connect_as(&pr, &a, ida, &rc) != 1)
 		return;
-	const char *filters[2] = {t_q, t_w};
-	const uint8_t qos[2] = {2, 0};
-	if (subscribe(&pr, &a, filters, qos, 2, &ack)) {
-		if (ack.codes[0] <= 2)
-			SET(PROFILE_MAX_QOS, max_qos, ack.codes[0], "probe: SUBACK 0x%02x for a QoS 2 subscription", ack.codes[0]);
-		SET(PROFILE_WILDCARDS, wildcards, ack.codes[1] != 0x80, "probe: SUBACK 0x%02x for a filter with '+'",
-		    ack.codes[1]);
-	}
-	/* Retained: stored at QoS 1 (a QoS 0 one may be discarded), seen by a later subscriber. */
-	publish(&a, t_r, "probe", 1, 1, 2);
-	if (await(&pr, &a, MQTT_PUBACK, &ack, pr.window) && connect_as(&pr, &b, idb, &rc) == 1) {
-		const char *rf[1] = {t_r};
-		const uint8_t rq[1] = {0};
-		struct mqtt_packet m;
-		int arrived = subscribe(&pr, &b, rf, rq, 1, &ack) && await(&pr, &b, MQTT_PUBLISH, &m, pr.window);
-		int flagged = arrived && (m.flags & MQTT_PF_RETAIN);
-		SET(PROFILE_RETAIN, retain, arrived, "probe: a retained QoS 1 message %s a later subscriber",
-		    flagged ? "reached" : arrived ? "reached (but with RETAIN 0)" : "did not reach");
-		if (!o->stay_in_prefix) {
-			const char *sf[1] = {"$SYS/#"};
-			int sys = subscribe(&pr, &b, sf, rq, 1, &ack) && ack.codes[0] != 0x80 &&
-				  await(&pr, &b, MQTT_PUBLISH, &m, pr.window / 2);
-			SET(PROFILE_SYS, sys, sys, "probe: %s on $SYS/# within %.0f ms", sys ? "a message" : "nothing",
-			    pr.window / 2);
-		} else {
-			snprintf(prof->source[PROFILE_SYS], sizeof prof->source[PROFILE_SYS], "not probed: --stay-in-prefix");
-		}
-		sync_client_close(&b);
-	}
-	publish(&a, t_r, "", 1, 0, 0); /* delete the retained message */
+	probe_grants(&pr, prof, &a);
+	probe_retained(&pr, prof, &a, idb);
 	sync_client_close(&a);
-	/* Long client ids: the spec guarantees 23 characters; try 64. */
-	snprintf(idc, sizeof idc, "%s%spr3", pfx, o->run_prefix);
-	size_t l = strlen(idc);
-	memset(idc + l, '0', 64 - l);
-	idc[64] = '\0';
-	int r = connect_as(&pr, &b, idc, &rc);
-	if (r == 1) {
-		SET(PROFILE_MAX_CLIENT_ID, max_client_id, 64, "probe: a 64-character client id was accepted");
-		sync_client_close(&b);
-	} else if (r == 0) {
-		SET(PROFILE_MAX_CLIENT_ID, max_client_id, 23, "probe: a 64-character client id was refused (0x%02x)", rc);
-	}
-#undef SET
+	probe_client_id(&pr, prof, pfx);
 }
 
 void profile_set_transport(struct profile *p, const struct conn_endpoint *eps, size_t n)
