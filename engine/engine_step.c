@@ -275,13 +275,15 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 	return rc;
 }
 
-static enum engine_step_rc begin(struct engine_case *r, const struct case_step *s, double now)
+/* A step's gates: 1 they hold; 0 not (the step is skipped, its check NOT
+ * APPLICABLE with why); -1 a gate cannot be judged (the case fails). */
+static int gated(struct engine_case *r, const struct case_step *s, double now)
 {
 	char why[300];
 	int g = gates_hold(r, s, why, sizeof why);
 	if (g < 0) {
 		engine_step_fail(r, why, now);
-		return ENGINE_STEP_ABORT;
+		return -1;
 	}
 	if (g == 0) {
 		r->skipped = 1;
@@ -290,56 +292,75 @@ static enum engine_step_rc begin(struct engine_case *r, const struct case_step *
 			results_set_outcome(ch, CHECK_NOT_APPLICABLE, ch->t_ms);
 			results_set_actual(ch, "%s", why);
 		}
+	}
+	return g;
+}
+
+static enum engine_step_rc begin_open(struct engine_case *r, const struct case_step *s, double now)
+{
+	enum engine_cstate st = r->cl[s->client].state;
+	if (st == ENGINE_OPEN && s->open_if_closed)
+		return ENGINE_STEP_DONE;
+	if (st == ENGINE_OPEN || st == ENGINE_CONNECTING) {
+		engine_step_fail(r, "the client is already connected", now);
+		return ENGINE_STEP_ABORT;
+	}
+	engine_client_open(r, s->client, now);
+	r->deadline = now + ENGINE_CONNECT_MS * r->o->time_scale;
+	return ENGINE_STEP_PENDING;
+}
+
+static enum engine_step_rc begin_disconnect(struct engine_case *r, const struct case_step *s, double now)
+{
+	struct engine_client *c = &r->cl[s->client];
+	uint8_t d[2];
+	int dn = mqtt_encode_disconnect(r->spec->protocol, d, sizeof d);
+	if (c->state != ENGINE_OPEN || dn < 0) {
+		engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "DISCONNECT not sent: the connection is not open", NULL,
+				   now);
 		return ENGINE_STEP_DONE;
 	}
+	c->close_after_flush = 1;
+	engine_client_send(r, s->client, d, d, (size_t)dn, "DISCONNECT", now);
+	return ENGINE_STEP_DONE;
+}
+
+static enum engine_step_rc begin_expect(struct engine_case *r, const struct case_step *s, double now)
+{
 	double scale = r->o->time_scale;
+	double base = s->from >= 0 ? r->label_t[s->from] : now;
+	int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
+	long win = case_step_window_ms(s);
+	/* On a cluster a message may have to cross from one endpoint to another. */
+	double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
+	/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec
+	 * says; only the tolerance stretches for a slow broker or network. */
+	double wscale = s->unscaled ? 1.0 : scale;
+	r->deadline = base + (double)win * wscale + prop * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
+	return poll_expect(r, s, now);
+}
+
+static enum engine_step_rc begin(struct engine_case *r, const struct case_step *s, double now)
+{
+	int g = gated(r, s, now);
+	if (g <= 0)
+		return g < 0 ? ENGINE_STEP_ABORT : ENGINE_STEP_DONE;
 	switch (s->kind) {
-	case CASE_STEP_OPEN: {
-		enum engine_cstate st = r->cl[s->client].state;
-		if (st == ENGINE_OPEN && s->open_if_closed)
-			return ENGINE_STEP_DONE;
-		if (st == ENGINE_OPEN || st == ENGINE_CONNECTING) {
-			engine_step_fail(r, "the client is already connected", now);
-			return ENGINE_STEP_ABORT;
-		}
-		engine_client_open(r, s->client, now);
-		r->deadline = now + ENGINE_CONNECT_MS * scale;
-		return ENGINE_STEP_PENDING;
-	}
+	case CASE_STEP_OPEN:
+		return begin_open(r, s, now);
 	case CASE_STEP_SEND:
 	case CASE_STEP_SEND_HEX:
 		return do_send(r, s, now);
-	case CASE_STEP_DISCONNECT: {
-		struct engine_client *c = &r->cl[s->client];
-		uint8_t d[2];
-		int dn = mqtt_encode_disconnect(r->spec->protocol, d, sizeof d);
-		if (c->state != ENGINE_OPEN || dn < 0) {
-			engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "DISCONNECT not sent: the connection is not open",
-					   NULL, now);
-			return ENGINE_STEP_DONE;
-		}
-		c->close_after_flush = 1;
-		engine_client_send(r, s->client, d, d, (size_t)dn, "DISCONNECT", now);
-		return ENGINE_STEP_DONE;
-	}
+	case CASE_STEP_DISCONNECT:
+		return begin_disconnect(r, s, now);
 	case CASE_STEP_CLOSE:
 		engine_client_hangup(r, s->client, now);
 		return ENGINE_STEP_DONE;
 	case CASE_STEP_WAIT:
-		r->deadline = now + (double)s->wait_ms * scale;
+		r->deadline = now + (double)s->wait_ms * r->o->time_scale;
 		return ENGINE_STEP_PENDING;
-	case CASE_STEP_EXPECT: {
-		double base = s->from >= 0 ? r->label_t[s->from] : now;
-		int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
-		long win = case_step_window_ms(s);
-		/* On a cluster a message may have to cross from one endpoint to another. */
-		double prop = r->o->neps > 1 ? (double)r->o->propagation_ms : 0;
-		/* A window that is a protocol timer (1.5 x Keep Alive) stays what the spec
-		 * says; only the tolerance stretches for a slow broker or network. */
-		double wscale = s->unscaled ? 1.0 : scale;
-		r->deadline = base + (double)win * wscale + prop * scale + (quiet ? 0 : (double)r->o->tolerance_ms * scale);
-		return poll_expect(r, s, now);
-	}
+	case CASE_STEP_EXPECT:
+		return begin_expect(r, s, now);
 	}
 	return ENGINE_STEP_ABORT;
 }
