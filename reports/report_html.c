@@ -92,22 +92,9 @@ static void page_free(struct html_page *p)
 	results_sections_free(&p->sections);
 }
 
-static void write_head(const struct run_result *run, FILE *out)
+/* The RESULT line, and whether the run was cut short. */
+static void write_result(const struct run_result *run, FILE *out)
 {
-	const char *broker = run->broker_name ? run->broker_name : run->nbrokers ? run->brokers[0] : "broker";
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mqttspec: ",
-	      out);
-	esc(out, broker);
-	fputs(" \xE2\x80\x94 ", out);
-	esc(out, run->spec ? run->spec : "MQTT");
-	fputs(" conformance</title>\n<style>\n", out);
-	fputs(report_html_assets_css, out);
-	fputs("</style>\n</head>\n<body>\n<header>\n<h1>", out);
-	esc(out, run->spec ? run->spec : "MQTT");
-	fputs(" conformance of ", out);
-	esc(out, broker);
-	fputs("</h1>\n", out);
 	int bad = baseline_exit_status(run) != 0 || run->setup_error;
 	fprintf(out, "<p class=\"result %s\">RESULT: %s", bad ? "bad" : "good",
 		run->setup_error ? "SET-UP ERROR" : bad ? "FAIL" : "PASS");
@@ -126,6 +113,11 @@ static void write_head(const struct run_result *run, FILE *out)
 		fputs("<p class=\"result bad\">INCOMPLETE: the run was cut short; what it did not reach is not a verdict "
 		      "on the broker</p>\n",
 		      out);
+}
+
+/* The table of what was run, against what, and how. */
+static void write_meta(const struct run_result *run, FILE *out)
+{
 	fputs("<table class=\"meta\">\n", out);
 	for (size_t i = 0; i < run->nbrokers; i++) {
 		fputs("<tr><th>broker</th><td>", out);
@@ -158,7 +150,28 @@ static void write_head(const struct run_result *run, FILE *out)
 		esc(out, run->profile[i].source);
 		fputs(")</small></td></tr>\n", out);
 	}
-	fputs("</table>\n</header>\n", out);
+	fputs("</table>\n", out);
+}
+
+static void write_head(const struct run_result *run, FILE *out)
+{
+	const char *broker = run->broker_name ? run->broker_name : run->nbrokers ? run->brokers[0] : "broker";
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>mqttspec: ",
+	      out);
+	esc(out, broker);
+	fputs(" \xE2\x80\x94 ", out);
+	esc(out, run->spec ? run->spec : "MQTT");
+	fputs(" conformance</title>\n<style>\n", out);
+	fputs(report_html_assets_css, out);
+	fputs("</style>\n</head>\n<body>\n<header>\n<h1>", out);
+	esc(out, run->spec ? run->spec : "MQTT");
+	fputs(" conformance of ", out);
+	esc(out, broker);
+	fputs("</h1>\n", out);
+	write_result(run, out);
+	write_meta(run, out);
+	fputs("</header>\n", out);
 }
 
 static void count_cell(FILE *out, size_t n, enum verdict v, const char *sec)
