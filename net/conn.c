@@ -25,23 +25,19 @@ static const struct {
 	{"mqtt", 0, 0, "1883"}, {"mqtts", 1, 0, "8883"}, {"ws", 0, 1, "80"}, {"wss", 1, 1, "443"},
 };
 
-int conn_endpoint_parse(struct conn_endpoint *ep, const char *url, struct err *e)
+/* The scheme before "://": its row in schemes[], or -1. */
+static int scheme_of(const char *url, size_t sl)
 {
-	memset(ep, 0, sizeof *ep);
-	snprintf(ep->url, sizeof ep->url, "%s", url);
-	const char *p = strstr(url, "://");
-	if (!p)
-		return err_set(e, "%s: expected a URL like mqtt://host:port", url);
-	size_t sl = (size_t)(p - url), k;
-	for (k = 0; k < sizeof schemes / sizeof schemes[0]; k++)
+	for (size_t k = 0; k < sizeof schemes / sizeof schemes[0]; k++)
 		if (strlen(schemes[k].scheme) == sl && strncmp(url, schemes[k].scheme, sl) == 0)
-			break;
-	if (k == sizeof schemes / sizeof schemes[0])
-		return err_set(e, "%s: unknown scheme (use mqtt://, mqtts://, ws:// or wss://)", url);
-	snprintf(ep->scheme, sizeof ep->scheme, "%s", schemes[k].scheme);
-	ep->tls = schemes[k].tls;
-	ep->ws = schemes[k].ws;
-	p += 3;
+			return (int)k;
+	return -1;
+}
+
+/* Host (a name, an address, [IPv6]) and optional :port from p; *rest is what
+ * follows. 0, or -1 with e set. */
+static int host_port(struct conn_endpoint *ep, const char *url, const char *p, const char **rest, struct err *e)
+{
 	const char *hs = p, *he;
 	if (*p == '[') {
 		he = strchr(p, ']');
@@ -56,7 +52,6 @@ int conn_endpoint_parse(struct conn_endpoint *ep, const char *url, struct err *e
 	if (he == hs || (size_t)(he - hs) >= sizeof ep->host)
 		return err_set(e, "%s: missing or too long host", url);
 	memcpy(ep->host, hs, (size_t)(he - hs));
-	snprintf(ep->port, sizeof ep->port, "%s", schemes[k].port);
 	if (*p == ':') {
 		p++;
 		size_t n = strspn(p, "0123456789");
@@ -66,16 +61,31 @@ int conn_endpoint_parse(struct conn_endpoint *ep, const char *url, struct err *e
 		snprintf(ep->port, sizeof ep->port, "%ld", port);
 		p += n;
 	}
-	if (ep->ws) {
-		if (*p && *p != '/')
-			return err_set(e, "%s: unexpected \"%s\" after the port", url, p);
-		snprintf(ep->path, sizeof ep->path, "%s", *p ? p : "/mqtt");
-		for (const char *q = ep->path; *q; q++)
-			if ((unsigned char)*q <= ' ' || *q == 0x7f)
-				return err_set(e, "%s: the path has a space or control character", url);
-	} else if (*p && strcmp(p, "/") != 0) {
-		return err_set(e, "%s: unexpected \"%s\" after the port (a path is only for ws:// and wss://)", url, p);
+	*rest = p;
+	return 0;
+}
+
+/* What follows host and port: a WebSocket path (default /mqtt), else nothing. */
+static int path_of(struct conn_endpoint *ep, const char *url, const char *p, struct err *e)
+{
+	if (!ep->ws) {
+		if (*p && strcmp(p, "/") != 0)
+			return err_set(e, "%s: unexpected \"%s\" after the port (a path is only for ws:// and wss://)", url,
+				       p);
+		return 0;
 	}
+	if (*p && *p != '/')
+		return err_set(e, "%s: unexpected \"%s\" after the port", url, p);
+	snprintf(ep->path, sizeof ep->path, "%s", *p ? p : "/mqtt");
+	for (const char *q = ep->path; *q; q++)
+		if ((unsigned char)*q <= ' ' || *q == 0x7f)
+			return err_set(e, "%s: the path has a space or control character", url);
+	return 0;
+}
+
+/* Every address the host resolves to (at most 4), tried in order on connect. */
+static int resolve(struct conn_endpoint *ep, const char *url, struct err *e)
+{
 	struct addrinfo hints, *res = NULL;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -89,6 +99,26 @@ int conn_endpoint_parse(struct conn_endpoint *ep, const char *url, struct err *e
 	}
 	freeaddrinfo(res);
 	return 0;
+}
+
+int conn_endpoint_parse(struct conn_endpoint *ep, const char *url, struct err *e)
+{
+	memset(ep, 0, sizeof *ep);
+	snprintf(ep->url, sizeof ep->url, "%s", url);
+	const char *p = strstr(url, "://");
+	if (!p)
+		return err_set(e, "%s: expected a URL like mqtt://host:port", url);
+	int k = scheme_of(url, (size_t)(p - url));
+	if (k < 0)
+		return err_set(e, "%s: unknown scheme (use mqtt://, mqtts://, ws:// or wss://)", url);
+	snprintf(ep->scheme, sizeof ep->scheme, "%s", schemes[k].scheme);
+	ep->tls = schemes[k].tls;
+	ep->ws = schemes[k].ws;
+	snprintf(ep->port, sizeof ep->port, "%s", schemes[k].port);
+	const char *rest = "";
+	if (host_port(ep, url, p + 3, &rest, e) < 0 || path_of(ep, url, rest, e) < 0)
+		return -1;
+	return resolve(ep, url, e);
 }
 
 void conn_init(struct conn *c)
