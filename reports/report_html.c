@@ -302,6 +302,44 @@ static void write_filters(const struct html_page *p, FILE *out)
 	      out);
 }
 
+/* How the broker polices a client rule, if the clause is one. */
+static void write_policing(const struct run_result *run, const struct clause_result *cr, FILE *out)
+{
+	char *policing = results_policing_text(run, cr);
+	if (policing) {
+		/* Labelled, never shown as the clause's verdict: the broker cannot
+		 * break a client rule, only answer a client that does. */
+		const char *v = results_verdict_name(cr->policing_verdict);
+		fprintf(out, "<p class=\"policing\">policed by the broker: <span class=\"vd %s\">%s</span>",
+			report_html_case_token(cr->policing_verdict), v);
+		esc(out, policing + strlen(v));
+		fputs("</p>\n", out);
+		free(policing);
+	}
+}
+
+/* The clause's cases, failing ones first. */
+static void write_clause_cases(const struct run_result *run, const struct clause_result *cr, FILE *out)
+{
+	const struct catalog_clause *c = cr->clause;
+	/* Failing cases first, then by verdict; a clause has a handful of cases,
+	 * so an insertion sort of their indexes is enough. */
+	size_t *idx = alloc_bytes((cr->ncases + 1) * sizeof *idx), n = 0;
+	for (size_t i = 0; i < cr->ncases; i++) {
+		if (cr->cases[i] >= run->ncases)
+			continue;
+		size_t j = n++;
+		while (j > 0 && run->cases[idx[j - 1]].verdict > run->cases[cr->cases[i]].verdict) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = cr->cases[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		report_html_case_write(out, run, &run->cases[idx[i]], c->id);
+	free(idx);
+}
+
 static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *out)
 {
 	const struct run_result *run = p->run;
@@ -337,33 +375,8 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 		esc(out, cr->reason);
 		fputs("</p>\n", out);
 	}
-	char *policing = results_policing_text(run, cr);
-	if (policing) {
-		/* Labelled, never shown as the clause's verdict: the broker cannot
-		 * break a client rule, only answer a client that does. */
-		const char *v = results_verdict_name(cr->policing_verdict);
-		fprintf(out, "<p class=\"policing\">policed by the broker: <span class=\"vd %s\">%s</span>",
-			report_html_case_token(cr->policing_verdict), v);
-		esc(out, policing + strlen(v));
-		fputs("</p>\n", out);
-		free(policing);
-	}
-	/* Failing cases first, then by verdict; a clause has a handful of cases,
-	 * so an insertion sort of their indexes is enough. */
-	size_t *idx = alloc_bytes((cr->ncases + 1) * sizeof *idx), n = 0;
-	for (size_t i = 0; i < cr->ncases; i++) {
-		if (cr->cases[i] >= run->ncases)
-			continue;
-		size_t j = n++;
-		while (j > 0 && run->cases[idx[j - 1]].verdict > run->cases[cr->cases[i]].verdict) {
-			idx[j] = idx[j - 1];
-			j--;
-		}
-		idx[j] = cr->cases[i];
-	}
-	for (size_t i = 0; i < n; i++)
-		report_html_case_write(out, run, &run->cases[idx[i]], c->id);
-	free(idx);
+	write_policing(run, cr, out);
+	write_clause_cases(run, cr, out);
 	fputs("</div>\n", out);
 }
 
