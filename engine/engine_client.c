@@ -313,28 +313,62 @@ static void take_packets(struct engine_case *r, int ci, double now)
 	}
 }
 
-void engine_client_on_io(struct engine_case *r, int ci, short revents, double now)
+/* The connection (TCP, TLS, WebSocket upgrade) made progress while opening. */
+static void on_connecting(struct engine_case *r, int ci, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct err e;
+	int pr = conn_progress(&c->conn, &e);
+	if (pr == 0)
+		return;
+	if (pr < 0) {
+		conn_close(&c->conn);
+		c->state = ENGINE_BROKEN;
+		engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
+		return;
+	}
+	c->state = ENGINE_OPEN;
+	engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
+	if (c->conn.violation) {
+		if (!engine_step_claims_setup(r, c->conn.violation))
+			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+		c->conn.violation = NULL;
+	}
+	flush(r, ci, now);
+}
+
+/* What the transport found (a WebSocket framing rule broken) is a finding. */
+static void transport_finding(struct engine_case *r, struct engine_client *c, double now)
+{
+	if (c->conn.violation) {
+		engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
+		c->conn.violation = NULL;
+	}
+}
+
+/* The broker closed (n 0) or the read failed (n -1, why in e): the packets
+ * that arrived whole are taken first, then the connection is dropped. */
+static void on_closed(struct engine_case *r, int ci, long n, const struct err *e, double now)
+{
+	struct engine_client *c = &r->cl[ci];
+	take_packets(r, ci, now);
+	transport_finding(r, c, now);
+	if (c->state != ENGINE_OPEN)
+		return;
+	char msg[RESULTS_TEXT_MAX];
+	if (c->rxn)
+		snprintf(msg, sizeof msg, "closed by the broker%s%s, %zu bytes of an unfinished packet left",
+			 n < 0 ? ": " : "", n < 0 ? e->msg : "", c->rxn);
+	else
+		snprintf(msg, sizeof msg, "closed by the broker%s%s", n < 0 ? ": " : "", n < 0 ? e->msg : "");
+	drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+}
+
+void engine_client_on_io(struct engine_case *r, int ci, short revents, double now)
+{
+	struct engine_client *c = &r->cl[ci];
 	if (c->state == ENGINE_CONNECTING) {
-		int pr = conn_progress(&c->conn, &e);
-		if (pr == 0)
-			return;
-		if (pr < 0) {
-			conn_close(&c->conn);
-			c->state = ENGINE_BROKEN;
-			engine_client_wire(r, ci, WIRE_NOTE, NULL, 0, e.msg, NULL, now);
-			return;
-		}
-		c->state = ENGINE_OPEN;
-		engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
-		if (c->conn.violation) {
-			if (!engine_step_claims_setup(r, c->conn.violation))
-				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
-			c->conn.violation = NULL;
-		}
-		flush(r, ci, now);
+		on_connecting(r, ci, now);
 		return;
 	}
 	if (c->state != ENGINE_OPEN)
@@ -348,31 +382,16 @@ void engine_client_on_io(struct engine_case *r, int ci, short revents, double no
 			c->rxcap = c->rxn + 65536;
 			c->rx = alloc_resize(c->rx, c->rxcap);
 		}
+		struct err e;
 		long n = conn_read(&c->conn, c->rx + c->rxn, c->rxcap - c->rxn, &e);
 		if (n == -2)
 			break;
 		if (n == 0 || n == -1) {
-			take_packets(r, ci, now);
-			if (c->conn.violation) {
-				engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
-				c->conn.violation = NULL;
-			}
-			if (c->state != ENGINE_OPEN)
-				return;
-			char msg[RESULTS_TEXT_MAX];
-			if (c->rxn)
-				snprintf(msg, sizeof msg, "closed by the broker%s%s, %zu bytes of an unfinished packet left",
-					 n < 0 ? ": " : "", n < 0 ? e.msg : "", c->rxn);
-			else
-				snprintf(msg, sizeof msg, "closed by the broker%s%s", n < 0 ? ": " : "", n < 0 ? e.msg : "");
-			drop(r, ci, ENGINE_PEER_CLOSED, msg, now);
+			on_closed(r, ci, n, &e, now);
 			return;
 		}
 		c->rxn += (size_t)n;
-		if (c->conn.violation) {
-			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
-			c->conn.violation = NULL;
-		}
+		transport_finding(r, c, now);
 		take_packets(r, ci, now);
 	}
 }
