@@ -218,6 +218,40 @@ static void app_add(struct conn *c, const uint8_t *b, size_t n)
 	c->appn += n;
 }
 
+/* One frame from the server, its payload unmasked in p. 0, or -1 (e set). */
+static int on_frame(struct conn *c, const struct ws_frame *f, const uint8_t *p, struct err *e)
+{
+	switch (f->opcode) {
+	case WS_BINARY:
+	case WS_CONTINUATION:
+		app_add(c, p, f->payload_len);
+		return 0;
+	case WS_PING:
+		conn_ws_send(c, WS_PONG, p, f->payload_len);
+		return 0;
+	case WS_PONG:
+		return 0;
+	case WS_CLOSE:
+		conn_ws_send(c, WS_CLOSE, p, f->payload_len >= 2 ? 2 : 0);
+		c->peer_closed = 1;
+		return 0;
+	case WS_TEXT:
+		/* Reported as the broker's FAIL; the bytes are still read, so the
+		 * run goes on and shows what else the broker does. */
+		if (!c->text_seen) {
+			c->violation = "MQTT-6.0.0-1";
+			snprintf(c->violation_msg, sizeof c->violation_msg,
+				 "the broker sent a WebSocket text frame (%llu bytes); MQTT travels in binary frames",
+				 (unsigned long long)f->payload_len);
+			c->text_seen = 1;
+		}
+		app_add(c, p, f->payload_len);
+		return 0;
+	default:
+		return err_set(e, "WebSocket: unknown opcode 0x%x", f->opcode);
+	}
+}
+
 /* Handle every complete frame in raw. 0, or -1 (e set) on a protocol error. */
 static int deframe(struct conn *c, struct err *e)
 {
@@ -239,36 +273,7 @@ static int deframe(struct conn *c, struct err *e)
 		}
 		uint8_t *p = alloc_bytes(f.payload_len ? f.payload_len : 1);
 		ws_frame_unmask(&f, p);
-		switch (f.opcode) {
-		case WS_BINARY:
-		case WS_CONTINUATION:
-			app_add(c, p, f.payload_len);
-			break;
-		case WS_PING:
-			conn_ws_send(c, WS_PONG, p, f.payload_len);
-			break;
-		case WS_PONG:
-			break;
-		case WS_CLOSE:
-			conn_ws_send(c, WS_CLOSE, p, f.payload_len >= 2 ? 2 : 0);
-			c->peer_closed = 1;
-			break;
-		case WS_TEXT:
-			/* Reported as the broker's FAIL; the bytes are still read, so the
-			 * run goes on and shows what else the broker does. */
-			if (!c->text_seen) {
-				c->violation = "MQTT-6.0.0-1";
-				snprintf(c->violation_msg, sizeof c->violation_msg,
-					 "the broker sent a WebSocket text frame (%llu bytes); MQTT travels in binary frames",
-					 (unsigned long long)f.payload_len);
-				c->text_seen = 1;
-			}
-			app_add(c, p, f.payload_len);
-			break;
-		default:
-			rc = err_set(e, "WebSocket: unknown opcode 0x%x", f.opcode);
-			break;
-		}
+		rc = on_frame(c, &f, p, e);
 		free(p);
 		off += f.header_len + f.payload_len;
 		if (rc < 0)
