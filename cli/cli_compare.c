@@ -31,9 +31,13 @@ int cli_compare(struct cli_opts *o, int argc, char **argv)
 		if (!f) {
 			perror(o->html);
 			rc = 2;
-		} else if ((report_compare_html(c, f, &e) < 0) | (fclose(f) != 0)) {
-			fprintf(stderr, "mqttspec: compare: %s: write error\n", o->html);
-			rc = 2;
+		} else {
+			/* Both always run: the file is closed whether or not writing failed. */
+			int werr = report_compare_html(c, f, &e) < 0;
+			if (fclose(f) != 0 || werr) {
+				fprintf(stderr, "mqttspec: compare: %s: write error\n", o->html);
+				rc = 2;
+			}
 		}
 	}
 	report_compare_free(c);
