@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "case/case_load.h"
+#include "codec/mqtt_rule.h"
 #include "case/fields.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
@@ -195,6 +196,12 @@ static int add_expect(struct case_load *L, const struct common *c, cJSON *patter
 	return add_expect_step(L, c, pattern, suffix, e) ? 0 : -1;
 }
 
+/* The clause a set-up step's duty is, in the case's version. */
+static const char *duty_clause(const struct case_load *L, enum mqtt_rule r)
+{
+	return mqtt_rule_clause(L->cs->protocol, r);
+}
+
 /* A macro's answer that valid input obliges the broker to give (a SUBACK for a
  * SUBSCRIBE, ...): a check on the duty's clause, so a broker that closes or
  * stays silent instead FAILs that clause rather than leaving the case
@@ -276,7 +283,7 @@ static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v
 	const cJSON *codes = unsub ? NULL : cJSON_GetObjectItemCaseSensitive(v, "return_codes");
 	if (codes)
 		cJSON_AddItemToObject(full, "return_codes", cJSON_Duplicate(codes, 1));
-	return add_duty(L, c, type_pattern(L, ack), full, unsub ? "MQTT-3.10.4-4" : "MQTT-3.8.4-1", suffix, e);
+	return add_duty(L, c, type_pattern(L, ack), full, duty_clause(L, unsub ? MQTT_RULE_UNSUBACK_DUTY : MQTT_RULE_SUBACK_DUTY), suffix, e);
 }
 
 /* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or a
@@ -292,9 +299,13 @@ static int publish_duty(struct case_load *L, const struct common *c, const char 
 	cJSON *b = cJSON_CreateObject();
 	cJSON *closed = cJSON_AddObjectToObject(b, "expect");
 	cJSON_AddTrueToObject(closed, "closed");
-	cJSON_AddStringToObject(b, "because", "MQTT-3.3.5-2: a broker that does not authorize a PUBLISH may close the connection");
+	char because[200];
+	snprintf(because, sizeof because, "%s: a broker that does not authorize a PUBLISH may close the connection",
+		 duty_clause(L, MQTT_RULE_PUBLISH_REFUSED));
+	cJSON_AddStringToObject(b, "because", because);
 	cJSON_AddItemToArray(arr, b);
-	return add_duty(L, c, alts, ack_pattern(L, type, pid), "MQTT-3.3.4-1", ".publish", e);
+	return add_duty(L, c, alts, ack_pattern(L, type, pid), duty_clause(L, MQTT_RULE_PUBLISH_ACK_DUTY), ".publish",
+			e);
 }
 
 static int macro_publish(struct case_load *L, const struct common *c, const cJSON *v, struct err *e)
@@ -322,7 +333,8 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 	if (add_send(L, c, ack_pattern(L, "PUBREL", pid), ".publish", e) < 0)
 		return -1;
 	/* A PUBREL leaves no choice: the broker completes the flow (MQTT-4.3.3-2). */
-	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), "MQTT-4.3.3-2", ".publish", e);
+	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid),
+			duty_clause(L, MQTT_RULE_QOS2_RECEIVER), ".publish", e);
 }
 
 /* A non-empty array of catalog ids under `key` ("checks" or "polices"). A

@@ -79,6 +79,20 @@ enum mqtt_rule {
 	MQTT_RULE_UTF8_NUL,
 	MQTT_RULE_LENGTH_FIT,	     /* fields do not fill the Remaining Length */
 	MQTT_RULE_LENGTH_BYTES,	     /* Remaining Length past 4 bytes */
+	/* Rules over more than one packet's form, which the engine holds a
+	 * broker to (its monitors, the duties of set-up steps, the transport). */
+	MQTT_RULE_FIRST_CONNACK,     /* the server's first packet is a CONNACK */
+	MQTT_RULE_SESSION_DISCARDED, /* a discarded session's subscriptions deliver nothing */
+	MQTT_RULE_PUBLISH_MATCHES,   /* a delivered PUBLISH matches a subscription */
+	MQTT_RULE_PUBLISH_GRANT,     /* delivered at no more than granted and published */
+	MQTT_RULE_PACKET_ID_IN_USE,  /* a new message under an id still in flight */
+	MQTT_RULE_QOS2_RECEIVER,     /* QoS 2: PUBCOMP for PUBREL, no second onward delivery */
+	MQTT_RULE_SUBACK_DUTY,	     /* a SUBSCRIBE is answered with SUBACK */
+	MQTT_RULE_UNSUBACK_DUTY,     /* an UNSUBSCRIBE is answered with UNSUBACK */
+	MQTT_RULE_PUBLISH_ACK_DUTY,  /* a QoS 1/2 PUBLISH is acknowledged */
+	MQTT_RULE_PUBLISH_REFUSED,   /* a PUBLISH the broker will not accept may close */
+	MQTT_RULE_WS_BINARY,	     /* MQTT over WebSocket travels in binary frames */
+	MQTT_RULE_WS_SUBPROTOCOL,    /* the WebSocket sub-protocol selected is "mqtt" */
 	MQTT_RULE_COUNT
 };
 

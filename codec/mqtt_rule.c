@@ -34,6 +34,18 @@ static const char *const v311[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_UTF8_NUL] = "MQTT-1.5.3-2",
 	[MQTT_RULE_LENGTH_FIT] = "MQTTSPEC-2.2.3-2",
 	[MQTT_RULE_LENGTH_BYTES] = "MQTTSPEC-2.2.3-1",
+	[MQTT_RULE_FIRST_CONNACK] = "MQTT-3.2.0-1",
+	[MQTT_RULE_SESSION_DISCARDED] = "MQTT-3.1.2-6",
+	[MQTT_RULE_PUBLISH_MATCHES] = "MQTT-3.3.2-3",
+	[MQTT_RULE_PUBLISH_GRANT] = "MQTT-3.8.4-6",
+	[MQTT_RULE_PACKET_ID_IN_USE] = "MQTT-2.3.1-4",
+	[MQTT_RULE_QOS2_RECEIVER] = "MQTT-4.3.3-2",
+	[MQTT_RULE_SUBACK_DUTY] = "MQTT-3.8.4-1",
+	[MQTT_RULE_UNSUBACK_DUTY] = "MQTT-3.10.4-4",
+	[MQTT_RULE_PUBLISH_ACK_DUTY] = "MQTT-3.3.4-1",
+	[MQTT_RULE_PUBLISH_REFUSED] = "MQTT-3.3.5-2",
+	[MQTT_RULE_WS_BINARY] = "MQTT-6.0.0-1",
+	[MQTT_RULE_WS_SUBPROTOCOL] = "MQTT-6.0.0-4",
 };
 
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)
@@ -43,7 +55,7 @@ const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)
 	switch (v) {
 	case MQTT_V311:
 		return v311[rule];
-	case MQTT_V5: /* issue 11 writes its table */
+	case MQTT_V5: /* its table comes with the 5.0 codec */
 		return NULL;
 	}
 	return NULL;

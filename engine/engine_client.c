@@ -10,6 +10,7 @@
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_rule.h"
 #include "engine/engine_int.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
@@ -313,6 +314,19 @@ static void take_packets(struct engine_case *r, int ci, double now)
 	}
 }
 
+const char *engine_transport_clause(const struct engine_case *r, enum conn_rule k)
+{
+	switch (k) {
+	case CONN_RULE_WS_BINARY:
+		return mqtt_rule_clause(r->spec->protocol, MQTT_RULE_WS_BINARY);
+	case CONN_RULE_WS_SUBPROTOCOL:
+		return mqtt_rule_clause(r->spec->protocol, MQTT_RULE_WS_SUBPROTOCOL);
+	case CONN_RULE_NONE:
+		break;
+	}
+	return NULL;
+}
+
 /* The connection (TCP, TLS, WebSocket upgrade) made progress while opening. */
 static void on_connecting(struct engine_case *r, int ci, double now)
 {
@@ -330,9 +344,10 @@ static void on_connecting(struct engine_case *r, int ci, double now)
 	c->state = ENGINE_OPEN;
 	engine_client_wire(r, ci, WIRE_OPEN, NULL, 0, c->ep->url, NULL, now);
 	if (c->conn.violation) {
-		if (!engine_step_claims_setup(r, c->conn.violation))
-			engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
-		c->conn.violation = NULL;
+		const char *clause = engine_transport_clause(r, c->conn.violation);
+		if (!engine_step_claims_setup(r, clause))
+			engine_client_violation(r, clause, c->conn.violation_msg, now);
+		c->conn.violation = CONN_RULE_NONE;
 	}
 	flush(r, ci, now);
 }
@@ -341,8 +356,8 @@ static void on_connecting(struct engine_case *r, int ci, double now)
 static void transport_finding(struct engine_case *r, struct engine_client *c, double now)
 {
 	if (c->conn.violation) {
-		engine_client_violation(r, c->conn.violation, c->conn.violation_msg, now);
-		c->conn.violation = NULL;
+		engine_client_violation(r, engine_transport_clause(r, c->conn.violation), c->conn.violation_msg, now);
+		c->conn.violation = CONN_RULE_NONE;
 	}
 }
 

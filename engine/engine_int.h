@@ -94,6 +94,8 @@ enum engine_step_rc engine_step_poll(struct engine_case *r, double now);
 /* 1 if the current step is an open step whose checks name `clause` (a
  * transport finding at set-up is then that step's check, not a separate one). */
 int engine_step_claims_setup(const struct engine_case *r, const char *clause);
+/* The clause of a transport rule in the case's version; NULL for none. */
+const char *engine_transport_clause(const struct engine_case *r, enum conn_rule k);
 /* Mark a step failed as set-up (no checks) or its checks failed. */
 void engine_step_fail(struct engine_case *r, const char *why, double now);
 

@@ -6,10 +6,18 @@
 
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_frame.h"
+#include "codec/mqtt_rule.h"
 #include "codec/mqtt_topic.h"
 #include "engine/engine_monitor.h"
 #include "util/alloc.h"
 #include "util/json_util.h"
+
+/* The monitors hold 3.1.1's invariants; the clause each one is comes from the
+ * codec's table for that version. */
+static const char *rule(enum mqtt_rule r)
+{
+	return mqtt_rule_clause(MQTT_V311, r);
+}
 
 struct mon_sub {
 	char *filter;
@@ -315,22 +323,22 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 			if (matches(s->stale[i], topic)) {
 				snprintf(what, n, "PUBLISH on \"%.*s\" through \"%s\", a subscription of the session that "
 					 "CleanSession 1 discarded", tl, (const char *)topic->p, s->stale[i]);
-				return "MQTT-3.1.2-6";
+				return rule(MQTT_RULE_SESSION_DISCARDED);
 			}
 		snprintf(what, n, "PUBLISH on \"%.*s\" matches none of the client's subscriptions (%zu)", tl,
 			 (const char *)topic->p, s->nsubs);
-		return "MQTT-3.3.2-3";
+		return rule(MQTT_RULE_PUBLISH_MATCHES);
 	}
 	if (qos > grant) {
 		snprintf(what, n, "PUBLISH on \"%.*s\" at QoS %d; the matching subscriptions grant at most QoS %d", tl,
 			 (const char *)topic->p, qos, grant);
-		return "MQTT-3.8.4-6";
+		return rule(MQTT_RULE_PUBLISH_GRANT);
 	}
 	const struct mon_message *pub = msg_find(&m->published, &m->npublished, topic, &p->payload, 0);
 	if (pub && qos > pub->max_qos) {
 		snprintf(what, n, "PUBLISH on \"%.*s\" at QoS %d; the message was published at QoS %d at most", tl,
 			 (const char *)topic->p, qos, pub->max_qos);
-		return "MQTT-3.8.4-6";
+		return rule(MQTT_RULE_PUBLISH_GRANT);
 	}
 	/* The same message again under its id is a re-send (its DUP flag is the
 	 * cases' to judge); another message under an id in flight is a reuse. */
@@ -339,7 +347,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 	if (k >= 0 && !dup && s->inflight_msg[k] != h) {
 		snprintf(what, n, "a new PUBLISH with packet id %u while another message with that id is unacknowledged",
 			 p->packet_id);
-		return "MQTT-2.3.1-4";
+		return rule(MQTT_RULE_PACKET_ID_IN_USE);
 	}
 	int resend = k >= 0 && s->inflight_msg[k] == h;
 	if (qos > 0)
@@ -350,7 +358,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 	if (++d->count > pub->count * nmatch) {
 		snprintf(what, n, "QoS 2 message on \"%.*s\" delivered new %zu times: published %zu times, %zu matching subscriptions",
 			 tl, (const char *)topic->p, d->count, pub->count, nmatch);
-		return "MQTT-4.3.3-2";
+		return rule(MQTT_RULE_QOS2_RECEIVER);
 	}
 	return NULL;
 }
@@ -362,7 +370,7 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 	c->seen_first = 1;
 	if (first && p->type != MQTT_CONNACK) {
 		snprintf(what, n, "the first packet on the connection is %s, not CONNACK", mqtt_type_name(p->type));
-		return "MQTT-3.2.0-1";
+		return rule(MQTT_RULE_FIRST_CONNACK);
 	}
 	if (!c->session || broken)
 		return NULL;

@@ -11,6 +11,7 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_rule.h"
 #include "engine/sync_client.h"
 #include "engine/engine.h"
 #include "util/clock.h"
@@ -47,7 +48,7 @@ static void log_answer(struct engine_preflight *pf, const struct sync_client *b)
 static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_packet *a, const struct mqtt_diag *d)
 {
 	if (!pf->first_is_connack) {
-		pf->clause = "MQTT-3.2.0-1";
+		pf->clause = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
 		snprintf(pf->what, sizeof pf->what, "the first packet is %s, not CONNACK",
 			 mqtt_type_name((enum mqtt_type)(pf->rx[0] >> 4)));
 		return;
@@ -151,8 +152,9 @@ static void add_endpoint(struct case_result *c, const struct engine_preflight *p
 	results_add_wire(c, pf->t_ms, (int)i, WIRE_RX, pf->rx, pf->rxn, pf->rx_text, pf->clause);
 	char actual[RESULTS_TEXT_MAX];
 	snprintf(actual, sizeof actual, "%s (after %.0f ms)", pf->rx_text, pf->t_ms);
-	add_check(c, cat, "MQTT-3.2.0-1", pf->first_is_connack, i, "a CONNACK as the first packet", actual);
-	if (pf->clause && strcmp(pf->clause, "MQTT-3.2.0-1") != 0) {
+	const char *first = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
+	add_check(c, cat, first, pf->first_is_connack, i, "a CONNACK as the first packet", actual);
+	if (pf->clause && strcmp(pf->clause, first) != 0) {
 		snprintf(actual, sizeof actual, "%s: %s", pf->rx_text, pf->what);
 		add_check(c, cat, pf->clause, 0, i, NULL, actual);
 	}

@@ -373,7 +373,7 @@ static enum engine_step_rc open_checked(struct engine_case *r, const struct engi
 	struct check_result *ch = check_of(r);
 	if (!ch || r->phase != ENGINE_MAIN)
 		return ENGINE_STEP_DONE;
-	if (engine_step_claims_setup(r, c->conn.setup_violation)) {
+	if (engine_step_claims_setup(r, engine_transport_clause(r, c->conn.setup_violation))) {
 		engine_step_fail(r, c->conn.setup_note, now);
 		return ENGINE_STEP_ABORT;
 	}

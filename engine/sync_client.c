@@ -10,6 +10,7 @@
 #include "codec/mqtt_print.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
+#include "codec/mqtt_rule.h"
 #include "util/clock.h"
 #include "case/case.h"
 #include "case/fields.h"
@@ -77,7 +78,7 @@ static void judge(struct sync_client *b, const struct mqtt_packet *p, int decode
 	const char *clause = NULL;
 	char what[300];
 	if (first && b->lastn && b->last[0] >> 4 != MQTT_CONNACK) {
-		clause = "MQTT-3.2.0-1";
+		clause = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
 		snprintf(what, sizeof what, "the first packet on the connection is %s, not CONNACK",
 			 mqtt_type_name((enum mqtt_type)(b->last[0] >> 4)));
 	} else if (!decoded) {

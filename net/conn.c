@@ -130,7 +130,7 @@ void conn_init(struct conn *c)
 static int start_at(struct conn *c, const struct conn_endpoint *ep, struct conn_ctx *ctx, int ai, struct err *e)
 {
 	conn_close(c);
-	c->violation = NULL;
+	c->violation = CONN_RULE_NONE;
 	c->ep = ep;
 	c->ctx = ctx;
 	c->addr_index = ai;
@@ -258,7 +258,7 @@ void conn_close(struct conn *c)
 	free(c->held);
 	const struct conn_endpoint *ep = c->ep;
 	struct conn_ctx *ctx = c->ctx;
-	const char *viol = c->violation;
+	enum conn_rule viol = c->violation;
 	char msg[sizeof c->violation_msg];
 	memcpy(msg, c->violation_msg, sizeof msg);
 	conn_init(c);

@@ -60,6 +60,15 @@ struct conn_ws_send {
 
 enum conn_state { CONN_CLOSED, CONN_TCP, CONN_TLS, CONN_UPGRADE, CONN_OPEN };
 
+/* The rules of MQTT over WebSocket a broker can break where only the
+ * transport sees it. Which clause each is belongs to the protocol version
+ * (the engine asks the codec's rule table), not to the connection. */
+enum conn_rule {
+	CONN_RULE_NONE = 0,
+	CONN_RULE_WS_BINARY,      /* a text frame: MQTT travels in binary frames */
+	CONN_RULE_WS_SUBPROTOCOL, /* the upgrade did not select the "mqtt" sub-protocol */
+};
+
 struct conn {
 	int fd;                /* -1 when closed */
 	enum conn_state state;
@@ -80,15 +89,15 @@ struct conn {
 	/* What the set-up saw, kept while the connection is open so a case's open
 	 * step can make it its check: over WebSocket, the sub-protocol selected. */
 	char setup_note[256];  /* "" when there is nothing to say (TCP, TLS) */
-	const char *setup_violation; /* the clause the set-up broke (MQTT-6.0.0-4), or NULL */
+	enum conn_rule setup_violation; /* the rule the set-up broke (the sub-protocol), or none */
 	/* Bytes a send asked to hold (WebSocket "with_next"): the next write frames
 	 * them in front of its own bytes. */
 	uint8_t *held;
 	size_t heldn;
 	const struct conn_ws_send *ws_next; /* framing for the next write, NULL: one binary frame */
-	/* A transport rule the broker broke (MQTT-6.0.0-1, MQTT-6.0.0-4), for the
-	 * engine to report as a FAIL; NULL if none. */
-	const char *violation;
+	/* A transport rule the broker broke, for the engine to report as a FAIL
+	 * of its clause; CONN_RULE_NONE if none. */
+	enum conn_rule violation;
 	char violation_msg[256];
 };
 

@@ -86,7 +86,7 @@ static void check_subprotocol(struct conn *c, const char *hdrs)
 		 has ? "\"" : "none", has ? v : "", has ? "\"" : "", ok ? "" : ", not \"mqtt\"");
 	if (ok)
 		return;
-	c->violation = c->setup_violation = "MQTT-6.0.0-4";
+	c->violation = c->setup_violation = CONN_RULE_WS_SUBPROTOCOL;
 	snprintf(c->violation_msg, sizeof c->violation_msg, "%s", c->setup_note);
 }
 
@@ -239,7 +239,7 @@ static int on_frame(struct conn *c, const struct ws_frame *f, const uint8_t *p, 
 		/* Reported as the broker's FAIL; the bytes are still read, so the
 		 * run goes on and shows what else the broker does. */
 		if (!c->text_seen) {
-			c->violation = "MQTT-6.0.0-1";
+			c->violation = CONN_RULE_WS_BINARY;
 			snprintf(c->violation_msg, sizeof c->violation_msg,
 				 "the broker sent a WebSocket text frame (%llu bytes); MQTT travels in binary frames",
 				 (unsigned long long)f->payload_len);
