@@ -24,8 +24,18 @@ for layer in codec util net case result engine reports cli; do
 	ok=$(allowed "$layer")
 	for f in "$layer"/*.c "$layer"/*.h; do
 		[ -e "$f" ] || continue
-		# Only our own headers: #include "dir/name.h".
-		for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+		# Our own headers: "dir/name.h", and <dir/name.h> where dir is a layer
+		# (-I. finds those too); other <...> headers are the system's.
+		for inc in $(sed -n -e 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' \
+			-e 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/<\1/p' "$f"); do
+			case $inc in
+			"<"*)
+				inc=${inc#<}
+				case ${inc%%/*} in
+				codec | util | net | case | result | engine | reports | cli | tests) ;;
+				*) continue ;;
+				esac ;;
+			esac
 			dir=${inc%%/*}
 			[ "$dir" = "$inc" ] && dir=$layer
 			hit=0
@@ -39,7 +49,7 @@ for layer in codec util net case result engine reports cli; do
 			*_int.h)
 				mod=${base%_int.h}
 				case ${f##*/} in
-				"$mod"*) ;;
+				"$mod"*) [ "$dir" = "$layer" ] || { echo "check-layers: $f includes $inc, private to $dir/$mod*"; bad=1; } ;;
 				*) echo "check-layers: $f includes $inc, private to $dir/$mod*"; bad=1 ;;
 				esac ;;
 			esac
