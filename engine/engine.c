@@ -29,8 +29,8 @@ static void make_client_id(char *out, size_t n, const char *prefix, const char *
 static void init_clients(struct case_result *res, const struct case_spec *cs, size_t index, const struct engine_opts *o)
 {
 	res->nclients = cs->nclients;
-	res->clients = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof(char *));
-	res->client_ids = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof(char *));
+	res->clients = alloc_zeroed(cs->nclients, sizeof(char *));
+	res->client_ids = alloc_zeroed(cs->nclients, sizeof(char *));
 	for (size_t i = 0; i < cs->nclients; i++) {
 		char id[64];
 		make_client_id(id, sizeof id, o->client_prefix, o->run_prefix, index, cs->clients[i].name);
@@ -52,7 +52,7 @@ static void init_clients(struct case_result *res, const struct case_spec *cs, si
 static void init_steps(struct case_result *res, const struct case_spec *cs)
 {
 	res->nsteps = cs->nsteps + cs->ncleanup;
-	res->steps = alloc_zeroed(res->nsteps ? res->nsteps : 1, sizeof *res->steps);
+	res->steps = alloc_zeroed(res->nsteps, sizeof *res->steps);
 	for (size_t i = 0; i < res->nsteps; i++) {
 		const struct case_step *s = &cs->steps[i];
 		struct step_result *sr = &res->steps[i];
@@ -100,9 +100,10 @@ static void result_init(struct case_result *res, const struct case_spec *cs, siz
 	res->id = alloc_strdup(cs->id);
 	res->title = alloc_strdup(cs->title);
 	res->file = alloc_strdup(cs->file);
+	res->protocol = cs->protocol;
 	res->selected = selected;
 	init_clients(res, cs, index, o);
-	res->claims = alloc_array(NULL, cs->nclaims ? cs->nclaims : 1, sizeof *res->claims);
+	res->claims = alloc_array(NULL, cs->nclaims, sizeof *res->claims);
 	memcpy(res->claims, cs->claims, cs->nclaims * sizeof *res->claims);
 	res->nclaims = cs->nclaims;
 	res->steps_total = cs->nsteps;
@@ -142,8 +143,8 @@ static struct engine_case *case_start(const struct case_spec *cs, struct case_re
 	r->o = o;
 	r->t0 = now;
 	size_t total = cs->nsteps + cs->ncleanup;
-	r->label_t = alloc_zeroed(total ? total : 1, sizeof *r->label_t);
-	r->check_of = alloc_zeroed(total ? total : 1, sizeof *r->check_of);
+	r->label_t = alloc_zeroed(total, sizeof *r->label_t);
+	r->check_of = alloc_zeroed(total, sizeof *r->check_of);
 	for (size_t i = 0, k = 0; i < total; i++)
 		r->check_of[i] = (i < cs->nsteps && cs->steps[i].nchecks) ? (long)k++ : -1;
 	snprintf(r->topic, sizeof r->topic, "%s/%s/%s", o->topic_prefix ? o->topic_prefix : "mqttspec", o->run_prefix,
@@ -158,7 +159,7 @@ static struct engine_case *case_start(const struct case_spec *cs, struct case_re
 	r->ctx.client_ids = res->client_ids;
 	for (size_t i = 0; i < cs->nvars; i++)
 		tmpl_vars_set(&r->ctx.vars, cs->var_names[i], cs->var_values[i]);
-	r->cl = alloc_zeroed(cs->nclients ? cs->nclients : 1, sizeof *r->cl);
+	r->cl = alloc_zeroed(cs->nclients, sizeof *r->cl);
 	for (size_t i = 0; i < cs->nclients; i++) {
 		conn_init(&r->cl[i].conn);
 		/* Spread clients over the endpoints: on a cluster, a publisher and its
@@ -388,7 +389,7 @@ static void dispatch_io(struct engine_loop *L, double now)
  * should not start last (LPT scheduling). Results keep the file order. */
 static struct order *start_order(const struct case_spec *cases, size_t n)
 {
-	struct order *ord = alloc_array(NULL, n ? n : 1, sizeof *ord);
+	struct order *ord = alloc_array(NULL, n, sizeof *ord);
 	for (size_t i = 0; i < n; i++)
 		ord[i] = (struct order){estimate(&cases[i]), i};
 	qsort(ord, n, sizeof *ord, longer_first);

@@ -13,7 +13,6 @@
 #include "codec/mqtt_rule.h"
 #include "engine/engine_int.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 /* A broker announcing a bigger packet than this is not buffered (our cases
  * never cause one); the connection is dropped with a note. */
@@ -48,11 +47,6 @@ void engine_client_wire(struct engine_case *r, int ci, enum wire_dir dir, const 
 	results_add_wire(res, now - r->t0, ci, dir, b, n, text, violation);
 }
 
-void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now)
-{
-	engine_client_violation_by(r, clause, what, "found by the strict decoder on a received packet", 0, now);
-}
-
 /* Already a failed check of this one clause in the case (with this note, if given)? */
 static int already_failed(const struct case_result *res, const struct catalog_clause *cl, const char *note)
 {
@@ -65,8 +59,10 @@ static int already_failed(const struct case_result *res, const struct catalog_cl
 	return 0;
 }
 
-void engine_client_violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
-				double now)
+/* `by` says what found it; `once`: not again if the case already has that
+ * failure from the same finder (a monitor charges a clause once per case). */
+static void violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
+			 double now)
 {
 	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
 	struct case_result *res = r->res;
@@ -83,6 +79,11 @@ void engine_client_violation_by(struct engine_case *r, const char *clause, const
 			 r->step < r->spec->nsteps + r->spec->ncleanup ? r->spec->steps[r->step].path : "(after the steps)");
 	results_set_actual(c, "%s", what);
 	results_set_note(c, "%s", by);
+}
+
+void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now)
+{
+	violation_by(r, clause, what, "found by the strict decoder on a received packet", 0, now);
 }
 
 static void client_reset(struct engine_client *c)
@@ -216,7 +217,7 @@ static const char *judge_packet(struct engine_case *r, int ci, const struct mqtt
 		char what[RESULTS_TEXT_MAX];
 		snprintf(what, sizeof what, "%s: %s", text, mwhat);
 		/* A monitor says a clause is broken once per case: the first packet shows it. */
-		engine_client_violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
+		violation_by(r, mviol, what, "found by a monitor (an invariant checked on every packet)", 1,
 					   now);
 		viol = viol ? viol : mviol;
 	}

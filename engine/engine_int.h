@@ -83,19 +83,16 @@ void engine_client_hangup(struct engine_case *r, int ci, double now);
 void engine_client_free(struct engine_client *c);
 void engine_client_wire(struct engine_case *r, int ci, enum wire_dir dir, const uint8_t *b, size_t n, const char *text,
 			const char *violation, double now);
-/* Record a check result at run time (wire violations); `by` says what found it;
- * `once`: not again if the case already has that failure from the same finder. */
+/* Record a check result at run time: a rule a received packet broke. */
 void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now);
-void engine_client_violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
-				double now);
+/* The clause of a transport rule in the case's version; NULL for none. */
+const char *engine_transport_clause(const struct engine_case *r, enum conn_rule k);
 
 /* engine_step.c */
 enum engine_step_rc engine_step_poll(struct engine_case *r, double now);
 /* 1 if the current step is an open step whose checks name `clause` (a
  * transport finding at set-up is then that step's check, not a separate one). */
 int engine_step_claims_setup(const struct engine_case *r, const char *clause);
-/* The clause of a transport rule in the case's version; NULL for none. */
-const char *engine_transport_clause(const struct engine_case *r, enum conn_rule k);
 /* Mark a step failed as set-up (no checks) or its checks failed. */
 void engine_step_fail(struct engine_case *r, const char *why, double now);
 

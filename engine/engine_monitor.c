@@ -10,7 +10,6 @@
 #include "codec/mqtt_topic.h"
 #include "engine/engine_monitor.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 /* The monitors hold 3.1.1's invariants; the clause each one is comes from the
  * codec's table for that version. */
@@ -129,11 +128,11 @@ static struct mon_message *msg_find(struct mon_message **v, size_t *n, const str
 	*v = alloc_resize(*v, (*n + 1) * sizeof **v);
 	struct mon_message *x = &(*v)[(*n)++];
 	memset(x, 0, sizeof *x);
-	x->topic = alloc_bytes(t->n ? t->n : 1);
+	x->topic = alloc_bytes(t->n);
 	if (t->n)
 		memcpy(x->topic, t->p, t->n);
 	x->tn = t->n;
-	x->payload = alloc_bytes(pl->n ? pl->n : 1);
+	x->payload = alloc_bytes(pl->n);
 	if (pl->n)
 		memcpy(x->payload, pl->p, pl->n);
 	x->pn = pl->n;

@@ -16,7 +16,6 @@
 #include "engine/engine.h"
 #include "util/clock.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 static int fail(struct sync_client *b, struct err *e, const char *url, const char *what)
 {
@@ -182,10 +181,11 @@ void engine_preflight_case(const struct engine_preflight *pf, size_t n, const st
 	out->id = alloc_strdup("preflight");
 	out->title = alloc_strdup("Built in: a plain CONNECT to each endpoint is answered with a well-formed CONNACK");
 	out->file = alloc_strdup("(built in)");
+	out->protocol = MQTT_V311; /* the version the pre-flight's CONNECT speaks */
 	out->selected = 1;
 	out->nclients = n;
-	out->clients = alloc_zeroed(n ? n : 1, sizeof(char *));
-	out->client_ids = alloc_zeroed(n ? n : 1, sizeof(char *));
+	out->clients = alloc_zeroed(n, sizeof(char *));
+	out->client_ids = alloc_zeroed(n, sizeof(char *));
 	out->nsteps = out->steps_total = out->steps_run = n + 1;
 	out->steps = alloc_zeroed(n + 1, sizeof *out->steps);
 	for (size_t i = 0; i < n; i++) {

@@ -94,16 +94,17 @@ static void add_credentials(struct engine_case *r, const cJSON *tmpl, struct mqt
 
 /* A send step's WebSocket framing (ws) goes to the connection with its bytes;
  * the trace says how they were framed. */
-static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, struct conn_ws_send *o, char *text,
-		      size_t tn, struct err *e)
+static int ws_framing(struct engine_client *c, const struct case_step *s, size_t n, char *text, size_t tn,
+		      struct err *e)
 {
+	struct conn_ws_send ws;
+	struct conn_ws_send *o = &ws; /* the connection keeps a copy */
 	size_t held = conn_ws_held(&c->conn), l = strlen(text);
 	if (!s->ws) {
 		if (held)
 			snprintf(text + l, tn - l, " [WebSocket: binary frame, the %zu held bytes first]", held);
 		return 0;
 	}
-	/* The connection keeps o until the write: the caller's, living that long. */
 	_Static_assert(CASE_WS_MAX_SPLIT <= CONN_WS_MAX_SPLIT, "a case's splits fit the connection's");
 	memset(o, 0, sizeof *o);
 	o->opcode = s->ws->opcode;
@@ -133,7 +134,6 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 	uint8_t *bytes;
 	size_t n;
 	char text[400];
-	struct conn_ws_send ws;
 	if (c->state == ENGINE_PEER_CLOSED) {
 		engine_client_wire(r, s->client, WIRE_NOTE, NULL, 0, "not sent: the broker had already closed the connection",
 				   NULL, now);
@@ -147,7 +147,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		if (tmpl_hex(&r->ctx, s->hex, &r->arena, &bytes, &n, &e) < 0)
 			goto case_error;
 		snprintf(text, sizeof text, "raw bytes (%zu)", n);
-		if (ws_framing(c, s, n, &ws, text, sizeof text, &e) < 0)
+		if (ws_framing(c, s, n, text, sizeof text, &e) < 0)
 			goto case_error;
 		engine_client_send(r, s->client, bytes, bytes, n, text, now);
 		return ENGINE_STEP_DONE;
@@ -171,7 +171,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		memcpy(logged, bytes, (size_t)w);
 		memset(logged + w - p.password.s.n, '*', p.password.s.n);
 	}
-	if (ws_framing(c, s, (size_t)w, &ws, text, sizeof text, &e) < 0)
+	if (ws_framing(c, s, (size_t)w, text, sizeof text, &e) < 0)
 		goto case_error;
 	engine_client_send(r, s->client, bytes, logged, (size_t)w, text, now);
 	return ENGINE_STEP_DONE;
@@ -240,7 +240,7 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 {
 	struct engine_client *c = &r->cl[s->client];
 	double base = s->from >= 0 ? r->label_t[s->from] : r->step_t0;
-	struct match_item *items = alloc_zeroed(c->nin ? c->nin : 1, sizeof *items);
+	struct match_item *items = alloc_zeroed(c->nin, sizeof *items);
 	for (size_t i = 0; i < c->nin; i++) {
 		items[i].pkt = &c->in[i].pkt;
 		items[i].consumed = c->in[i].consumed;
@@ -248,7 +248,7 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 	struct match_input in = {items, c->nin, conn_view(c), now >= r->deadline, r->spec->protocol};
 	struct match_result m;
 	memset(&m, 0, sizeof m);
-	m.taken = alloc_zeroed(c->nin ? c->nin : 1, sizeof *m.taken);
+	m.taken = alloc_zeroed(c->nin, sizeof *m.taken);
 	enum match_state st = match_eval(&s->expect, &in, &r->ctx, &r->arena, &m);
 	enum engine_step_rc rc = ENGINE_STEP_PENDING;
 	if (st == MATCH_OK) {

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "net/conn_int.h"
-#include "util/json_util.h"
 #include "net/ws_frame.h"
 
 static const struct {
@@ -239,9 +238,9 @@ int conn_write(struct conn *c, const uint8_t *buf, size_t n, struct err *e)
 	if (c->state != CONN_OPEN)
 		return err_set(e, "not connected");
 	if (c->ep->ws) {
-		const struct conn_ws_send *o = c->ws_next;
-		c->ws_next = NULL;
-		conn_ws_write(c, o, buf, n);
+		int armed = c->ws_armed;
+		c->ws_armed = 0;
+		conn_ws_write(c, armed ? &c->ws_next : NULL, buf, n);
 	} else
 		conn_queue(c, buf, n);
 	return conn_flush(c, e);

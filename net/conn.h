@@ -94,7 +94,8 @@ struct conn {
 	 * them in front of its own bytes. */
 	uint8_t *held;
 	size_t heldn;
-	const struct conn_ws_send *ws_next; /* framing for the next write, NULL: one binary frame */
+	struct conn_ws_send ws_next; /* framing for the next write (a copy: the caller's may go) */
+	int ws_armed;                /* 0: the next write is one binary frame */
 	/* A transport rule the broker broke, for the engine to report as a FAIL
 	 * of its clause; CONN_RULE_NONE if none. */
 	enum conn_rule violation;

@@ -11,7 +11,6 @@
 
 #include "net/conn_int.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 #include "net/ws_frame.h"
 
 /* No answer header or frame we accept is bigger than this. */
@@ -166,7 +165,8 @@ int conn_ws_arm(struct conn *c, const struct conn_ws_send *o, size_t n, struct e
 	for (size_t i = 0; i < o->nsplit; i++)
 		if (o->split[i] >= c->heldn + n)
 			return err_set(e, "split offset %zu is not inside the %zu bytes sent", o->split[i], c->heldn + n);
-	c->ws_next = o;
+	c->ws_next = *o;
+	c->ws_armed = 1;
 	return 0;
 }
 
@@ -271,7 +271,7 @@ static int deframe(struct conn *c, struct err *e)
 			rc = err_set(e, "WebSocket: the server sent a %s frame (RFC 6455 5.1/5.2)", f.masked ? "masked" : "RSV-flagged");
 			break;
 		}
-		uint8_t *p = alloc_bytes(f.payload_len ? f.payload_len : 1);
+		uint8_t *p = alloc_bytes(f.payload_len);
 		ws_frame_unmask(&f, p);
 		rc = on_frame(c, &f, p, e);
 		free(p);

@@ -9,7 +9,6 @@
 #include "codec/mqtt_check.h"
 #include "codec/mqtt_decode.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 const char *results_verdict_name(enum verdict v)
 {
@@ -162,7 +161,7 @@ void results_aggregate(struct run_result *run, const struct catalog *cat)
 {
 	free_clauses(run);
 	run->nclauses = cat->count;
-	run->clauses = alloc_zeroed(cat->count ? cat->count : 1, sizeof *run->clauses);
+	run->clauses = alloc_zeroed(cat->count, sizeof *run->clauses);
 	memset(run->counts, 0, sizeof run->counts);
 	memset(run->case_counts, 0, sizeof run->case_counts);
 
@@ -339,13 +338,13 @@ void results_free(struct run_result *run)
 
 /* A trace shows beside a packet's fields the rule it breaks, sent or received
  * (a case sends broken packets on purpose): recorded here, so writers only read. */
-static char *rule_broken(enum wire_dir dir, const uint8_t *b, size_t n)
+static char *rule_broken(enum mqtt_version v, enum wire_dir dir, const uint8_t *b, size_t n)
 {
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
-	if ((dir != WIRE_TX && dir != WIRE_RX) || mqtt_decode(MQTT_V311, b, n, &p, NULL) < 0)
+	if ((dir != WIRE_TX && dir != WIRE_RX) || mqtt_decode(v, b, n, &p, NULL) < 0)
 		return NULL;
-	if (mqtt_check(MQTT_V311, &p, dir == WIRE_RX ? MQTT_FROM_SERVER : MQTT_FROM_CLIENT, &d) >= 0)
+	if (mqtt_check(v, &p, dir == WIRE_RX ? MQTT_FROM_SERVER : MQTT_FROM_CLIENT, &d) >= 0)
 		return NULL;
 	return alloc_strdup(d.msg);
 }
@@ -364,7 +363,7 @@ struct wire_event *results_add_wire(struct case_result *c, double t_ms, int clie
 		w->bytes = alloc_bytes(n);
 		memcpy(w->bytes, b, n);
 		w->len = n;
-		w->rule_msg = rule_broken(dir, b, n);
+		w->rule_msg = rule_broken(c->protocol, dir, b, n);
 	}
 	w->text = alloc_strdup(text ? text : "");
 	w->violation = violation;
@@ -393,7 +392,7 @@ struct check_result *results_add_step_check(struct case_result *c, const char *c
 					    const char *const *polices, size_t npolices, int should)
 {
 	struct check_result *k = results_add_check(c, NULL);
-	k->clauses = alloc_array(NULL, nclauses ? nclauses : 1, sizeof *k->clauses);
+	k->clauses = alloc_array(NULL, nclauses, sizeof *k->clauses);
 	memcpy(k->clauses, clauses, nclauses * sizeof *k->clauses);
 	k->nclauses = nclauses;
 	if (npolices) {

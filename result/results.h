@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "case/catalog.h"
+#include "codec/mqtt.h"
 
 /* Clause and case verdicts, in precedence order (lower wins when aggregating). */
 enum verdict {
@@ -97,6 +98,7 @@ struct case_result {
 	char *id;
 	char *title;
 	char *file;
+	enum mqtt_version protocol; /* the version the case speaks: its wire events are judged in it */
 	enum verdict verdict;
 	double duration_ms;
 	char **clients;         /* client names */

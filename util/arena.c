@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 struct arena_block {
 	struct arena_block *next;

@@ -38,6 +38,7 @@ static struct case_result *add_case(struct run_result *run, const char *id, cons
 	c->id = alloc_strdup(id);
 	c->title = alloc_strdup(title);
 	c->file = alloc_strdup("cases/mqtt-3.1.1/t.json");
+	c->protocol = MQTT_V311;
 	c->selected = selected;
 	c->nclients = 2;
 	c->clients = alloc_bytes(2 * sizeof *c->clients);

@@ -165,6 +165,7 @@ START_TEST(wire_events)
 {
 	struct case_result c;
 	memset(&c, 0, sizeof c);
+	c.protocol = MQTT_V311;
 	static const uint8_t good[] = {0x90, 0x03, 0x00, 0x01, 0x01}, bad[] = {0x90, 0x03, 0x00, 0x01, 0x03};
 	struct wire_event *w = results_add_wire(&c, 1.5, 0, WIRE_RX, good, sizeof good, "SUBACK", NULL);
 	ck_assert(w->t_ms == 1.5);
