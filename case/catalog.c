@@ -150,8 +150,9 @@ int catalog_section_cmp(const char *a, const char *b)
 	return *a ? 1 : *b ? -1 : 0;
 }
 
-char *catalog_path(const char *dir, const char *version, char *buf, size_t n)
+char *catalog_path(const char *dir, enum mqtt_version v, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/clauses/mqtt-%s.json", dir, version);
+	const char *name = mqtt_version_name(v);
+	snprintf(buf, n, "%s/clauses/mqtt-%s.json", dir, name ? name : "?");
 	return buf;
 }

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "codec/mqtt.h"
 #include "util/err.h"
 
 enum catalog_level { CATALOG_MUST, CATALOG_SHOULD, CATALOG_MAY };
@@ -44,8 +45,8 @@ const char *catalog_level_name(enum catalog_level l);
 /* Numeric-aware comparison of section strings ("3.10" sorts after "3.9"). */
 int catalog_section_cmp(const char *a, const char *b);
 
-/* Where the catalog of protocol `version` ("3.1.1") lives under a cases
- * folder: DIR/clauses/mqtt-VERSION.json, in `buf`. Returns buf. */
-char *catalog_path(const char *dir, const char *version, char *buf, size_t n);
+/* Where the catalog of protocol version `v` lives under a cases folder:
+ * DIR/clauses/mqtt-3.1.1.json for 3.1.1, in `buf`. Returns buf. */
+char *catalog_path(const char *dir, enum mqtt_version v, char *buf, size_t n);
 
 #endif

@@ -130,7 +130,7 @@ static int build_codes(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 	cJSON_ArrayForEach(v, arr)
 	{
 		if (get_field(b, MQTT_FIELD_SUBACK_CODE, v, &x) < 0)
-			return err_prefix(b->e, "%s", key_of(MQTT_FIELD_RETURN_CODES));
+			return -1; /* the caller names the field */
 		p->codes[p->code_count++] = (uint8_t)x;
 	}
 	return 0;
@@ -292,9 +292,8 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 		enum mqtt_field_kind k = mqtt_field_get(d->id)->kind;
 		if (k == MQTT_FIELD_KIND_STR || k == MQTT_FIELD_KIND_BIN || k == MQTT_FIELD_KIND_BYTES)
 			continue; /* strings are read below, all variants at once */
-		/* return_codes names the field in its own errors */
 		if (build_field(&b, d->id, it, p) < 0)
-			return d->id == MQTT_FIELD_RETURN_CODES ? -1 : err_prefix(e, "%s", it->string);
+			return err_prefix(e, "%s", it->string);
 	}
 	if (build_strings(&b, tmpl, p) < 0)
 		return -1;

@@ -7,9 +7,6 @@
 #include "case/fields.h"
 #include "case/match.h"
 
-/* A pattern is matched before the case's version reaches the matcher;
- * every case speaks 3.1.1 until 5.0 is written and passes its version in. */
-
 struct mctx {
 	const struct tmpl_ctx *c;
 	struct tmpl_vars *binds;

@@ -81,7 +81,7 @@ int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set 
 	char path[4200];
 	/* The catalog belongs to the tool, never to a --cases folder: users'
 	 * folders hold only case files, and every case names the same clauses. */
-	catalog_path(o->cases_dir, "3.1.1", path, sizeof path);
+	catalog_path(o->cases_dir, MQTT_V311, path, sizeof path);
 	if (catalog_load(cat, path, e) < 0)
 		return -1;
 	if (!set)

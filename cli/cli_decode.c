@@ -22,7 +22,6 @@
 #include "codec/mqtt_print.h"
 #include "cli/cli.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 #define BYTES_SHOWN 8
 
@@ -215,8 +214,10 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 
 int cli_decode(struct cli_opts *o, int argc, char **argv)
 {
-	/* The only version the codec speaks yet; a --protocol option comes with 5.0. */
+	/* The only version the codec speaks yet. */
 	const enum mqtt_version v = MQTT_V311;
+	if (o->protocol && strcmp(o->protocol, "3.1.1") != 0)
+		return cli_usage_error("decode --protocol: only 3.1.1 packets can be decoded yet, got \"%s\"", o->protocol);
 	enum mqtt_dir dir;
 	struct hexbuf h = {NULL, 0, 0, -1};
 	int rc = from_option(o, &dir);
@@ -225,9 +226,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	/* The catalog only adds our summary of a broken clause; decode works without it. */
 	struct catalog cat;
 	struct err e;
-	char path[4200];
-	catalog_path(o->cases_dir, "3.1.1", path, sizeof path);
-	int have_cat = catalog_load(&cat, path, &e) == 0;
+	int have_cat = cli_load_err(o, &cat, NULL, &e) == 0;
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;

@@ -26,11 +26,12 @@ static int section_matches(const char *sel, const char *section)
 	return strncmp(sel, section, n) == 0 && (section[n] == '\0' || section[n] == '.');
 }
 
-static int selects(const struct cli_opts *o, const struct case_spec *cs, const struct catalog *cat)
+/* `version`: the --protocol asked for, -1 for all. */
+static int selects(const struct cli_opts *o, int version, const struct case_spec *cs, const struct catalog *cat)
 {
 	if (o->stay_in_prefix && cs->outside_prefix)
 		return 0;
-	if (o->protocol && strcmp(o->protocol, "all") != 0 && mqtt_version_from_name(o->protocol) != (int)cs->protocol)
+	if (version >= 0 && version != (int)cs->protocol)
 		return 0;
 	if (!o->nonly)
 		return 1;
@@ -162,25 +163,30 @@ static int check_prefixes(const struct cli_opts *o)
 	return 0;
 }
 
-/* The report files asked for: where the path sits in the options, and who
- * writes it. The baseline is last and only for a run that happened. */
+/* The report files asked for: where the path sits in the options, who
+ * writes it, and whether it needs a run that happened (a baseline does; the
+ * reports also say why a run could not start). */
 static const struct {
 	size_t at;
 	const char *what;
 	int (*fn)(const struct run_result *, FILE *, struct err *);
+	int needs_run;
 } reports[] = {
-	{offsetof(struct cli_opts, json), "JSON report", report_json_write},
-	{offsetof(struct cli_opts, junit), "JUnit report", report_junit_write},
-	{offsetof(struct cli_opts, html), "HTML report", report_html_write},
-	{offsetof(struct cli_opts, markdown), "Markdown summary", report_markdown_write},
-	{offsetof(struct cli_opts, write_baseline), "baseline", baseline_write},
+	{offsetof(struct cli_opts, json), "JSON report", report_json_write, 0},
+	{offsetof(struct cli_opts, junit), "JUnit report", report_junit_write, 0},
+	{offsetof(struct cli_opts, html), "HTML report", report_html_write, 0},
+	{offsetof(struct cli_opts, markdown), "Markdown summary", report_markdown_write, 0},
+	{offsetof(struct cli_opts, write_baseline), "baseline", baseline_write, 1},
 };
 
-/* Write the reports asked for (the first `n` kinds). 0, or -1 if one failed. */
-static int write_reports(const struct cli_opts *o, const struct run_result *run, size_t n)
+/* Write the reports asked for (after a set-up error, those that do not need
+ * a run). 0, or -1 if one failed. */
+static int write_reports(const struct cli_opts *o, const struct run_result *run, int ran)
 {
 	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+		if (reports[i].needs_run && !ran)
+			continue;
 		const char *path = *(const char *const *)((const char *)o + reports[i].at);
 		if (path && write_file(path, reports[i].what, run, reports[i].fn) < 0)
 			rc = -1;
@@ -214,7 +220,7 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 	struct run_result run;
 	run_header(o, "MQTT 3.1.1", &run);
 	results_set_run_setup_error(&run, "%s%s", what, msg);
-	write_reports(o, &run, 4);
+	write_reports(o, &run, 0);
 	results_free(&run);
 	return 2;
 }
@@ -239,6 +245,8 @@ static void preflight_case(const struct engine_preflight *pf, size_t n, const st
 /* Everything one run holds between its steps; zeroed, then freed by run_free. */
 struct run_state {
 	struct cli_opts *o;
+	int version;               /* --protocol: an enum mqtt_version, -1 for all */
+	struct baseline bl;        /* --baseline, read once before anything connects */
 	struct conn_endpoint *eps;
 	int need_tls;
 	char *password;
@@ -269,6 +277,7 @@ static void run_free(struct run_state *st)
 		memset(st->password, 0, strlen(st->password));
 	free(st->password);
 	free(st->eps);
+	baseline_free(&st->bl);
 }
 
 /* Usage errors and a bad baseline, found before anything connects. 0, or the exit status. */
@@ -277,16 +286,14 @@ static int check_args(struct run_state *st)
 	const struct cli_opts *o = st->o;
 	if (!o->nbrokers)
 		return cli_usage_error("%s", "run needs --broker URL");
-	if (o->baseline) { /* a bad baseline is a set-up error, found before any case runs */
-		struct baseline b;
-		struct err be;
-		if (baseline_load(&b, o->baseline, &be) < 0)
-			return setup_fail(o, "--baseline: ", be.msg);
-		baseline_free(&b);
-	}
+	struct err be;
+	/* A bad baseline is a set-up error, found before any case runs. */
+	if (o->baseline && baseline_load(&st->bl, o->baseline, &be) < 0)
+		return setup_fail(o, "--baseline: ", be.msg);
 	if (check_prefixes(o))
 		return 2;
-	if (o->protocol && strcmp(o->protocol, "all") != 0 && mqtt_version_from_name(o->protocol) < 0)
+	st->version = !o->protocol || strcmp(o->protocol, "all") == 0 ? -1 : mqtt_version_from_name(o->protocol);
+	if (o->protocol && strcmp(o->protocol, "all") != 0 && st->version < 0)
 		return cli_usage_error("--protocol: expected 3.1.1, 5.0 or all, got \"%s\"", o->protocol);
 	struct err e;
 	st->eps = alloc_zeroed(o->nbrokers, sizeof *st->eps);
@@ -313,7 +320,7 @@ static int load_and_select(struct run_state *st, int *done)
 		return setup_fail(o, "", e.msg);
 	st->sel = alloc_zeroed(st->set.n, sizeof *st->sel);
 	for (size_t i = 0; i < st->set.n; i++)
-		st->nsel += (size_t)(st->sel[i] = selects(o, &st->set.cases[i], &st->cat));
+		st->nsel += (size_t)(st->sel[i] = selects(o, st->version, &st->set.cases[i], &st->cat));
 	if (st->nsel == 0) {
 		fprintf(stderr, "mqttspec: %s no case\n",
 			!o->protocol ? "--only selects" : o->nonly ? "--only and --protocol select" : "--protocol selects");
@@ -412,10 +419,8 @@ static int report(struct run_state *st, struct run_result *run)
 {
 	const struct cli_opts *o = st->o;
 	struct err e;
-	struct baseline bl;
-	memset(&bl, 0, sizeof bl);
-	if (o->baseline && baseline_load(&bl, o->baseline, &e) == 0)
-		baseline_apply(&bl, run);
+	if (o->baseline)
+		baseline_apply(&st->bl, run);
 	struct report_opts ro = {o->color < 0 ? isatty(1) : o->color, o->verbose, REPORT_WIRE_TAIL_DEFAULT};
 	int werr = 0;
 	if (report_text_write(run, &ro, stdout, &e) < 0) {
@@ -423,7 +428,7 @@ static int report(struct run_state *st, struct run_result *run)
 		werr = 1;
 	}
 	fflush(stdout);
-	if (write_reports(o, run, sizeof reports / sizeof reports[0]) < 0)
+	if (write_reports(o, run, 1) < 0)
 		werr = 1;
 	char replay[2048];
 	cli_options_replay(o, replay, sizeof replay);
@@ -439,7 +444,6 @@ static int report(struct run_state *st, struct run_result *run)
 			rc = 2;
 	}
 	results_free(run);
-	baseline_free(&bl);
 	return rc;
 }
 

@@ -165,12 +165,12 @@ int repro_write_dir(const char *dir, const struct run_result *run, const struct 
 	if (mkdir_p(path, e) < 0)
 		return -1;
 	/* The catalog, so DIR works as --cases DIR on its own. */
-	catalog_path(o->cases_dir ? o->cases_dir : "cases", "3.1.1", path, sizeof path);
+	catalog_path(o->cases_dir ? o->cases_dir : "cases", MQTT_V311, path, sizeof path);
 	size_t len;
 	char *catalog = json_util_read_file(path, &len, e);
 	if (!catalog)
 		return -1;
-	catalog_path(dir, "3.1.1", path, sizeof path);
+	catalog_path(dir, MQTT_V311, path, sizeof path);
 	int rc = write_text(path, catalog, e);
 	free(catalog);
 	if (rc < 0)

@@ -18,7 +18,6 @@
 
 #include "result/baseline.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_html_int.h"
 

@@ -12,7 +12,6 @@
 
 #include "codec/mqtt_fields.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 #include "reports/report.h"
 #include "reports/report_html_int.h"
 

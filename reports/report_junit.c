@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 struct junit_group {
 	size_t tests, failures, errors, skipped;

@@ -21,7 +21,6 @@
 
 #include "result/baseline.h"
 #include "util/alloc.h"
-#include "util/json_util.h"
 
 #define LINE_COLS 110
 #define HEX_MAX 64         /* bytes of hex shown per wire event */
