@@ -3,8 +3,8 @@
  *
  * Every codec function that reads or writes the wire, or names a clause,
  * takes the protocol version: 3.1.1 and 5.0 share this model and these
- * functions, and differ in tables. Only 3.1.1 is implemented; a 5.0 call
- * returns MQTT_ERR_UNSUPPORTED.
+ * functions, and differ in tables and in the 5.0 fields (reason codes,
+ * properties) a 3.1.1 packet never has.
  *
  * The codec is pure: no sockets, files, clocks, globals or malloc. Strings and
  * payloads are slices into caller memory (the input buffer on decode, whatever
@@ -159,6 +159,50 @@ struct mqtt_entry {
 	bool has_qos;
 };
 
+/* Decoder limit on properties per property block (not a spec limit). */
+#define MQTT_MAX_PROPS 32
+
+/*
+ * A 5.0 property (spec 2.2.2.2): the identifier as on the wire and its
+ * value. Which member carries the value follows the identifier's type
+ * (codec/mqtt_prop.h): a Byte, Two Byte, Four Byte or Variable Byte
+ * Integer in `num`; a UTF-8 string or binary data in `str`; a UTF-8 string
+ * pair in `str` (the name) and `value`.
+ *
+ * Encode: `id` may be any value, one the spec does not define included
+ * (written as a Variable Byte Integer). has_raw writes `raw` after the
+ * identifier in place of the value, so a case can give a value of the wrong
+ * type or length. Decode: has_raw is false.
+ */
+struct mqtt_prop {
+	uint32_t id;
+	uint32_t num;
+	struct mqtt_str str;
+	struct mqtt_str value;
+	bool has_raw;
+	struct mqtt_slice raw;
+};
+
+/*
+ * A property block: the Property Length and the properties in wire order
+ * (decode keeps the order received; repeats stay repeats).
+ *
+ * `present` says whether the Property Length is on the wire: a short form
+ * (an ack of Remaining Length 2 or 3, a DISCONNECT or AUTH of Remaining
+ * Length 0 or 1) drops it. Encode: len_override >= 0 is written as the
+ * Property Length instead of the real one; len_bytes > 0 pads its Variable
+ * Byte Integer to that many bytes (1..5; more than the minimum breaks
+ * MQTT-1.5.5-1 on purpose, more than 4 is malformed). Decode: len_override
+ * is -1 and len_bytes the count of bytes the length took.
+ */
+struct mqtt_props {
+	bool present;
+	int64_t len_override;
+	uint8_t len_bytes;
+	size_t count;
+	struct mqtt_prop items[MQTT_MAX_PROPS];
+};
+
 struct mqtt_packet {
 	enum mqtt_type type;
 	uint8_t flags; /* low nibble of byte 0, raw */
@@ -200,9 +244,22 @@ struct mqtt_packet {
 	size_t entry_count;
 	struct mqtt_entry entries[MQTT_MAX_ENTRIES];
 
-	/* SUBACK */
+	/* SUBACK; UNSUBACK in 5.0 (its payload is a reason code per filter) */
 	size_t code_count;
 	uint8_t codes[MQTT_MAX_ENTRIES];
+
+	/* 5.0 only. The reason code of PUBACK, PUBREC, PUBREL, PUBCOMP,
+	 * DISCONNECT and AUTH (CONNACK's is return_code). Encode writes it only
+	 * if has_reason_code; decode sets has_reason_code false for the short
+	 * forms that leave it out (the code is then 0x00, as the spec reads the
+	 * absence). */
+	bool has_reason_code;
+	uint8_t reason_code;
+
+	/* 5.0 only: the packet's properties, and the Will Properties of a
+	 * CONNECT (written after the client id when will_props.present). */
+	struct mqtt_props props;
+	struct mqtt_props will_props;
 
 	/* Encode: raw bytes appended after the last field (inside the
 	 * Remaining Length). Decode: always empty. */
@@ -241,6 +298,9 @@ int mqtt_version_from_name(const char *name);
 
 /* Reset a packet to all-absent, len_override -1, type `t`. */
 void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t);
+
+/* Reset a property block to absent and empty (len_override -1). */
+void mqtt_props_init(struct mqtt_props *props);
 
 /* The fixed-header flags the spec requires for `t` (Table 2.2), or -1 for
  * PUBLISH (whose flags carry DUP/QoS/RETAIN) and the reserved types. */

@@ -27,6 +27,18 @@ void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t)
 	str_init(&pkt->topic);
 	for (size_t i = 0; i < MQTT_MAX_ENTRIES; i++)
 		str_init(&pkt->entries[i].filter);
+	mqtt_props_init(&pkt->props);
+	mqtt_props_init(&pkt->will_props);
+}
+
+void mqtt_props_init(struct mqtt_props *props)
+{
+	memset(props, 0, sizeof *props);
+	props->len_override = -1;
+	for (size_t i = 0; i < MQTT_MAX_PROPS; i++) {
+		str_init(&props->items[i].str);
+		str_init(&props->items[i].value);
+	}
 }
 
 int mqtt_type_required_flags(enum mqtt_type t)
