@@ -81,7 +81,7 @@ END_TEST
 START_TEST(gate_known_failure_only_exits_0)
 {
 	fx.run.cases[6].checks[0].outcome = CHECK_PASS;
-	results_aggregate(&fx.run, &fx.cat);
+	results_aggregate(&fx.run, &fx.cat, RESULTS_ALL_VERSIONS);
 	baseline_apply(&fx.bl, &fx.run);
 	ck_assert_uint_eq(fx.run.regressions, 0);
 	ck_assert_uint_eq(fx.run.known, 1);
@@ -176,7 +176,13 @@ static const struct {
 	const char *text, *msg;
 } bad_baselines[] = {
 	{"{\"format\":\"other\",\"version\":1,\"entries\":[]}", "$.format: expected \"mqttspec-baseline\""},
-	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[]}", "$.version: this mqttspec reads version 1"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":3,\"entries\":[]}", "$.version: this mqttspec reads versions 1 and 2"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[{\"clause\":\"MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"MQTT-1\": a version 2 baseline qualifies each id"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[{\"clause\":\"4.0:MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"4.0:MQTT-1\": expected VERSION:ID"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"5.0:MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"5.0:MQTT-1\": a version 1 baseline has bare 3.1.1 ids"},
 	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"X\"}]}", "$.entries[0].case"},
 	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"X\",\"case\":\"y\",\"why\":1}]}",
 	 "$.entries[0].why: unknown field"},
