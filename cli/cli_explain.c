@@ -333,7 +333,10 @@ int cli_explain(struct cli_opts *o, const char *text)
 		explain_one(&cat, &set, c);
 	}
 	if (!found) {
-		if (version >= 0)
+		if (version >= 0 && !catalog_part(&cat, (enum mqtt_version)version))
+			fprintf(stderr, "mqttspec: explain: this mqttspec has no %s catalog\n",
+				mqtt_version_name((enum mqtt_version)version));
+		else if (version >= 0)
 			fprintf(stderr, "mqttspec: explain: no clause \"%s\" in the %s catalog\n", want,
 				mqtt_version_name((enum mqtt_version)version));
 		else
