@@ -101,6 +101,12 @@ printf '{"id": "bad", "title": "t", "clients": {"a": {}}, "steps": [{"client": "
 expect bad-case 2 "bad.json: steps\[0\].checks\[0\]: unknown 3.1.1 clause \"MQTT-0.0.0-0\"" -- \
 	"$bin" run --broker "mqtt://127.0.0.1:$free_port" --cases "$tmp/cases" -q
 setup_reports bad-case 'unknown 3.1.1 clause' -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --cases "$tmp/cases" -q
+# A case names clauses of its own version: qualified with it, or bare.
+mkdir -p "$tmp/qcases/x"
+printf '{"id": "q", "title": "t", "clients": {"a": {}}, "steps": [{"client": "a", "expect": {"type": "PUBACK", "packet_id": 1}, "checks": ["3.1.1:MQTT-3.1.2-3"]}]}\n' >"$tmp/qcases/x/q.json"
+expect case-qualified-own 0 "^q  .* 3.1.1: MQTT-3.1.2-3$" -- "$bin" list cases --cases "$tmp/qcases"
+printf '{"id": "q", "title": "t", "clients": {"a": {}}, "steps": [{"client": "a", "expect": {"type": "PUBACK", "packet_id": 1}, "checks": ["5.0:MQTT-3.1.2-3"]}]}\n' >"$tmp/qcases/x/q.json"
+expect case-qualified-other 2 "\"5.0:MQTT-3.1.2-3\": a 3.1.1 case names 3.1.1 clauses only" -- "$bin" list cases --cases "$tmp/qcases"
 expect bad-json 2 "line 1, column" -- sh -c "printf '{\"id\": ' >'$tmp/cases/x/bad.json'; '$bin' list cases --cases '$tmp/cases'"
 expect usage 2 "unknown command" -- "$bin" frobnicate
 expect no-broker 2 "run needs --broker" -- "$bin" run
