@@ -86,7 +86,7 @@ static void print_field(void *arg, const struct mqtt_field *f)
 /* "breaks ID (LEVEL, section S): our summary", or the bare id without a catalog. */
 static void print_clause(const struct catalog *cat, const char *clause)
 {
-	const struct catalog_clause *c = cat ? catalog_find(cat, clause) : NULL;
+	const struct catalog_clause *c = cat ? catalog_find(cat, MQTT_V311, clause) : NULL;
 	if (c)
 		printf("  breaks %s (%s, section %s): %s\n", c->id, catalog_level_name(c->level), c->section, c->summary);
 	else
