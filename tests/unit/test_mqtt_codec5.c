@@ -5,6 +5,7 @@
  * encoder writes the invalid forms a case asks for; each strict rule is
  * named with its 5.0 clause.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_fields.h"
+#include "codec/mqtt_print.h"
 #include "codec/mqtt_rule.h"
 #include "tests/unit/suites.h"
 
@@ -124,6 +127,75 @@ START_TEST(every_truncation_is_an_error_or_a_shorter_packet)
 		}
 		free(part);
 	}
+}
+END_TEST
+
+struct tiling {
+	size_t next, count, len;
+	char names[32][32];
+};
+
+static void tile(void *arg, const struct mqtt_field *f)
+{
+	struct tiling *t = arg;
+	ck_assert_uint_le(f->offset + f->len, t->len);
+	if (t->count < 32)
+		snprintf(t->names[t->count], sizeof t->names[0], "%s", f->name);
+	if (t->count++ < 2) /* type and flags share byte 0 */
+		return;
+	ck_assert_msg(f->offset == t->next, "field %s at %zu, expected %zu", f->name, f->offset, t->next);
+	t->next += f->len;
+}
+
+/* The field walk lays every byte of a 5.0 packet out once, in order. */
+START_TEST(fields_tile_every_valid_packet)
+{
+	const struct valid *c = &valid[_i];
+	uint8_t in[128];
+	size_t n = hex(c->hex, in, sizeof in);
+	struct tiling t = {1, 0, n, {{0}}};
+	struct mqtt_diag d = {0};
+	ck_assert_int_eq(mqtt_fields_decode(MQTT_V5, in, n, tile, &t, &d), (int)n);
+	ck_assert_msg(t.next == n, "%s: fields end at %zu", c->hex, t.next);
+}
+END_TEST
+
+START_TEST(fields_and_print_name_properties_and_reasons)
+{
+	uint8_t in[128];
+	size_t n = hex("20 0d 00 00 0a 21 00 0a 26 00 01 61 00 01 62", in, sizeof in);
+	struct tiling t = {1, 0, n, {{0}}};
+	ck_assert_int_eq(mqtt_fields_decode(MQTT_V5, in, n, tile, &t, NULL), (int)n);
+	ck_assert_str_eq(t.names[4], "reason code");
+	ck_assert_str_eq(t.names[5], "properties");
+	ck_assert_str_eq(t.names[6], "Receive Maximum");
+	ck_assert_str_eq(t.names[7], "User Property");
+	struct mqtt_packet p;
+	char line[256];
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, in, n, &p, NULL), (int)n);
+	mqtt_print_v(MQTT_V5, &p, line, sizeof line);
+	ck_assert_str_eq(line, "CONNACK sp=0 rc=0x00(Success) props=[receive_maximum=10,user_property=\"a\":\"b\"]");
+	n = hex("40 03 00 07 10", in, sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, in, n, &p, NULL), (int)n);
+	mqtt_print_v(MQTT_V5, &p, line, sizeof line);
+	ck_assert_str_eq(line, "PUBACK id=7 rc=0x10(No matching subscribers)");
+	n = hex("f0 07 18 05 15 00 02 6d 78", in, sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, in, n, &p, NULL), (int)n);
+	ck_assert_uint_eq(mqtt_print_v(MQTT_V5, &p, line, sizeof line), strlen(line));
+	ck_assert_str_eq(line, "AUTH rc=0x18(Continue authentication) props=[authentication_method=\"mx\"]");
+	n = hex("82 0b 00 01 02 0b 05 00 03 61 2f 2b 2e", in, sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, in, n, &p, NULL), (int)n);
+	mqtt_print_v(MQTT_V5, &p, line, sizeof line);
+	ck_assert_str_eq(line, "SUBSCRIBE id=1 filters=[\"a/+\" o=0x2e] props=[subscription_identifier=5]");
+	n = hex("b0 05 00 02 00 00 11", in, sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, in, n, &p, NULL), (int)n);
+	mqtt_print_v(MQTT_V5, &p, line, sizeof line);
+	ck_assert_str_eq(line, "UNSUBACK id=2 codes=[0x00,0x11]");
+	/* 3.1.1 prints as before. */
+	n = hex("40 02 00 07", in, sizeof in);
+	ck_assert_int_eq(mqtt_decode(MQTT_V311, in, n, &p, NULL), (int)n);
+	mqtt_print_v(MQTT_V311, &p, line, sizeof line);
+	ck_assert_str_eq(line, "PUBACK id=7");
 }
 END_TEST
 
@@ -357,6 +429,8 @@ Suite *mqtt_codec5_suite(void)
 	TCase *tc = tcase_create("codec5");
 	tcase_add_loop_test(tc, valid_packets_round_trip, 0, sizeof valid / sizeof valid[0]);
 	tcase_add_loop_test(tc, every_truncation_is_an_error_or_a_shorter_packet, 0, sizeof valid / sizeof valid[0]);
+	tcase_add_loop_test(tc, fields_tile_every_valid_packet, 0, sizeof valid / sizeof valid[0]);
+	tcase_add_test(tc, fields_and_print_name_properties_and_reasons);
 	tcase_add_test(tc, short_forms_say_what_is_absent);
 	tcase_add_test(tc, encoder_writes_the_invalid_forms);
 	tcase_add_loop_test(tc, each_strict_rule_is_named, 0, sizeof rules / sizeof rules[0]);
