@@ -130,6 +130,9 @@ enum mqtt_rule {
 	MQTT_RULE_PUBCOMP_CODE,	     /* Table 3-7 */
 	MQTT_RULE_DISCONNECT_CODE,   /* Table 3-10 */
 	MQTT_RULE_AUTH_CODE,	     /* Table 3-11 */
+	MQTT_RULE_RESPONSE_TOPIC_WILDCARD, /* '+' or '#' in a PUBLISH's Response Topic */
+	MQTT_RULE_AUTH_DATA_NO_METHOD, /* CONNECT: Authentication Data without Method */
+	MQTT_RULE_DISCONNECT_SESSION_EXPIRY, /* a server's DISCONNECT with Session Expiry */
 	MQTT_RULE_COUNT
 };
 

@@ -75,10 +75,14 @@
  *     repeat its section forbids, a value outside its range: the clause of
  *     the (place, property) (rules PROP_REPEATED, PROP_VALUE); strings and
  *     pairs UTF-8.
- * Not flagged (yet): Response Topic wildcards (MQTT-3.3.2-14), Authentication
- * Data without Method, Session Expiry on a server's DISCONNECT (MQTT-3.14.2-2),
- * a property repeated where its section is silent (Payload Format Indicator
- * and Message Expiry Interval in PUBLISH).
+ *   CONNECT: Authentication Data without Authentication Method
+ *     MQTTSPEC-3.1.2.11.10-1; PUBLISH: a wildcard in the Response Topic
+ *     MQTT-3.3.2-14; a server's DISCONNECT with a Session Expiry Interval
+ *     MQTT-3.14.2-2.
+ * Not flagged: a property repeated where its section is silent (Payload
+ * Format Indicator and Message Expiry Interval in PUBLISH); rules over
+ * more than one packet (Topic Alias above the maximum, an AUTH without the
+ * CONNECT's method, ...), which are the engine's.
  */
 int mqtt_check(enum mqtt_version v, const struct mqtt_packet *pkt,
 	       enum mqtt_dir dir, struct mqtt_diag *diag);

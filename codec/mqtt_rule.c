@@ -130,6 +130,9 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_PUBCOMP_CODE] = "MQTT-3.7.2-1",
 	[MQTT_RULE_DISCONNECT_CODE] = "MQTT-3.14.2-1",
 	[MQTT_RULE_AUTH_CODE] = "MQTT-3.15.2-1",
+	[MQTT_RULE_RESPONSE_TOPIC_WILDCARD] = "MQTT-3.3.2-14",
+	[MQTT_RULE_AUTH_DATA_NO_METHOD] = "MQTTSPEC-3.1.2.11.10-1",
+	[MQTT_RULE_DISCONNECT_SESSION_EXPIRY] = "MQTT-3.14.2-2",
 };
 
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)
