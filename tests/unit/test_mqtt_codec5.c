@@ -15,6 +15,7 @@
 #include "codec/mqtt_err.h"
 #include "codec/mqtt_fields.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_reason.h"
 #include "codec/mqtt_rule.h"
 #include "tests/unit/suites.h"
 
@@ -429,6 +430,46 @@ START_TEST(each_strict_rule_is_named)
 }
 END_TEST
 
+/* Every code 0..255 in every packet with reason codes: valid exactly when
+ * the packet's table holds it, else its rule. */
+START_TEST(every_reason_code_per_packet_through_the_check)
+{
+	static const struct {
+		enum mqtt_type t;
+		enum mqtt_rule rule;
+	} types[] = {
+		{MQTT_CONNACK, MQTT_RULE_CONNACK_CODE},	      {MQTT_PUBACK, MQTT_RULE_PUBACK_CODE},
+		{MQTT_PUBREC, MQTT_RULE_PUBREC_CODE},	      {MQTT_PUBREL, MQTT_RULE_PUBREL_CODE},
+		{MQTT_PUBCOMP, MQTT_RULE_PUBCOMP_CODE},	      {MQTT_SUBACK, MQTT_RULE_SUBACK_CODE},
+		{MQTT_UNSUBACK, MQTT_RULE_UNSUBACK_CODE},     {MQTT_DISCONNECT, MQTT_RULE_DISCONNECT_CODE},
+		{MQTT_AUTH, MQTT_RULE_AUTH_CODE},
+	};
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		for (unsigned code = 0; code < 256; code++) {
+			struct mqtt_packet p;
+			mqtt_packet_init(&p, types[i].t);
+			p.flags = (uint8_t)mqtt_type_required_flags_v(MQTT_V5, types[i].t);
+			p.props.present = true;
+			p.has_packet_id = types[i].t != MQTT_CONNACK && types[i].t != MQTT_DISCONNECT && types[i].t != MQTT_AUTH;
+			p.packet_id = 1;
+			p.return_code = p.reason_code = (uint8_t)code;
+			p.has_reason_code = true;
+			p.codes[0] = (uint8_t)code;
+			p.code_count = 1;
+			struct mqtt_diag d = {0};
+			int r = mqtt_check(MQTT_V5, &p, MQTT_FROM_ANY, &d);
+			if (mqtt_reason_allowed(types[i].t, code)) {
+				ck_assert_msg(r == 0, "type %d code 0x%02x: %s", types[i].t, code, d.msg);
+				continue;
+			}
+			ck_assert_msg(r == MQTT_ERR_VIOLATION, "type %d code 0x%02x passes", types[i].t, code);
+			ck_assert_int_eq(d.rule, types[i].rule);
+			ck_assert_str_eq(d.clause, mqtt_rule_clause(MQTT_V5, types[i].rule));
+		}
+	}
+}
+END_TEST
+
 Suite *mqtt_codec5_suite(void)
 {
 	Suite *s = suite_create("mqtt_codec5");
@@ -439,6 +480,7 @@ Suite *mqtt_codec5_suite(void)
 	tcase_add_test(tc, fields_and_print_name_properties_and_reasons);
 	tcase_add_test(tc, short_forms_say_what_is_absent);
 	tcase_add_test(tc, encoder_writes_the_invalid_forms);
+	tcase_add_test(tc, every_reason_code_per_packet_through_the_check);
 	tcase_add_loop_test(tc, each_strict_rule_is_named, 0, sizeof rules / sizeof rules[0]);
 	suite_add_tcase(s, tc);
 	return s;
