@@ -110,8 +110,8 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_PROP_LENGTH] = "MQTTSPEC-2.2.2.1-1",
 	[MQTT_RULE_PROP_UNKNOWN] = "MQTTSPEC-2.2.2.2-1",
 	[MQTT_RULE_PROP_NOT_ALLOWED] = "MQTTSPEC-2.2.2.2-1",
-	/* Per (place, property): the property table names them
-	 * (codec/mqtt_prop.h), and the diag carries that clause. */
+	/* Per (place, property): mqtt_prop_clause (codec/mqtt_prop.h) names
+	 * them, and the diag carries that clause. */
 	[MQTT_RULE_PROP_REPEATED] = NULL,
 	[MQTT_RULE_PROP_VALUE] = NULL,
 	[MQTT_RULE_VBI_MINIMAL] = "MQTT-1.5.5-1",
