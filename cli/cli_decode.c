@@ -84,9 +84,9 @@ static void print_field(void *arg, const struct mqtt_field *f)
 }
 
 /* "breaks ID (LEVEL, section S): our summary", or the bare id without a catalog. */
-static void print_clause(const struct catalog *cat, const char *clause)
+static void print_clause(const struct catalog *cat, enum mqtt_version v, const char *clause)
 {
-	const struct catalog_clause *c = cat ? catalog_find(cat, MQTT_V311, clause) : NULL;
+	const struct catalog_clause *c = cat ? catalog_find(cat, v, clause) : NULL;
 	if (c)
 		printf("  breaks %s (%s, section %s): %s\n", c->id, catalog_level_name(c->level), c->section, c->summary);
 	else
@@ -101,7 +101,7 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
 	int r = mqtt_decode(v, in, f->total_len, &pkt, &d);
 	if (r < 0) {
-		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name(in[0] >> 4));
+		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name_v(v, in[0] >> 4));
 		printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 		mqtt_fields_header(v, in, f->total_len, f->header_len, print_field, (void *)in);
 		if (f->total_len > f->header_len) {
@@ -115,18 +115,18 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 		}
 		printf("  MALFORMED at offset %zu: %s\n", d.offset, d.msg);
 		if (d.clause)
-			print_clause(cat, d.clause);
+			print_clause(cat, v, d.clause);
 		return 1;
 	}
 	char line[512];
-	mqtt_print(&pkt, line, sizeof line);
+	mqtt_print_v(v, &pkt, line, sizeof line);
 	printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, line);
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 	mqtt_fields_each(v, in, f->total_len, &pkt, print_field, (void *)in);
 	if (mqtt_check(v, &pkt, dir, &d) < 0) {
 		printf("  VIOLATION: %s\n", d.msg);
 		if (d.clause)
-			print_clause(cat, d.clause);
+			print_clause(cat, v, d.clause);
 		return 1;
 	}
 	printf("  valid%s\n", dir == MQTT_FROM_ANY ? " (direction not checked: --from server|client)" : "");
@@ -198,11 +198,11 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 	if (r < 0) {
 		printf("packet at offset %zu: MALFORMED at offset %zu: %s\n", off, d->offset, d->msg);
 		if (d->clause)
-			print_clause(cat, d->clause);
+			print_clause(cat, v, d->clause);
 		printf("  (the stream cannot be followed past this packet)\n");
 		return 1;
 	}
-	printf("packet at offset %zu: %s\n", off, mqtt_type_name(h->b[off] >> 4));
+	printf("packet at offset %zu: %s\n", off, mqtt_type_name_v(v, h->b[off] >> 4));
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 	mqtt_fields_header(v, h->b + off, h->n - off, f->header_len, print_field, h->b + off);
 	if (f->header_len)
@@ -214,10 +214,10 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 
 int cli_decode(struct cli_opts *o, int argc, char **argv)
 {
-	/* The only version the codec speaks yet. */
-	const enum mqtt_version v = MQTT_V311;
-	if (o->protocol && strcmp(o->protocol, "3.1.1") != 0)
-		return cli_usage_error("decode --protocol: only 3.1.1 packets can be decoded yet, got \"%s\"", o->protocol);
+	int ver = o->protocol ? mqtt_version_from_name(o->protocol) : MQTT_V311;
+	if (ver < 0)
+		return cli_usage_error("decode --protocol: expected 3.1.1 or 5.0, got \"%s\"", o->protocol);
+	const enum mqtt_version v = (enum mqtt_version)ver;
 	enum mqtt_dir dir;
 	struct hexbuf h = {NULL, 0, 0, -1};
 	int rc = from_option(o, &dir);

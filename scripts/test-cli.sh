@@ -122,7 +122,9 @@ expect only-other-version 2 "selects no case" -- "$bin" run --broker mqtt://127.
 expect explain-qualified 0 "^3.1.1:MQTT-3.1.2-3  MUST" -- "$bin" explain 3.1.1:MQTT-3.1.2-3
 expect explain-bad-version 2 "qualify the id with 3.1.1: or 5.0:" -- "$bin" explain 4.0:MQTT-3.1.2-3
 expect list-protocol 0 "^MQTT 3.1.1 (" -- "$bin" list clauses --protocol 3.1.1
-expect decode-protocol 2 "only 3.1.1 packets can be decoded yet" -- "$bin" decode --protocol 5.0 e0 00
+expect decode-protocol 2 "expected 3.1.1 or 5.0" -- "$bin" decode --protocol 4 e0 00
+expect decode-5 0 "rc=0x04(Disconnect with Will Message)" -- "$bin" decode --protocol 5.0 e0 01 04
+expect decode-5-bad 1 "breaks MQTT-3.15.1-1" -- "$bin" decode --protocol 5.0 f1 00
 # No 5.0 case yet: --protocol 5.0 runs nothing, and says so, before touching the broker.
 expect protocol-nothing 2 "--protocol selects no case" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 5.0
 expect protocol-311 0 "cases selected" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 3.1.1 --dry-run
