@@ -230,16 +230,18 @@ static void preflight_case(const struct engine_preflight *pf, size_t n, const st
 			   const struct profile *prof, const struct catalog *cat, struct case_result *out)
 {
 	char *notes[PROFILE_NCAPS];
-	for (int k = 0; k < PROFILE_NCAPS; k++) {
+	const enum profile_cap *caps;
+	size_t nc = profile_caps_of(prof->version, &caps);
+	for (size_t i = 0; i < nc; i++) {
 		char v[32], line[600];
-		profile_value(prof, (enum profile_cap)k, v, sizeof v);
-		snprintf(line, sizeof line, "profile: %s = %s (%s)", profile_cap_name((enum profile_cap)k), v,
-			 prof->source[k][0] ? prof->source[k] : "default");
-		notes[k] = alloc_strdup(line);
+		profile_value(prof, caps[i], v, sizeof v);
+		snprintf(line, sizeof line, "profile: %s = %s (%s)", profile_cap_name(caps[i]), v,
+			 prof->source[caps[i]][0] ? prof->source[caps[i]] : "default");
+		notes[i] = alloc_strdup(line);
 	}
-	engine_preflight_case(pf, n, probe, cat, (const char *const *)notes, PROFILE_NCAPS, out);
-	for (int k = 0; k < PROFILE_NCAPS; k++)
-		free(notes[k]);
+	engine_preflight_case(pf, n, probe, cat, (const char *const *)notes, nc, out);
+	for (size_t i = 0; i < nc; i++)
+		free(notes[i]);
 }
 
 /* Everything one run holds between its steps; zeroed, then freed by run_free. */
@@ -397,14 +399,15 @@ static void run_cases(struct run_state *st, struct run_result *run)
 	}
 	run_header(o, st->cat.spec, run);
 	run->run_prefix = alloc_strdup(st->prefix);
-	run->nprofile = PROFILE_NCAPS;
-	run->profile = alloc_zeroed(PROFILE_NCAPS, sizeof *run->profile);
-	for (int k = 0; k < PROFILE_NCAPS; k++) {
+	const enum profile_cap *caps;
+	run->nprofile = profile_caps_of(st->prof.version, &caps);
+	run->profile = alloc_zeroed(run->nprofile, sizeof *run->profile);
+	for (size_t k = 0; k < run->nprofile; k++) {
 		char v[32];
-		profile_value(&st->prof, (enum profile_cap)k, v, sizeof v);
-		run->profile[k].name = alloc_strdup(profile_cap_name((enum profile_cap)k));
+		profile_value(&st->prof, caps[k], v, sizeof v);
+		run->profile[k].name = alloc_strdup(profile_cap_name(caps[k]));
 		run->profile[k].value = alloc_strdup(v);
-		run->profile[k].source = alloc_strdup(st->prof.source[k]);
+		run->profile[k].source = alloc_strdup(st->prof.source[caps[k]]);
 	}
 	run->ncases = st->set.n + 1;
 	run->cases = alloc_zeroed(st->set.n + 1, sizeof *run->cases);
