@@ -29,6 +29,7 @@ struct sync_client {
 	size_t lastn;
 	struct mqtt_diag diag;
 	int seen_first;                /* a packet has arrived on this connection */
+	enum mqtt_version version;     /* what it speaks: 3.1.1 from sync_client_open; the caller may change it */
 	struct sync_client_finding *find; /* set by the caller after sync_client_open, or NULL */
 };
 
