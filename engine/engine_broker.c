@@ -84,9 +84,12 @@ int engine_broker_learn(struct engine_broker *b, const struct engine_opts *o, co
 		profile_probe(&b->prof[0], &o->eps[0], o, &b->probe);
 	for (size_t s = 0; s < 2; s++)
 		profile_set_transport(&b->prof[s], o->eps, o->neps);
-	/* 5.0's values may only lower what the CONNACK announced. */
-	if (b->need[1] && !b->na[1][0] && profile_file && profile_load(&b->prof[1], profile_file, e) < 0)
-		return profile_error(e);
+	if (b->need[1] && !b->na[1][0]) {
+		profile_connack(&b->prof[1], b->pf[b->neps].rx, b->pf[b->neps].rxn, b->pf[b->neps].keep_alive);
+		/* 5.0's values may only lower what the CONNACK announced. */
+		if (profile_file && profile_load(&b->prof[1], profile_file, e) < 0)
+			return profile_error(e);
+	}
 	return 0;
 }
 
