@@ -130,6 +130,11 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_PUBCOMP_CODE] = "MQTT-3.7.2-1",
 	[MQTT_RULE_DISCONNECT_CODE] = "MQTT-3.14.2-1",
 	[MQTT_RULE_AUTH_CODE] = "MQTT-3.15.2-1",
+	[MQTT_RULE_PACKET_SIZE_MAX] = "MQTT-3.1.2-24",
+	[MQTT_RULE_RECEIVE_MAX] = "MQTT-3.3.4-9",
+	[MQTT_RULE_TOPIC_ALIAS_MAX] = "MQTT-3.1.2-26",
+	[MQTT_RULE_TOPIC_ALIAS_NONE] = "MQTT-3.1.2-27",
+	[MQTT_RULE_TOPIC_ALIAS_ZERO] = "MQTT-3.3.2-8",
 };
 
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)
