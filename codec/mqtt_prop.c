@@ -113,6 +113,13 @@ static int pw_items(struct pw *w, const struct mqtt_props *props)
 	return 0;
 }
 
+int mqtt_props_length(const struct mqtt_props *props)
+{
+	struct pw count = {NULL, 0};
+	TRY(pw_items(&count, props));
+	return (int)count.pos;
+}
+
 int mqtt_props_write(const struct mqtt_props *props, uint8_t *out)
 {
 	if (!props->present)

@@ -99,6 +99,10 @@ const char *mqtt_prop_place_name(unsigned place);
  */
 int mqtt_props_write(const struct mqtt_props *props, uint8_t *out);
 
+/* The bytes of the items alone: the real Property Length of `props`
+ * (whatever len_override says), or mqtt_props_write's MQTT_ERR_INVALID. */
+int mqtt_props_length(const struct mqtt_props *props);
+
 /*
  * Read a property block starting at in[pos], the packet ending at in[end]
  * (offsets are the packet's, so diag offsets are too). Fills props (present,

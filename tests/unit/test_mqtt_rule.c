@@ -124,21 +124,44 @@ START_TEST(a_limit_has_no_rule)
 }
 END_TEST
 
-START_TEST(version_50_is_not_supported_yet)
+START_TEST(an_unknown_version_is_not_supported)
 {
 	static const uint8_t ping[] = {0xc0, 0x00};
+	const enum mqtt_version v3 = (enum mqtt_version)3;
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
-	ck_assert_int_eq(mqtt_decode(MQTT_V5, ping, sizeof ping, &p, &d), MQTT_ERR_UNSUPPORTED);
-	ck_assert_str_eq(d.msg, "MQTT 5.0 is not supported yet");
+	ck_assert_int_eq(mqtt_decode(v3, ping, sizeof ping, &p, &d), MQTT_ERR_UNSUPPORTED);
+	ck_assert_str_eq(d.msg, "protocol version 3");
 	ck_assert_ptr_null(d.clause);
 	mqtt_packet_init(&p, MQTT_PINGREQ);
-	ck_assert_int_eq(mqtt_check(MQTT_V5, &p, MQTT_FROM_CLIENT, &d), MQTT_ERR_UNSUPPORTED);
+	ck_assert_int_eq(mqtt_check(v3, &p, MQTT_FROM_CLIENT, &d), MQTT_ERR_UNSUPPORTED);
 	uint8_t out[8];
-	ck_assert_int_eq(mqtt_encode(MQTT_V5, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
-	ck_assert_uint_eq(mqtt_encode_size(MQTT_V5, &p), 0);
-	ck_assert_int_eq(mqtt_encode((enum mqtt_version)3, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
+	ck_assert_uint_eq(mqtt_encode_size(v3, &p), 0);
+	ck_assert_int_eq(mqtt_encode(v3, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
 	ck_assert_str_eq(mqtt_err_name(MQTT_ERR_UNSUPPORTED), "UNSUPPORTED");
+	/* 5.0 is spoken now. */
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, ping, sizeof ping, &p, &d), 2);
+	ck_assert_int_eq(mqtt_check(MQTT_V5, &p, MQTT_FROM_CLIENT, &d), 0);
+	ck_assert_int_eq(mqtt_encode(MQTT_V5, &p, out, sizeof out), 2);
+	ck_assert_int_eq(mqtt_encode_disconnect(MQTT_V5, out, sizeof out), 2);
+	ck_assert_uint_eq(out[0], 0xe0);
+	ck_assert_uint_eq(out[1], 0x00);
+}
+END_TEST
+
+START_TEST(type_15_is_auth_in_50)
+{
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V5, MQTT_AUTH), "AUTH");
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V311, MQTT_AUTH), "RESERVED15");
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V5, MQTT_PUBACK), "PUBACK");
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "auth"), 15);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "RESERVED15"), -1);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V311, "AUTH"), -1);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V311, "reserved15"), 15);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "Publish"), 3);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V5, MQTT_AUTH), 0);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V311, MQTT_RESERVED15), -1);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V5, MQTT_PUBREL), 2);
 }
 END_TEST
 
@@ -203,7 +226,8 @@ Suite *mqtt_rule_suite(void)
 	tcase_add_test(tc, every_50_rule_has_a_clause_or_a_reason);
 	tcase_add_test(tc, diag_clause_is_its_rules_clause);
 	tcase_add_test(tc, a_limit_has_no_rule);
-	tcase_add_test(tc, version_50_is_not_supported_yet);
+	tcase_add_test(tc, an_unknown_version_is_not_supported);
+	tcase_add_test(tc, type_15_is_auth_in_50);
 	tcase_add_test(tc, versions_name_their_level);
 	tcase_add_test(tc, protocol_and_disconnect_come_from_the_version);
 	tcase_add_test(tc, return_code_names_once);
