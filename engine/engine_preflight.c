@@ -115,8 +115,7 @@ static int refused(struct sync_client *b, struct engine_preflight *pf, struct er
  * 5.0 a Property Length of 0. */
 static void connect_packet(struct mqtt_packet *p, const struct engine_preflight *pf, const struct engine_opts *o)
 {
-	sync_client_connect_packet(p, pf->client_id, o->username, o->password);
-	mqtt_packet_set_protocol(p, pf->version);
+	sync_client_connect_packet_v(p, pf->version, pf->client_id, o->username, o->password);
 	p->props.present = pf->version == MQTT_V5;
 }
 

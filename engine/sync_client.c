@@ -153,9 +153,14 @@ void sync_client_close(struct sync_client *b)
 
 void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
 {
+	sync_client_connect_packet_v(p, MQTT_V311, id, user, pass);
+}
+
+void sync_client_connect_packet_v(struct mqtt_packet *p, enum mqtt_version v, const char *id, const char *user,
+				  const char *pass)
+{
 	mqtt_packet_init(p, MQTT_CONNECT);
-	/* The run speaks the cases' default version until a run selects one. */
-	fields_connect_defaults(p, MQTT_V311, id);
+	fields_connect_defaults(p, v, id);
 	if (user) {
 		p->username.present = true;
 		p->username.s.p = (const uint8_t *)user;
