@@ -36,17 +36,12 @@ static const struct mqtt_prop *find_prop(const struct mqtt_props *ps, uint32_t i
 }
 
 /* The value absence stands for: the number the table's text begins with,
- * else no limit (Maximum Packet Size), the client's own keep alive (Server
- * Keep Alive), no id assigned. */
-static long absent_value(const struct mqtt_prop_def *d, enum profile_cap cap, uint16_t keep_alive)
+ * else no limit (Maximum Packet Size) or no id assigned. */
+static long absent_value(const struct mqtt_prop_def *d, enum profile_cap cap)
 {
 	if (d->absent[0] >= '0' && d->absent[0] <= '9')
 		return strtol(d->absent, NULL, 10);
-	if (cap == PROFILE_MAX_PACKET)
-		return PROFILE_NO_LIMIT;
-	if (cap == PROFILE_KEEP_ALIVE)
-		return keep_alive;
-	return 0;
+	return cap == PROFILE_MAX_PACKET ? PROFILE_NO_LIMIT : 0;
 }
 
 void profile_connack_packet(struct profile *p, const struct mqtt_packet *a, uint16_t keep_alive)
@@ -66,8 +61,11 @@ void profile_connack_packet(struct profile *p, const struct mqtt_packet *a, uint
 		} else if (pr) {
 			profile_set(&p->caps, cap, (long)pr->num);
 			snprintf(src, n, "announced: %s %lu in CONNACK", d->name, (unsigned long)pr->num);
+		} else if (cap == PROFILE_KEEP_ALIVE) {
+			profile_set(&p->caps, cap, keep_alive);
+			snprintf(src, n, "default: no %s in CONNACK, so the CONNECT's %u s holds", d->name, keep_alive);
 		} else {
-			profile_set(&p->caps, cap, absent_value(d, cap, keep_alive));
+			profile_set(&p->caps, cap, absent_value(d, cap));
 			snprintf(src, n, "default: no %s in CONNACK, so %s", d->name, d->absent);
 		}
 	}

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <string.h>
 
+#include "codec/mqtt_encode.h"
 #include "codec/mqtt_prop.h"
 #include "engine/engine_monitor.h"
 #include "tests/unit/suites.h"
@@ -222,6 +223,60 @@ START_TEST(invariants_in_50_clauses)
 }
 END_TEST
 
+/* Bytes as the engine sends them: the CONNECT's Protocol Level decides the
+ * connection's version, and later packets are read in it. */
+static void tx_bytes(struct mon5 *x, enum mqtt_version v, const struct mqtt_packet *p)
+{
+	uint8_t b[256];
+	int n = mqtt_encode(v, p, b, sizeof b);
+	ck_assert_int_gt(n, 0);
+	engine_monitor_tx(&x->m, &x->c, b, (size_t)n);
+}
+
+START_TEST(connect_bytes_set_the_version)
+{
+	struct mon5 x;
+	memset(&x, 0, sizeof x);
+	engine_monitor_conn_reset(&x.c);
+	struct mqtt_packet p;
+	mqtt_packet_init(&p, MQTT_CONNECT);
+	mqtt_packet_set_protocol(&p, MQTT_V5);
+	p.client_id = str("c5");
+	p.connect_flags = MQTT_CF_CLEAN_SESSION;
+	prop(&p, "receive_maximum", 1);
+	tx_bytes(&x, MQTT_V5, &p);
+	mqtt_packet_init(&p, MQTT_SUBSCRIBE);
+	p.flags = 2;
+	p.props.present = true;
+	p.has_packet_id = true;
+	p.packet_id = 1;
+	p.entry_count = 1;
+	p.entries[0].filter = str("t/#");
+	p.entries[0].qos = 1;
+	p.entries[0].has_qos = true;
+	tx_bytes(&x, MQTT_V5, &p);
+	struct mqtt_packet a;
+	mqtt_packet_init(&a, MQTT_CONNACK);
+	ck_assert_ptr_null(rx(&x, &a));
+	a = publish("t/a", 1, 7, 20);
+	ck_assert_ptr_null(rx(&x, &a));
+	a = publish("t/b", 1, 8, 20);
+	ck_assert_str_eq(rx(&x, &a), "MQTT-3.3.4-9");
+	/* A PUBACK in 5.0's short form frees a place. */
+	mqtt_packet_init(&p, MQTT_PUBACK);
+	p.has_packet_id = true;
+	p.packet_id = 7;
+	tx_bytes(&x, MQTT_V5, &p);
+	mqtt_packet_init(&p, MQTT_PUBACK);
+	p.has_packet_id = true;
+	p.packet_id = 8;
+	tx_bytes(&x, MQTT_V5, &p);
+	a = publish("t/c", 1, 9, 20);
+	ck_assert_ptr_null(rx(&x, &a));
+	engine_monitor_free(&x.m);
+}
+END_TEST
+
 /* A 3.1.1 connection has none of the 5.0 limits. */
 START_TEST(none_in_311)
 {
@@ -254,6 +309,7 @@ Suite *engine_monitor_limits_suite(void)
 	tcase_add_test(tc, topic_alias);
 	tcase_add_test(tc, invariants_in_50_clauses);
 	tcase_add_test(tc, none_in_311);
+	tcase_add_test(tc, connect_bytes_set_the_version);
 	suite_add_tcase(s, tc);
 	return s;
 }

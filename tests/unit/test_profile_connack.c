@@ -43,7 +43,7 @@ START_TEST(nothing_announced_is_every_default)
 	ck_assert_int_eq(p.caps.assigned_id, 0);
 	ck_assert_str_eq(p.source[PROFILE_RECEIVE_MAX], "default: no Receive Maximum in CONNACK, so 65535");
 	ck_assert_ptr_nonnull(strstr(p.source[PROFILE_MAX_PACKET], "default: no Maximum Packet Size in CONNACK, so none"));
-	ck_assert_ptr_nonnull(strstr(p.source[PROFILE_KEEP_ALIVE], "default: no Server Keep Alive in CONNACK"));
+	ck_assert_str_eq(p.source[PROFILE_KEEP_ALIVE], "default: no Server Keep Alive in CONNACK, so the CONNECT's 60 s holds");
 	char v[16];
 	profile_value(&p, PROFILE_MAX_PACKET, v, sizeof v);
 	ck_assert_str_eq(v, "none");
