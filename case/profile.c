@@ -173,6 +173,21 @@ int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, s
 	return 0;
 }
 
+int profile_parse_needs(const cJSON *o, const char *path, enum mqtt_version v, struct profile_caps *caps,
+			struct err *e)
+{
+	if (profile_parse(o, path, caps, e) < 0)
+		return -1;
+	for (size_t i = 0; i < profile_nkeys; i++) {
+		enum profile_cap k = profile_keys[i].cap;
+		if (profile_get(caps, k) >= 0 && !profile_cap_of(v, k))
+			return err_set(e, "%s.%s: not a capability an MQTT %s broker is known by (%s)", path,
+				       profile_cap_name(k), mqtt_version_name(v),
+				       v == MQTT_V311 ? "5.0's CONNACK announces it" : "5.0 learns its capabilities from CONNACK");
+	}
+	return 0;
+}
+
 /* A need of at least `need` where the broker offers `have`: why not, or NULL. */
 static const char *unmet_count(const struct profile *p, enum profile_cap k, const struct profile_caps *n, char *buf,
 			       size_t len, const char *what)

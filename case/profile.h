@@ -91,6 +91,11 @@ void profile_caps_none(struct profile_caps *c);
  * (absent fields stay -1). 0, or -1 with "path.field: what is wrong". */
 int profile_parse(const cJSON *o, const char *path, struct profile_caps *caps, struct err *e);
 
+/* profile_parse for the needs of a case of version `v`: a capability that
+ * version's profile does not have is refused by name (it could never gate). */
+int profile_parse_needs(const cJSON *o, const char *path, enum mqtt_version v, struct profile_caps *caps,
+			struct err *e);
+
 /*
  * Apply a user's --profile file to p, in p's version: {"3.1.1": {...},
  * "5.0": {...}}, or a flat object, read as 3.1.1. In 3.1.1 a value is

@@ -182,6 +182,29 @@ START_TEST(needs_of_5)
 }
 END_TEST
 
+/* A case's needs name only what its version's profile can say. */
+START_TEST(needs_by_version)
+{
+	struct err e;
+	struct profile_caps n;
+	cJSON *o = json_util_parse("{\"shared\": true}", &e);
+	ck_assert_int_eq(profile_parse_needs(o, "$.needs", MQTT_V311, &n, &e), -1);
+	ck_assert_str_eq(e.msg, "$.needs.shared: not a capability an MQTT 3.1.1 broker is known by (5.0's CONNACK announces it)");
+	ck_assert_msg(profile_parse_needs(o, "$.needs", MQTT_V5, &n, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(n.shared, 1);
+	cJSON_Delete(o);
+	o = json_util_parse("{\"sys\": true, \"transport\": \"ws\"}", &e);
+	ck_assert_int_eq(profile_parse_needs(o, "$.needs", MQTT_V5, &n, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "$.needs.sys: not a capability an MQTT 5.0 broker is known by"));
+	ck_assert_msg(profile_parse_needs(o, "$.needs", MQTT_V311, &n, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(n.ws, 1);
+	cJSON_Delete(o);
+	o = json_util_parse("{\"retain\": false}", &e);
+	ck_assert_int_eq(profile_parse_needs(o, "$.needs", MQTT_V5, &n, &e), -1);
+	cJSON_Delete(o);
+}
+END_TEST
+
 /* A 3.1.1 profile never gates on what only 5.0 announces, nor on retain. */
 START_TEST(needs_of_5_in_311)
 {
@@ -209,6 +232,7 @@ Suite *profile_v5_suite(void)
 	tcase_add_loop_test(tc, refused_naming_the_key, 0, (int)(sizeof bad / sizeof bad[0]));
 	tcase_add_test(tc, needs_of_5);
 	tcase_add_test(tc, needs_of_5_in_311);
+	tcase_add_test(tc, needs_by_version);
 	suite_add_tcase(s, tc);
 	return s;
 }
