@@ -4,7 +4,6 @@
  * the version, the run is a set-up error, never a page of INCONCLUSIVE
  * verdicts (engine_preflight.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "codec/mqtt_check.h"
