@@ -163,6 +163,34 @@ START_TEST(only_5)
 	ck_assert_int_eq(p->caps.max_qos, 2);
 	ck_assert_int_eq(p->caps.keep_alive, 60);
 	ck_assert_str_eq(p->source[PROFILE_RECEIVE_MAX], "announced: Receive Maximum 20 in CONNACK");
+	/* Two built-in cases: 3.1.1's shows the refusal and has no probe step;
+	 * 5.0's shows its exchange and what the CONNACK said. */
+	struct catalog cat;
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &r.e) == 0, "%s", r.e.msg);
+	struct case_result out[2];
+	ck_assert_uint_eq(engine_broker_cases(&r.b, &cat, out), 2);
+	ck_assert_uint_eq(out[0].nsteps, 1);
+	ck_assert_uint_eq(out[0].nchecks, 0);
+	ck_assert_str_eq(out[1].id, "preflight-5.0");
+	ck_assert_uint_eq(out[1].nsteps, 1);
+	ck_assert_int_eq(out[1].steps[0].outcome, STEP_DONE);
+	ck_assert_str_eq(out[1].client_ids[0], "Mst0e0s0pre5");
+	int noted = 0;
+	for (size_t i = 0; i < out[1].nwire; i++)
+		noted |= out[1].wire[i].dir == WIRE_NOTE &&
+			 strcmp(out[1].wire[i].text, "profile: receive_max = 20 (announced: Receive Maximum 20 in CONNACK)") == 0;
+	ck_assert_msg(noted, "the 5.0 case's trace shows what the CONNACK announced");
+	results_case_free(&out[0]);
+	results_case_free(&out[1]);
+	catalog_free(&cat);
+	/* The report lists both versions' capabilities. */
+	struct run_result run;
+	memset(&run, 0, sizeof run);
+	engine_broker_profile(&r.b, &run);
+	ck_assert_uint_eq(run.nprofile, 15);
+	ck_assert_str_eq(run.profile[10].name, "5.0:receive_max");
+	ck_assert_str_eq(run.profile[10].value, "20");
+	results_free(&run);
 	engine_broker_free(&r.b);
 	fake_peer_free(r.peer);
 }
