@@ -422,6 +422,11 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 	int first = !c->seen_first;
 	c->seen_first = 1;
 	enum mqtt_version v = version_of(m, c);
+	/* 5.0's enhanced authentication: AUTH may precede the CONNACK. */
+	if (first && p->type == MQTT_AUTH && c->link && link_of(m, c)->auth && v == MQTT_V5) {
+		c->seen_first = 0;
+		return NULL;
+	}
 	if (first && p->type != MQTT_CONNACK) {
 		snprintf(what, n, "the first packet on the connection is %s, not CONNACK", mqtt_type_name(p->type));
 		return rule(v, MQTT_RULE_FIRST_CONNACK);

@@ -17,7 +17,9 @@
  *                 Maximum (acknowledged: PUBACK, PUBCOMP, PUBREC >= 0x80);
  *   MQTT-3.1.2-26 a Topic Alias no greater than its Topic Alias Maximum,
  *   MQTT-3.1.2-27 none at all when it sent none (or 0),
- *   MQTT-3.3.2-8  never 0 (also the strict decoder's, which then judges first).
+ *   MQTT-3.3.2-8  never 0 (also the strict decoder's, which then judges first);
+ * and an AUTH may come before the CONNACK when the CONNECT named an
+ * Authentication Method (enhanced authentication, 4.12).
  *
  * (Packets of the wrong direction are the strict decoder's: MQTTSPEC-2.2.1-2.
  * A connection speaks the version of the CONNECT it sent.)

@@ -29,6 +29,9 @@ void mon_limits_connect(struct mon_link *l, const struct mqtt_packet *p)
 	l->max_packet = mp > 0 ? mp : 0;
 	l->receive_max = rm > 0 ? rm : 65535;
 	l->alias_max = am > 0 ? am : 0;
+	const struct mqtt_prop_def *d = mqtt_prop_find("authentication_method");
+	for (size_t i = 0; d && i < p->props.count; i++)
+		l->auth |= p->props.items[i].id == d->id;
 }
 
 static int unacked_find(const struct mon_link *l, uint16_t id)

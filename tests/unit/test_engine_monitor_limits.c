@@ -277,6 +277,40 @@ START_TEST(connect_bytes_set_the_version)
 }
 END_TEST
 
+/* AUTH before CONNACK only when the CONNECT named an Authentication Method. */
+START_TEST(auth_before_connack)
+{
+	for (int named = 0; named < 2; named++) {
+		struct engine_monitor m;
+		memset(&m, 0, sizeof m);
+		struct mon_conn c;
+		engine_monitor_conn_reset(&c);
+		struct mqtt_packet p;
+		mqtt_packet_init(&p, MQTT_CONNECT);
+		mqtt_packet_set_protocol(&p, MQTT_V5);
+		p.client_id = str("c5");
+		p.props.present = true;
+		if (named) {
+			struct mqtt_prop *pr = &p.props.items[p.props.count++];
+			pr->id = mqtt_prop_find("authentication_method")->id;
+			pr->str = str("SCRAM-SHA-1");
+		}
+		engine_monitor_tx_packet(&m, &c, MQTT_V5, &p);
+		char what[300];
+		mqtt_packet_init(&p, MQTT_AUTH);
+		const char *r = engine_monitor_rx(&m, &c, &p, 0, what, sizeof what);
+		if (named)
+			ck_assert_ptr_null(r);
+		else
+			ck_assert_str_eq(r, "MQTT-3.2.0-1");
+		/* After the AUTH exchange, the CONNACK is the first packet that counts. */
+		mqtt_packet_init(&p, MQTT_CONNACK);
+		ck_assert_ptr_null(engine_monitor_rx(&m, &c, &p, 0, what, sizeof what));
+		engine_monitor_free(&m);
+	}
+}
+END_TEST
+
 /* A 3.1.1 connection has none of the 5.0 limits. */
 START_TEST(none_in_311)
 {
@@ -310,6 +344,7 @@ Suite *engine_monitor_limits_suite(void)
 	tcase_add_test(tc, invariants_in_50_clauses);
 	tcase_add_test(tc, none_in_311);
 	tcase_add_test(tc, connect_bytes_set_the_version);
+	tcase_add_test(tc, auth_before_connack);
 	suite_add_tcase(s, tc);
 	return s;
 }
