@@ -63,6 +63,14 @@ static void learn(struct run5 *r, int need311, int need5, const struct fake_step
 #define CONNACK311_VERSION FP_SEND(0x20, 0x02, 0x00, 0x01)
 #define CONNACK5_VERSION FP_SEND(0x20, 0x03, 0x00, 0x84, 0x00)
 
+/* The 3.1.1 catalog, the one place that loads it (catalog_load takes the
+ * version once the catalogs of both versions are merged). */
+static void load_311(struct catalog *cat)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+}
+
 START_TEST(v5_accepted)
 {
 	struct run5 r;
@@ -129,7 +137,7 @@ START_TEST(only_311)
 	ck_assert_ptr_nonnull(engine_broker_unmet(&r.b, MQTT_V5, &n, buf, sizeof buf));
 	ck_assert_ptr_null(engine_broker_unmet(&r.b, MQTT_V311, &n, buf, sizeof buf));
 	struct catalog cat;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &r.e) == 0, "%s", r.e.msg);
+	load_311(&cat);
 	struct case_result out[2];
 	ck_assert_uint_eq(engine_broker_cases(&r.b, &cat, out), 2);
 	ck_assert_str_eq(out[0].id, "preflight");
@@ -166,7 +174,7 @@ START_TEST(only_5)
 	/* Two built-in cases: 3.1.1's shows the refusal and has no probe step;
 	 * 5.0's shows its exchange and what the CONNACK said. */
 	struct catalog cat;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &r.e) == 0, "%s", r.e.msg);
+	load_311(&cat);
 	struct case_result out[2];
 	ck_assert_uint_eq(engine_broker_cases(&r.b, &cat, out), 2);
 	ck_assert_uint_eq(out[0].nsteps, 1);

@@ -49,6 +49,14 @@ static void done(struct learn_run *r)
 }
 
 /* A 3.1.1 run against a broker that refuses 3.1.1: nothing to run on. */
+/* The 3.1.1 catalog, the one place that loads it (catalog_load takes the
+ * version once the catalogs of both versions are merged). */
+static void load_311(struct catalog *cat)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+}
+
 START_TEST(only_version_refused_is_setup_error)
 {
 	const struct fake_step s[] = {FP_RECV(1), FP_SEND(0x20, 0x02, 0x00, 0x01), FP_END};
@@ -131,8 +139,7 @@ END_TEST
 START_TEST(refused_version_case)
 {
 	struct catalog cat;
-	struct err e;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	load_311(&cat);
 	struct engine_broker b;
 	memset(&b, 0, sizeof b);
 	struct engine_preflight pf[2];
