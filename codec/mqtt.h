@@ -133,6 +133,13 @@ enum mqtt_rule {
 	MQTT_RULE_RESPONSE_TOPIC_WILDCARD, /* '+' or '#' in a PUBLISH's Response Topic */
 	MQTT_RULE_AUTH_DATA_NO_METHOD, /* CONNECT: Authentication Data without Method */
 	MQTT_RULE_DISCONNECT_SESSION_EXPIRY, /* a server's DISCONNECT with Session Expiry */
+	/* 5.0 rules the engine's monitors hold a broker to, from what the
+	 * client's CONNECT asked of it. */
+	MQTT_RULE_PACKET_SIZE_MAX,   /* no packet beyond the client's Maximum Packet Size */
+	MQTT_RULE_RECEIVE_MAX,	     /* unacknowledged QoS>0 PUBLISHes within its Receive Maximum */
+	MQTT_RULE_TOPIC_ALIAS_MAX,   /* a Topic Alias within its Topic Alias Maximum */
+	MQTT_RULE_TOPIC_ALIAS_NONE,  /* no Topic Alias when it allowed none */
+	MQTT_RULE_TOPIC_ALIAS_ZERO,  /* never a Topic Alias of 0 */
 	MQTT_RULE_COUNT
 };
 
