@@ -1,7 +1,8 @@
 #!/bin/sh
 # The benchmark (`make bench`): the whole suite against a private mosquitto,
-# once with -j 1 and once with the default concurrency, side by side; then the
-# codec's throughput over the packets of that run (tests/tools/bench_codec.c).
+# once with -j 1 and once with the default concurrency, then each protocol
+# version alone, side by side; then the codec's throughput over the packets
+# of the default run (tests/tools/bench_codec.c).
 #
 #   scripts/bench.sh BUILD_DIR
 #
@@ -38,12 +39,14 @@ run() {
 echo "bench: mosquitto $("$(command -v mosquitto || echo /usr/sbin/mosquitto)" -h 2>/dev/null | sed -n 's/^mosquitto version //p'), $(nproc) CPUs, $(uname -m)"
 run j1 -j 1
 run jdef
+run v311 --protocol 3.1.1
+run v5 --protocol 5.0
 
 python3 - "$dir" <<'PY'
 import json, os, sys
 d = sys.argv[1]
 rows = []
-for name, label in (("j1", "-j 1"), ("jdef", "default -j")):
+for name, label in (("j1", "-j 1"), ("jdef", "default -j"), ("v311", "3.1.1 only"), ("v5", "5.0 only")):
     m = json.load(open(os.path.join(d, name + ".measure")))
     r = json.load(open(os.path.join(d, name + ".json")))
     longest = max(r["cases"], key=lambda c: c.get("duration_ms") or 0)
@@ -60,10 +63,10 @@ for name, label in (("j1", "-j 1"), ("jdef", "default -j")):
     }))
 keys = list(rows[0][1])
 w = max(len(k) for k in keys) + 2
-cw = max(max(len(v[k]) for v in (rows[0][1], rows[1][1])) for k in keys) + 3
-print("%-*s %-*s %s" % (w, "", cw, rows[0][0], rows[1][0]))
+cw = max(max(len(v[k]) for _, v in rows) for k in keys) + 3
+print("%-*s " % (w, "") + "".join("%-*s" % (cw, label) for label, _ in rows))
 for k in keys:
-    print("%-*s %-*s %s" % (w, k, cw, rows[0][1][k], rows[1][1][k]))
+    print("%-*s " % (w, k) + "".join("%-*s" % (cw, v[k]) for _, v in rows))
 PY
 "$build/bench-codec" "$dir/jdef.json" 1
 "$build/bench-codec" - 1 | tail -n +2 | sed 's/^codec /codec (synthetic mix) /'
