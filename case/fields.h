@@ -53,8 +53,9 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 		 struct arena *a, struct mqtt_packet *out, struct err *e);
 
 /* What every CONNECT mqttspec sends starts from (a case's, the synchronous
- * client's): protocol name "MQTT" and this level, clean session, keep-alive
- * 60 s, this client id. Other fields stay as mqtt_packet_init left them. */
+ * client's): protocol name "MQTT" and this level, clean session (5.0: Clean
+ * Start), keep-alive 60 s, this client id; in 5.0 an empty property block.
+ * Other fields stay as mqtt_packet_init left them. */
 void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const char *client_id);
 
 #endif

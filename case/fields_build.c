@@ -267,6 +267,8 @@ void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const c
 	p->client_id.present = true;
 	p->client_id.s.p = (const uint8_t *)client_id;
 	p->client_id.s.n = strlen(client_id);
+	/* A 5.0 CONNECT always has a Property Length (0 when nothing is set). */
+	p->props.present = v == MQTT_V5;
 }
 
 int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version v, const char *default_client_id,

@@ -33,6 +33,7 @@ static int wait_for(struct conn *c, double end)
 int sync_client_open(struct sync_client *b, const struct conn_endpoint *ep, struct conn_ctx *ctx, double end, struct err *e)
 {
 	memset(b, 0, sizeof *b);
+	b->version = MQTT_V311;
 	conn_init(&b->conn);
 	if (conn_start(&b->conn, ep, ctx, e) < 0)
 		return -1;
@@ -57,7 +58,7 @@ int sync_client_open(struct sync_client *b, const struct conn_endpoint *ep, stru
 int sync_client_send(struct sync_client *b, const struct mqtt_packet *p, struct err *e)
 {
 	uint8_t out[2048];
-	int n = mqtt_encode(MQTT_V311, p, out, sizeof out);
+	int n = mqtt_encode(b->version, p, out, sizeof out);
 	if (n < 0)
 		return err_set(e, "the packet is too long to send");
 	if (conn_write(&b->conn, out, (size_t)n, e) < 0)
@@ -78,13 +79,13 @@ static void judge(struct sync_client *b, const struct mqtt_packet *p, int decode
 	const char *clause = NULL;
 	char what[300];
 	if (first && b->lastn && b->last[0] >> 4 != MQTT_CONNACK) {
-		clause = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
+		clause = mqtt_rule_clause(b->version, MQTT_RULE_FIRST_CONNACK);
 		snprintf(what, sizeof what, "the first packet on the connection is %s, not CONNACK",
 			 mqtt_type_name((enum mqtt_type)(b->last[0] >> 4)));
 	} else if (!decoded) {
 		clause = b->diag.clause;
 		snprintf(what, sizeof what, "%s", b->diag.msg);
-	} else if (mqtt_check(MQTT_V311, p, MQTT_FROM_SERVER, &d) < 0) {
+	} else if (mqtt_check(b->version, p, MQTT_FROM_SERVER, &d) < 0) {
 		char text[200];
 		mqtt_print(p, text, sizeof text);
 		clause = d.clause;
@@ -109,7 +110,7 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 	memset(&b->diag, 0, sizeof b->diag);
 	for (;;) {
 		struct mqtt_frame f;
-		int fr = mqtt_frame_next(MQTT_V311, b->in, b->n, &f, &b->diag);
+		int fr = mqtt_frame_next(b->version, b->in, b->n, &f, &b->diag);
 		if (fr < 0 || (fr == 0 && f.header_len && f.total_len > sizeof b->in)) {
 			b->last = b->in;
 			b->lastn = b->n > 16 ? 16 : b->n;
@@ -119,7 +120,7 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 			b->last = b->in;
 			b->lastn = f.total_len;
 			b->used = f.total_len;
-			if (mqtt_decode(MQTT_V311, b->in, f.total_len, p, &b->diag) < 0) {
+			if (mqtt_decode(b->version, b->in, f.total_len, p, &b->diag) < 0) {
 				judge(b, p, 0);
 				return err_set(e, "the broker sent a malformed packet: %s", b->diag.msg);
 			}
@@ -143,7 +144,7 @@ int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, s
 void sync_client_close(struct sync_client *b)
 {
 	uint8_t disc[2];
-	int dn = mqtt_encode_disconnect(MQTT_V311, disc, sizeof disc);
+	int dn = mqtt_encode_disconnect(b->version, disc, sizeof disc);
 	struct err e;
 	if (b->conn.state == CONN_OPEN && dn > 0 && conn_write(&b->conn, disc, (size_t)dn, &e) == 0)
 		conn_flush(&b->conn, &e);
@@ -152,9 +153,14 @@ void sync_client_close(struct sync_client *b)
 
 void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass)
 {
+	sync_client_connect_packet_v(p, MQTT_V311, id, user, pass);
+}
+
+void sync_client_connect_packet_v(struct mqtt_packet *p, enum mqtt_version v, const char *id, const char *user,
+				  const char *pass)
+{
 	mqtt_packet_init(p, MQTT_CONNECT);
-	/* The run speaks the cases' default version until a run selects one. */
-	fields_connect_defaults(p, MQTT_V311, id);
+	fields_connect_defaults(p, v, id);
 	if (user) {
 		p->username.present = true;
 		p->username.s.p = (const uint8_t *)user;

@@ -30,6 +30,10 @@ struct sync_client {
 	struct mqtt_diag diag;
 	int seen_first;                /* a packet has arrived on this connection */
 	struct sync_client_finding *find; /* set by the caller after sync_client_open, or NULL */
+	/* What it speaks: sync_client_open sets 3.1.1; a caller that tries
+	 * another version sets it after the open. Every packet is encoded,
+	 * framed, decoded and judged in it. */
+	enum mqtt_version version;
 };
 
 /* Connect (TCP, TLS, WebSocket). 0, or -1 with e saying what failed. */
@@ -41,7 +45,10 @@ int sync_client_send(struct sync_client *b, const struct mqtt_packet *p, struct 
 int sync_client_recv(struct sync_client *b, double end, struct mqtt_packet *p, struct err *e);
 void sync_client_close(struct sync_client *b);
 
-/* A CONNECT with the given id and clean session, carrying credentials if given. */
+/* A 3.1.1 CONNECT with the given id and clean session, carrying credentials if given. */
 void sync_client_connect_packet(struct mqtt_packet *p, const char *id, const char *user, const char *pass);
+/* The same in version `v` (5.0: Clean Start, no properties). */
+void sync_client_connect_packet_v(struct mqtt_packet *p, enum mqtt_version v, const char *id, const char *user,
+				  const char *pass);
 
 #endif

@@ -140,13 +140,11 @@ static const struct {
 	 "steps[1].ws: only a send step has WebSocket framing options"},
 	{HEAD OPEN "{\"client\":\"a\",\"close\":true,\"checks\":[\"MQTT-6.0.0-4\"]}," CHECK "]}",
 	 "steps[1].checks: only an expect step has checks"},
-	/* protocol: a version name; 5.0 waits for the codec and the engine */
+	/* protocol: a version name */
 	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"3.1\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
 	 "$.protocol: \"3.1\": expected \"3.1.1\" or \"5.0\""},
 	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":4,\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
 	 "$.protocol: expected a string"},
-	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"5.0\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
-	 "$.protocol: protocol 5.0 is not supported yet"},
 };
 
 START_TEST(case_load_bad_file_reports_path_and_reason)
@@ -302,9 +300,22 @@ START_TEST(case_load_protocol_must_agree_with_folder)
 	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO(""), &cs, &e), 0);
 	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: the case speaks 3.1.1 (the default), but it is in cases/mqtt-5.0/, whose cases speak 5.0"),
 		      "%s", e.msg);
-	/* In its own folder, 5.0 is refused for now, by name. */
-	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e), 0);
-	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: protocol 5.0 is not supported yet"), "%s", e.msg);
+}
+END_TEST
+
+/* In its own folder a 5.0 case loads, its checks read in a 5.0 catalog. */
+START_TEST(case_load_protocol_5_in_its_folder)
+{
+	struct case_spec cs;
+	struct err e;
+	struct catalog c311 = cat;
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+	int rc = load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e);
+	catalog_free(&cat);
+	cat = c311;
+	ck_assert_msg(rc == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol, MQTT_V5);
+	case_free(&cs);
 }
 END_TEST
 
@@ -391,6 +402,7 @@ Suite *case_suite(void)
 	tcase_add_test(t, case_load_protocol_defaults_to_311);
 	tcase_add_test(t, case_load_protocol_explicit);
 	tcase_add_test(t, case_load_protocol_must_agree_with_folder);
+	tcase_add_test(t, case_load_protocol_5_in_its_folder);
 	tcase_add_test(t, case_step_kind_names_and_default_windows);
 	tcase_add_test(t, case_load_refuses_builtin_var_names);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);
