@@ -93,8 +93,34 @@ enum mqtt_rule {
 	MQTT_RULE_PUBLISH_REFUSED,   /* a PUBLISH the broker will not accept may close */
 	MQTT_RULE_WS_BINARY,	     /* MQTT over WebSocket travels in binary frames */
 	MQTT_RULE_WS_SUBPROTOCOL,    /* the WebSocket sub-protocol selected is "mqtt" */
+	/* 5.0 only from here on (3.1.1 has no such field or rule). */
+	MQTT_RULE_PROPS_MISSING,     /* no Property Length where one must be */
+	MQTT_RULE_PROP_LENGTH,	     /* the properties do not fill the Property Length */
+	MQTT_RULE_PROP_UNKNOWN,	     /* a property identifier the spec does not define */
+	MQTT_RULE_PROP_NOT_ALLOWED,  /* a property not allowed in this packet */
+	MQTT_RULE_PROP_REPEATED,     /* repeated where forbidden: clause per place */
+	MQTT_RULE_PROP_VALUE,	     /* a value out of its range: clause per place */
+	MQTT_RULE_VBI_MINIMAL,	     /* a Variable Byte Integer not in its shortest form */
+	MQTT_RULE_FLAGS_AUTH,
+	MQTT_RULE_CONNECT_WILL_RETAIN, /* Will Retain without Will */
+	MQTT_RULE_PUBLISH_TOPIC_ALIAS, /* empty topic name and no Topic Alias */
+	MQTT_RULE_PUBLISH_SUBID_CLIENT, /* a client's PUBLISH with a Subscription Identifier */
+	MQTT_RULE_PACKET_ID_ZERO_SERVER, /* a server's QoS > 0 PUBLISH with id 0 */
+	MQTT_RULE_SUBSCRIBE_OPT_QOS3, /* Maximum QoS 3 in the Subscription Options */
+	MQTT_RULE_SUBSCRIBE_RETAIN_HANDLING, /* Retain Handling 3 */
+	MQTT_RULE_SUBSCRIBE_NOLOCAL_SHARED, /* No Local on a shared subscription */
+	MQTT_RULE_UNSUBACK_CODE,     /* a code outside Table 3-9 */
+	MQTT_RULE_PUBACK_CODE,	     /* a code outside Table 3-4 */
+	MQTT_RULE_PUBREC_CODE,	     /* Table 3-5 */
+	MQTT_RULE_PUBREL_CODE,	     /* Table 3-6 */
+	MQTT_RULE_PUBCOMP_CODE,	     /* Table 3-7 */
+	MQTT_RULE_DISCONNECT_CODE,   /* Table 3-10 */
+	MQTT_RULE_AUTH_CODE,	     /* Table 3-11 */
 	MQTT_RULE_COUNT
 };
+
+/* The first rule only 5.0 has. */
+#define MQTT_RULE_V5_ONLY MQTT_RULE_PROPS_MISSING
 
 enum mqtt_type {
 	MQTT_RESERVED0 = 0,
@@ -112,7 +138,8 @@ enum mqtt_type {
 	MQTT_PINGREQ = 12,
 	MQTT_PINGRESP = 13,
 	MQTT_DISCONNECT = 14,
-	MQTT_RESERVED15 = 15
+	MQTT_RESERVED15 = 15,
+	MQTT_AUTH = 15 /* 5.0; reserved in 3.1.1. Switches use MQTT_RESERVED15. */
 };
 
 /* Largest value a 4-byte Remaining Length can carry (spec 2.2.3). */
@@ -309,6 +336,17 @@ int mqtt_type_required_flags(enum mqtt_type t);
 /* "CONNECT", "PUBACK", ... ; "RESERVED0"/"RESERVED15" for 0 and 15. */
 const char *mqtt_type_name(enum mqtt_type t);
 
+/* The name in version `v`: as mqtt_type_name, but "AUTH" for 15 in 5.0. */
+const char *mqtt_type_name_v(enum mqtt_version v, enum mqtt_type t);
+
+/* As mqtt_type_from_name, in version `v`: "AUTH" is 15 in 5.0 (and
+ * "RESERVED15" no type there). */
+int mqtt_type_from_name_v(enum mqtt_version v, const char *name);
+
+/* The fixed-header flags of `t` in version `v`: mqtt_type_required_flags,
+ * and 0 for AUTH in 5.0 (Table 2-2). */
+int mqtt_type_required_flags_v(enum mqtt_version v, enum mqtt_type t);
+
 /* Type from its name (case-insensitive); -1 if unknown. */
 int mqtt_type_from_name(const char *name);
 
@@ -316,7 +354,10 @@ int mqtt_type_from_name(const char *name);
  * What a CONNACK return code or a SUBACK code means in version `v`
  * ("accepted", "identifier rejected", "granted QoS 1", "failure"), or
  * "reserved" for a value the version leaves reserved; NULL for another
- * type or a version not implemented yet.
+ * type or a version not implemented yet. In 5.0: the reason code's name in
+ * the table of `t` (codec/mqtt_reason.h: CONNACK, PUBACK..PUBCOMP, SUBACK,
+ * UNSUBACK, DISCONNECT, AUTH), "not a reason code of this packet" for a
+ * value its table lacks; NULL for a type without reason codes.
  */
 const char *mqtt_return_code_name(enum mqtt_version v, enum mqtt_type t,
 				  unsigned code);

@@ -15,38 +15,29 @@
  * the Remaining Length exactly. */
 #define FIT(r) (r)->v, MQTT_RULE_LENGTH_FIT
 
-struct rd {
-	enum mqtt_version v;
-	const uint8_t *in;
-	size_t pos; /* offset in `in` */
-	size_t end; /* header_len + remaining_length */
-	const char *type;
-	struct mqtt_diag *diag;
-};
-
-static size_t rd_left(const struct rd *r)
+size_t mqtt_rd_left(const struct mqtt_rd *r)
 {
 	return r->end - r->pos;
 }
 
-static int rd_short(struct rd *r, const char *field, size_t need)
+static int rd_short(struct mqtt_rd *r, const char *field, size_t need)
 {
 	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, FIT(r),
 			     "%s: %s needs %zu bytes, %zu left", r->type,
-			     field, need, rd_left(r));
+			     field, need, mqtt_rd_left(r));
 }
 
-static int rd_u8(struct rd *r, uint8_t *v, const char *field)
+int mqtt_rd_u8(struct mqtt_rd *r, uint8_t *v, const char *field)
 {
-	if (rd_left(r) < 1)
+	if (mqtt_rd_left(r) < 1)
 		return rd_short(r, field, 1);
 	*v = r->in[r->pos++];
 	return 0;
 }
 
-static int rd_u16(struct rd *r, uint16_t *v, const char *field)
+int mqtt_rd_u16(struct mqtt_rd *r, uint16_t *v, const char *field)
 {
-	if (rd_left(r) < 2)
+	if (mqtt_rd_left(r) < 2)
 		return rd_short(r, field, 2);
 	*v = (uint16_t)(r->in[r->pos] << 8 | r->in[r->pos + 1]);
 	r->pos += 2;
@@ -55,21 +46,21 @@ static int rd_u16(struct rd *r, uint16_t *v, const char *field)
 
 /* A 2-byte length followed by that many bytes (spec 1.5.3; binary data in
  * CONNECT uses the same shape). */
-static int rd_str(struct rd *r, struct mqtt_str *s, const char *field)
+int mqtt_rd_str(struct mqtt_rd *r, struct mqtt_str *s, const char *field)
 {
 	uint16_t n;
-	if (rd_left(r) < 2)
+	if (mqtt_rd_left(r) < 2)
 		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos,
 				     FIT(r),
 				     "%s: %s length needs 2 bytes, %zu left",
-				     r->type, field, rd_left(r));
+				     r->type, field, mqtt_rd_left(r));
 	size_t at = r->pos;
-	rd_u16(r, &n, field);
-	if (n > rd_left(r))
+	mqtt_rd_u16(r, &n, field);
+	if (n > mqtt_rd_left(r))
 		return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, at, FIT(r),
 				     "%s: %s length %u runs past the end "
 				     "(%zu bytes left)",
-				     r->type, field, n, rd_left(r));
+				     r->type, field, n, mqtt_rd_left(r));
 	s->present = true;
 	s->s.p = r->in + r->pos;
 	s->s.n = n;
@@ -78,18 +69,18 @@ static int rd_str(struct rd *r, struct mqtt_str *s, const char *field)
 	return 0;
 }
 
-static int rd_done(struct rd *r)
+int mqtt_rd_done(struct mqtt_rd *r)
 {
 	if (r->pos == r->end)
 		return 0;
 	return mqtt_err_diag(r->diag, MQTT_ERR_MALFORMED, r->pos, FIT(r),
 			     "%s: %zu bytes after the last field", r->type,
-			     rd_left(r));
+			     mqtt_rd_left(r));
 }
 
 /* Types whose body has a fixed size: say what the length should have been
  * rather than which field ran short. */
-static int rd_fixed(struct rd *r, size_t want, size_t header_len)
+int mqtt_rd_fixed(struct mqtt_rd *r, size_t want, size_t header_len)
 {
 	size_t rl = r->end - header_len;
 	if (rl == want)
@@ -100,41 +91,41 @@ static int rd_fixed(struct rd *r, size_t want, size_t header_len)
 			     rl, want);
 }
 
-static int dec_connect(struct rd *r, struct mqtt_packet *p)
+static int dec_connect(struct mqtt_rd *r, struct mqtt_packet *p)
 {
-	TRY(rd_str(r, &p->protocol_name, "protocol name"));
-	TRY(rd_u8(r, &p->protocol_level, "protocol level"));
-	TRY(rd_u8(r, &p->connect_flags, "connect flags"));
-	TRY(rd_u16(r, &p->keep_alive, "keep alive"));
-	TRY(rd_str(r, &p->client_id, "client id"));
+	TRY(mqtt_rd_str(r, &p->protocol_name, "protocol name"));
+	TRY(mqtt_rd_u8(r, &p->protocol_level, "protocol level"));
+	TRY(mqtt_rd_u8(r, &p->connect_flags, "connect flags"));
+	TRY(mqtt_rd_u16(r, &p->keep_alive, "keep alive"));
+	TRY(mqtt_rd_str(r, &p->client_id, "client id"));
 	/* Optional fields follow the flags, whatever else the flags say
 	 * (their consistency is checked by mqtt_check, 3.1.2). */
 	if (p->connect_flags & MQTT_CF_WILL) {
-		TRY(rd_str(r, &p->will_topic, "will topic"));
-		TRY(rd_str(r, &p->will_message, "will message"));
+		TRY(mqtt_rd_str(r, &p->will_topic, "will topic"));
+		TRY(mqtt_rd_str(r, &p->will_message, "will message"));
 	}
 	if (p->connect_flags & MQTT_CF_USERNAME)
-		TRY(rd_str(r, &p->username, "user name"));
+		TRY(mqtt_rd_str(r, &p->username, "user name"));
 	if (p->connect_flags & MQTT_CF_PASSWORD)
-		TRY(rd_str(r, &p->password, "password"));
-	return rd_done(r);
+		TRY(mqtt_rd_str(r, &p->password, "password"));
+	return mqtt_rd_done(r);
 }
 
-static int dec_publish(struct rd *r, struct mqtt_packet *p)
+static int dec_publish(struct mqtt_rd *r, struct mqtt_packet *p)
 {
-	TRY(rd_str(r, &p->topic, "topic"));
+	TRY(mqtt_rd_str(r, &p->topic, "topic"));
 	/* Any non-zero QoS (3 included) is taken to carry an id. */
 	if ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) {
-		TRY(rd_u16(r, &p->packet_id, "packet id"));
+		TRY(mqtt_rd_u16(r, &p->packet_id, "packet id"));
 		p->has_packet_id = true;
 	}
 	p->payload.p = r->in + r->pos;
-	p->payload.n = rd_left(r);
+	p->payload.n = mqtt_rd_left(r);
 	r->pos = r->end;
 	return 0;
 }
 
-static int too_many(struct rd *r, const char *what)
+int mqtt_rd_too_many(struct mqtt_rd *r, const char *what)
 {
 	return mqtt_err_diag(r->diag, MQTT_ERR_LIMIT, r->pos, r->v,
 			     MQTT_RULE_NONE,
@@ -143,17 +134,17 @@ static int too_many(struct rd *r, const char *what)
 }
 
 /* SUBSCRIBE (with_qos) and UNSUBSCRIBE: packet id, then filters to the end. */
-static int dec_filters(struct rd *r, struct mqtt_packet *p, bool with_qos)
+static int dec_filters(struct mqtt_rd *r, struct mqtt_packet *p, bool with_qos)
 {
-	TRY(rd_u16(r, &p->packet_id, "packet id"));
+	TRY(mqtt_rd_u16(r, &p->packet_id, "packet id"));
 	p->has_packet_id = true;
-	while (rd_left(r) > 0) {
+	while (mqtt_rd_left(r) > 0) {
 		if (p->entry_count == MQTT_MAX_ENTRIES)
-			return too_many(r, "topic filters");
+			return mqtt_rd_too_many(r, "topic filters");
 		struct mqtt_entry *en = &p->entries[p->entry_count];
-		TRY(rd_str(r, &en->filter, "topic filter"));
+		TRY(mqtt_rd_str(r, &en->filter, "topic filter"));
 		if (with_qos) {
-			TRY(rd_u8(r, &en->qos, "requested QoS"));
+			TRY(mqtt_rd_u8(r, &en->qos, "requested QoS"));
 			en->has_qos = true;
 		}
 		p->entry_count++;
@@ -161,35 +152,35 @@ static int dec_filters(struct rd *r, struct mqtt_packet *p, bool with_qos)
 	return 0;
 }
 
-static int dec_suback(struct rd *r, struct mqtt_packet *p)
+static int dec_suback(struct mqtt_rd *r, struct mqtt_packet *p)
 {
-	TRY(rd_u16(r, &p->packet_id, "packet id"));
+	TRY(mqtt_rd_u16(r, &p->packet_id, "packet id"));
 	p->has_packet_id = true;
-	while (rd_left(r) > 0) {
+	while (mqtt_rd_left(r) > 0) {
 		if (p->code_count == MQTT_MAX_ENTRIES)
-			return too_many(r, "return codes");
+			return mqtt_rd_too_many(r, "return codes");
 		p->codes[p->code_count++] = r->in[r->pos++];
 	}
 	return 0;
 }
 
-static int dec_id_only(struct rd *r, struct mqtt_packet *p, size_t hlen)
+static int dec_id_only(struct mqtt_rd *r, struct mqtt_packet *p, size_t hlen)
 {
-	TRY(rd_fixed(r, 2, hlen));
-	rd_u16(r, &p->packet_id, "packet id");
+	TRY(mqtt_rd_fixed(r, 2, hlen));
+	mqtt_rd_u16(r, &p->packet_id, "packet id");
 	p->has_packet_id = true;
 	return 0;
 }
 
-static int dec_body(struct rd *r, struct mqtt_packet *p, size_t hlen)
+static int dec_body(struct mqtt_rd *r, struct mqtt_packet *p, size_t hlen)
 {
 	switch (p->type) {
 	case MQTT_CONNECT:
 		return dec_connect(r, p);
 	case MQTT_CONNACK:
-		TRY(rd_fixed(r, 2, hlen));
-		rd_u8(r, &p->ack_flags, "acknowledge flags");
-		rd_u8(r, &p->return_code, "return code");
+		TRY(mqtt_rd_fixed(r, 2, hlen));
+		mqtt_rd_u8(r, &p->ack_flags, "acknowledge flags");
+		mqtt_rd_u8(r, &p->return_code, "return code");
 		return 0;
 	case MQTT_PUBLISH:
 		return dec_publish(r, p);
@@ -208,11 +199,11 @@ static int dec_body(struct rd *r, struct mqtt_packet *p, size_t hlen)
 	case MQTT_PINGREQ:
 	case MQTT_PINGRESP:
 	case MQTT_DISCONNECT:
-		return rd_fixed(r, 0, hlen);
+		return mqtt_rd_fixed(r, 0, hlen);
 	case MQTT_RESERVED0:
 	case MQTT_RESERVED15:
 		p->payload.p = r->in + r->pos;
-		p->payload.n = rd_left(r);
+		p->payload.n = mqtt_rd_left(r);
 		r->pos = r->end;
 		return 0;
 	}
@@ -245,14 +236,15 @@ int mqtt_decode(enum mqtt_version v, const uint8_t *in, size_t len,
 	pkt->remaining_length = f.remaining_length;
 	pkt->rl_bytes = (uint8_t)(f.header_len - 1);
 
-	struct rd rd = {
+	struct mqtt_rd rd = {
 		.v = v,
 		.in = in,
 		.pos = f.header_len,
 		.end = len,
-		.type = mqtt_type_name(pkt->type),
+		.type = mqtt_type_name_v(v, pkt->type),
 		.diag = diag,
 	};
-	r = dec_body(&rd, pkt, f.header_len);
+	r = v == MQTT_V5 ? mqtt_dec_body_v5(&rd, pkt, f.header_len)
+			 : dec_body(&rd, pkt, f.header_len);
 	return r < 0 ? r : (int)len;
 }

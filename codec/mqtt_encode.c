@@ -11,27 +11,23 @@
 
 #include "codec/mqtt_err.h"
 #include "codec/mqtt_int.h"
+#include "codec/mqtt_prop.h"
 #include "codec/mqtt_varint.h"
 
-struct wr {
-	uint8_t *out; /* NULL: count only */
-	size_t pos;
-};
-
-static void wr_u8(struct wr *w, uint8_t v)
+void mqtt_wr_u8(struct mqtt_wr *w, uint8_t v)
 {
 	if (w->out != NULL)
 		w->out[w->pos] = v;
 	w->pos++;
 }
 
-static void wr_u16(struct wr *w, uint16_t v)
+void mqtt_wr_u16(struct mqtt_wr *w, uint16_t v)
 {
-	wr_u8(w, (uint8_t)(v >> 8));
-	wr_u8(w, (uint8_t)(v & 0xFF));
+	mqtt_wr_u8(w, (uint8_t)(v >> 8));
+	mqtt_wr_u8(w, (uint8_t)(v & 0xFF));
 }
 
-static int wr_bytes(struct wr *w, struct mqtt_slice s)
+int mqtt_wr_bytes(struct mqtt_wr *w, struct mqtt_slice s)
 {
 	/* Checked before adding so the running size_t total cannot wrap. */
 	if (s.n > MQTT_MAX_REMAINING_LENGTH)
@@ -42,77 +38,88 @@ static int wr_bytes(struct wr *w, struct mqtt_slice s)
 	return 0;
 }
 
-static int wr_str(struct wr *w, const struct mqtt_str *s)
+int mqtt_wr_str(struct mqtt_wr *w, const struct mqtt_str *s)
 {
 	if (s->s.n > 0xFFFF || s->len_override > 0xFFFF)
 		return MQTT_ERR_INVALID;
-	wr_u16(w, (uint16_t)(s->len_override >= 0 ? (size_t)s->len_override
+	mqtt_wr_u16(w, (uint16_t)(s->len_override >= 0 ? (size_t)s->len_override
 						  : s->s.n));
-	return wr_bytes(w, s->s);
+	return mqtt_wr_bytes(w, s->s);
 }
 
-static void wr_id(struct wr *w, const struct mqtt_packet *p)
+void mqtt_wr_id(struct mqtt_wr *w, const struct mqtt_packet *p)
 {
 	if (p->has_packet_id)
-		wr_u16(w, p->packet_id);
+		mqtt_wr_u16(w, p->packet_id);
 }
 
-static int wr_connect(struct wr *w, const struct mqtt_packet *p)
+int mqtt_wr_props(struct mqtt_wr *w, const struct mqtt_props *props)
 {
-	TRY(wr_str(w, &p->protocol_name));
-	wr_u8(w, p->protocol_level);
-	wr_u8(w, p->connect_flags);
-	wr_u16(w, p->keep_alive);
-	TRY(wr_str(w, &p->client_id));
+	int n = mqtt_props_write(props, NULL);
+	if (n < 0)
+		return n;
+	if (w->out != NULL)
+		mqtt_props_write(props, w->out + w->pos);
+	w->pos += (size_t)n;
+	return 0;
+}
+
+static int wr_connect(struct mqtt_wr *w, const struct mqtt_packet *p)
+{
+	TRY(mqtt_wr_str(w, &p->protocol_name));
+	mqtt_wr_u8(w, p->protocol_level);
+	mqtt_wr_u8(w, p->connect_flags);
+	mqtt_wr_u16(w, p->keep_alive);
+	TRY(mqtt_wr_str(w, &p->client_id));
 	const struct mqtt_str *opt[] = {&p->will_topic, &p->will_message,
 					&p->username, &p->password};
 	for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
 		if (opt[i]->present)
-			TRY(wr_str(w, opt[i]));
+			TRY(mqtt_wr_str(w, opt[i]));
 	return 0;
 }
 
-static int wr_entries(struct wr *w, const struct mqtt_packet *p, bool sub)
+static int wr_entries(struct mqtt_wr *w, const struct mqtt_packet *p, bool sub)
 {
 	if (p->entry_count > MQTT_MAX_ENTRIES)
 		return MQTT_ERR_INVALID;
-	wr_id(w, p);
+	mqtt_wr_id(w, p);
 	for (size_t i = 0; i < p->entry_count; i++) {
-		TRY(wr_str(w, &p->entries[i].filter));
+		TRY(mqtt_wr_str(w, &p->entries[i].filter));
 		if (sub && p->entries[i].has_qos)
-			wr_u8(w, p->entries[i].qos);
+			mqtt_wr_u8(w, p->entries[i].qos);
 	}
 	return 0;
 }
 
-static int wr_fields(struct wr *w, const struct mqtt_packet *p)
+static int wr_fields(struct mqtt_wr *w, const struct mqtt_packet *p)
 {
 	switch (p->type) {
 	case MQTT_CONNECT:
 		return wr_connect(w, p);
 	case MQTT_CONNACK:
-		wr_u8(w, p->ack_flags);
-		wr_u8(w, p->return_code);
+		mqtt_wr_u8(w, p->ack_flags);
+		mqtt_wr_u8(w, p->return_code);
 		return 0;
 	case MQTT_PUBLISH:
-		TRY(wr_str(w, &p->topic));
-		wr_id(w, p);
-		return wr_bytes(w, p->payload);
+		TRY(mqtt_wr_str(w, &p->topic));
+		mqtt_wr_id(w, p);
+		return mqtt_wr_bytes(w, p->payload);
 	case MQTT_PUBACK:
 	case MQTT_PUBREC:
 	case MQTT_PUBREL:
 	case MQTT_PUBCOMP:
 	case MQTT_UNSUBACK:
-		wr_id(w, p);
+		mqtt_wr_id(w, p);
 		return 0;
 	case MQTT_SUBSCRIBE:
 		return wr_entries(w, p, true);
 	case MQTT_SUBACK:
 		if (p->code_count > MQTT_MAX_ENTRIES)
 			return MQTT_ERR_INVALID;
-		wr_id(w, p);
+		mqtt_wr_id(w, p);
 		for (size_t i = 0; i < p->code_count; i++)
-			wr_u8(w, p->codes[i]);
+			mqtt_wr_u8(w, p->codes[i]);
 		return 0;
 	case MQTT_UNSUBSCRIBE:
 		return wr_entries(w, p, false);
@@ -122,15 +129,19 @@ static int wr_fields(struct wr *w, const struct mqtt_packet *p)
 		return 0;
 	case MQTT_RESERVED0:
 	case MQTT_RESERVED15:
-		return wr_bytes(w, p->payload);
+		return mqtt_wr_bytes(w, p->payload);
 	}
 	return MQTT_ERR_INVALID; /* type outside 0..15 */
 }
 
-static int wr_body(struct wr *w, const struct mqtt_packet *p)
+static int wr_body(enum mqtt_version v, struct mqtt_wr *w,
+		   const struct mqtt_packet *p)
 {
-	TRY(wr_fields(w, p));
-	return wr_bytes(w, p->extra);
+	if (v == MQTT_V5)
+		TRY(mqtt_wr_fields_v5(w, p));
+	else
+		TRY(wr_fields(w, p));
+	return mqtt_wr_bytes(w, p->extra);
 }
 
 /* Validate, and compute the fixed header and the body length. */
@@ -140,8 +151,8 @@ static int plan(enum mqtt_version v, const struct mqtt_packet *p,
 	TRY(mqtt_version_check(v, NULL));
 	if ((unsigned)p->type > 15)
 		return MQTT_ERR_INVALID;
-	struct wr count = {NULL, 0};
-	TRY(wr_body(&count, p));
+	struct mqtt_wr count = {NULL, 0};
+	TRY(wr_body(v, &count, p));
 	if (count.pos > MQTT_MAX_REMAINING_LENGTH)
 		return MQTT_ERR_INVALID;
 	uint32_t rl = p->rl_override ? p->remaining_length
@@ -173,8 +184,8 @@ int mqtt_encode(enum mqtt_version v, const struct mqtt_packet *pkt,
 	if (hlen + blen > cap)
 		return MQTT_ERR_BUFFER;
 	memcpy(out, hdr, hlen);
-	struct wr w = {out + hlen, 0};
-	TRY(wr_body(&w, pkt));
+	struct mqtt_wr w = {out + hlen, 0};
+	TRY(wr_body(v, &w, pkt));
 	return (int)(hlen + blen);
 }
 

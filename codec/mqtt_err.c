@@ -53,7 +53,7 @@ int mqtt_err_diag(struct mqtt_diag *diag, int code, size_t offset,
 
 int mqtt_version_check(enum mqtt_version v, struct mqtt_diag *diag)
 {
-	if (v == MQTT_V311)
+	if (v == MQTT_V311 || v == MQTT_V5)
 		return 0;
 	const char *name = mqtt_version_name(v);
 	if (name == NULL)

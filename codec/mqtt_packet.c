@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codec/mqtt.h"
+#include "codec/mqtt_reason.h"
 
 static void str_init(struct mqtt_str *s)
 {
@@ -67,6 +68,13 @@ int mqtt_type_required_flags(enum mqtt_type t)
 	return -1; /* a value outside the enum */
 }
 
+int mqtt_type_required_flags_v(enum mqtt_version v, enum mqtt_type t)
+{
+	if (v == MQTT_V5 && t == MQTT_AUTH)
+		return 0x0; /* [MQTT-3.15.1-1] */
+	return mqtt_type_required_flags(t);
+}
+
 static const char *const type_names[16] = {
 	"RESERVED0", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
 	"PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE",
@@ -80,11 +88,39 @@ const char *mqtt_type_name(enum mqtt_type t)
 	return type_names[t];
 }
 
+const char *mqtt_type_name_v(enum mqtt_version v, enum mqtt_type t)
+{
+	if (v == MQTT_V5 && t == MQTT_AUTH)
+		return "AUTH";
+	return mqtt_type_name(t);
+}
+
 /* ASCII-only case folding: type names are ASCII, and the locale must not
  * change what the harness accepts. */
 static int fold(int c)
 {
 	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+static bool same_name(const char *a, const char *b);
+
+int mqtt_type_from_name_v(enum mqtt_version v, const char *name)
+{
+	if (v == MQTT_V5 && name != NULL && same_name("AUTH", name))
+		return MQTT_AUTH;
+	if (v == MQTT_V5 && name != NULL && same_name("RESERVED15", name))
+		return -1; /* 15 is AUTH in 5.0 */
+	return mqtt_type_from_name(name);
+}
+
+/* `name` is `upper` whatever the case of its letters. */
+static bool same_name(const char *upper, const char *name)
+{
+	while (*upper != '\0' && fold((unsigned char)*name) == *upper) {
+		upper++;
+		name++;
+	}
+	return *upper == '\0' && *name == '\0';
 }
 
 int mqtt_type_from_name(const char *name)
@@ -161,8 +197,12 @@ static const char *const suback_v311[] = {
 const char *mqtt_return_code_name(enum mqtt_version v, enum mqtt_type t,
 				  unsigned code)
 {
+	if (v == MQTT_V5 && mqtt_reason_type(t)) {
+		const char *name = mqtt_reason_name(t, code);
+		return name ? name : "not a reason code of this packet";
+	}
 	if (v != MQTT_V311)
-		return NULL; /* 5.0's reason codes: issue 11 */
+		return NULL;
 	if (t == MQTT_CONNACK)
 		return code < 6 ? connack_v311[code] : "reserved";
 	if (t == MQTT_SUBACK && code <= 2)

@@ -14,8 +14,12 @@
 #include "codec/mqtt.h"
 
 /* The clause id of `rule` in version `v` ("MQTT-3.3.1-4", "MQTTSPEC-2.2.3-2"),
- * a constant string; NULL for MQTT_RULE_NONE, a value outside the enum, or a
- * version whose table is not written yet (5.0). */
+ * a constant string; NULL for MQTT_RULE_NONE, a value outside the enum, a
+ * version we do not know, a rule the version does not have (the 5.0-only
+ * rules from MQTT_RULE_V5_ONLY on in 3.1.1; CONNECT_PASSWORD and
+ * PUBLISH_REFUSED in 5.0), and the two 5.0 rules whose clause depends on
+ * the packet and the property (PROP_REPEATED, PROP_VALUE: the property
+ * table, codec/mqtt_prop.h, names it, and the diag carries it). */
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule);
 
 #endif

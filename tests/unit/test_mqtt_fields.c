@@ -144,7 +144,7 @@ START_TEST(decode_entry_point_calls_nothing_for_what_does_not_decode)
 	ck_assert_int_eq(mqtt_fields_decode(MQTT_V311, B("\x30\xff\xff\xff\xff\x01"), collect, &s, &d),
 			 MQTT_ERR_MALFORMED);
 	ck_assert_str_eq(d.clause, "MQTTSPEC-2.2.3-1");
-	ck_assert_int_eq(mqtt_fields_decode(MQTT_V5, B("\xc0\x00"), collect, &s, &d), MQTT_ERR_UNSUPPORTED);
+	ck_assert_int_eq(mqtt_fields_decode((enum mqtt_version)3, B("\xc0\x00"), collect, &s, &d), MQTT_ERR_UNSUPPORTED);
 	ck_assert_uint_eq(s.n, 0);
 	ck_assert_int_eq(mqtt_fields_decode(MQTT_V311, B("\xc0\x00"), collect, &s, &d), 2);
 	ck_assert_uint_eq(s.n, 3);
@@ -167,7 +167,7 @@ START_TEST(header_of_bytes_that_do_not_decode)
 	expect(&s, 1, 0, 1, "flags", "0xb: DUP 1, QoS 1, RETAIN 1");
 	memset(&s, 0, sizeof s);
 	ck_assert_int_eq(mqtt_fields_header(MQTT_V311, NULL, 0, 0, collect, &s), 0);
-	ck_assert_int_eq(mqtt_fields_header(MQTT_V5, B("\xc0\x00"), 2, collect, &s), MQTT_ERR_UNSUPPORTED);
+	ck_assert_int_eq(mqtt_fields_header((enum mqtt_version)3, B("\xc0\x00"), 2, collect, &s), MQTT_ERR_UNSUPPORTED);
 	ck_assert_uint_eq(s.n, 0);
 }
 END_TEST

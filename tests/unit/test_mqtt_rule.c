@@ -18,7 +18,7 @@ START_TEST(every_rule_is_a_clause_of_the_311_catalog)
 	struct catalog cat;
 	struct err e;
 	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
-	for (int r = MQTT_RULE_NONE + 1; r < MQTT_RULE_COUNT; r++) {
+	for (int r = MQTT_RULE_NONE + 1; r < MQTT_RULE_V5_ONLY; r++) {
 		const char *id = mqtt_rule_clause(MQTT_V311, (enum mqtt_rule)r);
 		ck_assert_msg(id != NULL, "rule %d has no 3.1.1 clause", r);
 		ck_assert_msg(catalog_find(&cat, id) != NULL, "rule %d: %s is not in the catalog", r, id);
@@ -33,9 +33,43 @@ START_TEST(no_rule_and_unknown_values_have_no_clause)
 	ck_assert_ptr_null(mqtt_rule_clause(MQTT_V311, MQTT_RULE_COUNT));
 	ck_assert_ptr_null(mqtt_rule_clause(MQTT_V311, (enum mqtt_rule)-1));
 	ck_assert_ptr_null(mqtt_rule_clause((enum mqtt_version)3, MQTT_RULE_LENGTH_FIT));
-	/* 5.0's table comes with 5.0 (issue 11). */
-	for (int r = 0; r < MQTT_RULE_COUNT; r++)
-		ck_assert_ptr_null(mqtt_rule_clause(MQTT_V5, (enum mqtt_rule)r));
+	/* 3.1.1 has none of the 5.0-only rules. */
+	for (int r = MQTT_RULE_V5_ONLY; r < MQTT_RULE_COUNT; r++)
+		ck_assert_ptr_null(mqtt_rule_clause(MQTT_V311, (enum mqtt_rule)r));
+	ck_assert_ptr_null(mqtt_rule_clause(MQTT_V5, MQTT_RULE_NONE));
+	ck_assert_ptr_null(mqtt_rule_clause(MQTT_V5, MQTT_RULE_COUNT));
+}
+END_TEST
+
+/* Every 5.0 rule has an id but the few that say why not (the table's
+ * comments), and each id is a numbered clause or one of our own. */
+START_TEST(every_50_rule_has_a_clause_or_a_reason)
+{
+	for (int r = MQTT_RULE_NONE + 1; r < MQTT_RULE_COUNT; r++) {
+		const char *id = mqtt_rule_clause(MQTT_V5, (enum mqtt_rule)r);
+		if (r == MQTT_RULE_CONNECT_PASSWORD || r == MQTT_RULE_PUBLISH_REFUSED || r == MQTT_RULE_PROP_REPEATED ||
+		    r == MQTT_RULE_PROP_VALUE) {
+			ck_assert_ptr_null(id);
+			continue;
+		}
+		ck_assert_msg(id != NULL, "rule %d has no 5.0 clause", r);
+		ck_assert_msg(strncmp(id, "MQTT-", 5) == 0 || strncmp(id, "MQTTSPEC-", 9) == 0, "rule %d: %s", r, id);
+	}
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_FLAGS_OTHER), "MQTT-2.1.3-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_VBI_MINIMAL), "MQTT-1.5.5-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PROPS_MISSING), "MQTT-2.2.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_FLAGS_AUTH), "MQTT-3.15.1-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_CONNACK_CODE), "MQTT-3.2.2-8");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PUBACK_CODE), "MQTT-3.4.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PUBREC_CODE), "MQTT-3.5.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PUBREL_CODE), "MQTT-3.6.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PUBCOMP_CODE), "MQTT-3.7.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_SUBACK_CODE), "MQTT-3.9.3-2");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_UNSUBACK_CODE), "MQTT-3.11.3-2");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_DISCONNECT_CODE), "MQTT-3.14.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_AUTH_CODE), "MQTT-3.15.2-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_FIRST_CONNACK), "MQTT-3.2.0-1");
+	ck_assert_str_eq(mqtt_rule_clause(MQTT_V5, MQTT_RULE_PUBLISH_GRANT), "MQTT-3.8.4-8");
 }
 END_TEST
 
@@ -90,21 +124,44 @@ START_TEST(a_limit_has_no_rule)
 }
 END_TEST
 
-START_TEST(version_50_is_not_supported_yet)
+START_TEST(an_unknown_version_is_not_supported)
 {
 	static const uint8_t ping[] = {0xc0, 0x00};
+	const enum mqtt_version v3 = (enum mqtt_version)3;
 	struct mqtt_packet p;
 	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
-	ck_assert_int_eq(mqtt_decode(MQTT_V5, ping, sizeof ping, &p, &d), MQTT_ERR_UNSUPPORTED);
-	ck_assert_str_eq(d.msg, "MQTT 5.0 is not supported yet");
+	ck_assert_int_eq(mqtt_decode(v3, ping, sizeof ping, &p, &d), MQTT_ERR_UNSUPPORTED);
+	ck_assert_str_eq(d.msg, "protocol version 3");
 	ck_assert_ptr_null(d.clause);
 	mqtt_packet_init(&p, MQTT_PINGREQ);
-	ck_assert_int_eq(mqtt_check(MQTT_V5, &p, MQTT_FROM_CLIENT, &d), MQTT_ERR_UNSUPPORTED);
+	ck_assert_int_eq(mqtt_check(v3, &p, MQTT_FROM_CLIENT, &d), MQTT_ERR_UNSUPPORTED);
 	uint8_t out[8];
-	ck_assert_int_eq(mqtt_encode(MQTT_V5, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
-	ck_assert_uint_eq(mqtt_encode_size(MQTT_V5, &p), 0);
-	ck_assert_int_eq(mqtt_encode((enum mqtt_version)3, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
+	ck_assert_uint_eq(mqtt_encode_size(v3, &p), 0);
+	ck_assert_int_eq(mqtt_encode(v3, &p, out, sizeof out), MQTT_ERR_UNSUPPORTED);
 	ck_assert_str_eq(mqtt_err_name(MQTT_ERR_UNSUPPORTED), "UNSUPPORTED");
+	/* 5.0 is spoken now. */
+	ck_assert_int_eq(mqtt_decode(MQTT_V5, ping, sizeof ping, &p, &d), 2);
+	ck_assert_int_eq(mqtt_check(MQTT_V5, &p, MQTT_FROM_CLIENT, &d), 0);
+	ck_assert_int_eq(mqtt_encode(MQTT_V5, &p, out, sizeof out), 2);
+	ck_assert_int_eq(mqtt_encode_disconnect(MQTT_V5, out, sizeof out), 2);
+	ck_assert_uint_eq(out[0], 0xe0);
+	ck_assert_uint_eq(out[1], 0x00);
+}
+END_TEST
+
+START_TEST(type_15_is_auth_in_50)
+{
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V5, MQTT_AUTH), "AUTH");
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V311, MQTT_AUTH), "RESERVED15");
+	ck_assert_str_eq(mqtt_type_name_v(MQTT_V5, MQTT_PUBACK), "PUBACK");
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "auth"), 15);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "RESERVED15"), -1);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V311, "AUTH"), -1);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V311, "reserved15"), 15);
+	ck_assert_int_eq(mqtt_type_from_name_v(MQTT_V5, "Publish"), 3);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V5, MQTT_AUTH), 0);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V311, MQTT_RESERVED15), -1);
+	ck_assert_int_eq(mqtt_type_required_flags_v(MQTT_V5, MQTT_PUBREL), 2);
 }
 END_TEST
 
@@ -153,7 +210,10 @@ START_TEST(return_code_names_once)
 	ck_assert_str_eq(mqtt_return_code_name(MQTT_V311, MQTT_SUBACK, 0x80), "failure");
 	ck_assert_str_eq(mqtt_return_code_name(MQTT_V311, MQTT_SUBACK, 3), "reserved");
 	ck_assert_ptr_null(mqtt_return_code_name(MQTT_V311, MQTT_PUBACK, 0));
-	ck_assert_ptr_null(mqtt_return_code_name(MQTT_V5, MQTT_CONNACK, 0));
+	ck_assert_str_eq(mqtt_return_code_name(MQTT_V5, MQTT_CONNACK, 0), "Success");
+	ck_assert_str_eq(mqtt_return_code_name(MQTT_V5, MQTT_DISCONNECT, 0), "Normal disconnection");
+	ck_assert_str_eq(mqtt_return_code_name(MQTT_V5, MQTT_CONNACK, 4), "not a reason code of this packet");
+	ck_assert_ptr_null(mqtt_return_code_name(MQTT_V5, MQTT_PINGRESP, 0));
 }
 END_TEST
 
@@ -163,9 +223,11 @@ Suite *mqtt_rule_suite(void)
 	TCase *tc = tcase_create("tables");
 	tcase_add_test(tc, every_rule_is_a_clause_of_the_311_catalog);
 	tcase_add_test(tc, no_rule_and_unknown_values_have_no_clause);
+	tcase_add_test(tc, every_50_rule_has_a_clause_or_a_reason);
 	tcase_add_test(tc, diag_clause_is_its_rules_clause);
 	tcase_add_test(tc, a_limit_has_no_rule);
-	tcase_add_test(tc, version_50_is_not_supported_yet);
+	tcase_add_test(tc, an_unknown_version_is_not_supported);
+	tcase_add_test(tc, type_15_is_auth_in_50);
 	tcase_add_test(tc, versions_name_their_level);
 	tcase_add_test(tc, protocol_and_disconnect_come_from_the_version);
 	tcase_add_test(tc, return_code_names_once);
