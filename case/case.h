@@ -88,6 +88,8 @@ struct case_step {
 	int from;                      /* index of the step whose label `from` names, or -1 */
 	struct case_gate *gates;
 	size_t ngates;
+	int refusal_ends;              /* EXPECT of a 5.0 publish macro's PUBACK/PUBREC: a code >= 0x80
+					* ends the main steps, the checks after it NOT APPLICABLE */
 };
 
 /* The window of an expect step that names no within_ms (cases/README.md). */

@@ -6,6 +6,7 @@
 
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_reason.h"
 #include "engine/engine_int.h"
 #include "case/fields.h"
 #include "util/alloc.h"
@@ -236,6 +237,29 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 		results_set_note(ch, "the broker took alternative %d", m->branch + 1);
 }
 
+/* A 5.0 publish macro's PUBACK / PUBREC (refusal_ends): its reason code is
+ * the broker's to choose, so it is recorded, on the duty's check (the step
+ * before, which peeked at the same packet). A code of 0x80 or more means the
+ * message was not taken: nothing the case checks after depends on luck, so
+ * those checks are NOT APPLICABLE rather than failed (engine.c ends the main
+ * steps on r->refused). */
+static void ack_recorded(struct engine_case *r, const struct case_step *s, const struct mqtt_packet *p)
+{
+	if (!s->refusal_ends || p->reason_code == 0)
+		return;
+	const char *name = mqtt_reason_name(p->type, p->reason_code);
+	char what[200];
+	snprintf(what, sizeof what, "%s reason code 0x%02x (%s)", mqtt_type_name(p->type), p->reason_code,
+		 name ? name : "not in its table");
+	long i = r->step > 0 ? r->check_of[r->step - 1] : -1;
+	if (i >= 0 && r->phase == ENGINE_MAIN)
+		results_set_note(&r->res->checks[i], "%s: recorded, the broker's choice", what);
+	if (p->reason_code >= 0x80 && r->phase == ENGINE_MAIN)
+		snprintf(r->refused, sizeof r->refused,
+			 "not applicable: the broker refused the message of %s with %s, which a publisher cannot foresee",
+			 s->path, what);
+}
+
 static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
@@ -253,6 +277,9 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 	enum engine_step_rc rc = ENGINE_STEP_PENDING;
 	if (st == MATCH_OK) {
 		expect_held(r, s, c, &m, base, now);
+		for (size_t i = 0; i < c->nin; i++)
+			if (m.taken[i])
+				ack_recorded(r, s, &c->in[i].pkt);
 		rc = ENGINE_STEP_DONE;
 	} else if (st == MATCH_FAILED && in.expired) {
 		/* A window that ran out: say how long it was, so a threshold of our

@@ -1,0 +1,96 @@
+/* test_engine_five.c - a 5.0 case end to end against the fake peer: its
+ * CONNECT speaks level 5 with the properties the case gives, the connect
+ * macro takes a 5.0 CONNACK, and the publish macro records the PUBACK's
+ * reason code: 0x10 lets the case go on; a refusal (0x80 or more) makes the
+ * checks after it NOT APPLICABLE, never FAILed. The checks name clauses of
+ * a small 5.0 fixture catalog. */
+#include <check.h>
+#include <string.h>
+
+#include "tests/unit/engine_fixture.h"
+#include "tests/unit/suites.h"
+
+static void setup5(void)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(&ef_cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+}
+
+static const char *const five_case =
+	"{'id':'five','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':{'properties':[{'session_expiry_interval':30}]}},"
+	"{'client':'a','publish':{'topic':'{topic}/x','qos':1,'payload':'m'}},"
+	"{'client':'a','send':{'type':'PINGREQ'}},"
+	"{'client':'a','expect':{'type':'PINGRESP'},'checks':['MQTT-3.12.4-1']}]}";
+
+/* The broker's CONNACK (5.0: flags, code, Property Length 0), then a PUBACK
+ * with reason code `rc` (Remaining Length 3, no properties). */
+static void run_five(struct ef_run *r, uint8_t rc)
+{
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = FAKE_SEND_ID, .bytes = (const uint8_t[]){0x40, 0x03, 0, 0, rc}, .n = 5},
+				      FP_RECV(12),
+				      FP_SEND(0xd0, 0x00),
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(r, five_case, scripts, 1, NULL);
+}
+
+START_TEST(a_50_connect_speaks_level_5_with_its_properties)
+{
+	struct ef_run r;
+	run_five(&r, 0x00);
+	ck_assert_ptr_null(fake_peer_error(r.peer));
+	const struct fake_rx *c = fake_peer_received(r.peer, 0, 0);
+	ck_assert_int_eq(c->type, 1);
+	ck_assert_uint_ge(c->n, 18);
+	ck_assert_int_eq(c->bytes[8], 5);     /* Protocol Level */
+	ck_assert_int_eq(c->bytes[12], 5);    /* Property Length: one Four Byte Integer property */
+	ck_assert_int_eq(c->bytes[13], 0x11); /* Session Expiry Interval */
+	ck_assert_int_eq(c->bytes[17], 30);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 0);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_puback_0x10_is_recorded_and_the_case_goes_on)
+{
+	struct ef_run r;
+	run_five(&r, 0x10);
+	const struct check_result *duty = ef_check(&r.res[0], "steps[1].publish");
+	ef_assert(duty, CHECK_PASS, "PUBACK");
+	ck_assert_msg(duty->note && strstr(duty->note, "0x10 (No matching subscribers): recorded"), "%s",
+		      duty->note ? duty->note : "(no note)");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_refused_publish_makes_later_checks_not_applicable)
+{
+	struct ef_run r;
+	run_five(&r, 0x97);
+	/* The duty (an answer of the right type) held; the code is the broker's choice. */
+	const struct check_result *duty = ef_check(&r.res[0], "steps[1].publish");
+	ef_assert(duty, CHECK_PASS, "PUBACK");
+	ck_assert_msg(duty->note && strstr(duty->note, "0x97 (Quota exceeded)"), "%s", duty->note ? duty->note : "(no note)");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_NOT_APPLICABLE, "the broker refused the message of steps[1]");
+	ck_assert_ptr_null(r.res[0].setup_error);
+	ef_free(&r);
+}
+END_TEST
+
+Suite *engine_five_suite(void)
+{
+	Suite *s = suite_create("engine_five");
+	TCase *tc = tcase_create("five");
+	tcase_add_checked_fixture(tc, setup5, ef_teardown);
+	tcase_add_test(tc, a_50_connect_speaks_level_5_with_its_properties);
+	tcase_add_test(tc, a_puback_0x10_is_recorded_and_the_case_goes_on);
+	tcase_add_test(tc, a_refused_publish_makes_later_checks_not_applicable);
+	suite_add_tcase(s, tc);
+	return s;
+}
