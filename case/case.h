@@ -32,12 +32,15 @@ enum case_expect_kind {
 	CASE_EXPECT_NOTHING,
 	CASE_EXPECT_ORDERED,
 	CASE_EXPECT_UNORDERED,
-	CASE_EXPECT_ANY_OF
+	CASE_EXPECT_ANY_OF,
+	/* The SHOULD half of a graded close (5.0): a DISCONNECT matching
+	 * `pattern` came on the connection before the broker closed it. */
+	CASE_EXPECT_DISCONNECT_FIRST
 };
 
 struct case_expect {
 	enum case_expect_kind kind;
-	const cJSON *pattern;          /* PACKET; NOTHING (NULL: any packet) */
+	const cJSON *pattern;          /* PACKET, DISCONNECT_FIRST; NOTHING (NULL: any packet) */
 	struct case_expect *children;  /* ORDERED, UNORDERED, ANY_OF */
 	size_t nchildren;
 	char *because;                 /* set on an ANY_OF alternative */

@@ -612,12 +612,57 @@ static int parse_from(struct case_load *L, const cJSON *o, struct case_step *s, 
 	return 0;
 }
 
+/* The SHOULD half of a graded close, {"closed": true, "disconnect": {...}}:
+ * a step of its own after the close, whose checks (SHOULD-level clauses) hold
+ * when a DISCONNECT with a code of the set came before the close. Its
+ * failure is a WARN and never ends the case (engine_step.c). */
+static int graded_close(struct case_load *L, const struct common *c, const cJSON *g, const char *path, struct err *e)
+{
+	static const char *const keys[] = {"reason_codes", "checks", NULL};
+	char p[400];
+	snprintf(p, sizeof p, "%s.expect.disconnect", path);
+	if (L->cs->protocol != MQTT_V5)
+		return err_set(e, "%s: a DISCONNECT from the server is 5.0 only; a %s case has none", p,
+			       mqtt_version_name(L->cs->protocol));
+	if (!cJSON_IsObject(g) || json_util_known_keys(g, p, keys, e) < 0)
+		return cJSON_IsObject(g) ? -1 : err_set(e, "%s: expected {\"reason_codes\": [...], \"checks\": [...]}", p);
+	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(g, "reason_codes");
+	if (!codes || !cJSON_IsArray(codes) || cJSON_GetArraySize(codes) == 0)
+		return err_set(e, "%s.reason_codes: expected a non-empty list of DISCONNECT reason codes", p);
+	if (!cJSON_GetObjectItemCaseSensitive(g, "checks"))
+		return err_set(e, "%s.checks: required field missing (the SHOULD clause of saying why)", p);
+	cJSON *pat = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(pat, "type", "DISCONNECT");
+	cJSON_AddItemToObject(pat, "reason_code", cJSON_Duplicate(codes, 1));
+	if (fields_validate(L->cs->protocol, pat, 'e', p, e) < 0)
+		return -1;
+	struct case_step *s = new_step(L, c, CASE_STEP_EXPECT, ".disconnect");
+	s->expect.kind = CASE_EXPECT_DISCONNECT_FIRST;
+	s->expect.pattern = pat;
+	s->should = 1;
+	if (clause_list(L, cJSON_GetObjectItemCaseSensitive(g, "checks"), p, "checks", &s->checks, &s->nchecks, e) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nchecks; i++)
+		if (catalog_find(L->cat, s->checks[i])->level != CATALOG_SHOULD)
+			return err_set(e, "%s.checks[%zu]: %s is not a SHOULD; the DISCONNECT before a close is graded SHOULD (the close itself is the step's checks)",
+				       p, i, s->checks[i]);
+	return 0;
+}
+
 static int parse_expect_step(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act,
 			     struct err *e)
 {
 	const char *path = c->path;
 	char p[400];
 	snprintf(p, sizeof p, "%s.expect", path);
+	const cJSON *grade = cJSON_GetObjectItemCaseSensitive(act, "disconnect");
+	if (grade && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(act, "closed")) && cJSON_GetArraySize(act) == 2) {
+		cJSON *close = case_load_own(L, cJSON_CreateObject());
+		cJSON_AddTrueToObject(close, "closed");
+		act = close;
+	} else {
+		grade = NULL;
+	}
 	struct case_expect x;
 	if (case_expect_parse(L, act, p, &x, e) < 0) {
 		case_expect_free(&x);
@@ -637,7 +682,11 @@ static int parse_expect_step(struct case_load *L, const struct common *c, const 
 	s->unscaled = !scaled;
 	if (c->cleanup && s->nchecks)
 		return err_set(e, "%s.checks: cleanup steps carry no checks", path);
-	return parse_from(L, o, s, path, e);
+	if (parse_from(L, o, s, path, e) < 0)
+		return -1;
+	if (grade && (c->cleanup || !s->nchecks))
+		return err_set(e, "%s.disconnect: grades a close that is checked (give the step checks, on the close's MUST)", p);
+	return grade ? graded_close(L, c, grade, path, e) : 0;
 }
 
 static int parse_action(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act, struct err *e)

@@ -198,6 +198,35 @@ static enum match_conn conn_view(const struct engine_client *c)
 	return MATCH_CONN_BROKEN;
 }
 
+/* Whether the current step is a close that a DISCONNECT_FIRST step grades. */
+static int graded(const struct engine_case *r)
+{
+	const struct case_step *s = &r->spec->steps[r->step];
+	return r->step + 1 < r->spec->nsteps && s[1].expect.kind == CASE_EXPECT_DISCONNECT_FIRST && s[1].client == s->client;
+}
+
+/* A graded close records what came before it on the connection (a CONNACK
+ * refusing, a DISCONNECT, nothing): the spec lets the broker choose, and the
+ * report shows which it took. */
+static void before_close(struct engine_case *r, struct check_result *ch, const struct engine_client *c, double base,
+			 const char *from)
+{
+	char seen[900] = "";
+	size_t l = 0;
+	for (size_t i = 0; i < c->nin && l < sizeof seen; i++) {
+		char p[300];
+		if (c->in[i].consumed)
+			continue;
+		mqtt_print(&c->in[i].pkt, p, sizeof p);
+		l += (size_t)snprintf(seen + l, sizeof seen - l, "%s%s", l ? "; " : "", p);
+	}
+	double after = c->closed_at - base;
+	results_set_actual(ch, "the broker closed the connection %.0f ms %s %s; before the close, besides what earlier steps read, it sent %s",
+			   after < 0 ? -after : after, after < 0 ? "before" : "after", after < 0 ? "the step began" : from,
+			   seen[0] ? seen : "nothing");
+	(void)r;
+}
+
 /* The expectation held: take the packets it matched (unless it peeks), keep
  * its captures, and pass the step's check saying what came. */
 static void expect_held(struct engine_case *r, const struct case_step *s, struct engine_client *c,
@@ -222,7 +251,11 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 	if (!ch || r->phase != ENGINE_MAIN)
 		return;
 	const char *from = s->from >= 0 ? r->spec->steps[s->from].label : "the step began";
-	if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
+	if (s->expect.kind == CASE_EXPECT_DISCONNECT_FIRST)
+		results_set_actual(ch, "%s, %.0f ms before the close", got, c->closed_at - last);
+	else if (s->expect.kind == CASE_EXPECT_CLOSED && graded(r))
+		before_close(r, ch, c, base, from);
+	else if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
 		results_set_actual(ch, "the broker closed the connection %.0f ms after %s", c->closed_at - base, from);
 	else if (s->expect.kind == CASE_EXPECT_CLOSED)
 		results_set_actual(ch, "the broker had closed the connection %.0f ms before the step began", base - c->closed_at);
@@ -280,6 +313,14 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 		for (size_t i = 0; i < c->nin; i++)
 			if (m.taken[i])
 				ack_recorded(r, s, &c->in[i].pkt);
+		rc = ENGINE_STEP_DONE;
+	} else if (st == MATCH_FAILED && s->expect.kind == CASE_EXPECT_DISCONNECT_FIRST) {
+		/* The SHOULD half of a graded close: a WARN, and the case goes on. */
+		struct check_result *ch = check_of(r);
+		if (ch && r->phase == ENGINE_MAIN) {
+			results_set_outcome(ch, CHECK_FAIL, now - r->t0);
+			results_set_actual(ch, "%s", m.why);
+		}
 		rc = ENGINE_STEP_DONE;
 	} else if (st == MATCH_FAILED && in.expired) {
 		/* A window that ran out: say how long it was, so a threshold of our

@@ -319,6 +319,53 @@ START_TEST(case_load_protocol_5_in_its_folder)
 }
 END_TEST
 
+/* A graded close: its SHOULD half is a step of its own, on SHOULD clauses of
+ * a 5.0 case only. */
+START_TEST(case_load_graded_close)
+{
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+#define GRADED(d, c) "{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"5.0\",\"clients\":{\"a\":{}},\"steps\":[" OPEN \
+	"{\"client\":\"a\",\"expect\":{\"closed\":true,\"disconnect\":" d "}" c "}]}"
+	ck_assert_int_lt(load_text("{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[" OPEN
+				   "{\"client\":\"a\",\"expect\":{\"closed\":true,\"disconnect\":{}},\"checks\":[\"MQTT-4.8.0-1\"]}]}",
+				   &cs, &e, path, sizeof path),
+			 0);
+	ck_assert_msg(strstr(e.msg, "steps[1].expect.disconnect: a DISCONNECT from the server is 5.0 only"), "%s", e.msg);
+	struct catalog c311 = cat;
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+	int ok = load_text(GRADED("{\"reason_codes\":[129,\"protocol_error\"],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}",
+				  ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+			   &cs, &e, path, sizeof path);
+	ck_assert_msg(ok == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.nsteps, 3);
+	ck_assert_int_eq(cs.steps[1].expect.kind, CASE_EXPECT_CLOSED);
+	ck_assert_int_eq(cs.steps[2].expect.kind, CASE_EXPECT_DISCONNECT_FIRST);
+	ck_assert_str_eq(cs.steps[2].path, "steps[1].disconnect");
+	ck_assert(cs.steps[2].should);
+	ck_assert_str_eq(cs.steps[2].checks[0], "MQTTSPEC-4.13.1-1");
+	case_free(&cs);
+	int must = load_text(GRADED("{\"reason_codes\":[129],\"checks\":[\"MQTT-4.13.1-1\"]}", ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+			     &cs, &e, path, sizeof path);
+	char must_msg[512];
+	snprintf(must_msg, sizeof must_msg, "%s", e.msg);
+	int unchecked = load_text(GRADED("{\"reason_codes\":[129],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}", ""), &cs, &e, path,
+				  sizeof path);
+	int badname = load_text(GRADED("{\"reason_codes\":[\"no_matching_subscribers\"],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}",
+				       ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+				&cs, &e, path, sizeof path);
+	catalog_free(&cat);
+	cat = c311;
+	ck_assert_int_lt(must, 0);
+	ck_assert_msg(strstr(must_msg, "disconnect.checks[0]: MQTT-4.13.1-1 is not a SHOULD"), "%s", must_msg);
+	ck_assert_int_lt(unchecked, 0);
+	ck_assert_int_lt(badname, 0);
+	ck_assert_msg(strstr(e.msg, "is no reason code of a DISCONNECT"), "%s", e.msg);
+#undef GRADED
+}
+END_TEST
+
 /* Each step kind has its word; a window not given is the README's default. */
 START_TEST(case_step_kind_names_and_default_windows)
 {
@@ -403,6 +450,7 @@ Suite *case_suite(void)
 	tcase_add_test(t, case_load_protocol_explicit);
 	tcase_add_test(t, case_load_protocol_must_agree_with_folder);
 	tcase_add_test(t, case_load_protocol_5_in_its_folder);
+	tcase_add_test(t, case_load_graded_close);
 	tcase_add_test(t, case_step_kind_names_and_default_windows);
 	tcase_add_test(t, case_load_refuses_builtin_var_names);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);

@@ -83,6 +83,74 @@ START_TEST(a_refused_publish_makes_later_checks_not_applicable)
 }
 END_TEST
 
+/* A PUBLISH with Content Type twice (a protocol error), then the graded close. */
+static const char *const graded_case =
+	"{'id':'graded','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':true},"
+	"{'client':'a','send':{'type':'PUBLISH','topic':'{topic}/p','payload':'x',"
+	"'properties':[{'content_type':'a'},{'content_type':'a'}]}},"
+	"{'client':'a','expect':{'closed':true,'disconnect':{'reason_codes':['malformed_packet','protocol_error'],"
+	"'checks':['MQTTSPEC-4.13.1-1']}},'checks':['MQTT-4.13.1-1']}]}";
+
+/* The broker answers the PUBLISH with `bytes` (a DISCONNECT, or none), then closes. */
+static void run_graded(struct ef_run *r, const uint8_t *bytes, size_t n)
+{
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = n ? FAKE_SEND : FAKE_WAIT, .bytes = bytes, .n = n, .ms = 1},
+				      FP_CLOSE,
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(r, graded_case, scripts, 1, NULL);
+	ck_assert_ptr_null(fake_peer_error(r->peer));
+}
+
+START_TEST(a_graded_close_with_its_disconnect_passes_both)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x01, 0x82}, 3);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "besides what earlier steps read, it sent DISCONNECT");
+	const struct check_result *d = ef_check(&r.res[0], "steps[2].disconnect");
+	ef_assert(d, CHECK_PASS, "DISCONNECT");
+	ck_assert(d->should);
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 0);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_close_without_disconnect_is_a_should_failure_only)
+{
+	struct ef_run r;
+	run_graded(&r, NULL, 0);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "besides what earlier steps read, it sent nothing");
+	const struct check_result *d = ef_check(&r.res[0], "steps[2].disconnect");
+	/* A failed SHOULD check: the clause is WARN, never FAIL. */
+	ef_assert(d, CHECK_FAIL, "the broker closed the connection without a DISCONNECT first");
+	ck_assert(d->should);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_disconnect_with_another_code_is_a_should_failure)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x02, 0x00, 0x00}, 4);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[2].disconnect"), CHECK_FAIL, "a DISCONNECT came before the close, but reason_code");
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_disconnect_code_outside_its_table_is_a_finding)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x01, 0x05}, 3);
+	ef_assert(ef_finding(&r.res[0], "MQTT-3.14.2-1"), CHECK_FAIL, NULL);
+	ef_free(&r);
+}
+END_TEST
+
 Suite *engine_five_suite(void)
 {
 	Suite *s = suite_create("engine_five");
@@ -91,6 +159,10 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_50_connect_speaks_level_5_with_its_properties);
 	tcase_add_test(tc, a_puback_0x10_is_recorded_and_the_case_goes_on);
 	tcase_add_test(tc, a_refused_publish_makes_later_checks_not_applicable);
+	tcase_add_test(tc, a_graded_close_with_its_disconnect_passes_both);
+	tcase_add_test(tc, a_close_without_disconnect_is_a_should_failure_only);
+	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
+	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
 	suite_add_tcase(s, tc);
 	return s;
 }
