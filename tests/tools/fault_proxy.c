@@ -57,6 +57,7 @@ static struct pair *pair_new(struct fp_proxy *px, int cfd)
 		free(mem);
 		return NULL;
 	}
+	pr->pub.version = MQTT_V311;
 	pr->uin = (struct buf){mem, 0, FP_IN_CAP};
 	pr->cout = (struct buf){mem + FP_IN_CAP, 0, FP_OUT_CAP};
 	pr->uout = (struct buf){mem + FP_IN_CAP + FP_OUT_CAP, 0, FP_OUT_CAP};

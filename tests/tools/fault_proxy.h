@@ -45,6 +45,7 @@ struct fp_conn {
 	bool connect_seen;	 /* the client has sent CONNECT */
 	bool spare;		 /* the pre-flight connection: no fault */
 	bool accepted;		 /* the broker sent CONNACK 0 */
+	enum mqtt_version version; /* the CONNECT's Protocol Level (3.1.1 until one came) */
 	char client_id[64];	 /* NUL-terminated, truncated */
 	uint8_t connect_flags;	 /* raw, MQTT_CF_* */
 	char will_topic[FP_TOPIC_CAP];

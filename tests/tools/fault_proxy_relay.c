@@ -49,18 +49,18 @@ void fp_forward(struct fp_conn *c, const struct fp_pkt *k)
 	fp_send_bytes(c, k->raw, k->len);
 }
 
-static int encode(const struct mqtt_packet *p, uint8_t *out, size_t cap)
+static int encode(enum mqtt_version v, const struct mqtt_packet *p, uint8_t *out, size_t cap)
 {
 	struct mqtt_packet q = *p;
 	q.rl_override = false;
 	q.rl_bytes = 0; /* a fault may have made the packet longer */
-	return mqtt_encode(MQTT_V311, &q, out, cap);
+	return mqtt_encode(v, &q, out, cap);
 }
 
 void fp_send(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	struct pair *pr = (struct pair *)c;
-	int n = encode(p, pr->cout.d + pr->cout.len, fp_room(&pr->cout));
+	int n = encode(c->version, p, pr->cout.d + pr->cout.len, fp_room(&pr->cout));
 	if (n < 0)
 		fprintf(stderr, "fault-proxy: conn %u: cannot encode %s\n", c->id, mqtt_type_name(p->type));
 	else
@@ -71,7 +71,7 @@ void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p)
 {
 	uint8_t tmp[FP_HOLD_CAP];
 	struct pair *pr = (struct pair *)to;
-	int n = encode(p, tmp, sizeof tmp);
+	int n = encode(to->version, p, tmp, sizeof tmp);
 	if (n > 0 && !pr->c_eof && !pr->u_raw && !pr->u_stream)
 		fp_send_bytes(to, tmp, (size_t)n);
 }
@@ -150,10 +150,12 @@ static void track_connect(struct pair *pr, const struct mqtt_packet *p)
 	c->connect_seen = true;
 	c->connect_flags = p->connect_flags;
 	copy_str(c->client_id, sizeof c->client_id, p->client_id.s);
-	/* mqttspec's pre-flight id is "Ms" + 6 characters + "pre"; a case's ids
-	 * are longer ("ms" + prefix + 3-digit case number + client name). */
+	/* mqttspec's pre-flight ids are "Ms" + 6 characters + "pre", and a
+	 * version's digit after it ("pre5"); a case's ids differ at byte 8
+	 * ("Ms" + prefix + case number in base 36 + client name). */
 	size_t n = strlen(c->client_id);
-	c->spare = n == 11 && memcmp(c->client_id, "Ms", 2) == 0 && memcmp(c->client_id + 8, "pre", 3) == 0;
+	c->spare = (n == 11 || n == 12) && memcmp(c->client_id, "Ms", 2) == 0 &&
+		   memcmp(c->client_id + 8, "pre", 3) == 0;
 	if ((p->connect_flags & MQTT_CF_WILL) && p->will_topic.present &&
 	    copy_str(c->will_topic, sizeof c->will_topic, p->will_topic.s)) {
 		memcpy(px->wills[px->nwills++ % FP_WILLS], c->will_topic, sizeof c->will_topic);
@@ -196,12 +198,26 @@ bool fp_subscribed(const struct fp_conn *c, struct mqtt_slice t)
 	return false;
 }
 
+/* The Protocol Level of a CONNECT (whole, n bytes), before decoding it:
+ * the version decides how it, and all that follows, decodes. 3.1.1 for
+ * any level but 5's (the broker judges those). */
+static enum mqtt_version connect_version(const uint8_t *b, size_t n)
+{
+	struct mqtt_frame f;
+	if (mqtt_frame_next(MQTT_V311, b, n, &f, NULL) != 1 || f.header_len + 2 > n)
+		return MQTT_V311;
+	size_t at = f.header_len + 2 + ((size_t)b[f.header_len] << 8 | b[f.header_len + 1]);
+	return at < n && b[at] == mqtt_version_level(MQTT_V5) ? MQTT_V5 : MQTT_V311;
+}
+
 static void seen_from_client(struct pair *pr, const uint8_t *b, size_t n)
 {
-	struct mqtt_packet p;
-	if (mqtt_decode(MQTT_V311, b, n, &p, NULL) != (int)n)
-		return;
 	struct fp_conn *c = &pr->pub;
+	if (!c->connect_seen && b[0] >> 4 == MQTT_CONNECT)
+		c->version = connect_version(b, n);
+	struct mqtt_packet p;
+	if (mqtt_decode(c->version, b, n, &p, NULL) != (int)n)
+		return;
 	if (p.type == MQTT_CONNECT && !c->connect_seen)
 		track_connect(pr, &p);
 	else if (p.type == MQTT_SUBSCRIBE || p.type == MQTT_UNSUBSCRIBE)
@@ -256,9 +272,11 @@ static void deliver(struct pair *pr, const uint8_t *b, size_t n)
 	static struct fp_pkt k; /* large; one at a time */
 	k.raw = b;
 	k.len = n;
-	if (b[0] >> 4 == MQTT_CONNACK && n == 4 && b[3] == 0)
+	struct mqtt_frame fr; /* the return (3.1.1) or reason (5.0) code follows the flags */
+	if (b[0] >> 4 == MQTT_CONNACK && mqtt_frame_next(MQTT_V311, b, n, &fr, NULL) == 1 &&
+	    fr.header_len + 2 <= n && b[fr.header_len + 1] == 0)
 		c->accepted = true;
-	if (c->spare || !f->to_client || mqtt_decode(MQTT_V311, b, n, &k.p, NULL) != (int)n) {
+	if (c->spare || !f->to_client || mqtt_decode(c->version, b, n, &k.p, NULL) != (int)n) {
 		fp_send_bytes(c, b, n);
 		return;
 	}
