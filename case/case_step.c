@@ -640,6 +640,7 @@ static int graded_close(struct case_load *L, const struct common *c, const cJSON
 	s->expect.kind = CASE_EXPECT_DISCONNECT_FIRST;
 	s->expect.pattern = pat;
 	s->should = 1;
+	s->peek = 1; /* the DISCONNECT stays unread: later steps judge it for other clauses */
 	if (clause_list(L, cJSON_GetObjectItemCaseSensitive(g, "checks"), p, "checks", &s->checks, &s->nchecks, e) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nchecks; i++)

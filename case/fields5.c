@@ -120,9 +120,12 @@ int fields5_reason_by_name(int type, const char *name)
 	return -1;
 }
 
-/* One code: a number, a template, or a name of the type's table. */
+/* One code: a number, a template, or a name of the type's table; to match,
+ * a matcher object too ({"min": 128} in a set). */
 static int validate_code(const cJSON *x, int type, const char *path, struct err *e)
 {
+	if (cJSON_IsObject(x))
+		return fields5_validate_value_object(x, path, e);
 	if (cJSON_IsNumber(x))
 		return fields5_check_int(x, 0, 255, path, e);
 	if (!cJSON_IsString(x))
@@ -133,14 +136,17 @@ static int validate_code(const cJSON *x, int type, const char *path, struct err 
 	return 0;
 }
 
+static int validate_send_code(const cJSON *x, int type, const char *path, struct err *e)
+{
+	return cJSON_IsObject(x) ? err_set(e, "%s: expected a code (a number or a name)", path) : validate_code(x, type, path, e);
+}
+
 /* A reason code to match: a value, a name, a template; a list of them (a
  * set); or an object of capture, not, one_of, min, max (a bound). */
 int fields5_validate_code_match(const cJSON *v, int type, const char *path, struct err *e)
 {
-	if (!cJSON_IsArray(v) && !cJSON_IsObject(v))
+	if (!cJSON_IsArray(v))
 		return validate_code(v, type, path, e);
-	if (cJSON_IsObject(v))
-		return fields5_validate_value_object(v, path, e);
 	if (cJSON_GetArraySize(v) == 0)
 		return err_set(e, "%s: expected a non-empty list of codes", path);
 	const cJSON *x;
@@ -162,7 +168,7 @@ static int validate_codes(const cJSON *v, int type, int mode, const char *path, 
 	{
 		char p[300];
 		snprintf(p, sizeof p, "%s[%zu]", path, i++);
-		if ((mode == 'e' ? fields5_validate_code_match(it, type, p, e) : validate_code(it, type, p, e)) < 0)
+		if ((mode == 'e' ? fields5_validate_code_match(it, type, p, e) : validate_send_code(it, type, p, e)) < 0)
 			return -1;
 	}
 	return 0;
@@ -174,7 +180,7 @@ int fields5_validate(const struct fields5_def *d, int type, const cJSON *v, int 
 	case FIELDS5_CLEAN_START:
 		return cJSON_IsBool(v) ? 0 : err_set(e, "%s: expected true or false", path);
 	case FIELDS5_REASON_CODE:
-		return mode == 'e' ? fields5_validate_code_match(v, type, path, e) : validate_code(v, type, path, e);
+		return mode == 'e' ? fields5_validate_code_match(v, type, path, e) : validate_send_code(v, type, path, e);
 	case FIELDS5_REASON_CODES:
 		return validate_codes(v, type, mode, path, e);
 	case FIELDS5_PROPERTIES:

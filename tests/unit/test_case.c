@@ -344,6 +344,7 @@ START_TEST(case_load_graded_close)
 	ck_assert_int_eq(cs.steps[2].expect.kind, CASE_EXPECT_DISCONNECT_FIRST);
 	ck_assert_str_eq(cs.steps[2].path, "steps[1].disconnect");
 	ck_assert(cs.steps[2].should);
+	ck_assert(cs.steps[2].peek); /* the DISCONNECT stays for later steps to judge */
 	ck_assert_str_eq(cs.steps[2].checks[0], "MQTTSPEC-4.13.1-1");
 	case_free(&cs);
 	int must = load_text(GRADED("{\"reason_codes\":[129],\"checks\":[\"MQTT-4.13.1-1\"]}", ",\"checks\":[\"MQTT-4.13.1-1\"]"),

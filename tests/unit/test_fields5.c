@@ -80,6 +80,8 @@ START_TEST(send_fields_of_50_are_checked_on_load)
 		"p.topics[0].retain_handling: 4 is out of range 0..3");
 	REFUSED(MQTT_V5, "{\"type\":\"PUBLISH\",\"properties_length_bytes\":6}", 's', "p.properties_length_bytes: 6 is out of range 1..5");
 	REFUSED(MQTT_V5, "{\"type\":\"PUBACK\",\"user_properties\":[]}", 's', "p.user_properties: not a field that can be sent");
+	REFUSED(MQTT_V5, "{\"type\":\"SUBACK\",\"packet_id\":1,\"reason_codes\":[{\"min\":1}]}", 's',
+		"p.reason_codes[0]: expected a code (a number or a name)");
 }
 END_TEST
 
@@ -285,6 +287,7 @@ START_TEST(reason_codes_match_values_sets_and_bounds)
 	p.codes[0] = 1;
 	p.codes[1] = 0x80;
 	ck_assert_int_eq(matches("{\"type\":\"SUBACK\",\"reason_codes\":[{\"max\":2},[0,1,2,128]]}", &p, why, sizeof why), 1);
+	ck_assert_int_eq(matches("{\"type\":\"SUBACK\",\"reason_codes\":[[0,1],[0,1,2,{\"min\":128}]]}", &p, why, sizeof why), 1);
 	ck_assert_int_eq(matches("{\"type\":\"SUBACK\",\"reason_codes\":[1,{\"max\":2}]}", &p, why, sizeof why), 0);
 	ck_assert_str_eq(why, "reason_codes[1]: expected at most 2, got 128");
 	mqtt_packet_init(&p, MQTT_CONNACK);
