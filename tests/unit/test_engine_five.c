@@ -83,6 +83,44 @@ START_TEST(a_refused_publish_makes_later_checks_not_applicable)
 }
 END_TEST
 
+/* A client with auto_ack answers a 5.0 QoS 1 delivery with a PUBACK in the
+ * short form (Remaining Length 2: code 0x00, no properties), and a QoS 2 one
+ * with a short PUBREC and then a short PUBCOMP for the PUBREL (which the
+ * client reads by itself: the wait lets it come before the PINGREQ). */
+START_TEST(auto_ack_answers_in_50_short_forms)
+{
+	static const char *const acking =
+		"{'id':'acking','title':'t','protocol':'5.0','clients':{'a':{'auto_ack':true}},'steps':["
+		"{'client':'a','connect':true},"
+		"{'client':'a','expect':{'type':'PUBLISH','qos':1,'payload':'m'},'checks':['MQTT-3.12.4-1']},"
+		"{'client':'a','expect':{'type':'PUBLISH','qos':2,'payload':'n'}},{'wait_ms':200},"
+		"{'client':'a','send':{'type':'PINGREQ'}},{'client':'a','expect':{'type':'PINGRESP'}}]}";
+	/* PUBLISH QoS 1 "t" id 5, Property Length 0, payload "m"; QoS 2 id 6 "n"; PUBREL 6. */
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_SEND(0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x05, 0x00, 'm'),
+				      FP_RECV(4),
+				      FP_SEND(0x34, 0x07, 0x00, 0x01, 't', 0x00, 0x06, 0x00, 'n'),
+				      FP_RECV(5),
+				      FP_SEND(0x62, 0x02, 0x00, 0x06),
+				      FP_RECV(7),
+				      FP_RECV(12),
+				      FP_SEND(0xd0, 0x00),
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, acking, scripts, 1, NULL);
+	ck_assert_msg(!fake_peer_error(r.peer), "%s; %s", fake_peer_error(r.peer), r.res[0].setup_error ? r.res[0].setup_error : "");
+	const struct fake_rx *ack = fake_peer_received(r.peer, 0, 1);
+	ck_assert_uint_eq(ack->n, 4);
+	ck_assert_uint_eq(ack->packet_id, 5);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 2)->n, 4);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 3)->n, 4);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 3)->packet_id, 6);
+	ef_free(&r);
+}
+END_TEST
+
 /* A PUBLISH with Content Type twice (a protocol error), then the graded close. */
 static const char *const graded_case =
 	"{'id':'graded','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
@@ -160,6 +198,7 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_puback_0x10_is_recorded_and_the_case_goes_on);
 	tcase_add_test(tc, a_refused_publish_makes_later_checks_not_applicable);
 	tcase_add_test(tc, a_graded_close_with_its_disconnect_passes_both);
+	tcase_add_test(tc, auto_ack_answers_in_50_short_forms);
 	tcase_add_test(tc, a_close_without_disconnect_is_a_should_failure_only);
 	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
 	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
