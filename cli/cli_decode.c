@@ -101,7 +101,7 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 	struct mqtt_diag d = {0, NULL, "", MQTT_RULE_NONE};
 	int r = mqtt_decode(v, in, f->total_len, &pkt, &d);
 	if (r < 0) {
-		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name(in[0] >> 4));
+		printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, mqtt_type_name_v(v, in[0] >> 4));
 		printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 		mqtt_fields_header(v, in, f->total_len, f->header_len, print_field, (void *)in);
 		if (f->total_len > f->header_len) {
@@ -119,7 +119,7 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 		return 1;
 	}
 	char line[512];
-	mqtt_print(&pkt, line, sizeof line);
+	mqtt_print_v(v, &pkt, line, sizeof line);
 	printf("packet at offset %zu (%zu bytes): %s\n", base, f->total_len, line);
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 	mqtt_fields_each(v, in, f->total_len, &pkt, print_field, (void *)in);
@@ -202,7 +202,7 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 		printf("  (the stream cannot be followed past this packet)\n");
 		return 1;
 	}
-	printf("packet at offset %zu: %s\n", off, mqtt_type_name(h->b[off] >> 4));
+	printf("packet at offset %zu: %s\n", off, mqtt_type_name_v(v, h->b[off] >> 4));
 	printf("  %6s  %-26s  %-18s  %s\n", "offset", "bytes", "field", "value");
 	mqtt_fields_header(v, h->b + off, h->n - off, f->header_len, print_field, h->b + off);
 	if (f->header_len)
@@ -212,12 +212,22 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 	return 2;
 }
 
+/* The catalog of version `v` (3.1.1 as every command loads it). */
+static int load_catalog(const struct cli_opts *o, enum mqtt_version v, struct catalog *cat, struct err *e)
+{
+	if (v == MQTT_V311)
+		return cli_load_err(o, cat, NULL, e);
+	char path[4200];
+	catalog_path(o->cases_dir, v, path, sizeof path);
+	return catalog_load(cat, path, e);
+}
+
 int cli_decode(struct cli_opts *o, int argc, char **argv)
 {
-	/* The only version the codec speaks yet. */
-	const enum mqtt_version v = MQTT_V311;
-	if (o->protocol && strcmp(o->protocol, "3.1.1") != 0)
-		return cli_usage_error("decode --protocol: only 3.1.1 packets can be decoded yet, got \"%s\"", o->protocol);
+	int ver = o->protocol ? mqtt_version_from_name(o->protocol) : MQTT_V311;
+	if (ver < 0)
+		return cli_usage_error("decode --protocol: expected 3.1.1 or 5.0, got \"%s\"", o->protocol);
+	const enum mqtt_version v = (enum mqtt_version)ver;
 	enum mqtt_dir dir;
 	struct hexbuf h = {NULL, 0, 0, -1};
 	int rc = from_option(o, &dir);
@@ -226,7 +236,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	/* The catalog only adds our summary of a broken clause; decode works without it. */
 	struct catalog cat;
 	struct err e;
-	int have_cat = cli_load_err(o, &cat, NULL, &e) == 0;
+	int have_cat = load_catalog(o, v, &cat, &e) == 0;
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;

@@ -30,6 +30,20 @@
  *     SUBACK      u16 packet_id, { u8 return_code }+
  *     UNSUBSCRIBE u16 packet_id, { str filter }+
  *     PINGREQ PINGRESP DISCONNECT   nothing
+ *
+ * Wire layout of 5.0 (spec chapter 3): a property block (P: a Property
+ * Length and the properties, codec/mqtt_prop.h) joins most variable headers:
+ *     CONNECT     str protocol_name, u8 level, u8 connect_flags, u16 keep_alive,
+ *                 P props, str client_id [, P will_props, str will_topic,
+ *                 bin will_message] [, str username] [, bin password]
+ *     CONNACK     u8 ack_flags, u8 return_code (the reason code), P props
+ *     PUBLISH     str topic [, u16 packet_id if QoS > 0], P props, payload
+ *     PUBACK PUBREC PUBREL PUBCOMP   u16 packet_id [, u8 reason_code [, P props]]
+ *     SUBSCRIBE   u16 packet_id, P props, { str filter, u8 options }+
+ *     SUBACK UNSUBACK   u16 packet_id, P props, { u8 reason code }*
+ *     UNSUBSCRIBE u16 packet_id, P props, { str filter }+
+ *     DISCONNECT AUTH   [u8 reason_code [, P props]]
+ *     PINGREQ PINGRESP  nothing
  */
 #ifndef MQTT_H
 #define MQTT_H
@@ -51,7 +65,7 @@ enum mqtt_version {
  */
 enum mqtt_rule {
 	MQTT_RULE_NONE = 0,	     /* no statement: a limit, a short buffer */
-	MQTT_RULE_TYPE_RESERVED,     /* packet type 0 or 15 */
+	MQTT_RULE_TYPE_RESERVED,     /* packet type 0, or 15 in 3.1.1 */
 	MQTT_RULE_DIRECTION,	     /* sent by the wrong side (Table 2.1) */
 	MQTT_RULE_FLAGS_PUBREL,	     /* fixed-header flags, per type */
 	MQTT_RULE_FLAGS_SUBSCRIBE,
@@ -116,6 +130,9 @@ enum mqtt_rule {
 	MQTT_RULE_PUBCOMP_CODE,	     /* Table 3-7 */
 	MQTT_RULE_DISCONNECT_CODE,   /* Table 3-10 */
 	MQTT_RULE_AUTH_CODE,	     /* Table 3-11 */
+	MQTT_RULE_RESPONSE_TOPIC_WILDCARD, /* '+' or '#' in a PUBLISH's Response Topic */
+	MQTT_RULE_AUTH_DATA_NO_METHOD, /* CONNECT: Authentication Data without Method */
+	MQTT_RULE_DISCONNECT_SESSION_EXPIRY, /* a server's DISCONNECT with Session Expiry */
 	MQTT_RULE_COUNT
 };
 

@@ -74,6 +74,8 @@ static int check_code(const struct mqtt_chk *c, enum mqtt_type t,
 		 name, index, code);
 }
 
+static bool has_prop(const struct mqtt_props *props, uint32_t id);
+
 static int check_connect(const struct mqtt_chk *c, const struct mqtt_packet *p)
 {
 	uint8_t f = p->connect_flags;
@@ -91,6 +93,10 @@ static int check_connect(const struct mqtt_chk *c, const struct mqtt_packet *p)
 	if (will_qos == 3)
 		return V(c, MQTT_RULE_CONNECT_WILL_QOS3, "CONNECT: Will QoS 3");
 	TRY(mqtt_check_props(c, &p->props, MQTT_CONNECT));
+	if (has_prop(&p->props, 0x16) && !has_prop(&p->props, 0x15))
+		return V(c, MQTT_RULE_AUTH_DATA_NO_METHOD,
+			 "CONNECT: Authentication Data without an Authentication "
+			 "Method");
 	TRY(mqtt_chk_utf8(c, &p->client_id, "CONNECT", "client id"));
 	TRY(mqtt_check_props(c, &p->will_props, MQTT_PROP_WILL));
 	if (p->will_topic.present)
@@ -123,6 +129,25 @@ static bool has_prop(const struct mqtt_props *props, uint32_t id)
 	return false;
 }
 
+/* A Response Topic is a topic name: no wildcards (its UTF-8 is checked
+ * with the other string properties). */
+static int check_response_topic(const struct mqtt_chk *c,
+				const struct mqtt_props *props)
+{
+	for (size_t i = 0; i < props->count && i < MQTT_MAX_PROPS; i++) {
+		const struct mqtt_prop *p = &props->items[i];
+		if (p->id != 0x08 || p->has_raw)
+			continue;
+		for (size_t k = 0; k < p->str.s.n; k++)
+			if (p->str.s.p[k] == '+' || p->str.s.p[k] == '#')
+				return V(c, MQTT_RULE_RESPONSE_TOPIC_WILDCARD,
+					 "PUBLISH properties: wildcard '%c' at "
+					 "byte %zu of the Response Topic",
+					 p->str.s.p[k], k);
+	}
+	return 0;
+}
+
 static int check_publish(const struct mqtt_chk *c, const struct mqtt_packet *p,
 			 enum mqtt_dir dir)
 {
@@ -147,6 +172,7 @@ static int check_publish(const struct mqtt_chk *c, const struct mqtt_packet *p,
 		return mqtt_chk_field(c, &inner, "PUBLISH", "topic",
 				      (size_t)-1);
 	TRY(mqtt_check_props(c, &p->props, MQTT_PUBLISH));
+	TRY(check_response_topic(c, &p->props));
 	if (dir == MQTT_FROM_CLIENT && has_prop(&p->props, 0x0B))
 		return V(c, MQTT_RULE_PUBLISH_SUBID_CLIENT,
 			 "PUBLISH: a client's PUBLISH carries a Subscription "
@@ -210,7 +236,8 @@ static int check_codes(const struct mqtt_chk *c, const struct mqtt_packet *p)
 	return 0;
 }
 
-static int check_reason(const struct mqtt_chk *c, const struct mqtt_packet *p)
+static int check_reason(const struct mqtt_chk *c, const struct mqtt_packet *p,
+			enum mqtt_dir dir)
 {
 	enum mqtt_rule rule = p->type == MQTT_PUBACK	  ? MQTT_RULE_PUBACK_CODE
 			      : p->type == MQTT_PUBREC	  ? MQTT_RULE_PUBREC_CODE
@@ -220,7 +247,12 @@ static int check_reason(const struct mqtt_chk *c, const struct mqtt_packet *p)
 							   : MQTT_RULE_AUTH_CODE;
 	if (p->has_reason_code)
 		TRY(check_code(c, p->type, rule, p->reason_code, (size_t)-1));
-	return mqtt_check_props(c, &p->props, p->type);
+	TRY(mqtt_check_props(c, &p->props, p->type));
+	if (p->type == MQTT_DISCONNECT && dir == MQTT_FROM_SERVER &&
+	    has_prop(&p->props, 0x11))
+		return V(c, MQTT_RULE_DISCONNECT_SESSION_EXPIRY,
+			 "DISCONNECT: the server sends a Session Expiry Interval");
+	return 0;
 }
 
 int mqtt_check_v5(const struct mqtt_packet *pkt, enum mqtt_dir dir,
@@ -251,7 +283,7 @@ int mqtt_check_v5(const struct mqtt_packet *pkt, enum mqtt_dir dir,
 	case MQTT_PUBCOMP:
 	case MQTT_DISCONNECT:
 	case MQTT_RESERVED15: /* AUTH */
-		return check_reason(&c, pkt);
+		return check_reason(&c, pkt, dir);
 	case MQTT_PINGREQ:
 	case MQTT_PINGRESP:
 	case MQTT_RESERVED0:

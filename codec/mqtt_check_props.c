@@ -15,12 +15,12 @@
 #include "codec/mqtt_utf8.h"
 
 static int per_place(const struct mqtt_chk *c, enum mqtt_rule rule,
-		     const char *clause, const char *where,
+		     unsigned place, const char *where,
 		     const struct mqtt_prop_def *def, const char *what)
 {
 	int r = MQTT_VIOLATION(c, rule, "%s: %s %s", where, def->name, what);
 	if (c->diag != NULL)
-		c->diag->clause = clause;
+		c->diag->clause = mqtt_prop_clause(rule, place, def->id);
 	return r;
 }
 
@@ -54,7 +54,8 @@ static int value_ok(const struct mqtt_chk *c, const struct mqtt_prop *p,
 		snprintf(what, sizeof what, "%lu is outside %lu..%lu",
 			 (unsigned long)p->num, (unsigned long)def->lo,
 			 (unsigned long)def->hi);
-		return per_place(c, MQTT_RULE_PROP_VALUE, vc, where, def, what);
+		return per_place(c, MQTT_RULE_PROP_VALUE, place, where, def,
+				 what);
 	}
 	if (def->type == MQTT_PROP_STR || def->type == MQTT_PROP_PAIR)
 		TRY(str_ok(c, &p->str, where, def->name));
@@ -80,7 +81,7 @@ static int item_ok(const struct mqtt_chk *c, const struct mqtt_props *props,
 	const char *rc = def->at[place].repeated;
 	if (rc != NULL && !mqtt_prop_may_repeat(def, place) &&
 	    seen_before(props, i))
-		return per_place(c, MQTT_RULE_PROP_REPEATED, rc, where, def,
+		return per_place(c, MQTT_RULE_PROP_REPEATED, place, where, def,
 				 "appears more than once");
 	return value_ok(c, p, def, place, where);
 }

@@ -42,8 +42,20 @@
  *   remaining length 3, expected 2". Also for a Remaining Length past 4
  *   bytes (MQTT_RULE_LENGTH_BYTES, "MQTTSPEC-2.2.3-1"), and with rule
  *   MQTT_RULE_NONE (clause NULL) when len is not the packet's framed length.
- * MQTT_ERR_LIMIT - more than MQTT_MAX_ENTRIES filters or codes (clause NULL).
- * MQTT_ERR_UNSUPPORTED - a version not implemented yet (5.0).
+ * MQTT_ERR_LIMIT - more than MQTT_MAX_ENTRIES filters or codes, or
+ *   MQTT_MAX_PROPS properties in a block (clause NULL).
+ * MQTT_ERR_UNSUPPORTED - a version the codec does not know.
+ *
+ * 5.0 (the layout in codec/mqtt.h): the property blocks are read by
+ * mqtt_props_read (codec/mqtt_prop.h) and fail as it says (the Property
+ * Length missing MQTT-2.2.2-1, past the packet or cutting a property
+ * short MQTTSPEC-2.2.2.1-1, an undefined identifier MQTTSPEC-2.2.2.2-1, a
+ * non-minimal VBI inside MQTT-1.5.5-1). The acks of Remaining Length 2 or
+ * 3 and DISCONNECT or AUTH of 0 or 1 are their short forms: has_reason_code
+ * and props.present say what was there. UNSUBACK's codes are in codes[],
+ * SUBSCRIBE's Subscription Options in entries[].qos; type 15 is AUTH.
+ * Where 3.1.1 names "MQTTSPEC-2.2.3-*", 5.0 names MQTTSPEC-2.1.4-1 (fit)
+ * and MQTTSPEC-1.5.5-1 (a length past 4 bytes).
  * The layout is version `v`'s; clause ids are its (codec/mqtt_rule.h).
  * On error `pkt` holds whatever was read before the problem (or nothing).
  */

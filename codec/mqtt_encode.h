@@ -36,8 +36,16 @@ size_t mqtt_encode_size(enum mqtt_version v, const struct mqtt_packet *pkt);
  *   more than MQTT_MAX_ENTRIES entries/codes, a real or overridden Remaining
  *   Length above MQTT_MAX_REMAINING_LENGTH, rl_bytes above 5;
  * MQTT_ERR_BUFFER: cap is below mqtt_encode_size() (nothing useful written);
- * MQTT_ERR_UNSUPPORTED: a version not implemented yet (5.0). The layout is
+ * MQTT_ERR_UNSUPPORTED: a version the codec does not know. The layout is
  * version `v`'s (the protocol level byte is the packet's, as given).
+ *
+ * 5.0 (the layout in codec/mqtt.h): a property block is written iff its
+ * `present` (so set props.present for every packet that needs one, and
+ * will_props.present with a Will), as mqtt_props_write says: in the order
+ * given, repeats and unknown ids kept, raw values, a Property Length
+ * override or padding; the acks, DISCONNECT and AUTH write their reason
+ * code iff has_reason_code (neither: the short form). MQTT_ERR_INVALID
+ * also for a property value its type cannot carry.
  */
 int mqtt_encode(enum mqtt_version v, const struct mqtt_packet *pkt,
 		uint8_t *out, size_t cap);

@@ -16,6 +16,11 @@
 	(T(PUBLISH) | T(PUBACK) | T(PUBREC) | T(PUBREL) | T(PUBCOMP) |         \
 	 T(SUBSCRIBE) | T(SUBACK) | T(UNSUBSCRIBE) | T(UNSUBACK))
 #define V311 MQTT_FIELD_V(MQTT_V311)
+#define V5 MQTT_FIELD_V(MQTT_V5)
+#define REASONS                                                                \
+	(T(CONNACK) | T(PUBACK) | T(PUBREC) | T(PUBREL) | T(PUBCOMP) |         \
+	 T(DISCONNECT) | T(AUTH))
+
 #define BOTH (MQTT_FIELD_V(MQTT_V311) | MQTT_FIELD_V(MQTT_V5))
 #define TOP MQTT_FIELD_NONE
 #define K(x) MQTT_FIELD_KIND_##x
@@ -90,6 +95,28 @@ static const struct mqtt_field_def table[MQTT_FIELD_COUNT] = {
 	/* What a reserved type carries: no layout, only bytes. */
 	ROW(BODY, TOP, "body", "body", "body", T(RESERVED0) | T(RESERVED15),
 	    BOTH, BYTES, 0, 0),
+	/* 5.0: the CONNECT flag bit 1 renamed, the reason code of CONNACK
+	 * (return_code's byte) and of the acks, DISCONNECT and AUTH. */
+	ROW(CLEAN_START, TOP, "clean_start", "clean start", NULL, T(CONNECT), V5,
+	    BOOL, 0, 1),
+	ROW(REASON_CODE, TOP, "reason_code", "reason code", "rc", REASONS, V5,
+	    INT, 0, 255),
+	/* The Subscription Options byte whole (reserved bits included) and
+	 * its parts (3.8.3.1). */
+	ROW(SUB_OPTIONS, MQTT_FIELD_TOPICS, "options", "subscription options",
+	    "o", T(SUBSCRIBE), V5, INT, 0, 255),
+	ROW(SUB_MAX_QOS, MQTT_FIELD_TOPICS, "qos", "maximum QoS", NULL,
+	    T(SUBSCRIBE), V5, INT, 0, 3),
+	ROW(NO_LOCAL, MQTT_FIELD_TOPICS, "no_local", "no local", NULL,
+	    T(SUBSCRIBE), V5, INT, 0, 1),
+	ROW(RETAIN_AS_PUBLISHED, MQTT_FIELD_TOPICS, "retain_as_published",
+	    "retain as published", NULL, T(SUBSCRIBE), V5, INT, 0, 1),
+	ROW(RETAIN_HANDLING, MQTT_FIELD_TOPICS, "retain_handling",
+	    "retain handling", NULL, T(SUBSCRIBE), V5, INT, 0, 3),
+	ROW(REASON_CODES, TOP, "reason_codes", "reason codes", "codes",
+	    T(SUBACK) | T(UNSUBACK), V5, CODES, 0, 0),
+	ROW(REASON_CODES_ENTRY, MQTT_FIELD_REASON_CODES, NULL, "reason code",
+	    NULL, T(SUBACK) | T(UNSUBACK), V5, INT, 0, 255),
 };
 
 const struct mqtt_field_def *mqtt_field_get(enum mqtt_field_id id)

@@ -16,6 +16,9 @@
  * versions is a row per version: keys are unique among one parent's rows of
  * one version.
  *
+ * 5.0's property blocks are not rows: a property is described once, in the
+ * property table (codec/mqtt_prop.h), with its key, type and places.
+ *
  * Encoder overrides (remaining_length_bytes, extra) are rows too: they are
  * fields of struct mqtt_packet with a range the encoder defines, though a
  * decoded packet never carries them.
@@ -63,6 +66,16 @@ enum mqtt_field_id {
 	MQTT_FIELD_RETURN_CODES,
 	MQTT_FIELD_SUBACK_CODE,
 	MQTT_FIELD_BODY,
+	/* 5.0 only */
+	MQTT_FIELD_CLEAN_START,
+	MQTT_FIELD_REASON_CODE,
+	MQTT_FIELD_SUB_OPTIONS,	       /* the whole Subscription Options byte */
+	MQTT_FIELD_SUB_MAX_QOS,
+	MQTT_FIELD_NO_LOCAL,
+	MQTT_FIELD_RETAIN_AS_PUBLISHED,
+	MQTT_FIELD_RETAIN_HANDLING,
+	MQTT_FIELD_REASON_CODES,       /* SUBACK and UNSUBACK */
+	MQTT_FIELD_REASON_CODES_ENTRY,
 	MQTT_FIELD_COUNT
 };
 

@@ -14,24 +14,12 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_err.h"
 #include "codec/mqtt_field_table.h"
+#include "codec/mqtt_fields_int.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_int.h"
 
-/* A field's label, as the field table gives it. */
-#define L(id) mqtt_field_label(MQTT_FIELD_##id)
 
-#define STR_SHOWN 64
-#define PAYLOAD_SHOWN 48
-
-struct walk {
-	enum mqtt_version v;
-	const uint8_t *in;
-	mqtt_field_fn *fn;
-	void *arg;
-};
-
-__attribute__((format(printf, 5, 6))) static void
-emit(const struct walk *w, size_t off, size_t len, const char *name,
+void mqtt_walk_emit(const struct mqtt_walk *w, size_t off, size_t len, const char *name,
      const char *fmt, ...)
 {
 	struct mqtt_field f;
@@ -46,7 +34,7 @@ emit(const struct walk *w, size_t off, size_t len, const char *name,
 }
 
 /* Quoted, bounded, ASCII-only text of some bytes (as mqtt_print shows them). */
-static void quote(char *buf, size_t cap, struct mqtt_slice s, size_t max)
+void mqtt_walk_quote(char *buf, size_t cap, struct mqtt_slice s, size_t max)
 {
 	size_t o = 0;
 	buf[o++] = '"';
@@ -66,101 +54,103 @@ static void quote(char *buf, size_t cap, struct mqtt_slice s, size_t max)
 }
 
 /* Where a slice of the input starts. */
-static size_t at(const struct walk *w, struct mqtt_slice s)
+size_t mqtt_walk_at(const struct mqtt_walk *w, struct mqtt_slice s)
 {
 	return (size_t)(s.p - w->in);
 }
 
 /* A length-prefixed string or binary field; binary data also gives its size. */
-static void str_field(const struct walk *w, enum mqtt_field_id id,
+void mqtt_walk_str(const struct mqtt_walk *w, enum mqtt_field_id id,
 		      const struct mqtt_str *s)
 {
 	if (!s->present)
 		return;
 	char q[STR_SHOWN * 4 + 8];
-	quote(q, sizeof q, s->s, STR_SHOWN);
-	size_t off = at(w, s->s) - 2;
+	mqtt_walk_quote(q, sizeof q, s->s, STR_SHOWN);
+	size_t off = mqtt_walk_at(w, s->s) - 2;
 	const char *name = mqtt_field_label(id);
 	if (mqtt_field_get(id)->kind == MQTT_FIELD_KIND_BIN)
-		emit(w, off, s->s.n + 2, name, "%zu bytes %s", s->s.n, q);
+		mqtt_walk_emit(w, off, s->s.n + 2, name, "%zu bytes %s", s->s.n, q);
 	else
-		emit(w, off, s->s.n + 2, name, "%s (length %zu)", q, s->s.n);
+		mqtt_walk_emit(w, off, s->s.n + 2, name, "%s (length %zu)", q, s->s.n);
 }
 
-static void packet_id(const struct walk *w, size_t off, unsigned v)
+void mqtt_walk_pid(const struct mqtt_walk *w, size_t off, unsigned v)
 {
-	emit(w, off, 2, L(PACKET_ID), "%u", v);
+	mqtt_walk_emit(w, off, 2, L(PACKET_ID), "%u", v);
 }
 
-static void code_field(const struct walk *w, size_t off, enum mqtt_field_id id,
+void mqtt_walk_code(const struct mqtt_walk *w, size_t off, enum mqtt_field_id id,
 		       enum mqtt_type t, uint8_t c)
 {
-	emit(w, off, 1, mqtt_field_label(id), "0x%02x (%s)", c,
+	mqtt_walk_emit(w, off, 1, mqtt_field_label(id), "0x%02x (%s)", c,
 	     mqtt_return_code_name(w->v, t, c));
 }
 
-static void connect_flags(const struct walk *w, size_t off, uint8_t f)
+void mqtt_walk_connect_flags(const struct mqtt_walk *w, size_t off, uint8_t f)
 {
+	/* 5.0 renames bit 1 Clean Start. */
+	const char *clean = w->v == MQTT_V5 ? L(CLEAN_START) : L(CLEAN_SESSION);
 	/* Each bit by the name of the field it says is there. */
-	emit(w, off, 1, L(CONNECT_FLAGS),
+	mqtt_walk_emit(w, off, 1, L(CONNECT_FLAGS),
 	     "0x%02x: %s %u, %s %u, %s %u, %s %u, %s %u, %s %u, reserved %u",
 	     f, L(USERNAME), (f & MQTT_CF_USERNAME) ? 1u : 0u, L(PASSWORD),
 	     (f & MQTT_CF_PASSWORD) ? 1u : 0u, L(WILL_RETAIN),
 	     (f & MQTT_CF_WILL_RETAIN) ? 1u : 0u, L(WILL_QOS),
 	     (unsigned)(f >> MQTT_CF_WILL_QOS_SHIFT) & 3u, L(WILL),
-	     (f & MQTT_CF_WILL) ? 1u : 0u, L(CLEAN_SESSION),
+	     (f & MQTT_CF_WILL) ? 1u : 0u, clean,
 	     (f & MQTT_CF_CLEAN_SESSION) ? 1u : 0u,
 	     (f & MQTT_CF_RESERVED) ? 1u : 0u);
 }
 
-static void connect_fields(const struct walk *w, const struct mqtt_packet *p)
+static void connect_fields(const struct mqtt_walk *w, const struct mqtt_packet *p)
 {
-	str_field(w, MQTT_FIELD_PROTOCOL_NAME, &p->protocol_name);
-	size_t off = at(w, p->protocol_name.s) + p->protocol_name.s.n;
+	mqtt_walk_str(w, MQTT_FIELD_PROTOCOL_NAME, &p->protocol_name);
+	size_t off = mqtt_walk_at(w, p->protocol_name.s) + p->protocol_name.s.n;
 	/* The level this version writes is named; any other is just a number. */
 	int mine = p->protocol_level == mqtt_version_level(w->v);
-	emit(w, off, 1, L(PROTOCOL_LEVEL), "%u%s%s%s", p->protocol_level,
+	mqtt_walk_emit(w, off, 1, L(PROTOCOL_LEVEL), "%u%s%s%s", p->protocol_level,
 	     mine ? " (" : "", mine ? mqtt_version_name(w->v) : "",
 	     mine ? ")" : "");
-	connect_flags(w, off + 1, p->connect_flags);
-	emit(w, off + 2, 2, L(KEEP_ALIVE), "%u s", (unsigned)p->keep_alive);
-	str_field(w, MQTT_FIELD_CLIENT_ID, &p->client_id);
-	str_field(w, MQTT_FIELD_WILL_TOPIC, &p->will_topic);
-	str_field(w, MQTT_FIELD_WILL_MESSAGE, &p->will_message);
-	str_field(w, MQTT_FIELD_USERNAME, &p->username);
+	mqtt_walk_connect_flags(w, off + 1, p->connect_flags);
+	mqtt_walk_emit(w, off + 2, 2, L(KEEP_ALIVE), "%u s", (unsigned)p->keep_alive);
+	mqtt_walk_str(w, MQTT_FIELD_CLIENT_ID, &p->client_id);
+	mqtt_walk_str(w, MQTT_FIELD_WILL_TOPIC, &p->will_topic);
+	mqtt_walk_str(w, MQTT_FIELD_WILL_MESSAGE, &p->will_message);
+	mqtt_walk_str(w, MQTT_FIELD_USERNAME, &p->username);
 	if (p->password.present) /* never shown, as in mqtt_print */
-		emit(w, at(w, p->password.s) - 2, p->password.s.n + 2,
+		mqtt_walk_emit(w, mqtt_walk_at(w, p->password.s) - 2, p->password.s.n + 2,
 		     L(PASSWORD), "%zu bytes (not shown)", p->password.s.n);
 }
 
-static void publish_fields(const struct walk *w, const struct mqtt_packet *p,
+static void publish_fields(const struct mqtt_walk *w, const struct mqtt_packet *p,
 			   size_t end)
 {
-	str_field(w, MQTT_FIELD_TOPIC, &p->topic);
-	size_t off = at(w, p->topic.s) + p->topic.s.n;
+	mqtt_walk_str(w, MQTT_FIELD_TOPIC, &p->topic);
+	size_t off = mqtt_walk_at(w, p->topic.s) + p->topic.s.n;
 	if (p->has_packet_id)
-		packet_id(w, off, p->packet_id);
+		mqtt_walk_pid(w, off, p->packet_id);
 	char q[PAYLOAD_SHOWN * 4 + 8];
-	quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
-	size_t poff = p->payload.p ? at(w, p->payload) : end;
-	emit(w, poff, p->payload.n, L(PAYLOAD), "%zu bytes %s", p->payload.n,
+	mqtt_walk_quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
+	size_t poff = p->payload.p ? mqtt_walk_at(w, p->payload) : end;
+	mqtt_walk_emit(w, poff, p->payload.n, L(PAYLOAD), "%zu bytes %s", p->payload.n,
 	     q);
 }
 
-static void entry_fields(const struct walk *w, const struct mqtt_packet *p,
+static void entry_fields(const struct mqtt_walk *w, const struct mqtt_packet *p,
 			 size_t off)
 {
-	packet_id(w, off, p->packet_id);
+	mqtt_walk_pid(w, off, p->packet_id);
 	for (size_t i = 0; i < p->entry_count && i < MQTT_MAX_ENTRIES; i++) {
 		const struct mqtt_entry *en = &p->entries[i];
-		str_field(w, MQTT_FIELD_FILTER, &en->filter);
+		mqtt_walk_str(w, MQTT_FIELD_FILTER, &en->filter);
 		if (!en->has_qos)
 			continue;
-		size_t qoff = at(w, en->filter.s) + en->filter.s.n;
+		size_t qoff = mqtt_walk_at(w, en->filter.s) + en->filter.s.n;
 		if (en->qos <= 2)
-			emit(w, qoff, 1, L(REQUESTED_QOS), "%u", en->qos);
+			mqtt_walk_emit(w, qoff, 1, L(REQUESTED_QOS), "%u", en->qos);
 		else
-			emit(w, qoff, 1, L(REQUESTED_QOS),
+			mqtt_walk_emit(w, qoff, 1, L(REQUESTED_QOS),
 			     "0x%02x (reserved bits or QoS 3)", en->qos);
 	}
 }
@@ -169,34 +159,35 @@ int mqtt_fields_header(enum mqtt_version v, const uint8_t *in, size_t len,
 		       size_t header_len, mqtt_field_fn *fn, void *arg)
 {
 	TRY(mqtt_version_check(v, NULL));
-	const struct walk w = {v, in, fn, arg};
+	const struct mqtt_walk w = {v, in, fn, arg};
 	if (len == 0)
 		return 0;
 	enum mqtt_type t = (enum mqtt_type)(in[0] >> 4);
 	unsigned flags = in[0] & 0x0Fu;
-	emit(&w, 0, 1, L(TYPE), "%s (%u)", mqtt_type_name(t), (unsigned)t);
-	int want = mqtt_type_required_flags(t);
+	mqtt_walk_emit(&w, 0, 1, L(TYPE), "%s (%u)", mqtt_type_name_v(v, t),
+		       (unsigned)t);
+	int want = mqtt_type_required_flags_v(v, t);
 	if (t == MQTT_PUBLISH)
-		emit(&w, 0, 1, L(FLAGS), "0x%x: %s %u, %s %u, %s %u", flags,
+		mqtt_walk_emit(&w, 0, 1, L(FLAGS), "0x%x: %s %u, %s %u, %s %u", flags,
 		     L(DUP), (flags & MQTT_PF_DUP) ? 1u : 0u, L(QOS),
 		     (flags >> MQTT_PF_QOS_SHIFT) & 3u, L(RETAIN),
 		     flags & MQTT_PF_RETAIN);
 	else if (want >= 0 && (int)flags != want)
-		emit(&w, 0, 1, L(FLAGS), "0x%x (Table 2.2 requires 0x%x)",
+		mqtt_walk_emit(&w, 0, 1, L(FLAGS), "0x%x (Table 2.2 requires 0x%x)",
 		     flags, (unsigned)want);
 	else
-		emit(&w, 0, 1, L(FLAGS), "0x%x", flags);
+		mqtt_walk_emit(&w, 0, 1, L(FLAGS), "0x%x", flags);
 	if (header_len < 2)
 		return 0;
 	uint32_t rl = 0;
 	for (size_t i = header_len - 1; i >= 1; i--)
 		rl = (rl << 7) | (in[i] & 0x7Fu);
-	emit(&w, 1, header_len - 1, L(REMAINING_LENGTH), "%lu",
+	mqtt_walk_emit(&w, 1, header_len - 1, L(REMAINING_LENGTH), "%lu",
 	     (unsigned long)rl);
 	return 0;
 }
 
-static void body_fields(const struct walk *w, const struct mqtt_packet *p,
+static void body_fields(const struct mqtt_walk *w, const struct mqtt_packet *p,
 			size_t hl, size_t len)
 {
 	switch (p->type) {
@@ -204,10 +195,10 @@ static void body_fields(const struct walk *w, const struct mqtt_packet *p,
 		connect_fields(w, p);
 		return;
 	case MQTT_CONNACK:
-		emit(w, hl, 1, L(ACK_FLAGS), "0x%02x: %s %u%s", p->ack_flags,
+		mqtt_walk_emit(w, hl, 1, L(ACK_FLAGS), "0x%02x: %s %u%s", p->ack_flags,
 		     L(SESSION_PRESENT), p->ack_flags & 1u,
 		     (p->ack_flags & 0xFE) ? ", reserved bits set" : "");
-		code_field(w, hl + 1, MQTT_FIELD_RETURN_CODE, p->type,
+		mqtt_walk_code(w, hl + 1, MQTT_FIELD_RETURN_CODE, p->type,
 			   p->return_code);
 		return;
 	case MQTT_PUBLISH:
@@ -218,16 +209,16 @@ static void body_fields(const struct walk *w, const struct mqtt_packet *p,
 	case MQTT_PUBREL:
 	case MQTT_PUBCOMP:
 	case MQTT_UNSUBACK:
-		packet_id(w, hl, p->packet_id);
+		mqtt_walk_pid(w, hl, p->packet_id);
 		return;
 	case MQTT_SUBSCRIBE:
 	case MQTT_UNSUBSCRIBE:
 		entry_fields(w, p, hl);
 		return;
 	case MQTT_SUBACK:
-		packet_id(w, hl, p->packet_id);
+		mqtt_walk_pid(w, hl, p->packet_id);
 		for (size_t i = 0; i < p->code_count && i < MQTT_MAX_ENTRIES; i++)
-			code_field(w, hl + 2 + i, MQTT_FIELD_SUBACK_CODE,
+			mqtt_walk_code(w, hl + 2 + i, MQTT_FIELD_SUBACK_CODE,
 				   p->type, p->codes[i]);
 		return;
 	case MQTT_PINGREQ:
@@ -238,8 +229,8 @@ static void body_fields(const struct walk *w, const struct mqtt_packet *p,
 	case MQTT_RESERVED15:
 		if (p->payload.n) {
 			char q[PAYLOAD_SHOWN * 4 + 8];
-			quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
-			emit(w, hl, p->payload.n, L(BODY), "%zu bytes %s",
+			mqtt_walk_quote(q, sizeof q, p->payload, PAYLOAD_SHOWN);
+			mqtt_walk_emit(w, hl, p->payload.n, L(BODY), "%zu bytes %s",
 			     p->payload.n, q);
 		}
 		return;
@@ -252,8 +243,11 @@ int mqtt_fields_each(enum mqtt_version v, const uint8_t *in, size_t len,
 {
 	size_t hl = 1 + (size_t)pkt->rl_bytes;
 	TRY(mqtt_fields_header(v, in, len, hl, fn, arg));
-	const struct walk w = {v, in, fn, arg};
-	body_fields(&w, pkt, hl, len);
+	const struct mqtt_walk w = {v, in, fn, arg};
+	if (v == MQTT_V5)
+		mqtt_walk_body_v5(&w, pkt, hl, len);
+	else
+		body_fields(&w, pkt, hl, len);
 	return 0;
 }
 

@@ -29,7 +29,10 @@ typedef void mqtt_field_fn(void *arg, const struct mqtt_field *f);
 /* Calls fn for each field of `pkt`, in wire order: the fixed header, then
  * the fields of version `v`'s layout. `pkt` must be the successful
  * mqtt_decode() of in[0..len) (its slices point into `in`). 0, or
- * MQTT_ERR_UNSUPPORTED (nothing called) for a version not implemented. */
+ * MQTT_ERR_UNSUPPORTED (nothing called) for a version not implemented.
+ * In 5.0 a property block is a field of its own (its Property Length) and
+ * then a field per property, named as the property table names it ("Topic
+ * Alias"); reason codes show their names. */
 int mqtt_fields_each(enum mqtt_version v, const uint8_t *in, size_t len,
 		     const struct mqtt_packet *pkt, mqtt_field_fn *fn,
 		     void *arg);

@@ -17,9 +17,9 @@
 			return try_e_; \
 	} while (0)
 
-/* 0 when the codec implements `v`, else MQTT_ERR_UNSUPPORTED with diag
- * (NULL allowed) saying so: every entry point taking a version starts here,
- * so a 5.0 call fails cleanly until 5.0 is written. */
+/* 0 when the codec implements `v` (3.1.1, 5.0), else MQTT_ERR_UNSUPPORTED
+ * with diag (NULL allowed) saying so: every entry point taking a version
+ * starts here, so a value outside the enum fails cleanly. */
 int mqtt_version_check(enum mqtt_version v, struct mqtt_diag *diag);
 
 /* The encoder's writer, shared by the layouts of both versions: counts

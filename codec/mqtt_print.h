@@ -30,6 +30,15 @@
  * a return >= cap means it was truncated. */
 size_t mqtt_print(const struct mqtt_packet *pkt, char *buf, size_t cap);
 
+/* The line of a packet of version `v`: mqtt_print for 3.1.1; in 5.0 also
+ * reason codes with their names (" rc=0x10(No matching subscribers)"),
+ * the Subscription Options byte of each filter (" o=0x2e"), SUBACK and
+ * UNSUBACK codes (" codes=[...]"), and the properties by key
+ * (" props=[topic_alias=5,user_property=\"k\":\"v\"]", " will_props=[...]"),
+ * binary values by size only. Type 15 is AUTH. */
+size_t mqtt_print_v(enum mqtt_version v, const struct mqtt_packet *pkt,
+		    char *buf, size_t cap);
+
 /* Lowercase hex, no separators ("300d0003"), NUL-terminated, truncated to
  * cap like mqtt_print; returns 2 * len. */
 size_t mqtt_print_hex(const uint8_t *in, size_t len, char *buf, size_t cap);

@@ -82,6 +82,13 @@ const char *mqtt_prop_type_name(enum mqtt_prop_type t);
 bool mqtt_prop_allowed(const struct mqtt_prop_def *def, unsigned place);
 bool mqtt_prop_may_repeat(const struct mqtt_prop_def *def, unsigned place);
 
+/* The clause of a per-(place, property) rule: for MQTT_RULE_PROP_REPEATED
+ * the `repeated` clause of property `id` in `place`, for
+ * MQTT_RULE_PROP_VALUE its `value` clause; NULL for any other rule, an
+ * unknown id, a place it is not allowed in, or a rule its section does not
+ * state there. mqtt_check puts it in the diag of those two rules. */
+const char *mqtt_prop_clause(enum mqtt_rule rule, unsigned place, uint32_t id);
+
 /* "CONNECT", ..., "AUTH", or "Will Properties" for MQTT_PROP_WILL. */
 const char *mqtt_prop_place_name(unsigned place);
 

@@ -196,6 +196,18 @@ bool mqtt_prop_may_repeat(const struct mqtt_prop_def *def, unsigned place)
 	       (def->repeats & MQTT_PROP_AT(place)) != 0;
 }
 
+const char *mqtt_prop_clause(enum mqtt_rule rule, unsigned place, uint32_t id)
+{
+	const struct mqtt_prop_def *def = mqtt_prop_get(id);
+	if (!mqtt_prop_allowed(def, place))
+		return NULL;
+	if (rule == MQTT_RULE_PROP_REPEATED)
+		return def->at[place].repeated;
+	if (rule == MQTT_RULE_PROP_VALUE)
+		return def->at[place].value;
+	return NULL;
+}
+
 const char *mqtt_prop_place_name(unsigned place)
 {
 	if (place == MQTT_PROP_WILL)

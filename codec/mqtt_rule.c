@@ -110,8 +110,8 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_PROP_LENGTH] = "MQTTSPEC-2.2.2.1-1",
 	[MQTT_RULE_PROP_UNKNOWN] = "MQTTSPEC-2.2.2.2-1",
 	[MQTT_RULE_PROP_NOT_ALLOWED] = "MQTTSPEC-2.2.2.2-1",
-	/* Per (place, property): the property table names them
-	 * (codec/mqtt_prop.h), and the diag carries that clause. */
+	/* Per (place, property): mqtt_prop_clause (codec/mqtt_prop.h) names
+	 * them, and the diag carries that clause. */
 	[MQTT_RULE_PROP_REPEATED] = NULL,
 	[MQTT_RULE_PROP_VALUE] = NULL,
 	[MQTT_RULE_VBI_MINIMAL] = "MQTT-1.5.5-1",
@@ -130,6 +130,9 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_PUBCOMP_CODE] = "MQTT-3.7.2-1",
 	[MQTT_RULE_DISCONNECT_CODE] = "MQTT-3.14.2-1",
 	[MQTT_RULE_AUTH_CODE] = "MQTT-3.15.2-1",
+	[MQTT_RULE_RESPONSE_TOPIC_WILDCARD] = "MQTT-3.3.2-14",
+	[MQTT_RULE_AUTH_DATA_NO_METHOD] = "MQTTSPEC-3.1.2.11.10-1",
+	[MQTT_RULE_DISCONNECT_SESSION_EXPIRY] = "MQTT-3.14.2-2",
 };
 
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)

@@ -23,7 +23,9 @@
  * a 5th byte would be needed: diag offset = that 4th byte, rule
  * MQTT_RULE_LENGTH_BYTES (3.1.1: "MQTTSPEC-2.2.3-1"; `v` names the clause).
  * Non-minimal encodings (0x80 0x00 for 0) are accepted: 3.1.1 does not
- * forbid them; the byte count is returned so callers can see.
+ * forbid them; the byte count is returned so callers can see (5.0 does,
+ * MQTT-1.5.5-1: mqtt_check flags a Remaining Length or Property Length of
+ * too many bytes, the property reader refuses the others).
  */
 int mqtt_varint_decode(enum mqtt_version v, const uint8_t *in, size_t len,
 		       uint32_t *value, struct mqtt_diag *diag);

@@ -107,7 +107,9 @@ expect no-broker 2 "run needs --broker" -- "$bin" run
 expect bad-jobs 2 "-j: expected an integer" -- "$bin" run --broker mqtt://127.0.0.1:1 -j 0
 expect only-nothing 2 "selects no case" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --only MQTT-99.*
 expect bad-protocol 2 "--protocol: expected 3.1.1, 5.0 or all" -- "$bin" run --broker mqtt://127.0.0.1:1 --protocol 3
-expect decode-protocol 2 "only 3.1.1 packets can be decoded yet" -- "$bin" decode --protocol 5.0 e0 00
+expect decode-protocol 2 "expected 3.1.1 or 5.0" -- "$bin" decode --protocol 4 e0 00
+expect decode-5 0 "rc=0x04(Disconnect with Will Message)" -- "$bin" decode --protocol 5.0 e0 01 04
+expect decode-5-bad 1 "breaks MQTT-3.15.1-1" -- "$bin" decode --protocol 5.0 f1 00
 # No 5.0 case yet: --protocol 5.0 runs nothing, and says so, before touching the broker.
 expect protocol-nothing 2 "--protocol selects no case" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 5.0
 expect protocol-311 0 "cases selected" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 3.1.1 --dry-run

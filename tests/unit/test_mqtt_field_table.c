@@ -111,6 +111,15 @@ START_TEST(find_gives_each_row_by_its_key)
 	ck_assert_ptr_eq(mqtt_field_find(MQTT_V311, MQTT_FIELD_TOPICS, "qos"), mqtt_field_get(MQTT_FIELD_REQUESTED_QOS));
 	/* 5.0 has Clean Start, a field of its own, not 3.1.1's Clean Session. */
 	ck_assert_ptr_null(mqtt_field_find(MQTT_V5, MQTT_FIELD_NONE, "clean_session"));
+	ck_assert_ptr_eq(mqtt_field_find(MQTT_V5, MQTT_FIELD_NONE, "clean_start"), mqtt_field_get(MQTT_FIELD_CLEAN_START));
+	ck_assert_ptr_null(mqtt_field_find(MQTT_V311, MQTT_FIELD_NONE, "clean_start"));
+	/* 5.0's per-filter byte is the Subscription Options, in parts. */
+	ck_assert_ptr_eq(mqtt_field_find(MQTT_V5, MQTT_FIELD_TOPICS, "qos"), mqtt_field_get(MQTT_FIELD_SUB_MAX_QOS));
+	ck_assert_ptr_eq(mqtt_field_find(MQTT_V5, MQTT_FIELD_TOPICS, "retain_handling"),
+			 mqtt_field_get(MQTT_FIELD_RETAIN_HANDLING));
+	ck_assert_ptr_null(mqtt_field_find(MQTT_V311, MQTT_FIELD_TOPICS, "no_local"));
+	ck_assert_ptr_eq(mqtt_field_find(MQTT_V5, MQTT_FIELD_NONE, "reason_codes"), mqtt_field_get(MQTT_FIELD_REASON_CODES));
+	ck_assert_ptr_null(mqtt_field_find(MQTT_V5, MQTT_FIELD_NONE, "return_codes"));
 }
 END_TEST
 
@@ -125,6 +134,14 @@ START_TEST(a_field_is_in_the_types_of_its_mask)
 		ck_assert_int_eq(mqtt_field_in(pid, MQTT_V311, (enum mqtt_type)t), has);
 	}
 	ck_assert(!mqtt_field_in(mqtt_field_get(MQTT_FIELD_RETURN_CODE), MQTT_V5, MQTT_CONNACK));
+	const struct mqtt_field_def *rc = mqtt_field_get(MQTT_FIELD_REASON_CODE);
+	for (int t = 0; t < 16; t++) {
+		int has = t == MQTT_CONNACK || (t >= MQTT_PUBACK && t <= MQTT_PUBCOMP) || t == MQTT_DISCONNECT ||
+			  t == MQTT_AUTH;
+		ck_assert_int_eq(mqtt_field_in(rc, MQTT_V5, (enum mqtt_type)t), has);
+		ck_assert(!mqtt_field_in(rc, MQTT_V311, (enum mqtt_type)t));
+	}
+	ck_assert(mqtt_field_in(mqtt_field_get(MQTT_FIELD_REASON_CODES), MQTT_V5, MQTT_UNSUBACK));
 }
 END_TEST
 

@@ -93,6 +93,14 @@ START_TEST(places_types_and_repeats)
 	ck_assert(!mqtt_prop_allowed(mqtt_prop_find("reason_string"), MQTT_CONNECT));
 	ck_assert(!mqtt_prop_allowed(up, MQTT_PROP_PLACES));
 	ck_assert(!mqtt_prop_allowed(NULL, MQTT_CONNECT));
+	ck_assert_str_eq(mqtt_prop_clause(MQTT_RULE_PROP_REPEATED, MQTT_CONNECT, 0x11), "MQTTSPEC-3.1.2.11.2-1");
+	ck_assert_str_eq(mqtt_prop_clause(MQTT_RULE_PROP_VALUE, MQTT_PUBLISH, 0x23), "MQTT-3.3.2-8");
+	ck_assert_str_eq(mqtt_prop_clause(MQTT_RULE_PROP_VALUE, MQTT_PROP_WILL, 0x01), "MQTTSPEC-3.1.3.2.3-1");
+	ck_assert_ptr_null(mqtt_prop_clause(MQTT_RULE_PROP_REPEATED, MQTT_PUBLISH, 0x26));
+	ck_assert_ptr_null(mqtt_prop_clause(MQTT_RULE_PROP_VALUE, MQTT_CONNECT, 0x11));
+	ck_assert_ptr_null(mqtt_prop_clause(MQTT_RULE_PROP_REPEATED, MQTT_PUBLISH, 0x11));
+	ck_assert_ptr_null(mqtt_prop_clause(MQTT_RULE_PROP_REPEATED, MQTT_CONNECT, 0x05));
+	ck_assert_ptr_null(mqtt_prop_clause(MQTT_RULE_LENGTH_FIT, MQTT_CONNECT, 0x11));
 	ck_assert_str_eq(mqtt_prop_place_name(MQTT_PROP_WILL), "Will Properties");
 	ck_assert_str_eq(mqtt_prop_place_name(MQTT_AUTH), "AUTH");
 	ck_assert_str_eq(mqtt_prop_place_name(MQTT_CONNACK), "CONNACK");
