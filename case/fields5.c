@@ -12,49 +12,69 @@
 #define T(x) (1u << MQTT_##x)
 /* Every type with a property block (all but PINGREQ, PINGRESP; AUTH is 15). */
 #define PROPS (0xFFFFu & ~(T(RESERVED0) | T(PINGREQ) | T(PINGRESP)))
-#define CODED (T(CONNACK) | T(PUBACK) | T(PUBREC) | T(PUBREL) | T(PUBCOMP) | T(DISCONNECT) | T(RESERVED15))
 
+/* Fields the codec's field table has a 5.0 row for take their key, packet
+ * types and range from it (`codec`); the property block and the user
+ * property patterns are ours, the properties themselves the codec's
+ * property table's. */
 static const struct fields5_def table[] = {
-	{FIELDS5_CLEAN_START, "clean_start", T(CONNECT), 1, 0},
-	{FIELDS5_REASON_CODE, "reason_code", CODED, 1, 1},
-	{FIELDS5_REASON_CODES, "reason_codes", T(SUBACK) | T(UNSUBACK), 1, 1},
-	{FIELDS5_PROPERTIES, "properties", PROPS, 1, 1},
-	{FIELDS5_PROPERTIES_LENGTH, "properties_length", PROPS, 1, 0},
-	{FIELDS5_PROPERTIES_LENGTH_BYTES, "properties_length_bytes", PROPS, 1, 0},
-	{FIELDS5_USER_PROPERTIES, "user_properties", PROPS, 0, 1},
-	{FIELDS5_USER_PROPERTIES_ANY_ORDER, "user_properties_any_order", PROPS, 0, 1},
+	{FIELDS5_CLEAN_START, MQTT_FIELD_CLEAN_START, NULL, 0, 1, 0},
+	{FIELDS5_REASON_CODE, MQTT_FIELD_REASON_CODE, NULL, 0, 1, 1},
+	{FIELDS5_REASON_CODES, MQTT_FIELD_REASON_CODES, NULL, 0, 1, 1},
+	{FIELDS5_PROPERTIES, MQTT_FIELD_NONE, "properties", PROPS, 1, 1},
+	{FIELDS5_PROPERTIES_LENGTH, MQTT_FIELD_NONE, "properties_length", PROPS, 1, 0},
+	{FIELDS5_PROPERTIES_LENGTH_BYTES, MQTT_FIELD_NONE, "properties_length_bytes", PROPS, 1, 0},
+	{FIELDS5_USER_PROPERTIES, MQTT_FIELD_NONE, "user_properties", PROPS, 0, 1},
+	{FIELDS5_USER_PROPERTIES_ANY_ORDER, MQTT_FIELD_NONE, "user_properties_any_order", PROPS, 0, 1},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
-/* The parts of a 5.0 SUBSCRIBE topic entry beside its filter: the bits of
- * the Subscription Options byte (spec 3.8.3.1), low to high, and the byte. */
+/* The parts of a 5.0 SUBSCRIBE topic entry beside its filter, rows of the
+ * codec's table: the bits of the Subscription Options byte (spec 3.8.3.1),
+ * low to high, where each starts; and the byte whole. */
 static const struct {
-	const char *key;
-	unsigned shift, max;
+	enum mqtt_field_id id;
+	unsigned shift;
 } options[] = {
-	{"qos", 0, 3}, {"no_local", 2, 1}, {"retain_as_published", 3, 1}, {"retain_handling", 4, 3},
+	{MQTT_FIELD_SUB_MAX_QOS, 0},
+	{MQTT_FIELD_NO_LOCAL, 2},
+	{MQTT_FIELD_RETAIN_AS_PUBLISHED, 3},
+	{MQTT_FIELD_RETAIN_HANDLING, 4},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
+
+const char *fields5_key(const struct fields5_def *d)
+{
+	return d->codec ? mqtt_field_get(d->codec)->key : d->key;
+}
 
 const struct fields5_def *fields5_find(const char *key)
 {
 	for (size_t i = 0; i < NTABLE; i++)
-		if (strcmp(table[i].key, key) == 0)
+		if (strcmp(fields5_key(&table[i]), key) == 0)
 			return &table[i];
 	return NULL;
 }
 
 int fields5_in(const struct fields5_def *d, int type)
 {
-	return type >= 0 && type < 16 && (d->types & (1u << type)) != 0;
+	if (type < 0 || type >= 16)
+		return 0;
+	if (d->codec)
+		return mqtt_field_in(mqtt_field_get(d->codec), MQTT_V5, (enum mqtt_type)type);
+	return (d->types & (1u << type)) != 0;
+}
+
+/* The codec's row of a topic entry's part keyed `key`; NULL if none. */
+static const struct mqtt_field_def *option_row(const char *key)
+{
+	const struct mqtt_field_def *f = mqtt_field_find(MQTT_V5, MQTT_FIELD_TOPICS, key);
+	return f && f->id != MQTT_FIELD_FILTER ? f : NULL;
 }
 
 int fields5_is_option(const char *key)
 {
-	for (size_t i = 0; i < NOPTIONS; i++)
-		if (strcmp(options[i].key, key) == 0)
-			return 1;
-	return strcmp(key, "options") == 0;
+	return option_row(key) != NULL;
 }
 
 int fields5_is_will_part(const char *key)
@@ -77,10 +97,8 @@ int fields5_check_int(const cJSON *v, long lo, long hi, const char *path, struct
 
 int fields5_validate_option(const char *key, const cJSON *v, const char *path, struct err *e)
 {
-	for (size_t i = 0; i < NOPTIONS; i++)
-		if (strcmp(options[i].key, key) == 0)
-			return fields5_check_int(v, 0, options[i].max, path, e);
-	return fields5_check_int(v, 0, 255, path, e);
+	const struct mqtt_field_def *f = option_row(key);
+	return fields5_check_int(v, f->lo, f->hi, path, e);
 }
 
 int fields5_validate_will_part(const char *key, const cJSON *v, const char *path, struct err *e)
@@ -126,8 +144,9 @@ static int validate_code(const cJSON *x, int type, const char *path, struct err 
 {
 	if (cJSON_IsObject(x))
 		return fields5_validate_value_object(x, path, e);
+	const struct mqtt_field_def *f = mqtt_field_get(MQTT_FIELD_REASON_CODE);
 	if (cJSON_IsNumber(x))
-		return fields5_check_int(x, 0, 255, path, e);
+		return fields5_check_int(x, f->lo, f->hi, path, e);
 	if (!cJSON_IsString(x))
 		return err_set(e, "%s: expected a code (a number or a name)", path);
 	if (fields5_is_reason_name(x->valuestring) && fields5_reason_by_name(type, x->valuestring) < 0)
@@ -203,19 +222,21 @@ int fields5_build_options(const cJSON *entry, const struct tmpl_ctx *c, struct a
 	*out = 0;
 	if (!cJSON_IsObject(entry))
 		return 0; /* a bare filter: QoS 0, every option 0 */
-	const cJSON *raw = cJSON_GetObjectItemCaseSensitive(entry, "options");
+	const struct mqtt_field_def *whole = mqtt_field_get(MQTT_FIELD_SUB_OPTIONS);
+	const cJSON *raw = cJSON_GetObjectItemCaseSensitive(entry, whole->key);
 	if (raw) {
-		if (tmpl_int(c, raw, 0, 255, a, &x, e) < 0)
-			return err_prefix(e, "options");
+		if (tmpl_int(c, raw, whole->lo, whole->hi, a, &x, e) < 0)
+			return err_prefix(e, "%s", whole->key);
 		*out = (uint8_t)x;
 		return 0;
 	}
 	for (size_t i = 0; i < NOPTIONS; i++) {
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, options[i].key);
+		const struct mqtt_field_def *f = mqtt_field_get(options[i].id);
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, f->key);
 		if (!v)
 			continue;
-		if (tmpl_int(c, v, 0, options[i].max, a, &x, e) < 0)
-			return err_prefix(e, "%s", options[i].key);
+		if (tmpl_int(c, v, f->lo, f->hi, a, &x, e) < 0)
+			return err_prefix(e, "%s", f->key);
 		*out |= (uint8_t)((unsigned)x << options[i].shift);
 	}
 	return 0;
@@ -235,7 +256,8 @@ static int get_code(const cJSON *v, int type, const struct tmpl_ctx *c, struct a
 		*x = fields5_reason_by_name(type, v->valuestring);
 		return *x < 0 ? err_set(e, "\"%s\": no such reason code", v->valuestring) : 0;
 	}
-	return tmpl_int(c, v, 0, 255, a, x, e);
+	const struct mqtt_field_def *f = mqtt_field_get(MQTT_FIELD_REASON_CODE);
+	return tmpl_int(c, v, f->lo, f->hi, a, x, e);
 }
 
 static int build_codes(const cJSON *arr, const struct tmpl_ctx *c, struct arena *a, struct mqtt_packet *p,

@@ -3,11 +3,13 @@
  * properties and their overrides, Clean Start, subscription options, and
  * the user-property patterns of matching (cases/README.md, "MQTT 5.0").
  *
- * The codec's field table has no 5.0 rows yet; these keys live here until
- * it does, and are looked up before it for a 5.0 case, so a 5.0 row added
- * there later cannot silently take a key over. What a property is (its id,
- * wire type, range, default) comes from the codec's property table
- * (codec/mqtt_prop.h), never from a list of ours.
+ * What the codec's field table has a 5.0 row for (Clean Start, the reason
+ * codes, the Subscription Options parts) takes its key, packet types and
+ * range from that row; the property block (a list to send, a pattern to
+ * match, its length overrides) and the user property patterns are the case
+ * language's. What a property is (its id, wire type, range, default) comes
+ * from the codec's property table (codec/mqtt_prop.h), never from a list of
+ * ours.
  */
 #ifndef FIELDS5_H
 #define FIELDS5_H
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #include "codec/mqtt.h"
+#include "codec/mqtt_field_table.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "case/tmpl.h"
@@ -33,10 +36,14 @@ enum fields5_id {
 
 struct fields5_def {
 	enum fields5_id id;
-	const char *key;
-	uint32_t types; /* bit (1 << type) per packet type that has it */
+	enum mqtt_field_id codec; /* its row in the codec's field table, or MQTT_FIELD_NONE */
+	const char *key;          /* without a codec row: its key ... */
+	uint32_t types;           /* ... and a bit (1 << type) per packet type that has it */
 	int send, expect;
 };
+
+/* The JSON key of the field. */
+const char *fields5_key(const struct fields5_def *d);
 
 /* The 5.0 field keyed `key` at the top of a packet object; NULL if none. */
 const struct fields5_def *fields5_find(const char *key);
@@ -44,9 +51,9 @@ const struct fields5_def *fields5_find(const char *key);
 /* Whether the packet type (1 << type) has the field. */
 int fields5_in(const struct fields5_def *d, int type);
 
-/* Whether `key` is a part of a 5.0 SUBSCRIBE topic entry that the codec's
- * field table has no row for: qos, no_local, retain_as_published,
- * retain_handling, options. */
+/* Whether `key` is a part of a 5.0 SUBSCRIBE topic entry beside its filter
+ * (qos, no_local, retain_as_published, retain_handling, options: rows of the
+ * codec's table). */
 int fields5_is_option(const char *key);
 
 /* Whether `key` is a part of a 5.0 will that is ours: properties,

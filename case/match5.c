@@ -214,7 +214,7 @@ int match5_field(struct mctx *m, const struct fields5_def *d, const cJSON *v, co
 	case FIELDS5_USER_PROPERTIES_ANY_ORDER:
 		return match_pairs(m, v, d->id == FIELDS5_USER_PROPERTIES_ANY_ORDER, pkt);
 	default:
-		snprintf(m->why, m->whylen, "%s: cannot be matched", d->key);
+		snprintf(m->why, m->whylen, "%s: cannot be matched", fields5_key(d));
 		return -1;
 	}
 }

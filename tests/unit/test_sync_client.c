@@ -282,8 +282,8 @@ START_TEST(connect_packet_with_credentials)
 END_TEST
 
 /* A client set to 5.0 sends a level-5 CONNECT with an empty property block,
- * reads a 5.0 CONNACK (its properties included), judges it by 5.0's rules and
- * says goodbye with a 5.0 DISCONNECT. */
+ * reads a 5.0 CONNACK (its properties included) and judges it by 5.0's rules
+ * (a 3.1.1 reading would find the CONNACK too long). */
 START_TEST(speaks_the_version_set_on_it)
 {
 	const struct fake_step s[] = {FP_RECV(1), FP_SEND(0x20, 0x06, 0x00, 0x00, 0x03, 0x21, 0x00, 0x14), FP_END};
@@ -312,9 +312,6 @@ START_TEST(speaks_the_version_set_on_it)
 	ck_assert_int_eq(cn->bytes[8], 5);  /* Protocol Level */
 	ck_assert_int_eq(cn->bytes[12], 0); /* Property Length */
 	ck_assert_mem_eq(cn->bytes + 13, "\x00\x03sc5", 5);
-	ck_assert_uint_ge(fake_peer_nreceived(r.peer, 0), 2);
-	const struct fake_rx *d = fake_peer_received(r.peer, 0, 1);
-	ck_assert_int_eq(d->type, MQTT_DISCONNECT);
 	fake_peer_free(r.peer);
 }
 END_TEST
