@@ -212,7 +212,7 @@ static const char *duty_clause(const struct case_load *L, enum mqtt_rule r)
 static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJSON *full, const char *clause,
 		    const char *suffix, struct err *e)
 {
-	const struct catalog_clause *cl = clause ? catalog_find(L->cat, clause) : NULL;
+	const struct catalog_clause *cl = clause ? catalog_find(L->cat, L->cs->protocol, clause) : NULL;
 	if (!c->cleanup && cl) {
 		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
 		if (!s)
@@ -356,6 +356,24 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), pubcomp, ".publish", e);
 }
 
+/* The clause a case names: of the case's own version, bare or qualified with
+ * that version (a 5.0 case's MQTT-3.1.2-3 is the 5.0 clause). NULL with the
+ * message in e. */
+static const struct catalog_clause *clause_of_case(const struct case_load *L, const char *text, const char *path,
+						   const char *key, size_t i, struct err *e)
+{
+	const char *id, *mine = mqtt_version_name(L->cs->protocol);
+	int v;
+	if (catalog_id_parse(text, &v, &id) < 0 || (v >= 0 && v != (int)L->cs->protocol)) {
+		err_set(e, "%s.%s[%zu]: \"%s\": a %s case names %s clauses only", path, key, i, text, mine, mine);
+		return NULL;
+	}
+	const struct catalog_clause *cl = catalog_find(L->cat, L->cs->protocol, id);
+	if (!cl)
+		err_set(e, "%s.%s[%zu]: unknown %s clause \"%s\"", path, key, i, mine, id);
+	return cl;
+}
+
 /* A non-empty array of catalog ids under `key` ("checks" or "polices"). A
  * check never names a MAY (no broker can fail one: it is recorded in a note);
  * "polices" names only rules that bind the client alone. */
@@ -370,11 +388,11 @@ static int clause_list(struct case_load *L, const cJSON *arr, const char *path, 
 	const cJSON *it;
 	cJSON_ArrayForEach(it, arr)
 	{
-		const struct catalog_clause *cl = cJSON_IsString(it) ? catalog_find(L->cat, it->valuestring) : NULL;
 		if (!cJSON_IsString(it))
 			return err_set(e, "%s.%s[%zu]: expected a clause id", path, key, i);
+		const struct catalog_clause *cl = clause_of_case(L, it->valuestring, path, key, i, e);
 		if (!cl)
-			return err_set(e, "%s.%s[%zu]: unknown clause \"%s\"", path, key, i, it->valuestring);
+			return -1;
 		if (!polices && cl->level == CATALOG_MAY)
 			return err_set(e, "%s.%s[%zu]: %s is a MAY, which no broker can fail: record the choice in a note, check nothing",
 				       path, key, i, cl->id);
@@ -644,7 +662,7 @@ static int graded_close(struct case_load *L, const struct common *c, const cJSON
 	if (clause_list(L, cJSON_GetObjectItemCaseSensitive(g, "checks"), p, "checks", &s->checks, &s->nchecks, e) < 0)
 		return -1;
 	for (size_t i = 0; i < s->nchecks; i++)
-		if (catalog_find(L->cat, s->checks[i])->level != CATALOG_SHOULD)
+		if (catalog_find(L->cat, L->cs->protocol, s->checks[i])->level != CATALOG_SHOULD)
 			return err_set(e, "%s.checks[%zu]: %s is not a SHOULD; the DISCONNECT before a close is graded SHOULD (the close itself is the step's checks)",
 				       p, i, s->checks[i]);
 	return 0;

@@ -76,13 +76,25 @@ static int merge_cases(struct case_set *set, struct case_set *more, struct err *
 	return 0;
 }
 
-int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set *set, struct err *e)
+/* The catalogs belong to the tool, never to a --cases folder: users'
+ * folders hold only case files, and every case of a version names the same
+ * clauses. Both ship with the tool, so a missing one is a broken install,
+ * said as such rather than found later as an unknown clause. */
+static int load_catalogs(const char *dir, struct catalog *cat, struct err *e)
 {
 	char path[4200];
-	/* The catalog belongs to the tool, never to a --cases folder: users'
-	 * folders hold only case files, and every case names the same clauses. */
-	catalog_path(o->cases_dir, MQTT_V311, path, sizeof path);
-	if (catalog_load(cat, path, e) < 0)
+	if (catalog_load(cat, catalog_path(dir, MQTT_V311, path, sizeof path), MQTT_V311, e) < 0)
+		return -1;
+	if (catalog_add(cat, catalog_path(dir, MQTT_V5, path, sizeof path), MQTT_V5, e) < 0) {
+		catalog_free(cat);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set *set, struct err *e)
+{
+	if (load_catalogs(o->cases_dir, cat, e) < 0)
 		return -1;
 	if (!set)
 		return 0;

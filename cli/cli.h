@@ -66,18 +66,26 @@ void cli_options_replay(const struct cli_opts *o, char *buf, size_t n);
 /* Print "mqttspec: <message>" and the hint to --help; returns 2. */
 int cli_usage_error(const char *fmt, const char *arg);
 
-/* Load the tool's catalog (o->cases_dir/clauses) and, if set is not NULL,
+/* Load the tool's catalogs (o->cases_dir/clauses: 3.1.1's, and 5.0's when
+ * there is one) and, if set is not NULL,
  * the cases: those of every --cases folder, else the built-in suite. Case
  * ids are unique across folders. 0, or -1 with the message in e. */
 int cli_load_err(const struct cli_opts *o, struct catalog *cat, struct case_set *set, struct err *e);
 /* As cli_load_err, the message printed. 0, or -1. */
 int cli_load(const struct cli_opts *o, struct catalog *cat, struct case_set *set);
 
+/* Whether --only and --protocol select the case. `version`: the --protocol
+ * asked for, -1 for all. A selector is a case id, a clause id or glob, or a
+ * section ("3.1.2"), each bare (both versions) or qualified with a version
+ * ("5.0:MQTT-3.1.2-3", "3.1.1:3.1"), which selects that version's cases only. */
+int cli_selects(const struct cli_opts *o, int version, const struct case_spec *cs, const struct catalog *cat);
+
 int cli_run(struct cli_opts *o);
 int cli_list(struct cli_opts *o, const char *what);
 /* mqttspec decode HEX... (argc 0: hex on standard input) */
 int cli_decode(struct cli_opts *o, int argc, char **argv);
-/* mqttspec explain CLAUSE */
+/* mqttspec explain CLAUSE: a bare id shows the clause of every version that
+ * has it (--protocol V: of that one), a qualified id its version's. */
 int cli_explain(struct cli_opts *o, const char *clause);
 /* mqttspec compare A.json B.json ... */
 int cli_compare(struct cli_opts *o, int argc, char **argv);

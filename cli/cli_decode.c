@@ -86,7 +86,7 @@ static void print_field(void *arg, const struct mqtt_field *f)
 /* "breaks ID (LEVEL, section S): our summary", or the bare id without a catalog. */
 static void print_clause(const struct catalog *cat, const char *clause)
 {
-	const struct catalog_clause *c = cat ? catalog_find(cat, clause) : NULL;
+	const struct catalog_clause *c = cat ? catalog_find(cat, MQTT_V311, clause) : NULL;
 	if (c)
 		printf("  breaks %s (%s, section %s): %s\n", c->id, catalog_level_name(c->level), c->section, c->summary);
 	else
@@ -219,7 +219,7 @@ static int load_catalog(const struct cli_opts *o, enum mqtt_version v, struct ca
 		return cli_load_err(o, cat, NULL, e);
 	char path[4200];
 	catalog_path(o->cases_dir, v, path, sizeof path);
-	return catalog_load(cat, path, e);
+	return catalog_load(cat, path, v, e);
 }
 
 int cli_decode(struct cli_opts *o, int argc, char **argv)

@@ -157,11 +157,15 @@ static size_t distance(const char *a, const char *b)
 	return d;
 }
 
-static void suggest(const struct catalog *cat, const char *want)
+/* The closest ids of the versions asked for (`version`, -1 for all),
+ * qualified: a suggestion must say which clause it means. */
+static void suggest(const struct catalog *cat, int version, const char *want)
 {
 	size_t best[SUGGESTIONS], dist[SUGGESTIONS], n = 0, wl = strlen(want);
 	for (size_t i = 0; i < cat->count; i++) {
 		const char *id = cat->clauses[i].id;
+		if (version >= 0 && (int)cat->clauses[i].version != version)
+			continue;
 		/* A prefix ("MQTT-3.1.2") counts as close whatever its length. */
 		size_t d = strncasecmp(id, want, wl) == 0 ? 1 : distance(want, id);
 		if (d > 3)
@@ -185,22 +189,26 @@ static void suggest(const struct catalog *cat, const char *want)
 		return;
 	}
 	fprintf(stderr, "did you mean:");
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, " %s", cat->clauses[best[i]].id);
+	for (size_t i = 0; i < n; i++) {
+		char qid[CATALOG_QID_MAX];
+		const struct catalog_clause *c = &cat->clauses[best[i]];
+		fprintf(stderr, " %s", catalog_id_qualify(c->version, c->id, qid, sizeof qid));
+	}
 	fputc('\n', stderr);
 }
 
-/* Exact id, else case-insensitive, else with "MQTT-" in front ("3.1.2-3"). */
-static const struct catalog_clause *lookup(const struct catalog *cat, const char *want)
+/* In version `v`: the exact id, else case-insensitive, else with "MQTT-" in
+ * front ("3.1.2-3"). */
+static const struct catalog_clause *lookup(const struct catalog *cat, enum mqtt_version v, const char *want)
 {
-	const struct catalog_clause *c = catalog_find(cat, want);
+	const struct catalog_clause *c = catalog_find(cat, v, want);
 	for (size_t i = 0; !c && i < cat->count; i++)
-		if (strcasecmp(cat->clauses[i].id, want) == 0)
+		if (cat->clauses[i].version == v && strcasecmp(cat->clauses[i].id, want) == 0)
 			c = &cat->clauses[i];
 	if (!c && isdigit((unsigned char)want[0])) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "MQTT-%s", want);
-		c = catalog_find(cat, buf);
+		c = catalog_find(cat, v, buf);
 	}
 	return c;
 }
@@ -220,13 +228,19 @@ static const char *binds_words(const char *b)
 	return b;
 }
 
+/* Whether the case is of the clause's version and names it in its claims. */
+static int case_tests(const struct case_spec *cs, const struct catalog_clause *c)
+{
+	return cs->protocol == c->version && names(cs->claims, cs->nclaims, c->id);
+}
+
 /* A client rule the broker cannot break, but must answer when a client does:
  * the cases whose checks hold it to that duty, labelled as policing. */
 static void print_policing(const struct case_set *set, const struct catalog_clause *c)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < set->n; i++)
-		n += (size_t)case_polices(&set->cases[i], c->id);
+		n += (size_t)(set->cases[i].protocol == c->version && case_polices(&set->cases[i], c->id));
 	if (!n)
 		return;
 	printf("\nPoliced by the broker in %zu case%s: a client breaks this rule on purpose and the checks hold\n"
@@ -234,25 +248,17 @@ static void print_policing(const struct case_set *set, const struct catalog_clau
 	       "rule as \"policed by the broker\"; the rule's own verdict stays UNTESTED.\n",
 	       n, n == 1 ? "" : "s");
 	for (size_t i = 0; i < set->n; i++)
-		if (case_polices(&set->cases[i], c->id))
+		if (set->cases[i].protocol == c->version && case_polices(&set->cases[i], c->id))
 			print_case(&set->cases[i], c->id, 1);
 }
 
-int cli_explain(struct cli_opts *o, const char *want)
+/* One clause: what it means, and the cases of its version that test it. */
+static void explain_one(const struct catalog *cat, const struct case_set *set, const struct catalog_clause *c)
 {
-	struct catalog cat;
-	struct case_set set;
-	if (cli_load(o, &cat, &set) < 0)
-		return 2;
-	const struct catalog_clause *c = lookup(&cat, want);
-	if (!c) {
-		fprintf(stderr, "mqttspec: explain: no clause \"%s\" in the catalog\n", want);
-		suggest(&cat, want);
-		case_set_free(&set);
-		catalog_free(&cat);
-		return 2;
-	}
-	printf("%s  %s, section %s of %s\n\n", c->id, c->keyword, c->section, cat.spec);
+	const char *spec = catalog_part(cat, c->version)->spec;
+	char qid[CATALOG_QID_MAX];
+	printf("%s  %s, section %s of %s\n\n", catalog_id_qualify(c->version, c->id, qid, sizeof qid), c->keyword,
+	       c->section, spec);
 	printf("  keyword:     %s\n", c->keyword);
 	printf("  level:       %s%s\n", catalog_level_name(c->level),
 	       c->level == CATALOG_MUST     ? " (a failed check is FAIL)"
@@ -266,24 +272,78 @@ int cli_explain(struct cli_opts *o, const char *want)
 	printf("  summary:     %s (our words)\n", c->summary);
 	if (c->own)
 		printf("  spec text:   section %s of %s; the spec gives this rule no number, the id is ours\n", c->section,
-		       cat.spec);
+		       spec);
 	else
-		printf("  spec text:   section %s of %s (OASIS Standard), the statement marked [%s]\n", c->section, cat.spec,
+		printf("  spec text:   section %s of %s (OASIS Standard), the statement marked [%s]\n", c->section, spec,
 		       c->id);
-
 	size_t n = 0;
-	for (size_t i = 0; i < set.n; i++)
-		n += names(set.cases[i].claims, set.cases[i].nclaims, c->id);
+	for (size_t i = 0; i < set->n; i++)
+		n += (size_t)case_tests(&set->cases[i], c);
 	if (n == 0) {
 		printf("\nNo case tests it: %s\n", c->untested_reason ? c->untested_reason : "no case checks it yet");
 	} else {
 		printf("\nTested by %zu case%s:\n", n, n == 1 ? "" : "s");
-		for (size_t i = 0; i < set.n; i++)
-			if (names(set.cases[i].claims, set.cases[i].nclaims, c->id))
-				print_case(&set.cases[i], c->id, 0);
+		for (size_t i = 0; i < set->n; i++)
+			if (case_tests(&set->cases[i], c))
+				print_case(&set->cases[i], c->id, 0);
 	}
-	print_policing(&set, c);
+	print_policing(set, c);
+}
+
+/* The version asked for: the id's qualifier, else --protocol; -1 for every
+ * version; -2 after a usage error (said). */
+static int explain_version(const struct cli_opts *o, const char *qualifier_text, int qualified)
+{
+	int p = -1;
+	if (o->protocol && strcmp(o->protocol, "all") != 0 && (p = mqtt_version_from_name(o->protocol)) < 0) {
+		cli_usage_error("--protocol: expected 3.1.1, 5.0 or all, got \"%s\"", o->protocol);
+		return -2;
+	}
+	if (qualified >= 0 && p >= 0 && p != qualified) {
+		fprintf(stderr, "mqttspec: explain %s: the id is qualified with %s, but --protocol says %s\n",
+			qualifier_text, mqtt_version_name((enum mqtt_version)qualified), o->protocol);
+		return -2;
+	}
+	return qualified >= 0 ? qualified : p;
+}
+
+int cli_explain(struct cli_opts *o, const char *text)
+{
+	const char *want;
+	int q;
+	if (catalog_id_parse(text, &q, &want) < 0)
+		return cli_usage_error("explain \"%s\": qualify the id with 3.1.1: or 5.0:, or give it bare", text);
+	int version = explain_version(o, text, q);
+	if (version == -2)
+		return 2;
+	struct catalog cat;
+	struct case_set set;
+	if (cli_load(o, &cat, &set) < 0)
+		return 2;
+	/* A bare id may name a clause in each version: they mean different things, so both are shown. */
+	size_t found = 0;
+	for (size_t p = 0; p < cat.nparts; p++) {
+		if (version >= 0 && (int)cat.parts[p].version != version)
+			continue;
+		const struct catalog_clause *c = lookup(&cat, cat.parts[p].version, want);
+		if (!c)
+			continue;
+		if (found++)
+			printf("\n----\n\n");
+		explain_one(&cat, &set, c);
+	}
+	if (!found) {
+		if (version >= 0 && !catalog_part(&cat, (enum mqtt_version)version))
+			fprintf(stderr, "mqttspec: explain: this mqttspec has no %s catalog\n",
+				mqtt_version_name((enum mqtt_version)version));
+		else if (version >= 0)
+			fprintf(stderr, "mqttspec: explain: no clause \"%s\" in the %s catalog\n", want,
+				mqtt_version_name((enum mqtt_version)version));
+		else
+			fprintf(stderr, "mqttspec: explain: no clause \"%s\" in the catalog\n", want);
+		suggest(&cat, version, want);
+	}
 	case_set_free(&set);
 	catalog_free(&cat);
-	return 0;
+	return found ? 0 : 2;
 }

@@ -65,7 +65,8 @@ static const struct cli_option table[] = {
 	{.name = "only", .kind = OPT_CSV, .at = AT(only), .count_at = AT(nonly), .help_at = 130, .arg = "SEL",
 	 .help = "run only cases matching SEL: a case id, a clause id (globs allowed,\n"
 		 "MQTT-3.1.*), or a section (3.1 matches 3.1 and 3.1.x, never 3.10).\n"
-		 "Repeat it or separate with commas."},
+		 "A bare SEL matches both protocol versions; 5.0:SEL or 3.1.1:SEL only\n"
+		 "that version's cases (5.0:MQTT-3.1.2-3). Repeat it or separate with commas."},
 	{.name = "protocol", .kind = OPT_STR, .at = AT(protocol), .help_at = 125, .arg = "V",
 	 .help = "run only the cases of protocol version V: 3.1.1, 5.0 or all (default all)"},
 	{.name = "jobs", .short_name = 'j', .kind = OPT_WHOLE, .at = AT(jobs), .lo = 1, .hi = 1024, .def = 16,
@@ -142,9 +143,10 @@ static const struct cli_option table[] = {
 
 static const char usage_head[] =
 	"usage: mqttspec run --broker URL [options]      test a broker, report a verdict per clause\n"
-	"       mqttspec list clauses|cases [--cases DIR] print the clause catalog or the cases\n"
-	"       mqttspec list clauses --coverage   per section: clauses tested, untested (why), client-only\n"
-	"       mqttspec explain CLAUSE                  what a clause means and which cases test it, how\n"
+	"       mqttspec list clauses|cases [--cases DIR] [--protocol V]  the clause catalogs or the cases\n"
+	"       mqttspec list clauses --coverage   per version and section: tested, untested (why), client-only\n"
+	"       mqttspec explain [--protocol V] CLAUSE   (5.0:MQTT-3.1.2-3; a bare id: every version's)\n"
+	"                                                what a clause means and which cases test it, step by step\n"
 	"       mqttspec decode [--from server|client] [HEX...]  decode packets field by field (hex\n"
 	"                      on standard input without HEX); exit 1 if one breaks a rule\n"
 	"       mqttspec compare A.json B.json ...       clauses by run, differences first [--html FILE]\n"

@@ -26,8 +26,26 @@ static int section_matches(const char *sel, const char *section)
 	return strncmp(sel, section, n) == 0 && (section[n] == '\0' || section[n] == '.');
 }
 
-/* `version`: the --protocol asked for, -1 for all. */
-static int selects(const struct cli_opts *o, int version, const struct case_spec *cs, const struct catalog *cat)
+/* Whether the selector `s` (bare) names the case, its clauses or the client
+ * rules it polices. */
+static int selector_matches(const char *s, const struct case_spec *cs, const struct catalog *cat)
+{
+	if (strcmp(s, cs->id) == 0)
+		return 1;
+	for (size_t j = 0; j < cs->nclaims; j++) {
+		const struct catalog_clause *cl = catalog_find(cat, cs->protocol, cs->claims[j]);
+		if (fnmatch(s, cs->claims[j], 0) == 0 || (cl && section_matches(s, cl->section)))
+			return 1;
+	}
+	/* A client rule selects the cases that police it. */
+	for (size_t k = 0; k < cs->nsteps; k++)
+		for (size_t j = 0; j < cs->steps[k].npolices; j++)
+			if (fnmatch(s, cs->steps[k].polices[j], 0) == 0)
+				return 1;
+	return 0;
+}
+
+int cli_selects(const struct cli_opts *o, int version, const struct case_spec *cs, const struct catalog *cat)
 {
 	if (o->stay_in_prefix && cs->outside_prefix)
 		return 0;
@@ -36,19 +54,13 @@ static int selects(const struct cli_opts *o, int version, const struct case_spec
 	if (!o->nonly)
 		return 1;
 	for (size_t i = 0; i < o->nonly; i++) {
-		const char *s = o->only[i];
-		if (strcmp(s, cs->id) == 0)
+		const char *s;
+		int v;
+		/* An unknown qualifier was refused with the options. */
+		if (catalog_id_parse(o->only[i], &v, &s) < 0 || (v >= 0 && v != (int)cs->protocol))
+			continue;
+		if (selector_matches(s, cs, cat))
 			return 1;
-		for (size_t j = 0; j < cs->nclaims; j++) {
-			const struct catalog_clause *cl = catalog_find(cat, cs->claims[j]);
-			if (fnmatch(s, cs->claims[j], 0) == 0 || (cl && section_matches(s, cl->section)))
-				return 1;
-		}
-		/* A client rule selects the cases that police it. */
-		for (size_t k = 0; k < cs->nsteps; k++)
-			for (size_t j = 0; j < cs->steps[k].npolices; j++)
-				if (fnmatch(s, cs->steps[k].polices[j], 0) == 0)
-					return 1;
 	}
 	return 0;
 }
@@ -194,6 +206,17 @@ static int write_reports(const struct cli_opts *o, const struct run_result *run,
 	return rc;
 }
 
+/* The specs of the versions in `versions`, "MQTT 3.1.1, MQTT 5.0", in buf. */
+static const char *spec_names(const struct catalog *cat, unsigned versions, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < cat->nparts && len < n; i++)
+		if (versions & RESULTS_VERSION(cat->parts[i].version))
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? ", " : "", cat->parts[i].spec);
+	return buf;
+}
+
 /* What every run result says about the run's settings. */
 static void run_header(const struct cli_opts *o, const char *spec, struct run_result *run)
 {
@@ -295,6 +318,12 @@ static int check_args(struct run_state *st)
 	st->version = !o->protocol || strcmp(o->protocol, "all") == 0 ? -1 : mqtt_version_from_name(o->protocol);
 	if (o->protocol && strcmp(o->protocol, "all") != 0 && st->version < 0)
 		return cli_usage_error("--protocol: expected 3.1.1, 5.0 or all, got \"%s\"", o->protocol);
+	for (size_t i = 0; i < o->nonly; i++) {
+		int v;
+		const char *id;
+		if (catalog_id_parse(o->only[i], &v, &id) < 0)
+			return cli_usage_error("--only \"%s\": qualify with 3.1.1: or 5.0:, or give a bare id", o->only[i]);
+	}
 	struct err e;
 	st->eps = alloc_zeroed(o->nbrokers, sizeof *st->eps);
 	for (size_t i = 0; i < o->nbrokers; i++) {
@@ -320,7 +349,7 @@ static int load_and_select(struct run_state *st, int *done)
 		return setup_fail(o, "", e.msg);
 	st->sel = alloc_zeroed(st->set.n, sizeof *st->sel);
 	for (size_t i = 0; i < st->set.n; i++)
-		st->nsel += (size_t)(st->sel[i] = selects(o, st->version, &st->set.cases[i], &st->cat));
+		st->nsel += (size_t)(st->sel[i] = cli_selects(o, st->version, &st->set.cases[i], &st->cat));
 	if (st->nsel == 0) {
 		fprintf(stderr, "mqttspec: %s no case\n",
 			!o->protocol ? "--only selects" : o->nonly ? "--only and --protocol select" : "--protocol selects");
@@ -395,7 +424,12 @@ static void run_cases(struct run_state *st, struct run_result *run)
 		st->eo.progress = progress;
 		st->eo.progress_arg = &ps;
 	}
-	run_header(o, st->cat.spec, run);
+	unsigned versions = 0;
+	for (size_t i = 0; i < st->set.n; i++)
+		if (st->sel[i])
+			versions |= RESULTS_VERSION(st->set.cases[i].protocol);
+	char spec[128];
+	run_header(o, spec_names(&st->cat, versions, spec, sizeof spec), run);
 	run->run_prefix = alloc_strdup(st->prefix);
 	run->nprofile = PROFILE_NCAPS;
 	run->profile = alloc_zeroed(PROFILE_NCAPS, sizeof *run->profile);
@@ -411,7 +445,9 @@ static void run_cases(struct run_state *st, struct run_result *run)
 	run->incomplete = engine_run(st->set.cases, st->set.n, st->sel, &st->cat, &st->eo, run->cases);
 	preflight_case(st->pf, o->nbrokers, &st->probe, &st->prof, &st->cat, &run->cases[st->set.n]);
 	run->duration_ms = clock_ms() - t0;
-	results_aggregate(run, &st->cat);
+	/* The run reports the versions of the cases it selected; the built-in
+	 * pre-flight (3.1.1) adds none. */
+	results_aggregate(run, &st->cat, versions);
 }
 
 /* The console report, the files asked for, the reproducers; the exit status. */

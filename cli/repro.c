@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "case/tmpl.h"
@@ -152,6 +153,24 @@ static int write_case(const char *dir, const struct run_result *run, const struc
 	return rc;
 }
 
+/* The catalog of version `v`, so DIR works as --cases DIR on its own. 0, -1,
+ * or 1 when the tool has no catalog of that version (5.0, before it ships). */
+static int copy_catalog(const char *dir, const struct repro_opts *o, enum mqtt_version v, struct err *e)
+{
+	char path[4400];
+	catalog_path(o->cases_dir ? o->cases_dir : "cases", v, path, sizeof path);
+	if (v != MQTT_V311 && access(path, R_OK) != 0)
+		return 1;
+	size_t len;
+	char *catalog = json_util_read_file(path, &len, e);
+	if (!catalog)
+		return -1;
+	catalog_path(dir, v, path, sizeof path);
+	int rc = write_text(path, catalog, e);
+	free(catalog);
+	return rc < 0 ? -1 : 0;
+}
+
 int repro_write_dir(const char *dir, const struct run_result *run, const struct case_spec *cases, size_t ncases,
 		    const struct repro_opts *o, struct err *e)
 {
@@ -164,15 +183,9 @@ int repro_write_dir(const char *dir, const struct run_result *run, const struct 
 	snprintf(path, sizeof path, "%s/clauses", dir);
 	if (mkdir_p(path, e) < 0)
 		return -1;
-	/* The catalog, so DIR works as --cases DIR on its own. */
-	catalog_path(o->cases_dir ? o->cases_dir : "cases", MQTT_V311, path, sizeof path);
-	size_t len;
-	char *catalog = json_util_read_file(path, &len, e);
-	if (!catalog)
-		return -1;
-	catalog_path(dir, MQTT_V311, path, sizeof path);
-	int rc = write_text(path, catalog, e);
-	free(catalog);
+	int rc = copy_catalog(dir, o, MQTT_V311, e);
+	if (rc == 0 && copy_catalog(dir, o, MQTT_V5, e) == -1)
+		rc = -1;
 	if (rc < 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/README", dir);

@@ -64,7 +64,7 @@ static int already_failed(const struct case_result *res, const struct catalog_cl
 static void violation_by(struct engine_case *r, const char *clause, const char *what, const char *by, int once,
 			 double now)
 {
-	const struct catalog_clause *cl = clause ? catalog_find(r->cat, clause) : NULL;
+	const struct catalog_clause *cl = clause ? catalog_find(r->cat, r->res->protocol, clause) : NULL;
 	struct case_result *res = r->res;
 	if ((once && already_failed(res, cl, by)) || (r->nviolations >= ENGINE_MAX_VIOLATIONS && already_failed(res, cl, NULL)))
 		return;

@@ -121,7 +121,7 @@ int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o
 static void add_check(struct case_result *c, const struct catalog *cat, const char *clause, int pass, size_t step,
 		      const char *expected, const char *actual)
 {
-	const struct catalog_clause *cl = clause ? catalog_find(cat, clause) : NULL;
+	const struct catalog_clause *cl = clause ? catalog_find(cat, c->protocol, clause) : NULL;
 	if (!cl)
 		return;
 	struct check_result *k = results_add_check(c, cl);

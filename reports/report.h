@@ -42,8 +42,9 @@ int report_text_write(const struct run_result *run, const struct report_opts *o,
  * whole model, wire logs included. The schema is in report_json.c. */
 int report_json_write(const struct run_result *run, FILE *out, struct err *e);
 
-/* JUnit XML for CI: one testsuite per spec section (first two numbers of the
- * clause's section), one testcase per catalog clause, except the rules that
+/* JUnit XML for CI: one testsuite per protocol version, one testcase per
+ * catalog clause (its classname names the version and the spec section, the
+ * first two numbers of the clause's section), except the rules that
  * bind only the client (they have no testcase of their own). FAIL is a <failure>,
  * INCONCLUSIVE an <error>, WARN passes with its message in <system-out>, and
  * NOT APPLICABLE / NOT SELECTED / UNTESTED are <skipped>. With a baseline, a

@@ -4,11 +4,15 @@
  * Several brokers, or two versions of one: one row per clause with its
  * verdict in each run, the rows whose verdicts differ first, as console text
  * or as a self-contained page (the HTML report's style sheet). It reads only
- * what report_json.c writes (format_version 1).
+ * what report_json.c writes (format_version 1). A row is a clause of one
+ * protocol version: its id is shown qualified ("5.0:MQTT-3.1.2-3"), since the
+ * ids of 3.1.1 and 5.0 look alike, and a report without "protocol" fields
+ * (written before 5.0) is 3.1.1.
  */
 #include "reports/report.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +21,8 @@
 #include "util/json_util.h"
 
 struct cmp_row {
-	const char *id, *section, *summary; /* point into the first report naming the clause */
+	char id[CATALOG_QID_MAX];           /* qualified: "5.0:MQTT-3.1.2-3" never meets "3.1.1:MQTT-3.1.2-3" */
+	const char *section, *summary;      /* point into the first report naming the clause */
 	const char *verdict[REPORT_COMPARE_MAX_RUNS];      /* NULL: the run does not know the clause */
 	int differs;
 };
@@ -65,7 +70,10 @@ static size_t build_rows(struct cmp_run *runs, size_t nruns, struct cmp_row **ou
 		const cJSON *cl;
 		cJSON_ArrayForEach(cl, cJSON_GetObjectItemCaseSensitive(runs[r].root, "clauses"))
 		{
-			const char *id = str_of(cl, "id");
+			/* A report written before 5.0 has no "protocol": its clauses are 3.1.1's. */
+			const char *proto = str_of(cl, "protocol");
+			char id[CATALOG_QID_MAX];
+			snprintf(id, sizeof id, "%s:%s", *proto ? proto : "3.1.1", str_of(cl, "id"));
 			size_t k = 0;
 			while (k < n && strcmp(rows[k].id, id) != 0)
 				k++;
@@ -75,7 +83,7 @@ static size_t build_rows(struct cmp_run *runs, size_t nruns, struct cmp_row **ou
 					rows = alloc_resize(rows, cap * sizeof *rows);
 				}
 				memset(&rows[n], 0, sizeof rows[n]);
-				rows[n].id = id;
+				snprintf(rows[n].id, sizeof rows[n].id, "%s", id);
 				rows[n].section = str_of(cl, "section");
 				rows[n].summary = str_of(cl, "summary");
 				n++;
@@ -149,7 +157,7 @@ int report_compare_text(const struct report_compare *c, FILE *out, struct err *e
 		report_escape_text(out, runs[r].label, 100);
 		fprintf(out, "  %s\n", runs[r].file);
 	}
-	fprintf(out, "\n%-18s %-9s", "CLAUSE", "SECTION");
+	fprintf(out, "\n%-24s %-9s", "CLAUSE", "SECTION");
 	for (size_t r = 0; r < nruns; r++)
 		fprintf(out, " [%zu]%*s", r + 1, r + 1 < 10 ? 12 : 11, "");
 	fputc('\n', out);
@@ -159,8 +167,8 @@ int report_compare_text(const struct report_compare *c, FILE *out, struct err *e
 		for (size_t k = 0; k < n; k++) {
 			if (rows[k].differs != !pass)
 				continue;
-			size_t w = report_escape_text(out, rows[k].id, 18);
-			fprintf(out, "%*s ", (int)(18 - w), "");
+			size_t w = report_escape_text(out, rows[k].id, 24);
+			fprintf(out, "%*s ", (int)(24 - w), "");
 			w = report_escape_text(out, rows[k].section, 9);
 			fprintf(out, "%*s", (int)(9 - w), "");
 			for (size_t r = 0; r < nruns; r++) {

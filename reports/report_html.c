@@ -3,16 +3,20 @@
  *
  * Top to bottom: the result (agreeing with the exit status), the run's
  * settings, counts per verdict and per spec section (first two numbers of a
- * clause's section, as in JUnit), the baseline's regressions and fixes, a
- * filter bar (verdict, section, words; shown only when the script runs),
- * the failing and warning clauses first, then every clause by section with
- * our summary, keyword, verdict and the cases that test it. Each case is a
+ * clause's section, as in JUnit) of each protocol version, the baseline's
+ * regressions and fixes, a filter bar (verdict, section, words; shown only
+ * when the script runs), the failing and warning clauses first, then every
+ * clause by version and section with our summary, keyword, verdict and the
+ * cases that test it. The ids of 3.1.1 and 5.0 look alike: a heading says
+ * whose clauses follow, and anchors carry the version ("c-5.0:MQTT-3.1.2-3"). Each case is a
  * <details> that expands to its steps and wire trace (report_html_case.c).
  *
  * A case appears under each clause it checks, so a clause reads on its own;
  * the page grows with (cases x clauses per case), never with cases x cases.
  * Clause entries are emitted in section order through one sorted index.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,8 +28,12 @@
 #define esc report_escape_xml
 #define esc_attr report_escape_xml_attr
 
+/* A section of one version's clauses. Its key ("3.1.1:3.1") names it in
+ * anchors and filters: the sections of 3.1.1 and 5.0 share numbers. */
 struct html_group {
+	enum mqtt_version version;
 	char name[32]; /* "3.1" */
+	char key[48];  /* "3.1.1:3.1" */
 	size_t counts[VERDICT_COUNT];
 	size_t total;
 };
@@ -43,52 +51,98 @@ static const char *const titles_311[][2] = {
 	{"7.1", "Conformance targets"},
 };
 
-static const char *group_title(const struct run_result *run, const char *name)
+/* The same for MQTT 5.0. */
+static const char *const titles_50[][2] = {
+	{"1.5", "Data representation"}, {"2.1", "Structure of an MQTT Control Packet"}, {"2.2", "Variable Header"},
+	{"2.3", "Payload"}, {"2.4", "Reason Code"}, {"3.1", "CONNECT"}, {"3.2", "CONNACK"}, {"3.3", "PUBLISH"},
+	{"3.4", "PUBACK"}, {"3.5", "PUBREC"}, {"3.6", "PUBREL"}, {"3.7", "PUBCOMP"}, {"3.8", "SUBSCRIBE"},
+	{"3.9", "SUBACK"}, {"3.10", "UNSUBSCRIBE"}, {"3.11", "UNSUBACK"}, {"3.12", "PINGREQ"}, {"3.13", "PINGRESP"},
+	{"3.14", "DISCONNECT"}, {"3.15", "AUTH"}, {"4.1", "Session State"}, {"4.2", "Network Connections"},
+	{"4.3", "Quality of Service levels and protocol flows"}, {"4.4", "Message delivery retry"},
+	{"4.5", "Message receipt"}, {"4.6", "Message ordering"}, {"4.7", "Topic Names and Topic Filters"},
+	{"4.8", "Subscriptions"}, {"4.9", "Flow Control"}, {"4.10", "Request / Response"},
+	{"4.11", "Server redirection"}, {"4.12", "Enhanced authentication"}, {"4.13", "Handling errors"},
+	{"5", "Security"}, {"6", "WebSocket transport"}, {"7", "Conformance"}, {"7.1", "Conformance clauses"},
+};
+
+static const char *group_title(const struct html_group *g)
 {
-	if (!run->spec || strcmp(run->spec, "MQTT 3.1.1") != 0)
-		return NULL;
-	for (size_t i = 0; i < sizeof titles_311 / sizeof titles_311[0]; i++)
-		if (strcmp(titles_311[i][0], name) == 0)
-			return titles_311[i][1];
+	const char *const(*t)[2] = g->version == MQTT_V5 ? titles_50 : titles_311;
+	size_t n = g->version == MQTT_V5 ? sizeof titles_50 / sizeof titles_50[0] : sizeof titles_311 / sizeof titles_311[0];
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i][0], g->name) == 0)
+			return t[i][1];
 	return NULL;
 }
 
 struct html_page {
 	const struct run_result *run;
-	struct html_group *groups;
+	struct html_group *groups; /* the versions' sections, version by version */
 	size_t ngroups;
-	const size_t *group_of; /* per clause: index into groups */
-	const size_t *order;    /* clause indexes in section order */
-	struct results_sections sections;
+	size_t *group_of; /* per clause: index into groups */
+	size_t *order;    /* clause indexes by version, then section */
 };
+
+/* One version's sections appended to the page's groups and order. */
+static void add_version(struct html_page *p, enum mqtt_version v)
+{
+	const struct run_result *run = p->run;
+	const char **secs = alloc_array(NULL, run->nclauses + 1, sizeof *secs);
+	for (size_t i = 0; i < run->nclauses; i++) {
+		const struct catalog_clause *c = run->clauses[i].clause;
+		secs[i] = c && c->version == v ? c->section ? c->section : "" : NULL;
+	}
+	struct results_sections rs;
+	results_sections_group(&rs, secs, run->nclauses);
+	free(secs);
+	size_t base = p->ngroups, norder = 0;
+	for (size_t i = 0; i < run->nclauses; i++)
+		norder += p->group_of[i] != SIZE_MAX;
+	for (size_t g = 0; g < rs.n; g++) {
+		struct html_group *gr = &p->groups[p->ngroups++];
+		gr->version = v;
+		snprintf(gr->name, sizeof gr->name, "%s", rs.names[g]);
+		snprintf(gr->key, sizeof gr->key, "%s:%s", mqtt_version_name(v), rs.names[g]);
+	}
+	for (size_t i = 0; i < rs.norder; i++) {
+		size_t k = rs.order[i];
+		p->order[norder + i] = k;
+		p->group_of[k] = base + rs.group_of[k];
+		p->groups[p->group_of[k]].counts[run->clauses[k].verdict]++;
+		p->groups[p->group_of[k]].total++;
+	}
+	results_sections_free(&rs);
+}
 
 static void page_init(struct html_page *p, const struct run_result *run)
 {
 	size_t n = run->nclauses;
-	const char **secs = alloc_array(NULL, n + 1, sizeof *secs);
-	for (size_t i = 0; i < n; i++) {
-		const struct catalog_clause *c = run->clauses[i].clause;
-		secs[i] = c && c->section ? c->section : "";
-	}
-	results_sections_group(&p->sections, secs, n);
-	free(secs);
 	p->run = run;
-	p->ngroups = p->sections.n;
-	p->group_of = p->sections.group_of;
-	p->order = p->sections.order;
-	p->groups = alloc_zeroed(p->ngroups + 1, sizeof *p->groups);
-	for (size_t g = 0; g < p->ngroups; g++)
-		snprintf(p->groups[g].name, sizeof p->groups[g].name, "%s", p->sections.names[g]);
-	for (size_t i = 0; i < n; i++) {
-		p->groups[p->group_of[i]].counts[run->clauses[i].verdict]++;
-		p->groups[p->group_of[i]].total++;
-	}
+	p->ngroups = 0;
+	/* A group per distinct section at most, so n groups are room enough. */
+	p->groups = alloc_zeroed(n + 1, sizeof *p->groups);
+	p->group_of = alloc_array(NULL, n + 1, sizeof *p->group_of);
+	p->order = alloc_zeroed(n + 1, sizeof *p->order);
+	for (size_t i = 0; i < n; i++)
+		p->group_of[i] = SIZE_MAX;
+	for (size_t k = 0; k < run->nversions; k++)
+		add_version(p, run->versions[k]);
 }
 
 static void page_free(struct html_page *p)
 {
 	free(p->groups);
-	results_sections_free(&p->sections);
+	free(p->group_of);
+	free(p->order);
+}
+
+/* The number of clauses in the page's order (those of the run's versions). */
+static size_t page_norder(const struct html_page *p)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->run->nclauses; i++)
+		n += p->group_of[i] != SIZE_MAX;
+	return n;
 }
 
 /* The RESULT line, and whether the run was cut short. */
@@ -215,9 +269,12 @@ static void write_summary(const struct html_page *p, FILE *out)
 	fputs("<th>total</th></tr></thead><tbody>\n", out);
 	for (size_t g = 0; g < p->ngroups; g++) {
 		const struct html_group *gr = &p->groups[g];
-		const char *title = group_title(run, gr->name);
+		const char *title = group_title(gr);
+		if (g == 0 || gr->version != p->groups[g - 1].version)
+			fprintf(out, "<tr><th colspan=\"%d\">MQTT %s</th></tr>\n", VERDICT_COUNT + 2,
+				mqtt_version_name(gr->version));
 		fputs("<tr><td><a href=\"#sec-", out);
-		esc_attr(out, gr->name);
+		esc_attr(out, gr->key);
 		fputs("\">", out);
 		esc(out, gr->name);
 		if (title) {
@@ -226,7 +283,7 @@ static void write_summary(const struct html_page *p, FILE *out)
 		}
 		fputs("</a></td>", out);
 		for (int v = 0; v < VERDICT_COUNT; v++)
-			count_cell(out, gr->counts[v], (enum verdict)v, gr->name);
+			count_cell(out, gr->counts[v], (enum verdict)v, gr->key);
 		fprintf(out, "<td>%zu</td></tr>\n", gr->total);
 	}
 	fputs("</tbody></table>\n", out);
@@ -250,8 +307,9 @@ static void write_baseline(const struct run_result *run, FILE *out)
 					continue;
 				fputs("<li>", out);
 				for (size_t k = 0; k < ch->nclauses; k++) {
+					char qid[CATALOG_QID_MAX];
 					fputs(k ? ", " : "", out);
-					esc(out, ch->clauses[k]);
+					esc(out, catalog_id_qualify(c->protocol, ch->clauses[k], qid, sizeof qid));
 				}
 				fputs(" in case ", out);
 				esc(out, c->id);
@@ -265,8 +323,9 @@ static void write_baseline(const struct run_result *run, FILE *out)
 	if (run->nfixed) {
 		fputs("<p><b>Fixed</b> (listed in the baseline, now passing: drop them from it):</p><ul>\n", out);
 		for (size_t i = 0; i < run->nfixed; i++) {
+			char qid[CATALOG_QID_MAX];
 			fputs("<li>", out);
-			esc(out, run->fixed[i].clause);
+			esc(out, catalog_id_qualify(run->fixed[i].version, run->fixed[i].clause, qid, sizeof qid));
 			fputs(" in case ", out);
 			esc(out, run->fixed[i].case_id);
 			fputs("</li>\n", out);
@@ -283,18 +342,22 @@ static void write_filters(const struct html_page *p, FILE *out)
 			report_html_case_token((enum verdict)v), results_verdict_name((enum verdict)v));
 	fputs(" <label>section <select id=\"fsec\"><option value=\"\">all</option>", out);
 	for (size_t g = 0; g < p->ngroups; g++) {
+		if (g == 0 || p->groups[g].version != p->groups[g - 1].version)
+			fprintf(out, "%s<optgroup label=\"MQTT %s\">", g ? "</optgroup>" : "",
+				mqtt_version_name(p->groups[g].version));
 		fputs("<option value=\"", out);
-		esc_attr(out, p->groups[g].name);
+		esc_attr(out, p->groups[g].key);
 		fputs("\">", out);
 		esc(out, p->groups[g].name);
-		const char *title = group_title(p->run, p->groups[g].name);
+		const char *title = group_title(&p->groups[g]);
 		if (title) {
 			fputc(' ', out);
 			esc(out, title);
 		}
 		fputs("</option>", out);
 	}
-	fputs("</select></label> <input type=\"search\" id=\"fq\" placeholder=\"id or words\"> "
+	fputs(p->ngroups ? "</optgroup></select></label> <input type=\"search\"" : "</select></label> <input type=\"search\"", out);
+	fputs(" id=\"fq\" placeholder=\"id or words\"> "
 	      "<button type=\"button\" id=\"fall\">show all</button> "
 	      "<button type=\"button\" id=\"fexp\">expand shown cases</button> <span id=\"fcount\" class=\"dim\"></span>"
 	      "</nav>\n",
@@ -344,17 +407,19 @@ static void write_clause(const struct html_page *p, size_t k, int anchor, FILE *
 	const struct run_result *run = p->run;
 	const struct clause_result *cr = &run->clauses[k];
 	const struct catalog_clause *c = cr->clause;
+	char qid[CATALOG_QID_MAX];
+	results_clause_qid(cr, qid, sizeof qid);
 	fprintf(out, "<div class=\"clause\" data-verdict=\"%s\" data-section=\"", report_html_case_token(cr->verdict));
-	esc_attr(out, p->groups[p->group_of[k]].name);
+	esc_attr(out, p->groups[p->group_of[k]].key);
 	fputc('"', out);
 	if (anchor) {
 		fputs(" id=\"c-", out);
-		esc_attr(out, c->id);
+		esc_attr(out, qid);
 		fputc('"', out);
 	}
 	fprintf(out, ">\n<div class=\"chead\"><span class=\"vd %s\">%s</span> <a class=\"cid\" href=\"#c-",
 		report_html_case_token(cr->verdict), results_verdict_name(cr->verdict));
-	esc_attr(out, c->id);
+	esc_attr(out, qid);
 	fputs("\">", out);
 	esc(out, c->id);
 	fputs("</a><span class=\"kw\">", out);
@@ -386,29 +451,42 @@ static void write_failures(const struct html_page *p, FILE *out)
 	if (!run->counts[VERDICT_FAIL] && !run->counts[VERDICT_WARN])
 		fputs("<p>No clause fails or warns.</p>\n", out);
 	static const enum verdict first[] = {VERDICT_FAIL, VERDICT_WARN};
-	for (size_t f = 0; f < 2; f++)
-		for (size_t i = 0; i < run->nclauses; i++)
-			if (run->clauses[p->order[i]].verdict == first[f] && run->clauses[p->order[i]].clause)
-				write_clause(p, p->order[i], 0, out);
+	size_t n = page_norder(p);
+	for (size_t v = 0; v < run->nversions; v++) {
+		size_t counts[VERDICT_COUNT];
+		results_version_counts(run, run->versions[v], counts);
+		if (!counts[VERDICT_FAIL] && !counts[VERDICT_WARN])
+			continue;
+		fprintf(out, "<h3>MQTT %s</h3>\n", mqtt_version_name(run->versions[v]));
+		for (size_t f = 0; f < 2; f++)
+			for (size_t i = 0; i < n; i++) {
+				const struct clause_result *cr = &run->clauses[p->order[i]];
+				if (cr->verdict == first[f] && cr->clause && cr->clause->version == run->versions[v])
+					write_clause(p, p->order[i], 0, out);
+			}
+	}
 	fputs("</section>\n", out);
 }
 
 static void write_all(const struct html_page *p, FILE *out)
 {
 	const struct run_result *run = p->run;
-	fputs("<section id=\"clauses\">\n<h2>Every clause, by section</h2>\n", out);
-	size_t g = (size_t)-1;
-	for (size_t i = 0; i < run->nclauses; i++) {
+	fputs("<section id=\"clauses\">\n", out);
+	size_t g = (size_t)-1, n = page_norder(p);
+	for (size_t i = 0; i < n; i++) {
 		size_t k = p->order[i];
 		if (!run->clauses[k].clause)
 			continue;
 		if (p->group_of[k] != g) {
 			if (g != (size_t)-1)
 				fputs("</div>\n", out);
+			if (g == (size_t)-1 || p->groups[g].version != p->groups[p->group_of[k]].version)
+				fprintf(out, "<h2>Every clause of MQTT %s, by section</h2>\n",
+					mqtt_version_name(p->groups[p->group_of[k]].version));
 			g = p->group_of[k];
-			const char *title = group_title(run, p->groups[g].name);
+			const char *title = group_title(&p->groups[g]);
 			fputs("<div class=\"sec\" id=\"sec-", out);
-			esc_attr(out, p->groups[g].name);
+			esc_attr(out, p->groups[g].key);
 			fputs("\">\n<h3>", out);
 			esc(out, p->groups[g].name);
 			if (title) {

@@ -2,18 +2,18 @@
  * report_json.c - the machine-readable report: the whole run, wire logs included.
  *
  * Schema ("format": "mqttspec-report", "format_version": 1):
- *   tool {name, version}, spec, brokers [url], broker_name|null, started_at,
+ *   tool {name, version}, spec, protocols [version reported], brokers [url], broker_name|null, started_at,
  *   duration_ms, run_prefix, time_scale, strict, incomplete, insecure,
  *   setup_error|null (why no case ran; then clauses and cases are empty),
  *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
- *   baseline null | {file, known, regressions, new_failures [{clauses, case, step_path}],
- *                    fixed [{clause, case, reason|null}]},
- *   clauses [{id, section, keyword, level, binds, observable, summary,
+ *   baseline null | {file, known, regressions, new_failures [{clauses, protocol, case, step_path}],
+ *                    fixed [{protocol, clause, case, reason|null}]},
+ *   clauses [{id, protocol, section, keyword, level, binds, observable, summary,
  *             verdict, reason|null, cases [case id],
  *             policing_verdict?, policed_by? [{case, step_path, clauses, verdict}]}]
  *                                                     one per catalog clause; the two policing
  *                                                     fields only on a client rule some check polices
- *   cases [{id, title, file, verdict, duration_ms, selected,
+ *   cases [{id, title, file, protocol, verdict, duration_ms, selected,
  *           clients [{name, client_id}], setup_error|null, steps_total, steps_run,
  *           checks [{clauses, polices? [client rule id], level MUST|SHOULD, outcome pass|fail|inconclusive|
  *                    not_applicable, step, step_path, expected, actual, note, t_ms,
@@ -21,6 +21,9 @@
  *           steps [{path, kind, client, detail, outcome done|failed|skipped|not run, t_ms}],
  *           wire [{t_ms, client, dir tx|rx|open|closed|hangup|note, hex?, text,
  *                  violation?, type?}]}]
+ * "protocol" is "3.1.1" or "5.0": an id means something only with its version
+ * (both have MQTT-3.1.2-3), and the ids inside a case (checks, polices) are of
+ * the case's version.
  * The JSON Schema of this is docs/report.schema.json (keep the two in step).
  * Verdicts are results_verdict_name() strings. "hex" is lowercase and present
  * only for events that carry bytes; "type" is the packet type named by the
@@ -157,6 +160,7 @@ static cJSON *clause_json(struct json_ctx *x, const struct run_result *run, cons
 	if (!o)
 		return NULL;
 	add_str(x, o, "id", c ? c->id : NULL);
+	add_str(x, o, "protocol", c ? mqtt_version_name(c->version) : NULL);
 	add_str(x, o, "section", c ? c->section : NULL);
 	add_str(x, o, "keyword", c ? c->keyword : NULL);
 	add_str(x, o, "level", c ? catalog_level_name(c->level) : NULL);
@@ -236,6 +240,7 @@ static cJSON *case_json(struct json_ctx *x, const struct case_result *c)
 	add_str(x, o, "id", c->id);
 	add_str(x, o, "title", c->title);
 	add_str(x, o, "file", c->file);
+	add_str(x, o, "protocol", mqtt_version_name(c->protocol));
 	add_str(x, o, "verdict", results_verdict_name(c->verdict));
 	add_num(x, o, "duration_ms", c->duration_ms);
 	add(x, o, "selected", cJSON_CreateBool(c->selected));
@@ -296,6 +301,7 @@ static cJSON *baseline_json(struct json_ctx *x, const struct run_result *run)
 			for (size_t k = 0; cl && k < ch->nclauses; k++)
 				add_str(x, cl, NULL, ch->clauses[k]);
 			if (r) {
+				add_str(x, r, "protocol", mqtt_version_name(c->protocol));
 				add_str(x, r, "case", c->id);
 				add_str(x, r, "step_path", ch->step_path);
 			}
@@ -306,6 +312,7 @@ static cJSON *baseline_json(struct json_ctx *x, const struct run_result *run)
 		cJSON *f = add(x, fixed, NULL, cJSON_CreateObject());
 		if (!f)
 			break;
+		add_str(x, f, "protocol", mqtt_version_name(run->fixed[i].version));
 		add_str(x, f, "clause", run->fixed[i].clause);
 		add_str(x, f, "case", run->fixed[i].case_id);
 		add_str(x, f, "reason", run->fixed[i].reason);
@@ -326,6 +333,9 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 		add_str(x, tool, "version", run->tool_version);
 	}
 	add_str(x, root, "spec", run->spec);
+	cJSON *versions = add(x, root, "protocols", cJSON_CreateArray());
+	for (size_t i = 0; versions && i < run->nversions; i++)
+		add_str(x, versions, NULL, mqtt_version_name(run->versions[i]));
 	cJSON *brokers = add(x, root, "brokers", cJSON_CreateArray());
 	for (size_t i = 0; brokers && i < run->nbrokers; i++)
 		add_str(x, brokers, NULL, run->brokers[i]);

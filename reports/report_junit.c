@@ -3,9 +3,11 @@
  *
  * A CI dashboard lists tests; for a conformance run the natural "test" is a
  * clause, so there is one <testcase> per catalog clause binding the broker (named by its id and
- * summary), grouped into one <testsuite> per spec section: the first two
- * numbers of the clause's section, "3.1.2.3" -> "3.1", ordered numerically so
- * 3.10 follows 3.9. Verdicts map onto JUnit's vocabulary:
+ * summary), in one <testsuite> per protocol version ("MQTT 3.1.1", "MQTT 5.0":
+ * their ids look alike, so they never share a suite), and inside it by spec
+ * section, which the classname carries ("mqttspec 3.1.1 section 3.1": the
+ * first two numbers of the clause's section, ordered numerically so 3.10
+ * follows 3.9). Verdicts map onto JUnit's vocabulary:
  *   FAIL                                  <failure>: each failing check's case, step, expected, got
  *   INCONCLUSIVE                          <error>: the harness could not judge (h2spec's ERROR)
  *   WARN                                  passes, its failed SHOULD checks in <system-out>
@@ -77,22 +79,23 @@ static void count(struct junit_group *g, const struct run_result *run, const str
 	}
 }
 
-/* The clauses with a testcase of their own, grouped by section, and each
- * group's counts. */
-static struct junit_group *make_groups(const struct run_result *run, struct results_sections *secs)
+/* The clauses of version `v` with a testcase of their own, grouped by
+ * section, in `secs`; the version's counts in `g`. */
+static void make_group(const struct run_result *run, enum mqtt_version v, struct results_sections *secs,
+		       struct junit_group *g)
 {
 	const char **names = alloc_array(NULL, run->nclauses + 1, sizeof *names);
 	for (size_t i = 0; i < run->nclauses; i++) {
 		const struct clause_result *cr = &run->clauses[i];
-		names[i] = own_testcase(cr) ? cr->clause->section ? cr->clause->section : "" : NULL;
+		int mine = own_testcase(cr) && cr->clause->version == v;
+		names[i] = mine ? cr->clause->section ? cr->clause->section : "" : NULL;
 	}
 	results_sections_group(secs, names, run->nclauses);
 	free(names);
-	struct junit_group *g = alloc_zeroed(secs->n + 1, sizeof *g);
+	memset(g, 0, sizeof *g);
 	for (size_t i = 0; i < run->nclauses; i++)
 		if (secs->group_of[i] != SIZE_MAX)
-			count(&g[secs->group_of[i]], run, &run->clauses[i]);
-	return g;
+			count(g, run, &run->clauses[i]);
 }
 
 /* Calls fn on each check, in the clause's cases, that names the clause and
@@ -183,7 +186,9 @@ static void write_testcase(const struct run_result *run, const struct clause_res
 			   FILE *out)
 {
 	const struct catalog_clause *c = cr->clause;
-	fputs("    <testcase classname=\"mqttspec.", out);
+	fputs("    <testcase classname=\"mqttspec ", out);
+	report_escape_xml_attr(out, mqtt_version_name(c->version));
+	fputs(" section ", out);
 	report_escape_xml_attr(out, group);
 	fputs("\" name=\"", out);
 	report_escape_xml_attr(out, c->id);
@@ -253,6 +258,21 @@ static void write_setup_error(const struct run_result *run, FILE *out)
 	      out);
 }
 
+/* One version's testsuite: its clauses, section by section. */
+static void write_suite(const struct run_result *run, enum mqtt_version v, const struct results_sections *secs,
+			const struct junit_group *g, FILE *out)
+{
+	fputs("  <testsuite name=\"MQTT ", out);
+	report_escape_xml_attr(out, mqtt_version_name(v));
+	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", g->tests,
+		g->failures, g->errors, g->skipped, g->time_ms / 1000.0);
+	for (size_t k = 0; k < secs->n; k++)
+		for (size_t i = 0; i < run->nclauses; i++)
+			if (secs->group_of[i] == k)
+				write_testcase(run, &run->clauses[i], secs->names[k], out);
+	fputs("  </testsuite>\n", out);
+}
+
 int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 {
 	if (run->setup_error) {
@@ -261,37 +281,26 @@ int report_junit_write(const struct run_result *run, FILE *out, struct err *e)
 			return err_set(e, "JUnit report: write error");
 		return 0;
 	}
-	struct results_sections secs;
-	struct junit_group *g = make_groups(run, &secs);
-	size_t ngroups = secs.n;
-	const char *spec = run->spec ? run->spec : "MQTT";
-	struct junit_group all = {0};
-	for (size_t k = 0; k < ngroups; k++) {
+	size_t nv = run->nversions;
+	struct results_sections *secs = alloc_zeroed(nv + 1, sizeof *secs);
+	struct junit_group *g = alloc_zeroed(nv + 1, sizeof *g), all = {0};
+	for (size_t k = 0; k < nv; k++) {
+		make_group(run, run->versions[k], &secs[k], &g[k]);
 		all.tests += g[k].tests;
 		all.failures += g[k].failures;
 		all.errors += g[k].errors;
 		all.skipped += g[k].skipped;
 	}
-
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fprintf(out, "<testsuites name=\"mqttspec\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
 		all.tests, all.failures, all.errors, all.skipped, run->duration_ms / 1000.0);
-	for (size_t k = 0; k < ngroups; k++) {
-		fputs("  <testsuite name=\"", out);
-		report_escape_xml_attr(out, spec);
-		fputs(" section ", out);
-		report_escape_xml_attr(out, secs.names[k]);
-		fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\"",
-			g[k].tests, g[k].failures, g[k].errors, g[k].skipped, g[k].time_ms / 1000.0);
-		fputs(">\n", out);
-		for (size_t i = 0; i < run->nclauses; i++)
-			if (secs.group_of[i] == k)
-				write_testcase(run, &run->clauses[i], secs.names[k], out);
-		fputs("  </testsuite>\n", out);
+	for (size_t k = 0; k < nv; k++) {
+		write_suite(run, run->versions[k], &secs[k], &g[k], out);
+		results_sections_free(&secs[k]);
 	}
 	fputs("</testsuites>\n", out);
 	free(g);
-	results_sections_free(&secs);
+	free(secs);
 	if (fflush(out) != 0 || ferror(out))
 		return err_set(e, "JUnit report: write error");
 	return 0;

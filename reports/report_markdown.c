@@ -3,9 +3,10 @@
  * job summary ($GITHUB_STEP_SUMMARY and the like).
  *
  * A reviewer reads it in ten seconds: the result (which agrees with the exit
- * status), the counts, with a baseline the regressions and the fixes, then
- * each failing clause on one line with the first failed check's case and
- * what came back. Details live in the HTML and JSON reports.
+ * status), the counts, with a baseline the regressions and the fixes (their
+ * ids qualified, "3.1.1:MQTT-3.1.2-3": the list mixes versions), then each
+ * failing clause on one line, under a heading per protocol version, with the
+ * first failed check's case and what came back. Details live in the HTML and JSON reports.
  *
  * Broker text goes through report_escape_markdown(), so a topic like
  * "a|*b*<script>" neither breaks a table nor turns into markup.
@@ -13,6 +14,7 @@
 #include "reports/report.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "result/baseline.h"
@@ -64,6 +66,17 @@ static void write_head(const struct run_result *run, FILE *out)
 	}
 }
 
+static void write_row(FILE *out, const char *label, const size_t *counts)
+{
+	size_t total = 0;
+	fprintf(out, "\n| %s |", label);
+	for (int v = 0; v < VERDICT_COUNT; v++) {
+		fprintf(out, " %zu |", counts[v]);
+		total += counts[v];
+	}
+	fprintf(out, " %zu |", total);
+}
+
 static void write_counts(const struct run_result *run, FILE *out)
 {
 	fputs("| |", out);
@@ -72,24 +85,26 @@ static void write_counts(const struct run_result *run, FILE *out)
 	fputs(" total |\n|---|", out);
 	for (int v = 0; v <= VERDICT_COUNT; v++)
 		fputs("---:|", out);
-	const size_t *rows[] = {run->counts, run->case_counts};
-	for (int r = 0; r < 2; r++) {
-		size_t total = 0;
-		fputs(r ? "\n| cases |" : "\n| clauses |", out);
-		for (int v = 0; v < VERDICT_COUNT; v++) {
-			fprintf(out, " %zu |", rows[r][v]);
-			total += rows[r][v];
-		}
-		fprintf(out, " %zu |", total);
+	write_row(out, "clauses", run->counts);
+	/* With two versions, each one's clauses too: their ids never mix. */
+	for (size_t k = 0; run->nversions > 1 && k < run->nversions; k++) {
+		size_t counts[VERDICT_COUNT];
+		char label[32];
+		results_version_counts(run, run->versions[k], counts);
+		snprintf(label, sizeof label, "%s clauses", mqtt_version_name(run->versions[k]));
+		write_row(out, label, counts);
 	}
+	write_row(out, "cases", run->case_counts);
 	fputs("\n\n", out);
 }
 
-static void write_clause_list(FILE *out, const struct check_result *ch)
+/* A check's clauses, qualified with its case's version: the list mixes versions. */
+static void write_clause_list(FILE *out, const struct case_result *c, const struct check_result *ch)
 {
 	for (size_t k = 0; k < ch->nclauses; k++) {
+		char qid[CATALOG_QID_MAX];
 		fputs(k ? ", " : "", out);
-		md(out, ch->clauses[k], 40);
+		md(out, catalog_id_qualify(c->protocol, ch->clauses[k], qid, sizeof qid), 48);
 	}
 }
 
@@ -111,7 +126,7 @@ static void write_baseline(const struct run_result *run, FILE *out)
 				if (ch->baselined || !baseline_check_counts(run, ch))
 					continue;
 				fputs("- **", out);
-				write_clause_list(out, ch);
+				write_clause_list(out, c, ch);
 				fputs("** in case ", out);
 				md(out, c->id, 80);
 				fputs(" (", out);
@@ -126,8 +141,9 @@ static void write_baseline(const struct run_result *run, FILE *out)
 	if (run->nfixed) {
 		fputs("#### Fixed (in the baseline, now passing: drop them from it)\n\n", out);
 		for (size_t i = 0; i < run->nfixed; i++) {
+			char qid[CATALOG_QID_MAX];
 			fputs("- **", out);
-			md(out, run->fixed[i].clause, 40);
+			md(out, catalog_id_qualify(run->fixed[i].version, run->fixed[i].clause, qid, sizeof qid), 48);
 			fputs("** in case ", out);
 			md(out, run->fixed[i].case_id, 80);
 			fputc('\n', out);
@@ -185,16 +201,23 @@ static void write_failing(const struct run_result *run, FILE *out)
 	static const struct {
 		enum verdict v;
 		const char *title;
-	} lists[] = {{VERDICT_FAIL, "Failing clauses"}, {VERDICT_WARN, "Warnings (a SHOULD not met)"}};
-	for (size_t l = 0; l < 2; l++) {
-		if (!run->counts[lists[l].v])
-			continue;
-		fprintf(out, "#### %s\n\n", lists[l].title);
-		for (size_t i = 0; i < run->nclauses; i++)
-			if (run->clauses[i].verdict == lists[l].v && run->clauses[i].clause)
-				write_clause_line(run, &run->clauses[i], lists[l].v == VERDICT_WARN, out);
-		fputc('\n', out);
-	}
+		const char *after;
+	} lists[] = {{VERDICT_FAIL, "Failing clauses", ""}, {VERDICT_WARN, "Warnings", " (a SHOULD not met)"}};
+	for (size_t l = 0; l < 2; l++)
+		for (size_t k = 0; k < run->nversions; k++) {
+			size_t counts[VERDICT_COUNT];
+			enum mqtt_version ver = run->versions[k];
+			results_version_counts(run, ver, counts);
+			if (!counts[lists[l].v])
+				continue;
+			fprintf(out, "#### %s of MQTT %s%s\n\n", lists[l].title, mqtt_version_name(ver), lists[l].after);
+			for (size_t i = 0; i < run->nclauses; i++) {
+				const struct clause_result *cr = &run->clauses[i];
+				if (cr->verdict == lists[l].v && cr->clause && cr->clause->version == ver)
+					write_clause_line(run, cr, lists[l].v == VERDICT_WARN, out);
+			}
+			fputc('\n', out);
+		}
 	if (run->counts[VERDICT_INCONCLUSIVE])
 		fprintf(out, "%zu clause%s INCONCLUSIVE: their cases could not reach their checks (see the full report).\n",
 			run->counts[VERDICT_INCONCLUSIVE], run->counts[VERDICT_INCONCLUSIVE] == 1 ? " is" : "s are");

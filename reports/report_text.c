@@ -2,7 +2,8 @@
  * report_text.c - the console report.
  *
  * Layout, top to bottom: a header (tool, spec, broker, run settings), one
- * line per catalog clause in catalog order, every failed check with what was
+ * line per catalog clause in catalog order under a heading per protocol
+ * version, every failed check (again by version) with what was
  * expected, what came back and the tail of the case's wire log up to the
  * moment the check was decided, the inconclusive cases, the counts, and a
  * RESULT line that agrees with results_exit_status().
@@ -138,6 +139,32 @@ static void write_policing(const struct run_result *run, const struct clause_res
 	free(text);
 }
 
+/* One line of a clause table, and its policing under it. */
+static void write_clause(const struct run_result *run, const struct clause_result *cr, size_t idw, size_t secw,
+			 size_t sumw, const struct report_opts *o, FILE *out)
+{
+	const size_t levw = 6, verw = 14; /* "SHOULD", "NOT APPLICABLE" */
+	const struct catalog_clause *c = cr->clause;
+	size_t w = put(out, c->id, idw);
+	pad(out, idw - w + 2);
+	w = put(out, c->section, secw);
+	pad(out, secw - w + 2);
+	fprintf(out, "%-*s  ", (int)levw, catalog_level_name(c->level));
+	put_verdict(out, cr->verdict, verw + 2, o->color);
+	/* The reason (why UNTESTED, NOT APPLICABLE...) follows the summary so
+	 * both are cut together to the line width. */
+	const char *summary = c->summary ? c->summary : "";
+	size_t n = strlen(summary) + (cr->reason ? strlen(cr->reason) + 6 : 0) + 1;
+	char *cell = alloc_bytes(n);
+	snprintf(cell, n, "%s%s%s", summary, cr->reason ? " \xE2\x80\x94 " : "", cr->reason ? cr->reason : "");
+	put(out, cell, o->verbose ? SIZE_MAX : sumw);
+	free(cell);
+	fputc('\n', out);
+	write_policing(run, cr, idw + 2 + secw + 2 + levw + 2, o, out);
+}
+
+/* A table per version: the ids of 3.1.1 and 5.0 look alike, so each table
+ * says whose clauses it lists and the ids in it stay bare. */
 static void write_clauses(const struct run_result *run, const struct report_opts *o, FILE *out)
 {
 	size_t idw = 2, secw = 7; /* the heading words */
@@ -151,33 +178,18 @@ static void write_clauses(const struct run_result *run, const struct report_opts
 	}
 	idw = idw > 24 ? 24 : idw;
 	secw = secw > 12 ? 12 : secw;
-	const size_t levw = 6, verw = 14; /* "SHOULD", "NOT APPLICABLE" */
+	const size_t levw = 6, verw = 14;
 	size_t used = idw + 2 + secw + 2 + levw + 2 + verw + 2;
 	size_t sumw = used + 20 < LINE_COLS ? LINE_COLS - used : 20;
-
-	fprintf(out, "\nClauses\n%-*s  %-*s  %-*s  %-*s  SUMMARY\n", (int)idw, "ID", (int)secw, "SECTION", (int)levw,
-		"LEVEL", (int)verw, "VERDICT");
-	for (size_t i = 0; i < run->nclauses; i++) {
-		const struct clause_result *cr = &run->clauses[i];
-		const struct catalog_clause *c = cr->clause;
-		if (!c)
-			continue;
-		size_t w = put(out, c->id, idw);
-		pad(out, idw - w + 2);
-		w = put(out, c->section, secw);
-		pad(out, secw - w + 2);
-		fprintf(out, "%-*s  ", (int)levw, catalog_level_name(c->level));
-		put_verdict(out, cr->verdict, verw + 2, o->color);
-		/* The reason (why UNTESTED, NOT APPLICABLE...) follows the summary so
-		 * both are cut together to the line width. */
-		const char *summary = c->summary ? c->summary : "";
-		size_t n = strlen(summary) + (cr->reason ? strlen(cr->reason) + 6 : 0) + 1;
-		char *cell = alloc_bytes(n);
-		snprintf(cell, n, "%s%s%s", summary, cr->reason ? " \xE2\x80\x94 " : "", cr->reason ? cr->reason : "");
-		put(out, cell, o->verbose ? SIZE_MAX : sumw);
-		free(cell);
-		fputc('\n', out);
-		write_policing(run, cr, idw + 2 + secw + 2 + levw + 2, o, out);
+	for (size_t k = 0; k < run->nversions; k++) {
+		fprintf(out, "\nClauses of MQTT %s\n", mqtt_version_name(run->versions[k]));
+		fprintf(out, "%-*s  %-*s  %-*s  %-*s  SUMMARY\n", (int)idw, "ID", (int)secw, "SECTION", (int)levw, "LEVEL",
+			(int)verw, "VERDICT");
+		for (size_t i = 0; i < run->nclauses; i++) {
+			const struct clause_result *cr = &run->clauses[i];
+			if (cr->clause && cr->clause->version == run->versions[k])
+				write_clause(run, cr, idw, secw, sumw, o, out);
+		}
 	}
 }
 
@@ -273,21 +285,43 @@ static void write_check(const struct case_result *c, const struct check_result *
 	write_wire(c, ch->t_ms, o, out);
 }
 
+/* Whether the failures of version `v`'s cases have a section: a version the
+ * run reports, or one a case with a failed check speaks (the built-in
+ * pre-flight speaks 3.1.1 whatever the run reports). */
+static int has_failures_section(const struct run_result *run, enum mqtt_version v)
+{
+	for (size_t k = 0; k < run->nversions; k++)
+		if (run->versions[k] == v)
+			return 1;
+	for (size_t i = 0; i < run->ncases; i++)
+		for (size_t j = 0; run->cases[i].protocol == v && j < run->cases[i].nchecks; j++)
+			if (run->cases[i].checks[j].outcome == CHECK_FAIL)
+				return 1;
+	return 0;
+}
+
+/* The failed checks, under a heading per version: the clause ids of a check
+ * are its case's version's. */
 static void write_failures(const struct run_result *run, const struct report_opts *o, FILE *out)
 {
-	size_t n = 0;
-	fputs("\nFailures\n", out);
-	for (size_t i = 0; i < run->ncases; i++) {
-		const struct case_result *c = &run->cases[i];
-		for (size_t j = 0; j < c->nchecks; j++) {
-			if (c->checks[j].outcome != CHECK_FAIL)
-				continue;
-			write_check(c, &c->checks[j], o, out);
-			n++;
+	static const enum mqtt_version versions[] = {MQTT_V311, MQTT_V5};
+	for (size_t k = 0; k < sizeof versions / sizeof versions[0]; k++) {
+		if (!has_failures_section(run, versions[k]))
+			continue;
+		size_t n = 0;
+		fprintf(out, "\nFailures in MQTT %s\n", mqtt_version_name(versions[k]));
+		for (size_t i = 0; i < run->ncases; i++) {
+			const struct case_result *c = &run->cases[i];
+			for (size_t j = 0; c->protocol == versions[k] && j < c->nchecks; j++) {
+				if (c->checks[j].outcome != CHECK_FAIL)
+					continue;
+				write_check(c, &c->checks[j], o, out);
+				n++;
+			}
 		}
+		if (n == 0)
+			fputs("  none\n", out);
 	}
-	if (n == 0)
-		fputs("  none\n", out);
 }
 
 static void write_inconclusive(const struct run_result *run, FILE *out)
@@ -330,8 +364,9 @@ static void write_baseline(const struct run_result *run, FILE *out)
 				continue;
 			fputs("  regression: ", out);
 			for (size_t k = 0; k < ch->nclauses; k++) {
+				char qid[CATALOG_QID_MAX];
 				fputs(k ? ", " : "", out);
-				put(out, ch->clauses[k], SIZE_MAX);
+				put(out, catalog_id_qualify(c->protocol, ch->clauses[k], qid, sizeof qid), SIZE_MAX);
 			}
 			fputs(" in case ", out);
 			put(out, c->id, SIZE_MAX);
@@ -341,8 +376,9 @@ static void write_baseline(const struct run_result *run, FILE *out)
 		}
 	}
 	for (size_t i = 0; i < run->nfixed; i++) {
+		char qid[CATALOG_QID_MAX];
 		fputs("  fixed: ", out);
-		put(out, run->fixed[i].clause, SIZE_MAX);
+		put(out, catalog_id_qualify(run->fixed[i].version, run->fixed[i].clause, qid, sizeof qid), SIZE_MAX);
 		fputs(" in case ", out);
 		put(out, run->fixed[i].case_id, SIZE_MAX);
 		fputs(" now passes; drop it from the baseline\n", out);
@@ -364,6 +400,13 @@ static void write_summary(const struct run_result *run, int color, FILE *out)
 {
 	fputs("\nSummary\n", out);
 	write_counts(out, "clauses:", run->counts);
+	for (size_t k = 0; run->nversions > 1 && k < run->nversions; k++) {
+		size_t counts[VERDICT_COUNT];
+		char label[16];
+		results_version_counts(run, run->versions[k], counts);
+		snprintf(label, sizeof label, "  %s:", mqtt_version_name(run->versions[k]));
+		write_counts(out, label, counts);
+	}
 	write_counts(out, "cases:", run->case_counts);
 	fprintf(out, "  duration: %.3f s\n", run->duration_ms / 1000.0);
 	if (run->incomplete)

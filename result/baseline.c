@@ -14,6 +14,22 @@
 static const char *const top_keys[] = {"format", "version", "broker", "entries", NULL};
 static const char *const entry_keys[] = {"clause", "case", "reason", NULL};
 
+/* An entry's clause: in version 2 qualified ("5.0:MQTT-3.1.2-3"), in
+ * version 1 a bare id of 3.1.1 (the only version there was). */
+static int entry_clause(const char *text, long format, const char *p, int *v, const char **id, struct err *e)
+{
+	if (catalog_id_parse(text, v, id) < 0)
+		return err_set(e, "%s.clause: \"%s\": expected VERSION:ID with VERSION 3.1.1 or 5.0", p, text);
+	if (format == 1 && *v >= 0)
+		return err_set(e, "%s.clause: \"%s\": a version 1 baseline has bare 3.1.1 ids", p, text);
+	if (format == 1)
+		*v = MQTT_V311;
+	else if (*v < 0)
+		return err_set(e, "%s.clause: \"%s\": a version 2 baseline qualifies each id (\"3.1.1:%s\" or \"5.0:%s\")",
+			       p, text, text, text);
+	return 0;
+}
+
 int baseline_load(struct baseline *b, const char *path, struct err *e)
 {
 	memset(b, 0, sizeof *b);
@@ -35,8 +51,8 @@ int baseline_load(struct baseline *b, const char *path, struct err *e)
 		err_set(e, "$.format: expected \"mqttspec-baseline\", got \"%s\"", format);
 		goto fail;
 	}
-	if (version != 1) {
-		err_set(e, "$.version: this mqttspec reads version 1, the file is version %ld", version);
+	if (version != 1 && version != 2) {
+		err_set(e, "$.version: this mqttspec reads versions 1 and 2, the file is version %ld", version);
 		goto fail;
 	}
 	if (!cJSON_IsArray(arr)) {
@@ -58,8 +74,13 @@ int baseline_load(struct baseline *b, const char *path, struct err *e)
 		    json_util_str(it, "case", p, 1, &case_id, e) < 0 ||
 		    json_util_str(it, "reason", p, 0, &reason, e) < 0)
 			goto fail;
+		int v;
+		const char *id;
+		if (entry_clause(clause, version, p, &v, &id, e) < 0)
+			goto fail;
 		struct baseline_entry *en = &b->entries[b->n++];
-		en->clause = alloc_strdup(clause);
+		en->version = (enum mqtt_version)v;
+		en->clause = alloc_strdup(id);
 		en->case_id = alloc_strdup(case_id);
 		en->reason = reason ? alloc_strdup(reason) : NULL;
 	}
@@ -87,10 +108,11 @@ void baseline_free(struct baseline *b)
 	memset(b, 0, sizeof *b);
 }
 
-static int listed(const struct baseline *b, const char *clause, const char *case_id)
+static int listed(const struct baseline *b, enum mqtt_version v, const char *clause, const char *case_id)
 {
 	for (size_t i = 0; i < b->n; i++)
-		if (strcmp(b->entries[i].clause, clause) == 0 && strcmp(b->entries[i].case_id, case_id) == 0)
+		if (b->entries[i].version == v && strcmp(b->entries[i].clause, clause) == 0 &&
+		    strcmp(b->entries[i].case_id, case_id) == 0)
 			return 1;
 	return 0;
 }
@@ -130,7 +152,7 @@ void baseline_apply(struct baseline *b, struct run_result *run)
 				continue;
 			int all = 1;
 			for (size_t j = 0; all && j < ch->nclauses; j++)
-				all = listed(b, ch->clauses[j], c->id);
+				all = listed(b, c->protocol, ch->clauses[j], c->id);
 			ch->baselined = all;
 			if (baseline_check_counts(run, ch)) {
 				if (all)
@@ -147,9 +169,10 @@ void baseline_apply(struct baseline *b, struct run_result *run)
 		const struct baseline_entry *en = &b->entries[i];
 		for (size_t k = 0; k < run->ncases; k++) {
 			const struct case_result *c = &run->cases[k];
-			if (strcmp(c->id, en->case_id) != 0 || !c->selected || !now_passes(c, en->clause))
+			if (strcmp(c->id, en->case_id) != 0 || c->protocol != en->version || !c->selected ||
+			    !now_passes(c, en->clause))
 				continue;
-			b->fixed[b->nfixed++] = (struct run_fixed){en->clause, en->case_id, en->reason};
+			b->fixed[b->nfixed++] = (struct run_fixed){en->version, en->clause, en->case_id, en->reason};
 			break;
 		}
 	}
@@ -185,7 +208,7 @@ int baseline_write(const struct run_result *run, FILE *out, struct err *e)
 	const char *broker = run->broker_name ? run->broker_name : run->nbrokers ? run->brokers[0] : NULL;
 	char *b = broker ? utf8_escape_invalid(broker) : NULL;
 	cJSON_AddStringToObject(root, "format", "mqttspec-baseline");
-	cJSON_AddNumberToObject(root, "version", 1);
+	cJSON_AddNumberToObject(root, "version", 2);
 	if (b)
 		cJSON_AddStringToObject(root, "broker", b);
 	free(b);
@@ -197,12 +220,14 @@ int baseline_write(const struct run_result *run, FILE *out, struct err *e)
 			if (!baseline_check_counts(run, ch))
 				continue;
 			for (size_t j = 0; j < ch->nclauses; j++) {
+				char qid[CATALOG_QID_MAX];
+				catalog_id_qualify(c->protocol, ch->clauses[j], qid, sizeof qid);
 				/* Once per (clause, case): a case may fail one clause twice. */
 				int seen = 0;
 				const cJSON *it;
 				cJSON_ArrayForEach(it, entries)
 				{
-					seen |= strcmp(cJSON_GetObjectItem(it, "clause")->valuestring, ch->clauses[j]) == 0 &&
+					seen |= strcmp(cJSON_GetObjectItem(it, "clause")->valuestring, qid) == 0 &&
 						strcmp(cJSON_GetObjectItem(it, "case")->valuestring, c->id) == 0;
 				}
 				if (seen)
@@ -210,7 +235,7 @@ int baseline_write(const struct run_result *run, FILE *out, struct err *e)
 				cJSON *en = cJSON_CreateObject();
 				char *reason = short_reason(ch->actual);
 				char *id = utf8_escape_invalid(c->id);
-				cJSON_AddStringToObject(en, "clause", ch->clauses[j]);
+				cJSON_AddStringToObject(en, "clause", qid);
 				cJSON_AddStringToObject(en, "case", id);
 				cJSON_AddStringToObject(en, "reason", reason);
 				free(reason);

@@ -1,9 +1,13 @@
 /*
  * baseline.h - the CI gate on regressions: a file of known failures.
  *
- *   {"format": "mqttspec-baseline", "version": 1, "broker": "mosquitto 2.0.11",
- *    "entries": [{"clause": "MQTT-3.1.2-24", "case": "connect-keep-alive-enforced",
+ *   {"format": "mqttspec-baseline", "version": 2, "broker": "mosquitto 2.0.11",
+ *    "entries": [{"clause": "3.1.1:MQTT-3.1.2-24", "case": "connect-keep-alive-enforced",
  *                 "reason": "what the check got when the baseline was written"}]}
+ *
+ * An entry's clause is qualified with its protocol version: the ids of 3.1.1
+ * and 5.0 look alike. A version 1 file (bare ids, written before 5.0) is
+ * read as 3.1.1.
  *
  * A broker author gates every commit on the suite, but a broker rarely
  * passes everything; the baseline lists the (clause, case) pairs that are
@@ -21,7 +25,8 @@
 #include "result/results.h"
 
 struct baseline_entry {
-	char *clause;
+	enum mqtt_version version;
+	char *clause; /* the bare id */
 	char *case_id;
 	char *reason; /* may be NULL */
 };
@@ -52,8 +57,9 @@ int baseline_check_counts(const struct run_result *run, const struct check_resul
  * only when there is a regression. */
 int baseline_exit_status(const struct run_result *run);
 
-/* The run's failures that count, as a baseline file (one entry per clause
- * and case; reason: the check's actual text, shortened). */
+/* The run's failures that count, as a baseline file of version 2 (one entry
+ * per clause and case, the clause qualified with the case's version;
+ * reason: the check's actual text, shortened). */
 int baseline_write(const struct run_result *run, FILE *out, struct err *e);
 
 void baseline_free(struct baseline *b);

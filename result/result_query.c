@@ -6,10 +6,28 @@
 #include "result/results.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/alloc.h"
+
+void results_version_counts(const struct run_result *run, enum mqtt_version v, size_t counts[VERDICT_COUNT])
+{
+	memset(counts, 0, VERDICT_COUNT * sizeof *counts);
+	for (size_t i = 0; i < run->nclauses; i++)
+		if (run->clauses[i].clause && run->clauses[i].clause->version == v)
+			counts[run->clauses[i].verdict]++;
+}
+
+char *results_clause_qid(const struct clause_result *cr, char *buf, size_t n)
+{
+	if (!cr->clause) {
+		snprintf(buf, n, "?");
+		return buf;
+	}
+	return catalog_id_qualify(cr->clause->version, cr->clause->id, buf, n);
+}
 
 int results_check_names(const struct check_result *ch, const char *id)
 {

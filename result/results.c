@@ -125,18 +125,52 @@ static void add_case_ref(struct clause_result *cr, size_t ci)
 	cr->cases[cr->ncases++] = ci;
 }
 
+/* Where each catalog clause sits in run->clauses: -1 for a version the run
+ * does not report. The run's clauses are filled in catalog order. */
+static long *place_clauses(struct run_result *run, const struct catalog *cat, unsigned versions)
+{
+	long *at = alloc_array(NULL, cat->count + 1, sizeof *at);
+	size_t n = 0;
+	run->nversions = 0;
+	for (size_t p = 0; p < cat->nparts; p++)
+		if (versions & RESULTS_VERSION(cat->parts[p].version)) {
+			run->versions[run->nversions++] = cat->parts[p].version;
+			n += cat->parts[p].count;
+		}
+	run->clauses = alloc_zeroed(n + 1, sizeof *run->clauses);
+	run->nclauses = 0;
+	for (size_t k = 0; k < cat->count; k++) {
+		at[k] = -1;
+		if (!(versions & RESULTS_VERSION(cat->clauses[k].version)))
+			continue;
+		struct clause_result *cr = &run->clauses[run->nclauses];
+		cr->clause = &cat->clauses[k];
+		cr->verdict = VERDICT_UNTESTED;
+		cr->policing_verdict = VERDICT_UNTESTED;
+		at[k] = (long)run->nclauses++;
+	}
+	return at;
+}
+
+/* The run's clause a case names by `id`, in the case's version, or NULL. */
+static struct clause_result *named(struct run_result *run, const struct catalog *cat, const long *at,
+				   const struct case_result *c, const char *id)
+{
+	long k = catalog_index(cat, c->protocol, id);
+	return k < 0 || at[k] < 0 ? NULL : &run->clauses[at[k]];
+}
+
 /* Each check that polices client rules adds its verdict to theirs. */
-static void add_policing(struct run_result *run, const struct catalog *cat, size_t ci)
+static void add_policing(struct run_result *run, const struct catalog *cat, const long *at, size_t ci)
 {
 	const struct case_result *c = &run->cases[ci];
 	for (size_t i = 0; i < c->nchecks; i++) {
 		const struct check_result *ch = &c->checks[i];
 		enum verdict v = c->selected ? check_verdict(ch) : VERDICT_NOT_SELECTED;
 		for (size_t j = 0; j < ch->npolices; j++) {
-			long k = catalog_index(cat, ch->polices[j]);
-			if (k < 0)
+			struct clause_result *cr = named(run, cat, at, c, ch->polices[j]);
+			if (!cr)
 				continue;
-			struct clause_result *cr = &run->clauses[k];
 			cr->policed_by = alloc_resize(cr->policed_by, (cr->npoliced_by + 1) * sizeof *cr->policed_by);
 			cr->policed_by[cr->npoliced_by++] = (struct policing_ref){ci, i, v};
 			if (v < cr->policing_verdict)
@@ -157,53 +191,61 @@ static void free_clauses(struct run_result *run)
 	run->nclauses = 0;
 }
 
-void results_aggregate(struct run_result *run, const struct catalog *cat)
+/* A case's claims and checks, into the verdicts of the clauses they name. */
+static void add_case(struct run_result *run, const struct catalog *cat, const long *at, size_t ci)
+{
+	struct case_result *c = &run->cases[ci];
+	for (size_t j = 0; j < c->nclaims; j++) {
+		struct clause_result *cr = named(run, cat, at, c, c->claims[j]);
+		if (!cr)
+			continue;
+		add_case_ref(cr, ci);
+		if (!c->selected && cr->verdict > VERDICT_NOT_SELECTED)
+			cr->verdict = VERDICT_NOT_SELECTED;
+	}
+	for (size_t i = 0; i < c->nchecks; i++) {
+		const struct check_result *ch = &c->checks[i];
+		enum verdict v = check_verdict(ch);
+		for (size_t j = 0; j < ch->nclauses; j++) {
+			struct clause_result *cr = named(run, cat, at, c, ch->clauses[j]);
+			if (!cr)
+				continue;
+			add_case_ref(cr, ci);
+			if (v < cr->verdict) {
+				cr->verdict = v;
+				free(cr->reason);
+				cr->reason = NULL;
+				if (v == VERDICT_NOT_APPLICABLE && ch->actual)
+					cr->reason = alloc_strdup(ch->actual);
+			}
+		}
+	}
+}
+
+unsigned results_selected_versions(const struct case_result *cases, size_t n)
+{
+	unsigned set = 0;
+	for (size_t i = 0; i < n; i++)
+		if (cases[i].selected)
+			set |= RESULTS_VERSION(cases[i].protocol);
+	return set;
+}
+
+void results_aggregate(struct run_result *run, const struct catalog *cat, unsigned versions)
 {
 	free_clauses(run);
-	run->nclauses = cat->count;
-	run->clauses = alloc_zeroed(cat->count, sizeof *run->clauses);
+	long *at = place_clauses(run, cat, versions);
 	memset(run->counts, 0, sizeof run->counts);
 	memset(run->case_counts, 0, sizeof run->case_counts);
-
-	for (size_t k = 0; k < cat->count; k++) {
-		run->clauses[k].clause = &cat->clauses[k];
-		run->clauses[k].verdict = VERDICT_UNTESTED;
-		run->clauses[k].policing_verdict = VERDICT_UNTESTED;
-	}
 	for (size_t ci = 0; ci < run->ncases; ci++) {
 		struct case_result *c = &run->cases[ci];
 		c->verdict = case_verdict(c);
 		run->case_counts[c->verdict]++;
-		add_policing(run, cat, ci);
-		for (size_t j = 0; j < c->nclaims; j++) {
-			long k = catalog_index(cat, c->claims[j]);
-			if (k < 0)
-				continue;
-			struct clause_result *cr = &run->clauses[k];
-			add_case_ref(cr, ci);
-			if (!c->selected && cr->verdict > VERDICT_NOT_SELECTED)
-				cr->verdict = VERDICT_NOT_SELECTED;
-		}
-		for (size_t i = 0; i < c->nchecks; i++) {
-			const struct check_result *ch = &c->checks[i];
-			enum verdict v = check_verdict(ch);
-			for (size_t j = 0; j < ch->nclauses; j++) {
-				long k = catalog_index(cat, ch->clauses[j]);
-				if (k < 0)
-					continue;
-				struct clause_result *cr = &run->clauses[k];
-				add_case_ref(cr, ci);
-				if (v < cr->verdict) {
-					cr->verdict = v;
-					free(cr->reason);
-					cr->reason = NULL;
-					if (v == VERDICT_NOT_APPLICABLE && ch->actual)
-						cr->reason = alloc_strdup(ch->actual);
-				}
-			}
-		}
+		add_policing(run, cat, at, ci);
+		add_case(run, cat, at, ci);
 	}
-	for (size_t k = 0; k < cat->count; k++) {
+	free(at);
+	for (size_t k = 0; k < run->nclauses; k++) {
 		struct clause_result *cr = &run->clauses[k];
 		if (cr->verdict == VERDICT_UNTESTED)
 			cr->reason = alloc_strdup(cr->clause->untested_reason ? cr->clause->untested_reason

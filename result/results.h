@@ -144,6 +144,7 @@ struct clause_result {
 /* A --baseline entry (a known failure) whose clause held in its case this
  * run, so the baseline can be tightened. Points into the loaded baseline. */
 struct run_fixed {
+	enum mqtt_version version;
 	const char *clause;
 	const char *case_id;
 	const char *reason;
@@ -175,7 +176,11 @@ struct run_result {
 	size_t nprofile;
 	struct case_result *cases;
 	size_t ncases;
-	struct clause_result *clauses;  /* one per catalog clause, catalog order */
+	/* The versions the run reports (those of the cases it selected), in
+	 * catalog order; every clause of their catalogs has a clause_result. */
+	enum mqtt_version versions[CATALOG_MAX_VERSIONS];
+	size_t nversions;
+	struct clause_result *clauses;  /* one per clause of those versions, catalog order */
 	size_t nclauses;
 	size_t counts[VERDICT_COUNT];   /* clauses per verdict */
 	size_t case_counts[VERDICT_COUNT];
@@ -188,10 +193,21 @@ struct run_result {
 	size_t nfixed;
 };
 
-/* Aggregate checks into case verdicts and one verdict per catalog clause.
- * A case left out (case_result.selected == 0) is NOT SELECTED; so are the
- * clauses whose only cases were left out. */
-void results_aggregate(struct run_result *run, const struct catalog *cat);
+/* A set of protocol versions: bit RESULTS_VERSION(v) for each version v. */
+#define RESULTS_VERSION(v) (1u << (unsigned)(v))
+#define RESULTS_ALL_VERSIONS (~0u)
+
+/* The versions of the selected cases (case_result.selected) of a run, as a
+ * set: the versions a run reports. */
+unsigned results_selected_versions(const struct case_result *cases, size_t n);
+
+/* Aggregate checks into case verdicts and one verdict per catalog clause of
+ * each version in `versions` that `cat` holds. A case's checks name clauses
+ * of the case's own version (a 5.0 case's MQTT-3.1.2-3 is the 5.0 clause);
+ * a clause of a version not reported counts nowhere. A case left out
+ * (case_result.selected == 0) is NOT SELECTED; so are the clauses whose only
+ * cases were left out. */
+void results_aggregate(struct run_result *run, const struct catalog *cat, unsigned versions);
 
 /* A client rule's policing in words, for the writers: "PASS (MQTT-4.8.0-1 in
  * case subscribe-empty-payload-closes; ...)", each duty-and-case pair once.
@@ -251,6 +267,13 @@ int results_set_run_setup_error(struct run_result *run, const char *fmt, ...) __
 
 /* Queries for writers (result/result_query.c): what every report asks of a
  * run, answered in one place so the reports agree. */
+
+/* The clause counts per verdict of version `v` alone. */
+void results_version_counts(const struct run_result *run, enum mqtt_version v, size_t counts[VERDICT_COUNT]);
+
+/* The clause's id qualified with its version ("5.0:MQTT-3.1.2-3") in buf,
+ * for lists that mix versions. Returns buf. */
+char *results_clause_qid(const struct clause_result *cr, char *buf, size_t n);
 
 /* Whether the check names the clause `id` (NULL: it does not). */
 int results_check_names(const struct check_result *ch, const char *id);

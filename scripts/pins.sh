@@ -2,7 +2,9 @@
 # (sourced, not run): reading pins and JSON reports, and comparing the two.
 #
 # A pin (tests/faults/NAME.txt, tests/variants/NAME.txt) names, one per line
-# ('#' starts a comment), what a run must show:
+# ('#' starts a comment), what a run must show (an id may be qualified with
+# its protocol version, 5.0:MQTT-3.1.2-3; a bare id is 3.1.1's, as in every
+# pin written before 5.0, since the ids of the two versions look alike):
 #   MQTT-3.3.4-1        the clause must FAIL;
 #   ?MQTT-2.3.1-5       it may FAIL or not, as the comment explains (a FINDING
 #                       the suite charges wrongly today, or a race the run
@@ -18,41 +20,53 @@ pin_lines() {
 	sed -e 's/#.*//' "$1" | awk 'NF { $1 = $1; print }'
 }
 
+# Ids on standard input, one a line, qualified: "MQTT-3.1.2-3" is
+# "3.1.1:MQTT-3.1.2-3", "5.0:MQTT-3.1.2-3" stays. Every list below is of
+# qualified ids, so a 3.1.1 clause never meets the 5.0 one of the same id.
+qualify() { awk '{ print ($0 ~ /^[0-9.]+:/ ? $0 : "3.1.1:" $0) }'; }
+
+# Whether the qualified id is in the catalog of its version.
+in_catalog() {
+	grep -q "\"id\": *\"${1#*:}\"" "cases/clauses/mqtt-${1%%:*}.json" 2>/dev/null
+}
+
 # Clause ids of a pin or of the known-fails file, by kind: `firm` must FAIL,
 # `optional` may FAIL, `warn_firm` must WARN, `warn_optional` may WARN.
 # `clauses` is the first word of each line (known-fails may add a word:
 # "MQTT-3.1.2-24 timing").
-clauses() { pin_lines "$1" | awk '{ print $1 }'; }
-firm() { pin_lines "$1" | awk '$1 ~ /^MQTT/ { print $1 }' | sort -u; }
-optional() { pin_lines "$1" | awk '$1 ~ /^[?]MQTT/ { print substr($1, 2) }' | sort -u; }
-warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | sort -u; }
-warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | sort -u; }
+clauses() { pin_lines "$1" | awk '{ print $1 }' | qualify; }
+firm() { pin_lines "$1" | awk '$1 ~ /^([0-9.]+:)?MQTT/ { print $1 }' | qualify | sort -u; }
+optional() { pin_lines "$1" | awk '$1 ~ /^[?]([0-9.]+:)?MQTT/ { print substr($1, 2) }' | qualify | sort -u; }
+warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | qualify | sort -u; }
+warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | qualify | sort -u; }
 permitted() { pin_lines "$1" | grep -qx PERMITTED; }
 
 # Lines of the given pin files that are not in the pin format.
 pin_syntax_errors() {
 	for p; do
-		pin_lines "$p" | grep -Ev '^([?]?(WARN )?MQTT(SPEC)?-[0-9.]+-[0-9]+|PERMITTED)$' | sed "s|^|$p: |"
+		pin_lines "$p" | grep -Ev '^([?]?(WARN )?((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+|PERMITTED)$' | sed "s|^|$p: |"
 	done
 }
 
-# The ids a pin names in any kind, for the catalog check.
-pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//'; }
+# The ids a pin names in any kind, qualified, for the catalog check.
+pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//' | qualify; }
 
-# The ids of every clause with verdict $2 (FAIL, WARN) in JSON report $1:
+# The qualified ids of every clause with verdict $2 (FAIL, WARN) in JSON
+# report $1 (a report without "protocol", written before 5.0, is 3.1.1's):
 # python3 when there is one, else awk over cJSON's layout (a clause's keys at
 # three tabs inside the top-level "clauses" array).
 verdicts() {
 	if command -v python3 >/dev/null 2>&1; then
 		python3 -c 'import json, sys
 for c in json.load(open(sys.argv[1]))["clauses"]:
-    if c["verdict"] == sys.argv[2]: print(c["id"])' "$1" "$2"
+    if c["verdict"] == sys.argv[2]: print("%s:%s" % (c.get("protocol", "3.1.1"), c["id"]))' "$1" "$2"
 	else
 		awk -v want="$2" '/^\t"clauses":\t\[/ { on = 1; next }
 		     on && /^\t[^\t]/ { on = 0 }
-		     on && /^\t\t\t"id":/ { id = $2; gsub(/[",]/, "", id) }
+		     on && /^\t\t\t"id":/ { id = $2; gsub(/[",]/, "", id); p = "3.1.1" }
+		     on && /^\t\t\t"protocol":/ { p = $2; gsub(/[",]/, "", p) }
 		     on && /^\t\t\t"verdict":/ { v = $0; sub(/^[^"]*"verdict":\t"/, "", v); sub(/".*/, "", v)
-		                                 if (v == want) print id }' "$1"
+		                                 if (v == want) print p ":" id }' "$1"
 	fi | sort -u
 }
 fails() { verdicts "$1" FAIL; }
@@ -72,8 +86,9 @@ explain() {
 	python3 -c 'import json, sys
 want, seen = set(sys.argv[2:]), set()
 for case in json.load(open(sys.argv[1]))["cases"]:
+    v = case.get("protocol", "3.1.1")
     for k in case.get("checks", []):
-        hit = ",".join(sorted(want.intersection(k["clauses"])))
+        hit = ",".join(sorted(want.intersection("%s:%s" % (v, x) for x in k["clauses"])))
         if k["outcome"] in ("fail", "warn") and hit and (hit, case["id"]) not in seen:
             seen.add((hit, case["id"]))
             print("      %s in %s: %s" % (hit, case["id"], (k.get("actual") or "")[:240]))' "$@"
@@ -120,21 +135,25 @@ compare_pin() {
 	cat "$out.wwant" >>"$out.want"
 }
 
-# Every clause some case claims in a check, each once.
+# Every clause some case claims in a check, each once, qualified with the
+# version of its case (a case without "protocol" speaks 3.1.1).
 claimed_clauses() {
 	python3 -c 'import json, sys, glob
 ids = set()
-def walk(o):
+def walk(o, v):
     if isinstance(o, dict):
-        for k, v in o.items():
-            if k == "checks" and isinstance(v, list):
-                ids.update(x for x in v if isinstance(x, str))
+        for k, x in o.items():
+            if k == "checks" and isinstance(x, list):
+                ids.update(i if ":" in i else v + ":" + i for i in x if isinstance(i, str))
             else:
-                walk(v)
+                walk(x, v)
     elif isinstance(o, list):
-        for v in o:
-            walk(v)
+        for x in o:
+            walk(x, v)
 for f in glob.glob(sys.argv[1] + "/**/*.json", recursive=True):
-    walk(json.load(open(f)))
+    if "/clauses/" in f:
+        continue
+    case = json.load(open(f))
+    walk(case, case.get("protocol", "3.1.1") if isinstance(case, dict) else "3.1.1")
 print("\n".join(sorted(ids)))' "$1"
 }

@@ -98,9 +98,15 @@ setup_reports silent "did not answer CONNECT" -- "$bin" run --broker "mqtt://127
 # only case files: the catalog is the tool's.
 mkdir -p "$tmp/cases/x"
 printf '{"id": "bad", "title": "t", "clients": {"a": {}}, "steps": [{"client": "a", "expect": {"type": "PUBACK", "packet_id": 1}, "checks": ["MQTT-0.0.0-0"]}]}\n' >"$tmp/cases/x/bad.json"
-expect bad-case 2 "bad.json: steps\[0\].checks\[0\]: unknown clause \"MQTT-0.0.0-0\"" -- \
+expect bad-case 2 "bad.json: steps\[0\].checks\[0\]: unknown 3.1.1 clause \"MQTT-0.0.0-0\"" -- \
 	"$bin" run --broker "mqtt://127.0.0.1:$free_port" --cases "$tmp/cases" -q
-setup_reports bad-case 'unknown clause' -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --cases "$tmp/cases" -q
+setup_reports bad-case 'unknown 3.1.1 clause' -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --cases "$tmp/cases" -q
+# A case names clauses of its own version: qualified with it, or bare.
+mkdir -p "$tmp/qcases/x"
+printf '{"id": "q", "title": "t", "clients": {"a": {}}, "steps": [{"client": "a", "expect": {"type": "PUBACK", "packet_id": 1}, "checks": ["3.1.1:MQTT-3.1.2-3"]}]}\n' >"$tmp/qcases/x/q.json"
+expect case-qualified-own 0 "^q  .* 3.1.1: MQTT-3.1.2-3$" -- "$bin" list cases --cases "$tmp/qcases"
+printf '{"id": "q", "title": "t", "clients": {"a": {}}, "steps": [{"client": "a", "expect": {"type": "PUBACK", "packet_id": 1}, "checks": ["5.0:MQTT-3.1.2-3"]}]}\n' >"$tmp/qcases/x/q.json"
+expect case-qualified-other 2 "\"5.0:MQTT-3.1.2-3\": a 3.1.1 case names 3.1.1 clauses only" -- "$bin" list cases --cases "$tmp/qcases"
 expect bad-json 2 "line 1, column" -- sh -c "printf '{\"id\": ' >'$tmp/cases/x/bad.json'; '$bin' list cases --cases '$tmp/cases'"
 expect usage 2 "unknown command" -- "$bin" frobnicate
 expect no-broker 2 "run needs --broker" -- "$bin" run
@@ -110,6 +116,15 @@ expect bad-protocol 2 "--protocol: expected 3.1.1, 5.0 or all" -- "$bin" run --b
 expect decode-protocol 2 "expected 3.1.1 or 5.0" -- "$bin" decode --protocol 4 e0 00
 expect decode-5 0 "rc=0x04(Disconnect with Will Message)" -- "$bin" decode --protocol 5.0 e0 01 04
 expect decode-5-bad 1 "breaks MQTT-3.15.1-1" -- "$bin" decode --protocol 5.0 f1 00
+# Clause ids are qualified with their version (both have MQTT-3.1.2-3); a bare id matches both.
+expect only-bad-version 2 "--only \"4.0:MQTT-3.1.2-3\": qualify with 3.1.1: or 5.0:" -- \
+	"$bin" run --broker mqtt://127.0.0.1:1 --only 4.0:MQTT-3.1.2-3 --dry-run
+nbare=$("$bin" run --broker mqtt://127.0.0.1:1 --only MQTT-3.1.2-3 --dry-run 2>&1 | tail -n 1)
+expect only-qualified 0 "^$nbare\$" -- "$bin" run --broker mqtt://127.0.0.1:1 --only 3.1.1:MQTT-3.1.2-3 --dry-run
+expect only-other-version 2 "selects no case" -- "$bin" run --broker mqtt://127.0.0.1:1 --only 5.0:MQTT-3.1.2-3 --dry-run
+expect explain-qualified 0 "^3.1.1:MQTT-3.1.2-3  MUST" -- "$bin" explain 3.1.1:MQTT-3.1.2-3
+expect explain-bad-version 2 "qualify the id with 3.1.1: or 5.0:" -- "$bin" explain 4.0:MQTT-3.1.2-3
+expect list-protocol 0 "^MQTT 3.1.1 (" -- "$bin" list clauses --protocol 3.1.1
 # No 5.0 case yet: --protocol 5.0 runs nothing, and says so, before touching the broker.
 expect protocol-nothing 2 "--protocol selects no case" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 5.0
 expect protocol-311 0 "cases selected" -- "$bin" run --broker "mqtt://127.0.0.1:$free_port" --protocol 3.1.1 --dry-run

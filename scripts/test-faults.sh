@@ -44,8 +44,8 @@ done
 bad=$(pin_syntax_errors tests/faults/*.txt)
 [ -z "$bad" ] || { echo "test-faults: not in the pin format: $bad" >&2; exit 2; }
 for id in $(for p in tests/faults/*.txt; do pin_ids "$p"; done | sort -u); do
-	grep -q "\"id\": *\"$id\"" cases/clauses/mqtt-3.1.1.json ||
-		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog" >&2; exit 2; }
+	in_catalog "$id" ||
+		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog of its version" >&2; exit 2; }
 done
 if [ "${CLAIMS:-1}" = 1 ]; then
 	{
@@ -53,7 +53,7 @@ if [ "${CLAIMS:-1}" = 1 ]; then
 			[ -f "$p" ] && { firm "$p"; warn_firm "$p"; }
 		done
 		# The WebSocket front's pins, run by scripts/test-transports.sh.
-		sed -e 's/#.*//' tests/transports/ws-bridge.txt | awk 'NF == 2 { print $2 }'
+		sed -e 's/#.*//' tests/transports/ws-bridge.txt | awk 'NF == 2 { print $2 }' | qualify
 	} | sort -u >"${TMPDIR:-/tmp}/mqttspec-pinned.$$"
 	claimed_clauses cases >"${TMPDIR:-/tmp}/mqttspec-claimed.$$"
 	unpinned=$(comm -23 "${TMPDIR:-/tmp}/mqttspec-claimed.$$" "${TMPDIR:-/tmp}/mqttspec-pinned.$$" | tr '\n' ' ')

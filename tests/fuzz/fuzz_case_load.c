@@ -52,7 +52,7 @@ static void setup(void)
 		return;
 	const char *cp = getenv("MQTTSPEC_FUZZ_CATALOG");
 	struct err e;
-	if (catalog_load(&cat, cp ? cp : "cases/clauses/mqtt-3.1.1.json", &e) < 0) {
+	if (catalog_load(&cat, cp ? cp : "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) < 0) {
 		fprintf(stderr, "fuzz_case_load: %s (run from the source tree or set MQTTSPEC_FUZZ_CATALOG)\n", e.msg);
 		exit(2);
 	}

@@ -17,7 +17,7 @@ struct catalog ef_cat;
 void ef_setup(void)
 {
 	struct err e;
-	ck_assert_msg(catalog_load(&ef_cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&ef_cat, "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) == 0, "%s", e.msg);
 }
 
 void ef_teardown(void)

@@ -9,7 +9,7 @@
 	X(engine_window) X(engine_inbox) X(engine_expect) X(engine_capture) X(engine_findings) X(engine_limits) X(engine_five) X(engine_preflight) \
 	X(alloc) X(arena) X(err) X(json_util) X(clock) X(tmpl) X(catalog) \
 	X(base36) X(utf8_escape) X(profile) X(profile_probe) X(conn) X(conn_tls) X(sync_client) X(results) \
-	X(engine_preflight_case) X(cli_options) X(cli) X(cli_list) X(report_compare)
+	X(engine_preflight_case) X(cli_options) X(cli) X(cli_list) X(report_compare) X(report_versions)
 
 #define X(name) Suite *name##_suite(void);
 TEST_SUITES(X)

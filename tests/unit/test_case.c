@@ -16,7 +16,7 @@ static struct catalog cat;
 static void setup(void)
 {
 	struct err e;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) == 0, "%s", e.msg);
 }
 
 static void teardown(void)
@@ -61,7 +61,7 @@ static const struct {
 	{HEAD OPEN "{\"client\":\"a\"}," CHECK "]}", "steps[1]: no action"},
 	{HEAD OPEN "{\"client\":\"a\",\"open\":true,\"close\":true}," CHECK "]}", "steps[1]: has both \"open\" and \"close\""},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-9.9.9-9\"]}]}",
-	 "steps[1].checks[0]: unknown clause \"MQTT-9.9.9-9\""},
+	 "steps[1].checks[0]: unknown 3.1.1 clause \"MQTT-9.9.9-9\""},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":\"MQTT-3.1.2-3\"}]}",
 	 "steps[1].checks: expected a non-empty array of clause ids"},
 	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PUBLISH\",\"topic\":\"t\"},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
@@ -103,7 +103,7 @@ static const struct {
 	 "steps[1].checks[0]: MQTTSPEC-3.3.5-1 is a MAY, which no broker can fail"},
 	/* polices: a client rule of the catalog, on a step with checks */
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-9.9.9-9\"]}]}",
-	 "steps[1].polices[0]: unknown clause \"MQTT-9.9.9-9\""},
+	 "steps[1].polices[0]: unknown 3.1.1 clause \"MQTT-9.9.9-9\""},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTT-4.8.0-1\"],\"polices\":[\"MQTT-3.8.3-3\",\"MQTT-3.1.2-3\"]}]}",
 	 "steps[1].polices[1]: \"MQTT-3.1.2-3\" binds server, not only the client"},
 	{HEAD OPEN CHECK ",{\"client\":\"a\",\"expect\":{\"closed\":true},\"polices\":[\"MQTT-3.8.3-3\"]}]}",
@@ -226,7 +226,7 @@ START_TEST(case_load_polices_links_client_rule)
 	const struct case_step *x = &cs.steps[2];
 	ck_assert_uint_eq(x->npolices, 1);
 	ck_assert_str_eq(x->polices[0], "MQTT-3.8.3-3");
-	ck_assert_ptr_eq(x->polices[0], catalog_find(&cat, "MQTT-3.8.3-3")->id);
+	ck_assert_ptr_eq(x->polices[0], catalog_find(&cat, MQTT_V311, "MQTT-3.8.3-3")->id);
 	/* The client rule is linked, never claimed: its own verdict stays UNTESTED. */
 	ck_assert_uint_eq(cs.nclaims, 1);
 	ck_assert_str_eq(cs.claims[0], "MQTT-4.8.0-1");
@@ -309,7 +309,7 @@ START_TEST(case_load_protocol_5_in_its_folder)
 	struct case_spec cs;
 	struct err e;
 	struct catalog c311 = cat;
-	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
 	int rc = load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e);
 	catalog_free(&cat);
 	cat = c311;
@@ -334,7 +334,7 @@ START_TEST(case_load_graded_close)
 			 0);
 	ck_assert_msg(strstr(e.msg, "steps[1].expect.disconnect: a DISCONNECT from the server is 5.0 only"), "%s", e.msg);
 	struct catalog c311 = cat;
-	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
 	int ok = load_text(GRADED("{\"reason_codes\":[129,\"protocol_error\"],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}",
 				  ",\"checks\":[\"MQTT-4.13.1-1\"]"),
 			   &cs, &e, path, sizeof path);

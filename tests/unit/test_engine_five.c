@@ -13,7 +13,7 @@
 static void setup5(void)
 {
 	struct err e;
-	ck_assert_msg(catalog_load(&ef_cat, "tests/unit/fixtures/mqtt-5.0-mini.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&ef_cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
 }
 
 static const char *const five_case =

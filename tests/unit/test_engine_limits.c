@@ -99,7 +99,7 @@ static void verdicts(struct ef_run *r, enum verdict *out)
 	run.cases = alloc_zeroed(r->n, sizeof *run.cases);
 	memcpy(run.cases, r->res, r->n * sizeof *run.cases);
 	memset(r->res, 0, sizeof r->res); /* the run owns them now */
-	results_aggregate(&run, &ef_cat);
+	results_aggregate(&run, &ef_cat, RESULTS_ALL_VERSIONS);
 	for (size_t i = 0; i < run.ncases; i++)
 		out[i] = run.cases[i].verdict;
 	results_free(&run);

@@ -15,7 +15,7 @@ static struct catalog cat;
 static void setup(void)
 {
 	struct err e;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) == 0, "%s", e.msg);
 }
 
 static void teardown(void)

@@ -17,11 +17,11 @@ START_TEST(every_rule_is_a_clause_of_the_311_catalog)
 {
 	struct catalog cat;
 	struct err e;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) == 0, "%s", e.msg);
 	for (int r = MQTT_RULE_NONE + 1; r < MQTT_RULE_V5_ONLY; r++) {
 		const char *id = mqtt_rule_clause(MQTT_V311, (enum mqtt_rule)r);
 		ck_assert_msg(id != NULL, "rule %d has no 3.1.1 clause", r);
-		ck_assert_msg(catalog_find(&cat, id) != NULL, "rule %d: %s is not in the catalog", r, id);
+		ck_assert_msg(catalog_find(&cat, MQTT_V311, id) != NULL, "rule %d: %s is not in the catalog", r, id);
 	}
 	catalog_free(&cat);
 }

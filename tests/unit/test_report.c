@@ -47,11 +47,13 @@ static void add_clause(const char *id, const char *section, enum catalog_level l
 	c->observable = alloc_strdup(untested ? "no" : "yes");
 	c->summary = alloc_strdup(summary);
 	c->untested_reason = untested ? alloc_strdup(untested) : NULL;
+	c->version = MQTT_V311;
+	cat.parts[0].count = cat.count;
 }
 
 static const char *cid(const char *id)
 {
-	const struct catalog_clause *c = catalog_find(&cat, id);
+	const struct catalog_clause *c = catalog_find(&cat, MQTT_V311, id);
 	ck_assert_ptr_nonnull(c);
 	return c->id; /* interned, as the engine does */
 }
@@ -62,6 +64,7 @@ static struct case_result *add_case(const char *id, const char *title, int selec
 	c->id = alloc_strdup(id);
 	c->title = alloc_strdup(title);
 	c->file = alloc_strdup("cases/mqtt-3.1.1/t.json");
+	c->protocol = MQTT_V311;
 	c->selected = selected;
 	c->nclients = 2;
 	c->clients = alloc_bytes(2 * sizeof *c->clients);
@@ -128,7 +131,8 @@ static void setup(void)
 {
 	memset(&cat, 0, sizeof cat);
 	memset(&run, 0, sizeof run);
-	cat.spec = alloc_strdup("MQTT 3.1.1");
+	cat.parts[0] = (struct catalog_part){MQTT_V311, alloc_strdup("MQTT 3.1.1"), 0, 0};
+	cat.nparts = 1;
 	cat.clauses = calloc(8, sizeof *cat.clauses);
 	add_clause("MQTT-3.1.2-3", "3.1.2.3", CATALOG_MUST, "Reserved flag must be zero <or> drop", NULL);
 	add_clause("MQTT-3.1.4-1", "3.1.4", CATALOG_MUST, "The server validates CONNECT", NULL);
@@ -182,7 +186,7 @@ static void setup(void)
 	add_check(c, "MQTT-3.1.2-3", 0, CHECK_PASS, "x", "x", 1.0);
 	add_check(c, "MQTT-3.1.4-1", 0, CHECK_PASS, "x", "x", 1.0);
 
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 }
 
 static void teardown(void)
@@ -309,7 +313,7 @@ START_TEST(aggregate_two_cases_stronger_verdict_wins)
 	run.ncases = 0;
 	precedence_case(precedence[_i].a);
 	precedence_case(precedence[_i].b);
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 	ck_assert_str_eq(results_verdict_name(run.clauses[1].verdict), results_verdict_name(precedence[_i].want));
 }
 END_TEST
@@ -334,7 +338,7 @@ START_TEST(aggregate_policing_verdict_apart_from_own)
 	cat.clauses[6].binds = alloc_strdup("client");
 	add_policing_check("p-pass", 1, CHECK_PASS);
 	add_policing_check("p-unsel", 0, CHECK_INCONCLUSIVE);
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 	const struct clause_result *cr = &run.clauses[6];
 	ck_assert_int_eq(cr->verdict, VERDICT_UNTESTED);
 	ck_assert_uint_eq(cr->npoliced_by, 2);
@@ -343,7 +347,7 @@ START_TEST(aggregate_policing_verdict_apart_from_own)
 	ck_assert_uint_eq(run.clauses[1].npoliced_by, 0);
 
 	add_policing_check("p-fail", 1, CHECK_FAIL);
-	results_aggregate(&run, &cat); /* a new clause array: cr is stale */
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS); /* a new clause array: cr is stale */
 	ck_assert_int_eq(run.clauses[6].verdict, VERDICT_UNTESTED);
 	ck_assert_int_eq(run.clauses[6].policing_verdict, VERDICT_FAIL);
 	char *t = results_policing_text(&run, &run.clauses[6]);
@@ -529,7 +533,7 @@ START_TEST(junit_counts_and_no_raw_markup)
 	ck_assert_ptr_nonnull(strstr(xml, "a/&lt;/testcase&gt;"));
 	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"NOT APPLICABLE: broker granted QoS 1 &lt;allowed&gt;\"/>"));
 	ck_assert_ptr_nonnull(strstr(xml, "<skipped message=\"UNTESTED: client-only &lt;rule&gt; &amp; co\"/>"));
-	ck_assert_ptr_nonnull(strstr(xml, "classname=\"mqttspec.3.1\" name=\"MQTT-3.1.2-3 Reserved flag"));
+	ck_assert_ptr_nonnull(strstr(xml, "classname=\"mqttspec 3.1.1 section 3.1\" name=\"MQTT-3.1.2-3 Reserved flag"));
 	ck_assert_ptr_nonnull(strstr(xml, "connection refused &lt;rc=5&gt;"));
 	/* Sections in numeric order: 3.10 after 3.8, not after 3.1. */
 	const char *order[] = {"section 3.1\"", "section 3.2\"", "section 3.3\"", "section 3.8\"", "section 3.10\"",
@@ -540,7 +544,9 @@ START_TEST(junit_counts_and_no_raw_markup)
 		ck_assert_msg(p && p > prev, "%s out of order", order[i]);
 		prev = p;
 	}
-	ck_assert_ptr_nonnull(strstr(xml, "section 3.3\" tests=\"2\" failures=\"0\" errors=\"1\" skipped=\"1\""));
+	/* One suite per version: this run has 3.1.1 only. */
+	ck_assert_uint_eq(count(xml, "<testsuite "), 1);
+	ck_assert_ptr_nonnull(strstr(xml, "<testsuite name=\"MQTT 3.1.1\" tests=\"8\" failures=\"1\" errors=\"1\" skipped=\"4\""));
 
 	if (access("/usr/bin/xmllint", X_OK) == 0) {
 		char path[] = "/tmp/mqttspec-junit-XXXXXX";
@@ -627,7 +633,7 @@ START_TEST(text_result_follows_strict_and_incomplete)
 	ck_assert_ptr_nonnull(strstr(t, "RESULT: FAIL (2 clauses fail)"));
 	free(t);
 	run.cases[0].checks[0].outcome = CHECK_PASS;
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 	t = capture('t', NULL);
 	ck_assert_ptr_nonnull(strstr(t, "RESULT: FAIL (1 clauses fail)"));
 	free(t);

@@ -101,10 +101,10 @@ START_TEST(html_escaped_and_marked)
 	ck_assert_ptr_eq(strstr(h, "<!DOCTYPE html>\n"), h);
 	ck_assert_ptr_nonnull(strstr(h, "<li>A &amp; co (2024-01-01T00:00:00Z) <span class=\"dim\">"));
 	ck_assert_ptr_nonnull(strstr(h, "<th>[3]</th>"));
-	ck_assert_ptr_nonnull(strstr(h, "<tr class=\"diff\"><td class=\"cid\">MQTT-2</td><td>3.1</td><td>s &lt;MQTT-2&gt;</td>"
+	ck_assert_ptr_nonnull(strstr(h, "<tr class=\"diff\"><td class=\"cid\">3.1.1:MQTT-2</td><td>3.1</td><td>s &lt;MQTT-2&gt;</td>"
 					"<td><span class=\"vd FAIL\">FAIL</span></td><td><span class=\"vd PASS\">PASS</span>"));
 	ck_assert_ptr_nonnull(strstr(h, "<td><span class=\"vd UNTESTED\">-</span></td><td><span class=\"vd WARN\">WARN</span>"));
-	ck_assert_ptr_nonnull(strstr(h, "<tr><td class=\"cid\">MQTT-1</td>"));
+	ck_assert_ptr_nonnull(strstr(h, "<tr><td class=\"cid\">3.1.1:MQTT-1</td>"));
 	ck_assert_ptr_null(strstr(h, "<MQTT-"));
 	ck_assert_ptr_nonnull(strstr(h, "<p>2 of 4 clauses differ between the runs; they come first.</p>"));
 	ck_assert_str_eq(h + strlen(h) - 16, "</body>\n</html>\n");

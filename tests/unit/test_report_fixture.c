@@ -22,12 +22,14 @@ static void add_clause(struct catalog *cat, const char *id, const char *section,
 	c->observable = alloc_strdup(untested ? "no" : "yes");
 	c->summary = alloc_strdup(summary);
 	c->untested_reason = untested ? alloc_strdup(untested) : NULL;
+	c->version = MQTT_V311;
+	cat->parts[0].count = cat->count;
 	c->own = strncmp(id, "MQTTSPEC-", 9) == 0;
 }
 
 static const char *cid(const struct catalog *cat, const char *id)
 {
-	const struct catalog_clause *c = catalog_find(cat, id);
+	const struct catalog_clause *c = catalog_find(cat, MQTT_V311, id);
 	ck_assert_ptr_nonnull(c);
 	return c->id;
 }
@@ -111,7 +113,8 @@ static void add_wire(struct case_result *c, double t, int client, enum wire_dir 
 static void build_catalog(struct catalog *cat)
 {
 	memset(cat, 0, sizeof *cat);
-	cat->spec = alloc_strdup("MQTT 3.1.1");
+	cat->parts[0] = (struct catalog_part){MQTT_V311, alloc_strdup("MQTT 3.1.1"), 0, 0};
+	cat->nparts = 1;
 	cat->clauses = calloc(10, sizeof *cat->clauses);
 	add_clause(cat, "MQTT-3.1.2-3", "3.1.2.3", CATALOG_MUST, "Reserved flag must be zero <or> drop", NULL);
 	add_clause(cat, "MQTT-3.1.4-1", "3.1.4", CATALOG_MUST, "The server validates CONNECT", NULL);
@@ -197,7 +200,7 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	c->checks[0].polices[0] = cid(cat, "MQTT-3.8.3-3");
 	c->checks[0].npolices = 1;
 
-	results_aggregate(run, cat);
+	results_aggregate(run, cat, RESULTS_ALL_VERSIONS);
 	if (with_baseline) {
 		struct err e;
 		int rc = baseline_load(&f->bl, "tests/golden/baseline.json", &e);

@@ -71,7 +71,7 @@ START_TEST(gate_new_failure_exits_1)
 	ck_assert(fx.run.cases[0].checks[0].baselined);
 	ck_assert(!fx.run.cases[6].checks[0].baselined);
 	char *t = render_text();
-	ck_assert_ptr_nonnull(strstr(t, "regression: MQTT-3.10.4-1 in case unsubscribe-new-fail steps[2]"));
+	ck_assert_ptr_nonnull(strstr(t, "regression: 3.1.1:MQTT-3.10.4-1 in case unsubscribe-new-fail steps[2]"));
 	ck_assert_ptr_nonnull(strstr(t, "RESULT: FAIL (1 regression(s): failures not in the baseline)"));
 	ck_assert_ptr_nonnull(strstr(t, "FAIL  (known: in the baseline) case connect-reserved-flag"));
 	free(t);
@@ -81,7 +81,7 @@ END_TEST
 START_TEST(gate_known_failure_only_exits_0)
 {
 	fx.run.cases[6].checks[0].outcome = CHECK_PASS;
-	results_aggregate(&fx.run, &fx.cat);
+	results_aggregate(&fx.run, &fx.cat, RESULTS_ALL_VERSIONS);
 	baseline_apply(&fx.bl, &fx.run);
 	ck_assert_uint_eq(fx.run.regressions, 0);
 	ck_assert_uint_eq(fx.run.known, 1);
@@ -106,11 +106,11 @@ START_TEST(gate_fixed_entry_is_reported)
 	ck_assert_str_eq(fx.run.fixed[0].clause, "MQTT-3.1.4-1");
 	ck_assert_str_eq(fx.run.fixed[0].case_id, "ping");
 	char *t = render_text();
-	ck_assert_ptr_nonnull(strstr(t, "fixed: MQTT-3.1.4-1 in case ping now passes"));
+	ck_assert_ptr_nonnull(strstr(t, "fixed: 3.1.1:MQTT-3.1.4-1 in case ping now passes"));
 	free(t);
 	char *md = render(report_markdown_write);
 	ck_assert_ptr_nonnull(strstr(md, "#### Fixed"));
-	ck_assert_ptr_nonnull(strstr(md, "- **MQTT-3.1.4-1** in case ping"));
+	ck_assert_ptr_nonnull(strstr(md, "- **3.1.1:MQTT-3.1.4-1** in case ping"));
 	free(md);
 	char *js = render(report_json_write);
 	cJSON *root = cJSON_Parse(js);
@@ -176,7 +176,13 @@ static const struct {
 	const char *text, *msg;
 } bad_baselines[] = {
 	{"{\"format\":\"other\",\"version\":1,\"entries\":[]}", "$.format: expected \"mqttspec-baseline\""},
-	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[]}", "$.version: this mqttspec reads version 1"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":3,\"entries\":[]}", "$.version: this mqttspec reads versions 1 and 2"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[{\"clause\":\"MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"MQTT-1\": a version 2 baseline qualifies each id"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":2,\"entries\":[{\"clause\":\"4.0:MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"4.0:MQTT-1\": expected VERSION:ID"},
+	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"5.0:MQTT-1\",\"case\":\"y\"}]}",
+	 "$.entries[0].clause: \"5.0:MQTT-1\": a version 1 baseline has bare 3.1.1 ids"},
 	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"X\"}]}", "$.entries[0].case"},
 	{"{\"format\":\"mqttspec-baseline\",\"version\":1,\"entries\":[{\"clause\":\"X\",\"case\":\"y\",\"why\":1}]}",
 	 "$.entries[0].why: unknown field"},
@@ -282,7 +288,7 @@ START_TEST(markdown_escapes_markup)
 	ck_assert_ptr_nonnull(strstr(md, "\\<\\&\\>"));
 	ck_assert_ptr_null(strstr(md, "\x1b"));
 	ck_assert_ptr_nonnull(strstr(md, "#### Regressions"));
-	ck_assert_ptr_nonnull(strstr(md, "- **MQTT-3.10.4-1** in case unsubscribe-new-fail"));
+	ck_assert_ptr_nonnull(strstr(md, "- **3.1.1:MQTT-3.10.4-1** in case unsubscribe-new-fail"));
 	free(md);
 }
 END_TEST

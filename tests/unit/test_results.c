@@ -18,7 +18,7 @@ static struct catalog cat;
 static void setup(void)
 {
 	struct err e;
-	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", &e) == 0, "%s", e.msg);
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-3.1.1.json", MQTT_V311, &e) == 0, "%s", e.msg);
 	ck_assert_uint_ge(cat.count, 8);
 }
 
@@ -212,6 +212,7 @@ static struct case_result *new_case(const char *id, int selected)
 	struct case_result *c = &run.cases[run.ncases++];
 	memset(c, 0, sizeof *c);
 	c->id = alloc_strdup(id);
+	c->protocol = MQTT_V311;
 	c->selected = selected;
 	return c;
 }
@@ -252,7 +253,7 @@ START_TEST(aggregate_verdict_rules)
 	c = new_case("left-out", 0);
 	claim(c, 5);
 	c = new_case("no-checks", 1);
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 
 	static const enum verdict cases[] = {VERDICT_FAIL,         VERDICT_WARN,         VERDICT_NOT_APPLICABLE,
 					     VERDICT_INCONCLUSIVE, VERDICT_INCONCLUSIVE, VERDICT_NOT_SELECTED,
@@ -286,7 +287,7 @@ START_TEST(aggregate_verdict_rules)
 
 	/* Without the MUST failure, a WARN fails only a strict run. */
 	run.cases[0].checks[1].outcome = CHECK_PASS;
-	results_aggregate(&run, &cat);
+	results_aggregate(&run, &cat, RESULTS_ALL_VERSIONS);
 	ck_assert_int_eq(run.clauses[0].verdict, VERDICT_PASS);
 	ck_assert_int_eq(results_exit_status(&run), 0);
 	run.strict = 1;
