@@ -84,9 +84,9 @@ static void print_field(void *arg, const struct mqtt_field *f)
 }
 
 /* "breaks ID (LEVEL, section S): our summary", or the bare id without a catalog. */
-static void print_clause(const struct catalog *cat, const char *clause)
+static void print_clause(const struct catalog *cat, enum mqtt_version v, const char *clause)
 {
-	const struct catalog_clause *c = cat ? catalog_find(cat, MQTT_V311, clause) : NULL;
+	const struct catalog_clause *c = cat ? catalog_find(cat, v, clause) : NULL;
 	if (c)
 		printf("  breaks %s (%s, section %s): %s\n", c->id, catalog_level_name(c->level), c->section, c->summary);
 	else
@@ -115,7 +115,7 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 		}
 		printf("  MALFORMED at offset %zu: %s\n", d.offset, d.msg);
 		if (d.clause)
-			print_clause(cat, d.clause);
+			print_clause(cat, v, d.clause);
 		return 1;
 	}
 	char line[512];
@@ -126,7 +126,7 @@ static int decode_one(enum mqtt_version v, const uint8_t *in, const struct mqtt_
 	if (mqtt_check(v, &pkt, dir, &d) < 0) {
 		printf("  VIOLATION: %s\n", d.msg);
 		if (d.clause)
-			print_clause(cat, d.clause);
+			print_clause(cat, v, d.clause);
 		return 1;
 	}
 	printf("  valid%s\n", dir == MQTT_FROM_ANY ? " (direction not checked: --from server|client)" : "");
@@ -198,7 +198,7 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 	if (r < 0) {
 		printf("packet at offset %zu: MALFORMED at offset %zu: %s\n", off, d->offset, d->msg);
 		if (d->clause)
-			print_clause(cat, d->clause);
+			print_clause(cat, v, d->clause);
 		printf("  (the stream cannot be followed past this packet)\n");
 		return 1;
 	}
@@ -210,16 +210,6 @@ static int frame_problem(enum mqtt_version v, const struct hexbuf *h, size_t off
 	else
 		printf("  INCOMPLETE: the input ends inside the fixed header\n");
 	return 2;
-}
-
-/* The catalog of version `v` (3.1.1 as every command loads it). */
-static int load_catalog(const struct cli_opts *o, enum mqtt_version v, struct catalog *cat, struct err *e)
-{
-	if (v == MQTT_V311)
-		return cli_load_err(o, cat, NULL, e);
-	char path[4200];
-	catalog_path(o->cases_dir, v, path, sizeof path);
-	return catalog_load(cat, path, v, e);
 }
 
 int cli_decode(struct cli_opts *o, int argc, char **argv)
@@ -236,7 +226,7 @@ int cli_decode(struct cli_opts *o, int argc, char **argv)
 	/* The catalog only adds our summary of a broken clause; decode works without it. */
 	struct catalog cat;
 	struct err e;
-	int have_cat = load_catalog(o, v, &cat, &e) == 0;
+	int have_cat = cli_load_err(o, &cat, NULL, &e) == 0;
 	size_t off = 0, npkt = 0, nbad = 0;
 	while (off < h.n) {
 		struct mqtt_frame f;

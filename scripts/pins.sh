@@ -3,8 +3,9 @@
 #
 # A pin (tests/faults/NAME.txt, tests/variants/NAME.txt) names, one per line
 # ('#' starts a comment), what a run must show (an id may be qualified with
-# its protocol version, 5.0:MQTT-3.1.2-3; a bare id is 3.1.1's, as in every
-# pin written before 5.0, since the ids of the two versions look alike):
+# its protocol version, 5.0:MQTT-3.1.2-3, since the ids of the two versions
+# look alike; a bare id is of the pin's version: 5.0 under a 5.0/ folder
+# (tests/faults/5.0/NAME.txt), else 3.1.1, as in every pin written before 5.0):
 #   MQTT-3.3.4-1        the clause must FAIL;
 #   ?MQTT-2.3.1-5       it may FAIL or not, as the comment explains (a FINDING
 #                       the suite charges wrongly today, or a race the run
@@ -23,7 +24,12 @@ pin_lines() {
 # Ids on standard input, one a line, qualified: "MQTT-3.1.2-3" is
 # "3.1.1:MQTT-3.1.2-3", "5.0:MQTT-3.1.2-3" stays. Every list below is of
 # qualified ids, so a 3.1.1 clause never meets the 5.0 one of the same id.
-qualify() { awk '{ print ($0 ~ /^[0-9.]+:/ ? $0 : "3.1.1:" $0) }'; }
+# A bare id is of version $1 (default 3.1.1).
+qualify() { awk -v v="${1:-3.1.1}" '{ print ($0 ~ /^[0-9.]+:/ ? $0 : v ":" $0) }'; }
+
+# The version a pin file's bare ids are of: 5.0 for the pins under a 5.0/
+# folder (tests/faults/5.0/), else 3.1.1.
+pin_version() { case $1 in */5.0/*) echo 5.0 ;; *) echo 3.1.1 ;; esac; }
 
 # Whether the qualified id is in the catalog of its version.
 in_catalog() {
@@ -34,11 +40,11 @@ in_catalog() {
 # `optional` may FAIL, `warn_firm` must WARN, `warn_optional` may WARN.
 # `clauses` is the first word of each line (known-fails may add a word:
 # "MQTT-3.1.2-24 timing").
-clauses() { pin_lines "$1" | awk '{ print $1 }' | qualify; }
-firm() { pin_lines "$1" | awk '$1 ~ /^([0-9.]+:)?MQTT/ { print $1 }' | qualify | sort -u; }
-optional() { pin_lines "$1" | awk '$1 ~ /^[?]([0-9.]+:)?MQTT/ { print substr($1, 2) }' | qualify | sort -u; }
-warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | qualify | sort -u; }
-warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | qualify | sort -u; }
+clauses() { pin_lines "$1" | awk '{ print $1 }' | qualify "$(pin_version "$1")"; }
+firm() { pin_lines "$1" | awk '$1 ~ /^([0-9.]+:)?MQTT/ { print $1 }' | qualify "$(pin_version "$1")" | sort -u; }
+optional() { pin_lines "$1" | awk '$1 ~ /^[?]([0-9.]+:)?MQTT/ { print substr($1, 2) }' | qualify "$(pin_version "$1")" | sort -u; }
+warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | qualify "$(pin_version "$1")" | sort -u; }
+warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | qualify "$(pin_version "$1")" | sort -u; }
 permitted() { pin_lines "$1" | grep -qx PERMITTED; }
 
 # Lines of the given pin files that are not in the pin format.
@@ -49,7 +55,7 @@ pin_syntax_errors() {
 }
 
 # The ids a pin names in any kind, qualified, for the catalog check.
-pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//' | qualify; }
+pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//' | qualify "$(pin_version "$1")"; }
 
 # The qualified ids of every clause with verdict $2 (FAIL, WARN) in JSON
 # report $1 (a report without "protocol", written before 5.0, is 3.1.1's):

@@ -7,12 +7,15 @@
 #
 # tests/faults/NAME.txt pins fault NAME in the format scripts/pins.sh
 # describes: the clauses that must FAIL (or WARN, for a SHOULD), and those
-# that may ('?': the comment says why).
+# that may ('?': the comment says why). A run speaks one version:
+# tests/faults/NAME.txt runs the 3.1.1 cases (--protocol 3.1.1), and
+# tests/faults/5.0/NAME.txt (FAULT "5.0/NAME", bare ids of 5.0) the 5.0 cases.
 # Any other FAIL is a mismatch, except what mosquitto FAILs on its own, which
 # a fault may leave failing or hide (by breaking a case's set-up). That
-# baseline is measured: fault `none` runs first, and its FAILs (which must be
-# those docs/brokers/mosquitto-known-fails.txt records) are tolerated in every
-# other run, so one stale line there shows as one mismatch, not fifty.
+# baseline is measured: fault `none` of each version runs first, and its FAILs
+# (which must be those docs/brokers/mosquitto-known-fails.txt records) are
+# tolerated in every other run of that version, so one stale line there shows
+# as one mismatch, not fifty.
 # The run's exit status must be 1 exactly when some clause FAILs.
 #
 # FAULT_JOBS (default 4) runs go at once: each mostly waits on its windows.
@@ -31,9 +34,10 @@ baseline=${BASELINE:-docs/brokers/mosquitto-known-fails.txt}
 for f in "$build/mqttspec" "$build/fault-proxy"; do
 	[ -x "$f" ] || { echo "test-faults: $f is missing (make $f)" >&2; exit 2; }
 done
+pins=$(ls tests/faults/*.txt tests/faults/5.0/*.txt 2>/dev/null)
 if [ $# -eq 0 ]; then
-	for pin in tests/faults/*.txt; do
-		n=${pin##*/}
+	for pin in $pins; do
+		n=${pin#tests/faults/}
 		set -- "$@" "${n%.txt}"
 	done
 fi
@@ -41,15 +45,15 @@ for name; do
 	[ -f "tests/faults/$name.txt" ] || { echo "test-faults: no pin tests/faults/$name.txt" >&2; exit 2; }
 done
 # A mistyped id would pass silently as '?' or fail confusingly as a plain line.
-bad=$(pin_syntax_errors tests/faults/*.txt)
+bad=$(pin_syntax_errors $pins)
 [ -z "$bad" ] || { echo "test-faults: not in the pin format: $bad" >&2; exit 2; }
-for id in $(for p in tests/faults/*.txt; do pin_ids "$p"; done | sort -u); do
+for id in $(for p in $pins; do pin_ids "$p"; done | sort -u); do
 	in_catalog "$id" ||
 		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog of its version" >&2; exit 2; }
 done
 if [ "${CLAIMS:-1}" = 1 ]; then
 	{
-		for p in tests/faults/*.txt tests/variants/*.txt; do
+		for p in $pins tests/variants/*.txt; do
 			[ -f "$p" ] && { firm "$p"; warn_firm "$p"; }
 		done
 		# The WebSocket front's pins, run by scripts/test-transports.sh.
@@ -79,12 +83,15 @@ trap cleanup EXIT
 trap 'exit 2' INT TERM
 port=$(scripts/start-broker.sh "$dir/broker") || exit 2
 
-# One fault: its proxy, one run through it, the verdict in $d/result (first
-# line OK or MISMATCH, then details). Runs in the background.
+# One fault (NAME or 5.0/NAME): its proxy, one run through it in the pin's
+# version, the verdict in $d/result (first line OK or MISMATCH, then
+# details). Runs in the background.
 run_fault() {
 	name=$1
 	d=$dir/$name
-	"$build/fault-proxy" --upstream "127.0.0.1:$port" --fault "$name" --port-file "$d/port" \
+	ver=$(pin_version "tests/faults/$name.txt")
+	none=${name%"${name##*/}"}none # none of the same version
+	"$build/fault-proxy" --upstream "127.0.0.1:$port" --fault "${name##*/}" --port-file "$d/port" \
 		>/dev/null 2>"$d/proxy.err" &
 	echo $! >"$d/proxy.pid"
 	i=0
@@ -93,7 +100,7 @@ run_fault() {
 		{ echo "MISMATCH"; echo "    the proxy did not start:"; sed 's/^/      /' "$d/proxy.err"; } >"$d/result"
 		return
 	fi
-	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --json "$d/report.json" -q \
+	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --protocol "$ver" --json "$d/report.json" -q \
 		>"$d/report.txt" 2>&1
 	rc=$?
 	kill "$(cat "$d/proxy.pid")" 2>/dev/null
@@ -105,12 +112,12 @@ run_fault() {
 	fi
 	{
 		[ -f "$baseline" ] && clauses "$baseline"
-		[ "$name" != none ] && cat "$dir/none/result.got" 2>/dev/null
+		[ "$name" != "$none" ] && cat "$dir/$none/result.got" 2>/dev/null
 	} | sort -u >"$d/may-fail"
-	if [ "$name" = none ]; then
+	if [ "$name" = "$none" ]; then
 		verdicts "$d/report.json" WARN # none's WARNs are the baseline
 	else
-		cat "$dir/none/result.wgot" 2>/dev/null
+		cat "$dir/$none/result.wgot" 2>/dev/null
 	fi >"$d/may-warn"
 	compare_pin "tests/faults/$name.txt" "$d/report.json" "$rc" "$d/may-fail" "$d/may-warn" "$d/result"
 }
@@ -129,15 +136,22 @@ flush() {
 }
 
 start=$(date +%s)
-# `none` first, alone: its FAILs are the measured baseline of the others.
+# Each version's `none` first, alone: its FAILs are the measured baseline of
+# the others of its version.
 names=$*
 set -- none
-for name in $names; do [ "$name" = none ] || set -- "$@" "$name"; done
-mkdir -p "$dir/none"
-run_fault none
-: >"$dir/none/done"
+[ -f tests/faults/5.0/none.txt ] && set -- none 5.0/none
+nones=$*
+for name in $names; do
+	case " $nones " in *" $name "*) ;; *) set -- "$@" "$name" ;; esac
+done
+for name in $nones; do
+	mkdir -p "$dir/$name"
+	run_fault "$name"
+	: >"$dir/$name/done"
+done
 for name; do
-	[ "$name" = none ] && continue
+	case " $nones " in *" $name "*) continue ;; esac
 	# A pool of $jobs: start the next run as soon as any has finished.
 	while [ "$(find "$dir" -name running | wc -l)" -ge "$jobs" ]; do
 		sleep 0.2
@@ -151,7 +165,7 @@ wait
 flush "$@"
 end=$(date +%s)
 
-total=$(for p in tests/faults/*.txt; do firm "$p"; warn_firm "$p"; done | sort -u | wc -l | tr -d ' ')
+total=$(for p in $pins; do firm "$p"; warn_firm "$p"; done | sort -u | wc -l | tr -d ' ')
 echo "test-faults: $# faults, $total distinct clauses shown broken (at least $min_clauses needed), $((end - start)) s"
 status=0
 if [ -s "$dir/mismatches" ]; then

@@ -59,7 +59,9 @@ run_variant() {
 		{ echo "MISMATCH"; echo "    mosquitto did not start:"; sed 's/^/      /' "$d/broker.err"; } >"$d/result"
 		return
 	fi
-	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$port" --broker-name "mosquitto ($1)" \
+	# The variants' pins are 3.1.1's; the 5.0 suite in these configurations
+	# is not pinned in them yet.
+	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$port" --broker-name "mosquitto ($1)" --protocol 3.1.1 \
 		--json "$d/report.json" -q >"$d/report.txt" 2>&1
 	echo $? >"$d/rc"
 	scripts/stop-broker.sh "$d/broker"

@@ -95,6 +95,7 @@ extern const struct fp_fault fp_packet_faults[];
 extern const struct fp_fault fp_delivery_faults[];
 extern const struct fp_fault fp_session_faults[];
 extern const struct fp_fault fp_monitor_faults[];
+extern const struct fp_fault fp_v5_faults[]; /* 5.0 forms (fault_proxy_v5.c) */
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */

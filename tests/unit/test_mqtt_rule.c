@@ -3,6 +3,7 @@
  * every rule the codec can report is a clause of the 3.1.1 catalog, the
  * diag's clause is always its rule's, and 5.0 is refused until written.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "case/catalog.h"
@@ -10,6 +11,7 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_err.h"
+#include "codec/mqtt_prop.h"
 #include "codec/mqtt_rule.h"
 #include "tests/unit/suites.h"
 
@@ -22,6 +24,35 @@ START_TEST(every_rule_is_a_clause_of_the_311_catalog)
 		const char *id = mqtt_rule_clause(MQTT_V311, (enum mqtt_rule)r);
 		ck_assert_msg(id != NULL, "rule %d has no 3.1.1 clause", r);
 		ck_assert_msg(catalog_find(&cat, MQTT_V311, id) != NULL, "rule %d: %s is not in the catalog", r, id);
+	}
+	catalog_free(&cat);
+}
+END_TEST
+
+static void assert_in_50(const struct catalog *cat, const char *id, const char *what)
+{
+	ck_assert_msg(id == NULL || catalog_find(cat, MQTT_V5, id) != NULL, "%s: %s is not in the 5.0 catalog", what, id);
+}
+
+/* Every id the 5.0 codec can name, by rule or per (place, property), is a
+ * clause of the 5.0 catalog: a report never charges an id it cannot explain. */
+START_TEST(every_50_clause_is_in_the_50_catalog)
+{
+	struct catalog cat;
+	struct err e;
+	char what[64];
+	ck_assert_msg(catalog_load(&cat, "cases/clauses/mqtt-5.0.json", MQTT_V5, &e) == 0, "%s", e.msg);
+	for (int r = MQTT_RULE_NONE + 1; r < MQTT_RULE_COUNT; r++) {
+		snprintf(what, sizeof what, "rule %d", r);
+		assert_in_50(&cat, mqtt_rule_clause(MQTT_V5, (enum mqtt_rule)r), what);
+	}
+	for (size_t i = 0; i < mqtt_prop_count(); i++) {
+		const struct mqtt_prop_def *d = mqtt_prop_at(i);
+		for (unsigned place = 1; place < MQTT_PROP_PLACES; place++) {
+			snprintf(what, sizeof what, "%s in %s", d->name, mqtt_prop_place_name(place));
+			assert_in_50(&cat, mqtt_prop_clause(MQTT_RULE_PROP_REPEATED, place, d->id), what);
+			assert_in_50(&cat, mqtt_prop_clause(MQTT_RULE_PROP_VALUE, place, d->id), what);
+		}
 	}
 	catalog_free(&cat);
 }
@@ -222,6 +253,7 @@ Suite *mqtt_rule_suite(void)
 	Suite *s = suite_create("mqtt_rule");
 	TCase *tc = tcase_create("tables");
 	tcase_add_test(tc, every_rule_is_a_clause_of_the_311_catalog);
+	tcase_add_test(tc, every_50_clause_is_in_the_50_catalog);
 	tcase_add_test(tc, no_rule_and_unknown_values_have_no_clause);
 	tcase_add_test(tc, every_50_rule_has_a_clause_or_a_reason);
 	tcase_add_test(tc, diag_clause_is_its_rules_clause);

@@ -1,0 +1,324 @@
+/*
+ * fault_proxy_v5.c - faults of the 5.0 forms: reason codes, properties, the
+ * short forms. Each touches only connections whose CONNECT spoke 5.0 (the
+ * relay decodes and encodes each connection in its own version); on a 3.1.1
+ * connection it forwards everything, so a 3.1.1 run through it is clean.
+ *
+ * The faults of fault_proxy_faults.c and the others work on the packet model
+ * and so act on 5.0 connections too (a dropped PUBACK is a dropped PUBACK);
+ * the ones here break what only 5.0 has. Pins: tests/faults/5.0/NAME.txt.
+ */
+#include <string.h>
+
+#include "codec/mqtt_prop.h"
+#include "tests/tools/fault_proxy.h"
+
+static bool v5(const struct fp_conn *c)
+{
+	return c->version == MQTT_V5;
+}
+
+/* Re-encode only what changed, so untouched packets keep their exact bytes. */
+static void send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
+{
+	if (changed)
+		fp_send(c, &k->p);
+	else
+		fp_forward(c, k);
+}
+
+static uint8_t prop_id(const char *key)
+{
+	const struct mqtt_prop_def *d = mqtt_prop_find(key);
+	return d ? d->id : 0;
+}
+
+/* Index of the first property `id` in the block, or -1. */
+static long prop_index(const struct mqtt_props *pr, uint8_t id)
+{
+	for (size_t i = 0; i < pr->count; i++)
+		if (pr->items[i].id == id)
+			return (long)i;
+	return -1;
+}
+
+/* Remove every property `id`; whether there was one. */
+static bool prop_drop(struct mqtt_props *pr, uint8_t id)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < pr->count; i++)
+		if (pr->items[i].id != id)
+			pr->items[j++] = pr->items[i];
+	bool hit = j != pr->count;
+	pr->count = j;
+	return hit;
+}
+
+/* Append a property (the block becomes present); NULL when full. */
+static struct mqtt_prop *prop_add(struct mqtt_props *pr, uint8_t id)
+{
+	if (pr->count >= MQTT_MAX_PROPS)
+		return NULL;
+	struct mqtt_prop *p = &pr->items[pr->count++];
+	memset(p, 0, sizeof *p);
+	p->id = id;
+	p->str.len_override = p->value.len_override = -1;
+	pr->present = true;
+	return p;
+}
+
+static void prop_add_str(struct mqtt_props *pr, uint8_t id, const char *s)
+{
+	struct mqtt_prop *p = prop_add(pr, id);
+	if (p) {
+		p->str.present = true;
+		p->str.s = (struct mqtt_slice){(const uint8_t *)s, strlen(s)};
+	}
+}
+
+static void prop_add_num(struct mqtt_props *pr, uint8_t id, uint32_t v)
+{
+	struct mqtt_prop *p = prop_add(pr, id);
+	if (p)
+		p->num = v;
+}
+
+/* ---- reason codes outside the packet's table ---- */
+
+/* Give the (short-form) ack a code its table lacks. */
+static void ack_code(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t, uint8_t code)
+{
+	bool hit = v5(c) && k->p.type == t;
+	if (hit) {
+		k->p.has_reason_code = true;
+		k->p.reason_code = code;
+	}
+	send_if(c, k, hit);
+}
+
+/* 0x01 is in no ack's table (granted QoS 1 is SUBACK's only). */
+static void puback_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, MQTT_PUBACK, 0x01); }
+static void pubrec_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, MQTT_PUBREC, 0x01); }
+static void pubrel_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, MQTT_PUBREL, 0x01); }
+static void pubcomp_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, MQTT_PUBCOMP, 0x01); }
+static void disconnect_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, MQTT_DISCONNECT, 0x03); }
+
+static void connack_rc(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
+	if (hit)
+		k->p.return_code = 0x03;
+	send_if(c, k, hit);
+}
+
+/* The first code of every SUBACK / UNSUBACK becomes one its table lacks. */
+static void list_code(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t, uint8_t code)
+{
+	bool hit = v5(c) && k->p.type == t && k->p.code_count > 0;
+	if (hit)
+		k->p.codes[0] = code;
+	send_if(c, k, hit);
+}
+
+static void suback_rc(struct fp_conn *c, struct fp_pkt *k) { list_code(c, k, MQTT_SUBACK, 0x03); }
+static void unsuback_rc(struct fp_conn *c, struct fp_pkt *k) { list_code(c, k, MQTT_UNSUBACK, 0x01); }
+
+/* One UNSUBACK code too few: a filter goes unanswered. */
+static void unsuback_short(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_UNSUBACK && k->p.code_count > 0;
+	if (hit)
+		k->p.code_count--;
+	send_if(c, k, hit);
+}
+
+/* ---- properties where they may not be ---- */
+
+/* An Assigned Client Identifier belongs in a CONNACK only. */
+static void publish_prop_misplaced(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	if (hit)
+		prop_add_str(&k->p.props, prop_id("assigned_client_identifier"), "x");
+	send_if(c, k, hit);
+}
+
+/* Receive Maximum may be in a CONNACK once. */
+static void connack_prop_repeated(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_CONNACK;
+	if (hit) {
+		uint8_t id = prop_id("receive_maximum");
+		prop_add_num(&k->p.props, id, 10);
+		prop_add_num(&k->p.props, id, 10);
+	}
+	send_if(c, k, hit);
+}
+
+/* Response Information though the client asked for none. */
+static void connack_response_info(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
+	if (hit)
+		prop_add_str(&k->p.props, prop_id("response_information"), "resp/x");
+	send_if(c, k, hit);
+}
+
+/* An accepting CONNACK without the Assigned Client Identifier it had. */
+static void connack_drop_assigned(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_CONNACK &&
+		   prop_drop(&k->p.props, prop_id("assigned_client_identifier"));
+	send_if(c, k, hit);
+}
+
+/* A Topic Alias on every PUBLISH with a topic, whatever the client allowed. */
+static void publish_alias(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_PUBLISH && prop_index(&k->p.props, prop_id("topic_alias")) < 0;
+	if (hit)
+		prop_add_num(&k->p.props, prop_id("topic_alias"), 1);
+	send_if(c, k, hit);
+}
+
+/* A Reason String on every PUBACK, whatever the client asked for. */
+static void puback_reason_string(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_PUBACK;
+	if (hit) {
+		k->p.has_reason_code = true;
+		prop_add_str(&k->p.props, prop_id("reason_string"), "because");
+	}
+	send_if(c, k, hit);
+}
+
+/* 600 bytes of User Property on every PUBLISH: past a small Maximum Packet Size. */
+static void publish_pad(struct fp_conn *c, struct fp_pkt *k)
+{
+	static char pad[601];
+	if (!pad[0])
+		memset(pad, 'p', sizeof pad - 1);
+	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	if (hit) {
+		struct mqtt_prop *p = prop_add(&k->p.props, prop_id("user_property"));
+		if (p) {
+			p->str = (struct mqtt_str){true, {(const uint8_t *)"pad", 3}, -1};
+			p->value = (struct mqtt_str){true, {(const uint8_t *)pad, sizeof pad - 1}, -1};
+		}
+	}
+	send_if(c, k, hit);
+}
+
+/* ---- properties a forwarded message must keep ---- */
+
+static void publish_drop(struct fp_conn *c, struct fp_pkt *k, const char *key)
+{
+	bool hit = v5(c) && k->p.type == MQTT_PUBLISH && prop_drop(&k->p.props, prop_id(key));
+	send_if(c, k, hit);
+}
+
+static void drop_user_props(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "user_property"); }
+static void drop_response_topic(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "response_topic"); }
+static void drop_format(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "payload_format_indicator"); }
+static void drop_content_type(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "content_type"); }
+static void drop_sub_id(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "subscription_identifier"); }
+
+/* User Properties in reverse order: the same multiset, another list. */
+static void reverse_user_props(struct fp_conn *c, struct fp_pkt *k)
+{
+	struct mqtt_props *pr = &k->p.props;
+	uint8_t id = prop_id("user_property");
+	size_t at[MQTT_MAX_PROPS], n = 0;
+	for (size_t i = 0; v5(c) && k->p.type == MQTT_PUBLISH && i < pr->count; i++)
+		if (pr->items[i].id == id)
+			at[n++] = i;
+	for (size_t i = 0; i < n / 2; i++) {
+		struct mqtt_prop t = pr->items[at[i]];
+		pr->items[at[i]] = pr->items[at[n - 1 - i]];
+		pr->items[at[n - 1 - i]] = t;
+	}
+	send_if(c, k, n > 1);
+}
+
+/* The last byte of the Correlation Data flipped. */
+static void correlation_mangle(struct fp_conn *c, struct fp_pkt *k)
+{
+	static uint8_t copy[FP_HOLD_CAP];
+	long i = v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("correlation_data")) : -1;
+	struct mqtt_str *s = i >= 0 ? &k->p.props.items[i].str : NULL;
+	bool hit = s && s->s.n > 0 && s->s.n <= sizeof copy;
+	if (hit) {
+		memcpy(copy, s->s.p, s->s.n);
+		copy[s->s.n - 1] ^= 0x01;
+		s->s.p = copy;
+	}
+	send_if(c, k, hit);
+}
+
+/* A Message Expiry Interval forwarded 100 s longer than it was sent. */
+static void expiry_longer(struct fp_conn *c, struct fp_pkt *k)
+{
+	long i = v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("message_expiry_interval")) : -1;
+	if (i >= 0)
+		k->p.props.items[i].num += 100;
+	send_if(c, k, i >= 0);
+}
+
+/* ---- forms the spec permits: no check may fail ---- */
+
+/* Every ack with code 0x00 and no properties in its shortest form. */
+static void acks_short(struct fp_conn *c, struct fp_pkt *k)
+{
+	enum mqtt_type t = k->p.type;
+	bool ack = t == MQTT_PUBACK || t == MQTT_PUBREC || t == MQTT_PUBREL || t == MQTT_PUBCOMP;
+	bool hit = v5(c) && ack && k->p.reason_code == 0 && k->p.props.count == 0;
+	if (hit) {
+		k->p.has_reason_code = false;
+		k->p.props.present = false;
+	}
+	send_if(c, k, hit);
+}
+
+/* The DISCONNECT a broker sends before closing (a SHOULD) never arrives. */
+static void drop_disconnect(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (!(v5(c) && k->p.type == MQTT_DISCONNECT))
+		fp_forward(c, k);
+}
+
+const struct fp_fault fp_v5_faults[] = {
+	{"v5-connack-rc", "5.0: an accepting CONNACK's reason code becomes 0x03", connack_rc, NULL, NULL, 0},
+	{"v5-puback-rc", "5.0: PUBACK with reason code 0x01", puback_rc, NULL, NULL, 0},
+	{"v5-pubrec-rc", "5.0: PUBREC with reason code 0x01", pubrec_rc, NULL, NULL, 0},
+	{"v5-pubrel-rc", "5.0: PUBREL with reason code 0x01", pubrel_rc, NULL, NULL, 0},
+	{"v5-pubcomp-rc", "5.0: PUBCOMP with reason code 0x01", pubcomp_rc, NULL, NULL, 0},
+	{"v5-suback-rc", "5.0: SUBACK's first code becomes 0x03", suback_rc, NULL, NULL, 0},
+	{"v5-unsuback-rc", "5.0: UNSUBACK's first code becomes 0x01", unsuback_rc, NULL, NULL, 0},
+	{"v5-unsuback-short", "5.0: UNSUBACK with one code fewer than filters", unsuback_short, NULL, NULL, 0},
+	{"v5-disconnect-rc", "5.0: a server DISCONNECT with reason code 0x03", disconnect_rc, NULL, NULL, 0},
+	{"v5-publish-prop-misplaced", "5.0: an Assigned Client Identifier in every PUBLISH", publish_prop_misplaced,
+	 NULL, NULL, 0},
+	{"v5-connack-prop-repeated", "5.0: Receive Maximum twice in every CONNACK", connack_prop_repeated, NULL, NULL,
+	 0},
+	{"v5-connack-response-info", "5.0: Response Information in every accepting CONNACK", connack_response_info,
+	 NULL, NULL, 0},
+	{"v5-connack-drop-assigned", "5.0: the Assigned Client Identifier left out of CONNACK", connack_drop_assigned,
+	 NULL, NULL, 0},
+	{"v5-publish-alias", "5.0: Topic Alias 1 on every PUBLISH", publish_alias, NULL, NULL, 0},
+	{"v5-puback-reason-string", "5.0: a Reason String on every PUBACK", puback_reason_string, NULL, NULL, 0},
+	{"v5-publish-pad", "5.0: 600 bytes of User Property added to every PUBLISH", publish_pad, NULL, NULL, 0},
+	{"v5-drop-user-props", "5.0: User Properties stripped from PUBLISH", drop_user_props, NULL, NULL, 0},
+	{"v5-reverse-user-props", "5.0: User Properties of a PUBLISH in reverse order", reverse_user_props, NULL, NULL,
+	 0},
+	{"v5-drop-response-topic", "5.0: Response Topic stripped from PUBLISH", drop_response_topic, NULL, NULL, 0},
+	{"v5-correlation-mangle", "5.0: the last byte of Correlation Data flipped", correlation_mangle, NULL, NULL, 0},
+	{"v5-drop-format", "5.0: Payload Format Indicator stripped from PUBLISH", drop_format, NULL, NULL, 0},
+	{"v5-drop-content-type", "5.0: Content Type stripped from PUBLISH", drop_content_type, NULL, NULL, 0},
+	{"v5-drop-sub-id", "5.0: Subscription Identifiers stripped from PUBLISH", drop_sub_id, NULL, NULL, 0},
+	{"v5-expiry-longer", "5.0: Message Expiry Interval forwarded 100 s longer", expiry_longer, NULL, NULL, 0},
+	{"v5-acks-short", "5.0: acks of code 0 without properties in the short form (permitted)", acks_short, NULL,
+	 NULL, 0},
+	{"v5-drop-disconnect", "5.0: the server's DISCONNECT before a close dropped (a SHOULD)", drop_disconnect, NULL,
+	 NULL, 0},
+	{NULL, NULL, NULL, NULL, NULL, 0},
+};
