@@ -42,7 +42,7 @@ static void list_unread(const struct ev *v, const int *taken, char *buf, size_t 
 		if (!unread(v, taken, i))
 			continue;
 		char p[200];
-		mqtt_print(v->in->items[i].pkt, p, sizeof p);
+		mqtt_print_v(v->in->version, v->in->items[i].pkt, p, sizeof p);
 		append(buf, n, k++ ? "; %s" : "%s", p);
 	}
 }
@@ -89,7 +89,7 @@ static enum match_state eval_packet(const struct ev *v, const struct case_expect
 		/* Remember the nearest miss: the first of the same type. */
 		if (!first_why[0] && strncmp(why, "type:", 5) != 0) {
 			snprintf(first_why, sizeof first_why, "%s", why);
-			mqtt_print(v->in->items[i].pkt, best, sizeof best);
+			mqtt_print_v(v->in->version, v->in->items[i].pkt, best, sizeof best);
 		}
 	}
 	if (v->in->conn == MATCH_CONN_OPEN && !v->in->expired)
@@ -224,7 +224,7 @@ static enum match_state eval_nothing(const struct ev *v, const struct case_expec
 		}
 		if (r == 1) {
 			char p[300], want[300];
-			mqtt_print(v->in->items[i].pkt, p, sizeof p);
+			mqtt_print_v(v->in->version, v->in->items[i].pkt, p, sizeof p);
 			match_describe(x, want, sizeof want);
 			snprintf(out->why, sizeof out->why, "expected %s; got %s", want, p);
 			return MATCH_FAILED;

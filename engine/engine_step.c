@@ -164,7 +164,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		err_set(&e, "the packet cannot be encoded (a string over 65535 bytes, or too long in all)");
 		goto case_error;
 	}
-	mqtt_print(&p, text, sizeof text);
+	mqtt_print_v(r->spec->protocol, &p, text, sizeof text);
 	uint8_t *logged = bytes;
 	/* The password is CONNECT's last field: mask it in the trace. */
 	if (p.type == MQTT_CONNECT && p.password.present && p.extra.n == 0 && p.password.s.n <= (size_t)w) {
@@ -217,14 +217,13 @@ static void before_close(struct engine_case *r, struct check_result *ch, const s
 		char p[300];
 		if (c->in[i].consumed)
 			continue;
-		mqtt_print(&c->in[i].pkt, p, sizeof p);
+		mqtt_print_v(r->spec->protocol, &c->in[i].pkt, p, sizeof p);
 		l += (size_t)snprintf(seen + l, sizeof seen - l, "%s%s", l ? "; " : "", p);
 	}
 	double after = c->closed_at - base;
 	results_set_actual(ch, "the broker closed the connection %.0f ms %s %s; before the close, besides what earlier steps read, it sent %s",
 			   after < 0 ? -after : after, after < 0 ? "before" : "after", after < 0 ? "the step began" : from,
 			   seen[0] ? seen : "nothing");
-	(void)r;
 }
 
 /* The expectation held: take the packets it matched (unless it peeks), keep
@@ -241,7 +240,7 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 		c->in[i].consumed = !s->peek;
 		last = c->in[i].t;
 		char p[300];
-		mqtt_print(&c->in[i].pkt, p, sizeof p);
+		mqtt_print_v(r->spec->protocol, &c->in[i].pkt, p, sizeof p);
 		if (gl < sizeof got)
 			gl += (size_t)snprintf(got + gl, sizeof got - gl, "%s%s", gl ? "; " : "", p);
 	}
