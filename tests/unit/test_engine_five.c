@@ -83,6 +83,34 @@ START_TEST(a_refused_publish_makes_later_checks_not_applicable)
 }
 END_TEST
 
+/* A QoS 2 PUBREC of 0x80 or more ends the flow there: no PUBREL follows
+ * (the message was refused), and the checks after it are NOT APPLICABLE. */
+START_TEST(a_refused_qos2_publish_sends_no_pubrel)
+{
+	static const char *const q2 =
+		"{'id':'q2','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+		"{'client':'a','connect':true},"
+		"{'client':'a','publish':{'topic':'{topic}/x','qos':2,'payload':'m'}},"
+		"{'client':'a','send':{'type':'PINGREQ'}},"
+		"{'client':'a','expect':{'type':'PINGRESP'},'checks':['MQTT-3.12.4-1']}]}";
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = FAKE_SEND_ID, .bytes = (const uint8_t[]){0x50, 0x03, 0, 0, 0x97}, .n = 5},
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, q2, scripts, 1, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_NOT_APPLICABLE, "PUBREC reason code 0x97 (Quota exceeded)");
+	/* CONNECT, PUBLISH, then at most the tidy-up DISCONNECT (if the peer read
+	 * it before it stopped): no PUBREL, no PINGREQ. */
+	ck_assert_uint_ge(fake_peer_nreceived(r.peer, 0), 2);
+	for (size_t i = 2; i < fake_peer_nreceived(r.peer, 0); i++)
+		ck_assert_int_eq(fake_peer_received(r.peer, 0, i)->type, MQTT_DISCONNECT);
+	ef_free(&r);
+}
+END_TEST
+
 /* A client with auto_ack answers a 5.0 QoS 1 delivery with a PUBACK in the
  * short form (Remaining Length 2: code 0x00, no properties), and a QoS 2 one
  * with a short PUBREC and then a short PUBCOMP for the PUBREL (which the
@@ -199,6 +227,7 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_refused_publish_makes_later_checks_not_applicable);
 	tcase_add_test(tc, a_graded_close_with_its_disconnect_passes_both);
 	tcase_add_test(tc, auto_ack_answers_in_50_short_forms);
+	tcase_add_test(tc, a_refused_qos2_publish_sends_no_pubrel);
 	tcase_add_test(tc, a_close_without_disconnect_is_a_should_failure_only);
 	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
 	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
