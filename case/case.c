@@ -205,7 +205,7 @@ static int load_tree(struct case_load *L, const cJSON *root, struct err *e)
 	cs->outside_prefix = outside ? alloc_strdup(outside) : NULL;
 	const cJSON *needs = cJSON_GetObjectItemCaseSensitive(root, "needs");
 	profile_caps_none(&cs->needs);
-	if (needs && profile_parse(needs, "$.needs", &cs->needs, e) < 0)
+	if (needs && profile_parse_needs(needs, "$.needs", cs->protocol, &cs->needs, e) < 0)
 		return -1;
 	const cJSON *clients = cJSON_GetObjectItemCaseSensitive(root, "clients");
 	if (!clients)

@@ -9,14 +9,13 @@
 #include <unistd.h>
 
 #include "result/baseline.h"
-#include "engine/sync_client.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
+#include "engine/engine_preflight.h"
 #include "util/alloc.h"
 #include "util/base36.h"
 #include "util/clock.h"
 #include "util/json_util.h"
-#include "engine/profile_probe.h"
 #include "cli/repro.h"
 #include "reports/report.h"
 
@@ -248,23 +247,6 @@ static int setup_fail(const struct cli_opts *o, const char *what, const char *ms
 	return 2;
 }
 
-/* The built-in case: the pre-flight of every endpoint, and what the probe learned. */
-static void preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
-			   const struct profile *prof, const struct catalog *cat, struct case_result *out)
-{
-	char *notes[PROFILE_NCAPS];
-	for (int k = 0; k < PROFILE_NCAPS; k++) {
-		char v[32], line[600];
-		profile_value(prof, (enum profile_cap)k, v, sizeof v);
-		snprintf(line, sizeof line, "profile: %s = %s (%s)", profile_cap_name((enum profile_cap)k), v,
-			 prof->source[k][0] ? prof->source[k] : "default");
-		notes[k] = alloc_strdup(line);
-	}
-	engine_preflight_case(pf, n, probe, cat, (const char *const *)notes, PROFILE_NCAPS, out);
-	for (int k = 0; k < PROFILE_NCAPS; k++)
-		free(notes[k]);
-}
-
 /* Everything one run holds between its steps; zeroed, then freed by run_free. */
 struct run_state {
 	struct cli_opts *o;
@@ -280,9 +262,7 @@ struct run_state {
 	size_t nsel;
 	char prefix[8];
 	struct engine_opts eo;
-	struct profile prof;
-	struct engine_preflight *pf;
-	struct sync_client_finding probe;
+	struct engine_broker broker; /* the versions it speaks, what it offers in each */
 	char **na;
 };
 
@@ -291,7 +271,7 @@ static void run_free(struct run_state *st)
 	for (size_t i = 0; st->na && i < st->set.n; i++)
 		free(st->na[i]);
 	free(st->na);
-	free(st->pf);
+	engine_broker_free(&st->broker);
 	free(st->sel);
 	case_set_free(&st->set);
 	catalog_free(&st->cat);
@@ -388,26 +368,23 @@ static void engine_options(struct run_state *st)
 	eo->stay_in_prefix = o->stay_in_prefix;
 }
 
-/* The profile, the pre-flight of every endpoint, the probe, and which
- * selected cases the broker cannot run. 0, or the exit status. */
+/* The pre-flight of every version the selected cases speak, what the
+ * broker offers, and which selected cases it cannot run. 0, or the exit status. */
 static int preflight(struct run_state *st)
 {
 	const struct cli_opts *o = st->o;
 	struct err e;
 	engine_options(st);
-	profile_init(&st->prof);
-	if (o->profile && profile_load(&st->prof, o->profile, &e) < 0)
-		return setup_fail(o, "--profile ", e.msg);
-	st->pf = alloc_zeroed(o->nbrokers, sizeof *st->pf);
-	for (size_t i = 0; i < o->nbrokers; i++)
-		if (engine_preflight(&st->eps[i], &st->eo, &st->pf[i], &e) < 0)
-			return setup_fail(o, "", e.msg);
-	profile_probe(&st->prof, &st->eps[0], &st->eo, &st->probe);
-	profile_set_transport(&st->prof, st->eps, o->nbrokers);
+	for (size_t i = 0; i < st->set.n; i++)
+		if (st->sel[i])
+			st->broker.need[engine_broker_slot(st->set.cases[i].protocol)] = 1;
+	if (engine_broker_learn(&st->broker, &st->eo, o->profile, &e) < 0)
+		return setup_fail(o, "", e.msg);
 	st->na = alloc_zeroed(st->set.n, sizeof *st->na);
 	for (size_t i = 0; i < st->set.n; i++) {
-		char why[400];
-		if (st->sel[i] && profile_unmet(&st->prof, &st->set.cases[i].needs, why, sizeof why))
+		char why[700];
+		const struct case_spec *cs = &st->set.cases[i];
+		if (st->sel[i] && engine_broker_unmet(&st->broker, cs->protocol, &cs->needs, why, sizeof why))
 			st->na[i] = alloc_strdup(why);
 	}
 	st->eo.not_applicable = (const char *const *)st->na;
@@ -431,19 +408,10 @@ static void run_cases(struct run_state *st, struct run_result *run)
 	char spec[128];
 	run_header(o, spec_names(&st->cat, versions, spec, sizeof spec), run);
 	run->run_prefix = alloc_strdup(st->prefix);
-	run->nprofile = PROFILE_NCAPS;
-	run->profile = alloc_zeroed(PROFILE_NCAPS, sizeof *run->profile);
-	for (int k = 0; k < PROFILE_NCAPS; k++) {
-		char v[32];
-		profile_value(&st->prof, (enum profile_cap)k, v, sizeof v);
-		run->profile[k].name = alloc_strdup(profile_cap_name((enum profile_cap)k));
-		run->profile[k].value = alloc_strdup(v);
-		run->profile[k].source = alloc_strdup(st->prof.source[k]);
-	}
-	run->ncases = st->set.n + 1;
-	run->cases = alloc_zeroed(st->set.n + 1, sizeof *run->cases);
+	engine_broker_profile(&st->broker, run);
+	run->cases = alloc_zeroed(st->set.n + 2, sizeof *run->cases);
 	run->incomplete = engine_run(st->set.cases, st->set.n, st->sel, &st->cat, &st->eo, run->cases);
-	preflight_case(st->pf, o->nbrokers, &st->probe, &st->prof, &st->cat, &run->cases[st->set.n]);
+	run->ncases = st->set.n + engine_broker_cases(&st->broker, &st->cat, &run->cases[st->set.n]);
 	run->duration_ms = clock_ms() - t0;
 	/* The run reports the versions of the cases it selected; the built-in
 	 * pre-flight (3.1.1) adds none. */

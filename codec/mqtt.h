@@ -133,6 +133,13 @@ enum mqtt_rule {
 	MQTT_RULE_RESPONSE_TOPIC_WILDCARD, /* '+' or '#' in a PUBLISH's Response Topic */
 	MQTT_RULE_AUTH_DATA_NO_METHOD, /* CONNECT: Authentication Data without Method */
 	MQTT_RULE_DISCONNECT_SESSION_EXPIRY, /* a server's DISCONNECT with Session Expiry */
+	/* 5.0 rules the engine's monitors hold a broker to, from what the
+	 * client's CONNECT asked of it. */
+	MQTT_RULE_PACKET_SIZE_MAX,   /* no packet beyond the client's Maximum Packet Size */
+	MQTT_RULE_RECEIVE_MAX,	     /* unacknowledged QoS>0 PUBLISHes within its Receive Maximum */
+	MQTT_RULE_TOPIC_ALIAS_MAX,   /* a Topic Alias within its Topic Alias Maximum */
+	MQTT_RULE_TOPIC_ALIAS_NONE,  /* no Topic Alias when it allowed none */
+	MQTT_RULE_TOPIC_ALIAS_ZERO,  /* never a Topic Alias of 0 */
 	MQTT_RULE_COUNT
 };
 
@@ -300,14 +307,18 @@ struct mqtt_packet {
 	bool has_reason_code;
 	uint8_t reason_code;
 
-	/* 5.0 only: the packet's properties, and the Will Properties of a
-	 * CONNECT (written after the client id when will_props.present). */
-	struct mqtt_props props;
-	struct mqtt_props will_props;
-
 	/* Encode: raw bytes appended after the last field (inside the
 	 * Remaining Length). Decode: always empty. */
 	struct mqtt_slice extra;
+
+	/* 5.0 only: the packet's properties, and the Will Properties of a
+	 * CONNECT (written after the client id when will_props.present).
+	 * Last, and most of the struct's size: a decoded packet leaves the
+	 * items past each block's count unset (decoding writes only what it
+	 * read, so it costs what the packet holds, not the struct's size);
+	 * mqtt_packet_init sets every item to absent. */
+	struct mqtt_props props;
+	struct mqtt_props will_props;
 };
 
 /* Who sent a packet, for the direction rules of Table 2.1. */
@@ -343,8 +354,13 @@ int mqtt_version_from_name(const char *name);
 /* Reset a packet to all-absent, len_override -1, type `t`. */
 void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t);
 
-/* Reset a property block to absent and empty (len_override -1). */
+/* Reset a property block to absent and empty (len_override -1), every
+ * item absent. */
 void mqtt_props_init(struct mqtt_props *props);
+
+/* One property item to absent: id 0, no value, no raw bytes, strings with
+ * len_override -1. */
+void mqtt_prop_init(struct mqtt_prop *p);
 
 /* The fixed-header flags the spec requires for `t` (Table 2.2), or -1 for
  * PUBLISH (whose flags carry DUP/QoS/RETAIN) and the reserved types. */

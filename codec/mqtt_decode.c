@@ -231,7 +231,7 @@ int mqtt_decode(enum mqtt_version v, const uint8_t *in, size_t len,
 				     "framed there is %zu",
 				     len, f.total_len);
 
-	mqtt_packet_init(pkt, (enum mqtt_type)(in[0] >> 4));
+	mqtt_packet_init_decoded(pkt, (enum mqtt_type)(in[0] >> 4));
 	pkt->flags = in[0] & 0x0F;
 	pkt->remaining_length = f.remaining_length;
 	pkt->rl_bytes = (uint8_t)(f.header_len - 1);

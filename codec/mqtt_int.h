@@ -9,6 +9,13 @@
 
 #include "codec/mqtt.h"
 
+/* mqtt_packet_init without setting the property items: for the decoder,
+ * which sets each item it reads (mqtt_prop_init) and no other. */
+void mqtt_packet_init_decoded(struct mqtt_packet *pkt, enum mqtt_type t);
+
+/* A property block's head only: absent, empty, no override. */
+void mqtt_props_reset(struct mqtt_props *props);
+
 /* Propagate a negative code; keeps assignments out of conditions. */
 #define TRY(expr) \
 	do { \

@@ -2,9 +2,11 @@
  * mqtt_packet.c - helpers of the shared packet model (codec/mqtt.h):
  * initialisation, the Table 2.2 fixed-header flags, type and version names.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "codec/mqtt.h"
+#include "codec/mqtt_int.h"
 #include "codec/mqtt_reason.h"
 
 static void str_init(struct mqtt_str *s)
@@ -15,9 +17,10 @@ static void str_init(struct mqtt_str *s)
 	s->len_override = -1;
 }
 
-void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t)
+/* All but the property items, which stay as they were. */
+static void init_head(struct mqtt_packet *pkt, enum mqtt_type t)
 {
-	memset(pkt, 0, sizeof *pkt);
+	memset(pkt, 0, offsetof(struct mqtt_packet, props));
 	pkt->type = t;
 	str_init(&pkt->protocol_name);
 	str_init(&pkt->client_id);
@@ -28,18 +31,42 @@ void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t)
 	str_init(&pkt->topic);
 	for (size_t i = 0; i < MQTT_MAX_ENTRIES; i++)
 		str_init(&pkt->entries[i].filter);
+	mqtt_props_reset(&pkt->props);
+	mqtt_props_reset(&pkt->will_props);
+}
+
+void mqtt_packet_init(struct mqtt_packet *pkt, enum mqtt_type t)
+{
+	init_head(pkt, t);
 	mqtt_props_init(&pkt->props);
 	mqtt_props_init(&pkt->will_props);
 }
 
+void mqtt_packet_init_decoded(struct mqtt_packet *pkt, enum mqtt_type t)
+{
+	init_head(pkt, t);
+}
+
+void mqtt_props_reset(struct mqtt_props *props)
+{
+	props->present = false;
+	props->len_override = -1;
+	props->len_bytes = 0;
+	props->count = 0;
+}
+
+void mqtt_prop_init(struct mqtt_prop *p)
+{
+	memset(p, 0, sizeof *p);
+	str_init(&p->str);
+	str_init(&p->value);
+}
+
 void mqtt_props_init(struct mqtt_props *props)
 {
-	memset(props, 0, sizeof *props);
-	props->len_override = -1;
-	for (size_t i = 0; i < MQTT_MAX_PROPS; i++) {
-		str_init(&props->items[i].str);
-		str_init(&props->items[i].value);
-	}
+	mqtt_props_reset(props);
+	for (size_t i = 0; i < MQTT_MAX_PROPS; i++)
+		mqtt_prop_init(&props->items[i]);
 }
 
 int mqtt_type_required_flags(enum mqtt_type t)

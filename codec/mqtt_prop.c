@@ -242,6 +242,7 @@ static int pr_item(struct pr *r, struct mqtt_props *props)
 				     MQTT_RULE_NONE, "%s: more than %d",
 				     r->what, MQTT_MAX_PROPS);
 	struct mqtt_prop *p = &props->items[props->count];
+	mqtt_prop_init(p);
 	size_t at = r->pos;
 	TRY(pr_vbi(r, &p->id, "property identifier"));
 	const struct mqtt_prop_def *def = mqtt_prop_get(p->id);
@@ -260,7 +261,7 @@ int mqtt_props_read(enum mqtt_version v, const uint8_t *in, size_t pos,
 		    size_t end, struct mqtt_props *props, const char *what,
 		    struct mqtt_diag *diag)
 {
-	mqtt_props_init(props);
+	mqtt_props_reset(props);
 	if (pos >= end)
 		return mqtt_err_diag(diag, MQTT_ERR_MALFORMED, pos, v,
 				     MQTT_RULE_PROPS_MISSING,

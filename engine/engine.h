@@ -42,35 +42,4 @@ struct engine_opts {
 int engine_run(const struct case_spec *cases, size_t n, const int *selected, const struct catalog *cat,
 	       const struct engine_opts *o, struct case_result *results);
 
-/* What the pre-flight CONNECT of one endpoint saw. */
-struct engine_preflight {
-	const char *url;
-	char client_id[40];
-	uint8_t tx[512];           /* the CONNECT sent (password bytes masked) */
-	size_t txn;
-	char tx_text[200];
-	uint8_t rx[64];            /* the answer's first bytes */
-	size_t rxn;
-	char rx_text[300];         /* the answer, decoded (or why it is not a packet) */
-	int first_is_connack;      /* the first packet's type nibble is CONNACK */
-	const char *clause;        /* a rule the answer breaks (MQTT-3.2.0-1, a codec rule), or NULL */
-	char what[300];            /* how it breaks it */
-	double t_ms;               /* when the answer came, since the CONNECT */
-};
-
-/* Pre-flight: connect, CONNECT, CONNACK 0, DISCONNECT within a bounded time.
- * -1 with a message: a set-up error (unreachable, silent, closed, refused a
- * plain CONNECT). 0: the broker answered; pf says how, and pf->clause is set
- * when the answer breaks a rule (a FAIL in the built-in case, not a set-up error). */
-int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct engine_preflight *pf,
-		     struct err *e);
-
-struct sync_client_finding;
-/* The built-in case "preflight" of the report: one pre-flight per endpoint,
- * checked on MQTT-3.2.0-1 and on any rule its answer broke, then the
- * capability probe: `probe` (may be NULL) a rule one of its answers broke,
- * `notes` what it learned (added to the trace). */
-void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
-			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out);
-
 #endif

@@ -9,13 +9,14 @@
 #include "codec/mqtt_rule.h"
 #include "codec/mqtt_topic.h"
 #include "engine/engine_monitor.h"
+#include "engine/engine_monitor_int.h"
 #include "util/alloc.h"
 
-/* The monitors hold 3.1.1's invariants; the clause each one is comes from the
- * codec's table for that version. */
-static const char *rule(enum mqtt_rule r)
+/* The same invariants hold in 3.1.1 and 5.0; the clause each one is comes
+ * from the codec's table for the connection's version. */
+static const char *rule(enum mqtt_version v, enum mqtt_rule r)
 {
-	return mqtt_rule_clause(MQTT_V311, r);
+	return mqtt_rule_clause(v, r);
 }
 
 struct mon_sub {
@@ -54,6 +55,30 @@ void engine_monitor_conn_reset(struct mon_conn *c)
 {
 	c->seen_first = 0;
 	c->session = 0;
+	c->link = 0;
+}
+
+static struct mon_link *link_of(const struct engine_monitor *m, const struct mon_conn *c)
+{
+	return c->link ? &m->links[c->link - 1] : NULL;
+}
+
+static enum mqtt_version version_of(const struct engine_monitor *m, const struct mon_conn *c)
+{
+	const struct mon_link *l = link_of(m, c);
+	return l ? l->version : MQTT_V311;
+}
+
+/* A CONNECT opens the connection's link: its version and, in 5.0, its limits. */
+static void link_open(struct engine_monitor *m, struct mon_conn *c, enum mqtt_version v, const struct mqtt_packet *p)
+{
+	m->links = alloc_resize(m->links, (m->nlinks + 1) * sizeof *m->links);
+	struct mon_link *l = &m->links[m->nlinks++];
+	memset(l, 0, sizeof *l);
+	l->version = v;
+	if (v == MQTT_V5)
+		mon_limits_connect(l, p);
+	c->link = (long)m->nlinks;
 }
 
 static int ids_find(const uint16_t *v, size_t n, uint16_t id)
@@ -209,12 +234,17 @@ static void tx_connect(struct engine_monitor *m, struct mon_conn *c, const struc
 	}
 }
 
-static void tx_packet(struct engine_monitor *m, struct mon_conn *c, const struct mqtt_packet *p)
+void engine_monitor_tx_packet(struct engine_monitor *m, struct mon_conn *c, enum mqtt_version v,
+			      const struct mqtt_packet *p)
 {
 	if (p->type == MQTT_CONNECT) {
+		if (!c->link)
+			link_open(m, c, v, p);
 		tx_connect(m, c, p);
 		return;
 	}
+	if (c->link)
+		mon_limits_tx(link_of(m, c), p);
 	if (!c->session)
 		return;
 	struct mon_session *s = &m->sessions[c->session - 1];
@@ -254,6 +284,27 @@ static void tx_packet(struct engine_monitor *m, struct mon_conn *c, const struct
 	}
 }
 
+/* Decode a packet the client sent: in the connection's version, or for its
+ * CONNECT, in the version its Protocol Level names. 0, or -1 if it does not decode. */
+static int tx_decode(const struct engine_monitor *m, const struct mon_conn *c, const uint8_t *b, size_t n,
+		     struct mqtt_packet *p, enum mqtt_version *v)
+{
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	*v = version_of(m, c);
+	if (c->link || (b[0] >> 4) != MQTT_CONNECT)
+		return mqtt_decode(*v, b, n, p, &d) < 0 ? -1 : 0;
+	int ok = mqtt_decode(MQTT_V311, b, n, p, &d) >= 0;
+	if (ok && p->protocol_level != mqtt_version_level(MQTT_V5))
+		return 0;
+	*v = MQTT_V5;
+	if (mqtt_decode(MQTT_V5, b, n, p, &d) >= 0 && p->protocol_level == mqtt_version_level(MQTT_V5))
+		return 0;
+	/* Not 5.0 either: as 3.1.1 if that decoded. */
+	*v = MQTT_V311;
+	return ok ? mqtt_decode(MQTT_V311, b, n, p, &d) >= 0 ? 0 : -1 : -1;
+}
+
 void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8_t *b, size_t n)
 {
 	size_t off = 0;
@@ -261,11 +312,12 @@ void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8
 		struct mqtt_frame f;
 		struct mqtt_diag d;
 		memset(&d, 0, sizeof d);
-		if (mqtt_frame_next(MQTT_V311, b + off, n - off, &f, &d) <= 0)
+		if (mqtt_frame_next(version_of(m, c), b + off, n - off, &f, &d) <= 0)
 			return;
 		struct mqtt_packet p;
-		if (mqtt_decode(MQTT_V311, b + off, f.total_len, &p, &d) >= 0)
-			tx_packet(m, c, &p);
+		enum mqtt_version v;
+		if (tx_decode(m, c, b + off, f.total_len, &p, &v) == 0)
+			engine_monitor_tx_packet(m, c, v, &p);
 		off += f.total_len;
 	}
 }
@@ -278,7 +330,8 @@ static void rx_suback(struct mon_session *s, const struct mqtt_packet *p)
 		if (u->pid != p->packet_id || k >= p->code_count)
 			continue;
 		uint8_t rc = p->codes[k++];
-		if (rc == 0x80)
+		/* 0x80 in 3.1.1; in 5.0 every code from 0x80 on is a refusal. */
+		if (rc >= 0x80)
 			u->refused = 1;
 		else if (rc <= 2)
 			u->qos = rc;
@@ -302,12 +355,12 @@ static int matches(const char *filter, const struct mqtt_slice *t)
 	return r;
 }
 
-static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, const struct mqtt_packet *p,
-			      char *what, size_t n)
+/* A delivery on `topic` (the name an alias stands for, in 5.0). */
+static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, enum mqtt_version v,
+			      const struct mqtt_packet *p, const struct mqtt_slice *topic, char *what, size_t n)
 {
 	int qos = (p->flags >> MQTT_PF_QOS_SHIFT) & 3;
 	int dup = (p->flags & MQTT_PF_DUP) != 0, retain = (p->flags & MQTT_PF_RETAIN) != 0;
-	const struct mqtt_slice *topic = &p->topic.s;
 	int grant = -1;
 	size_t nmatch = 0;
 	for (size_t i = 0; i < s->nsubs; i++)
@@ -321,23 +374,24 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 		for (size_t i = 0; i < s->nstale; i++)
 			if (matches(s->stale[i], topic)) {
 				snprintf(what, n, "PUBLISH on \"%.*s\" through \"%s\", a subscription of the session that "
-					 "CleanSession 1 discarded", tl, (const char *)topic->p, s->stale[i]);
-				return rule(MQTT_RULE_SESSION_DISCARDED);
+					 "%s 1 discarded", tl, (const char *)topic->p, s->stale[i],
+					 v == MQTT_V5 ? "Clean Start" : "CleanSession");
+				return rule(v, MQTT_RULE_SESSION_DISCARDED);
 			}
 		snprintf(what, n, "PUBLISH on \"%.*s\" matches none of the client's subscriptions (%zu)", tl,
 			 (const char *)topic->p, s->nsubs);
-		return rule(MQTT_RULE_PUBLISH_MATCHES);
+		return rule(v, MQTT_RULE_PUBLISH_MATCHES);
 	}
 	if (qos > grant) {
 		snprintf(what, n, "PUBLISH on \"%.*s\" at QoS %d; the matching subscriptions grant at most QoS %d", tl,
 			 (const char *)topic->p, qos, grant);
-		return rule(MQTT_RULE_PUBLISH_GRANT);
+		return rule(v, MQTT_RULE_PUBLISH_GRANT);
 	}
 	const struct mon_message *pub = msg_find(&m->published, &m->npublished, topic, &p->payload, 0);
 	if (pub && qos > pub->max_qos) {
 		snprintf(what, n, "PUBLISH on \"%.*s\" at QoS %d; the message was published at QoS %d at most", tl,
 			 (const char *)topic->p, qos, pub->max_qos);
-		return rule(MQTT_RULE_PUBLISH_GRANT);
+		return rule(v, MQTT_RULE_PUBLISH_GRANT);
 	}
 	/* The same message again under its id is a re-send (its DUP flag is the
 	 * cases' to judge); another message under an id in flight is a reuse. */
@@ -346,7 +400,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 	if (k >= 0 && !dup && s->inflight_msg[k] != h) {
 		snprintf(what, n, "a new PUBLISH with packet id %u while another message with that id is unacknowledged",
 			 p->packet_id);
-		return rule(MQTT_RULE_PACKET_ID_IN_USE);
+		return rule(v, MQTT_RULE_PACKET_ID_IN_USE);
 	}
 	int resend = k >= 0 && s->inflight_msg[k] == h;
 	if (qos > 0)
@@ -357,7 +411,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, c
 	if (++d->count > pub->count * nmatch) {
 		snprintf(what, n, "QoS 2 message on \"%.*s\" delivered new %zu times: published %zu times, %zu matching subscriptions",
 			 tl, (const char *)topic->p, d->count, pub->count, nmatch);
-		return rule(MQTT_RULE_QOS2_RECEIVER);
+		return rule(v, MQTT_RULE_QOS2_RECEIVER);
 	}
 	return NULL;
 }
@@ -367,18 +421,37 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 {
 	int first = !c->seen_first;
 	c->seen_first = 1;
+	enum mqtt_version v = version_of(m, c);
+	/* 5.0's enhanced authentication: AUTH may precede the CONNACK. */
+	if (first && p->type == MQTT_AUTH && c->link && link_of(m, c)->auth && v == MQTT_V5) {
+		c->seen_first = 0;
+		return NULL;
+	}
 	if (first && p->type != MQTT_CONNACK) {
 		snprintf(what, n, "the first packet on the connection is %s, not CONNACK", mqtt_type_name(p->type));
-		return rule(MQTT_RULE_FIRST_CONNACK);
+		return rule(v, MQTT_RULE_FIRST_CONNACK);
 	}
-	if (!c->session || broken)
+	if (broken)
 		return NULL;
+	struct mon_link *l = link_of(m, c);
+	struct mqtt_slice topic = p->topic.s;
+	const char *r = l ? mon_limits_rx(l, p, what, n) : NULL;
+	if (l && p->type == MQTT_PUBLISH && !mon_limits_topic(l, p, &topic))
+		return r; /* an alias it never set: the delivery cannot be placed */
+	if (!c->session)
+		return r;
 	struct mon_session *s = &m->sessions[c->session - 1];
 	if (p->type == MQTT_SUBACK)
 		rx_suback(s, p);
-	else if (p->type == MQTT_PUBLISH)
-		return rx_publish(m, s, p, what, n);
-	return NULL;
+	else if (p->type == MQTT_PUBLISH) {
+		char w2[400];
+		const char *q = rx_publish(m, s, v, p, &topic, w2, sizeof w2);
+		if (!r && q) {
+			snprintf(what, n, "%s", w2);
+			r = q;
+		}
+	}
+	return r;
 }
 
 static void msgs_free(struct mon_message *v, size_t n)
@@ -406,5 +479,8 @@ void engine_monitor_free(struct engine_monitor *m)
 	}
 	free(m->sessions);
 	msgs_free(m->published, m->npublished);
+	for (size_t i = 0; i < m->nlinks; i++)
+		mon_limits_free(&m->links[i]);
+	free(m->links);
 	memset(m, 0, sizeof *m);
 }

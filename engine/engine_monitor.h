@@ -10,7 +10,19 @@
  *   MQTT-3.1.2-6  nothing arrives through a subscription of a session that
  *                 CleanSession 1 discarded.
  *
- * (Packets of the wrong direction are the strict decoder's: MQTTSPEC-2.2.1-2.)
+ * and on a 5.0 connection, by what the client's CONNECT asked of the broker:
+ *
+ *   MQTT-3.1.2-24 no packet larger than the client's Maximum Packet Size;
+ *   MQTT-3.3.4-9  no more QoS 1/2 PUBLISHes unacknowledged than its Receive
+ *                 Maximum (acknowledged: PUBACK, PUBCOMP, PUBREC >= 0x80);
+ *   MQTT-3.1.2-26 a Topic Alias no greater than its Topic Alias Maximum,
+ *   MQTT-3.1.2-27 none at all when it sent none (or 0),
+ *   MQTT-3.3.2-8  never 0 (also the strict decoder's, which then judges first);
+ * and an AUTH may come before the CONNACK when the CONNECT named an
+ * Authentication Method (enhanced authentication, 4.12).
+ *
+ * (Packets of the wrong direction are the strict decoder's: MQTTSPEC-2.2.1-2.
+ * A connection speaks the version of the CONNECT it sent.)
  *
  * The monitor learns what the case's clients asked for from the bytes they
  * send (SUBSCRIBE, CONNECT, PUBLISH, acknowledgements) and judges what
@@ -32,24 +44,32 @@
 
 struct mon_session;
 struct mon_message;
+struct mon_link;
 
 struct engine_monitor {
 	struct mon_session *sessions;
 	size_t nsessions;
 	struct mon_message *published; /* what the case's clients published (and Wills) */
 	size_t npublished;
+	struct mon_link *links;        /* per connection a CONNECT opened: its version and 5.0 limits */
+	size_t nlinks;
 };
 
 /* Per connection: the monitor's view of one scripted client's current connection. */
 struct mon_conn {
 	int seen_first;  /* a packet has arrived on this connection */
 	long session;    /* index into engine_monitor.sessions + 1; 0 before a CONNECT */
+	long link;       /* index into engine_monitor.links + 1; 0 before a CONNECT */
 };
 
 void engine_monitor_conn_reset(struct mon_conn *c);
 
-/* Bytes a client sent (one or more whole packets; others are ignored). */
+/* Bytes a client sent (one or more whole packets; others are ignored),
+ * decoded in the version of the connection's CONNECT. */
 void engine_monitor_tx(struct engine_monitor *m, struct mon_conn *c, const uint8_t *b, size_t n);
+/* A packet a client sent, decoded in version v. */
+void engine_monitor_tx_packet(struct engine_monitor *m, struct mon_conn *c, enum mqtt_version v,
+			      const struct mqtt_packet *p);
 
 /* A packet that arrived. NULL, or the clause it breaks with `what` set.
  * `broken`: the strict decoder already found it breaks a rule; then only

@@ -1,34 +1,50 @@
-/* engine_preflight.c - before any case: can we connect (TCP, TLS, WebSocket),
- * and does the broker accept a plain CONNECT? If it cannot be reached, stays
- * silent or refuses, the run is a set-up error, never a page of INCONCLUSIVE
- * verdicts. If it answers but breaks a rule doing so (the first packet is not
- * a CONNACK, a malformed CONNACK), that is a FAIL of the rule in the built-in
- * case "preflight", and the other cases still run. */
+/* engine_preflight.c - one pre-flight CONNECT: can we connect (TCP, TLS,
+ * WebSocket), and does the broker accept a plain CONNECT of this version?
+ * If it cannot be reached, stays silent or refuses for another reason than
+ * the version, the run is a set-up error, never a page of INCONCLUSIVE
+ * verdicts (engine_preflight.h). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "codec/mqtt_check.h"
+#include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
 #include "codec/mqtt_rule.h"
+#include "engine/engine_preflight.h"
 #include "engine/sync_client.h"
-#include "engine/engine.h"
 #include "util/clock.h"
-#include "util/alloc.h"
 
-static int fail(struct sync_client *b, struct err *e, const char *url, const char *what)
+/* The CONNACK code by which a version says "not this protocol version":
+ * 3.1.1's 0x01, 5.0's 0x84 (Unsupported Protocol Version). */
+static unsigned version_refused_code(enum mqtt_version v)
+{
+	return v == MQTT_V5 ? 0x84 : 0x01;
+}
+
+static const char *code_name(enum mqtt_version v, unsigned code)
+{
+	const char *n = mqtt_return_code_name(v, MQTT_CONNACK, code);
+	return n ? n : "no name known";
+}
+
+/* The end of a pre-flight that does not accept: pf and e say why. */
+static int stop(struct sync_client *b, struct engine_preflight *pf, struct err *e, enum engine_pf_answer a,
+		const char *what)
 {
 	char msg[sizeof e->msg];
-	snprintf(msg, sizeof msg, "pre-flight: %s %s", url, what);
+	snprintf(msg, sizeof msg, "pre-flight: %s %s", pf->url, what);
 	conn_close(&b->conn);
-	return err_set(e, "%s", msg);
+	pf->answer = a;
+	snprintf(pf->why, sizeof pf->why, "%s", msg);
+	err_set(e, "%s", msg);
+	return a == ENGINE_PF_REFUSED ? 1 : -1;
 }
 
 /* The CONNECT as the trace shows it: its bytes, the password masked. */
 static void log_connect(struct engine_preflight *pf, const struct mqtt_packet *p)
 {
-	int n = mqtt_encode(MQTT_V311, p, pf->tx, sizeof pf->tx);
+	int n = mqtt_encode(pf->version, p, pf->tx, sizeof pf->tx);
 	pf->txn = n > 0 ? (size_t)n : 0;
 	if (n > 0 && p->password.present && p->password.s.n <= (size_t)n)
 		memset(pf->tx + n - p->password.s.n, '*', p->password.s.n);
@@ -43,11 +59,11 @@ static void log_answer(struct engine_preflight *pf, const struct sync_client *b)
 	pf->first_is_connack = pf->rxn && pf->rx[0] >> 4 == MQTT_CONNACK;
 }
 
-/* A packet came (decoded or not): which rule, if any, it breaks. */
+/* A packet came (decoded or not): which rule of its version, if any, it breaks. */
 static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_packet *a, const struct mqtt_diag *d)
 {
 	if (!pf->first_is_connack) {
-		pf->clause = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
+		pf->clause = mqtt_rule_clause(pf->version, MQTT_RULE_FIRST_CONNACK);
 		snprintf(pf->what, sizeof pf->what, "the first packet is %s, not CONNACK",
 			 mqtt_type_name((enum mqtt_type)(pf->rx[0] >> 4)));
 		return;
@@ -57,147 +73,113 @@ static void judge(struct engine_preflight *pf, int decoded, const struct mqtt_pa
 	if (!decoded) {
 		pf->clause = d->clause;
 		snprintf(pf->what, sizeof pf->what, "%s", d->msg);
-	} else if (mqtt_check(MQTT_V311, a, MQTT_FROM_SERVER, &c) < 0) {
+	} else if (mqtt_check(pf->version, a, MQTT_FROM_SERVER, &c) < 0) {
 		pf->clause = c.clause;
 		snprintf(pf->what, sizeof pf->what, "%s", c.msg);
 	}
 }
 
-static int refused(struct sync_client *b, struct err *e, const struct conn_endpoint *ep, const struct engine_opts *o,
-		   uint8_t rc)
+/* An answer that is no packet of this version may be the other version's
+ * CONNACK refusing it: a 3.1.1-only broker answers a 5.0 CONNECT with its
+ * own 0x01, a 5.0-only one may answer a 3.1.1 CONNECT with 0x84. 1 if so,
+ * the answer's text in pf. */
+static int other_version_refusal(struct engine_preflight *pf, const struct sync_client *b)
 {
-	char why[240];
-	snprintf(why, sizeof why, "refused a plain CONNECT with return code 0x%02x (%s)%s", rc,
-		 mqtt_return_code_name(MQTT_V311, MQTT_CONNACK, rc),
-		 (rc == 4 || rc == 5) && !o->username ? "; it wants credentials: --username and --password-file" : "");
-	return fail(b, e, ep->url, why);
+	enum mqtt_version other = pf->version == MQTT_V5 ? MQTT_V311 : MQTT_V5;
+	struct mqtt_packet a;
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	if (!b->lastn || mqtt_decode(other, b->last, b->lastn, &a, &d) < 0 || a.type != MQTT_CONNACK ||
+	    a.return_code != version_refused_code(other))
+		return 0;
+	char text[200];
+	mqtt_print(&a, text, sizeof text);
+	snprintf(pf->rx_text, sizeof pf->rx_text, "%s (an MQTT %s CONNACK)", text, mqtt_version_name(other));
+	return 1;
 }
 
-int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, struct engine_preflight *pf,
-		     struct err *e)
+static int refused(struct sync_client *b, struct engine_preflight *pf, struct err *e, const struct engine_opts *o,
+		   uint8_t rc)
+{
+	enum mqtt_version v = pf->version;
+	char why[240];
+	int creds = v == MQTT_V5 ? rc == 0x86 || rc == 0x87 : rc == 4 || rc == 5;
+	snprintf(why, sizeof why, "refused a plain CONNECT with %s code 0x%02x (%s)%s",
+		 v == MQTT_V5 ? "reason" : "return", rc, code_name(v, rc),
+		 creds && !o->username ? "; it wants credentials: --username and --password-file" : "");
+	return stop(b, pf, e, rc == version_refused_code(v) ? ENGINE_PF_REFUSED : ENGINE_PF_FAILED, why);
+}
+
+/* The plain CONNECT of version v: no Will, clean, the run's credentials; in
+ * 5.0 a Property Length of 0. */
+static void connect_packet(struct mqtt_packet *p, const struct engine_preflight *pf, const struct engine_opts *o)
+{
+	sync_client_connect_packet_v(p, pf->version, pf->client_id, o->username, o->password);
+	p->props.present = pf->version == MQTT_V5;
+}
+
+/* After the CONNECT: the answer, judged. */
+static int answer(struct sync_client *b, struct engine_preflight *pf, const struct engine_opts *o, double t0,
+		  double end, double limit, struct err *e)
+{
+	struct mqtt_packet a;
+	int r = sync_client_recv(b, end, &a, e);
+	pf->t_ms = clock_ms() - t0;
+	char what[sizeof e->msg];
+	if (r == 0) {
+		snprintf(what, sizeof what, "did not answer CONNECT within %.0f ms (is it an MQTT %s broker?)", limit,
+			 mqtt_version_name(pf->version));
+		return stop(b, pf, e, ENGINE_PF_FAILED, what);
+	}
+	/* A close right after the CONNECT is how a broker may turn a version down. */
+	if (r < 0 && !b->lastn) {
+		snprintf(pf->rx_text, sizeof pf->rx_text, "closed: %s", e->msg);
+		snprintf(what, sizeof what, "did not answer CONNECT with a CONNACK: %s", e->msg);
+		return stop(b, pf, e, ENGINE_PF_REFUSED, what);
+	}
+	log_answer(pf, b);
+	if (r < 0 && other_version_refusal(pf, b)) {
+		snprintf(what, sizeof what, "answered the MQTT %s CONNECT with %s: it does not speak %s",
+			 mqtt_version_name(pf->version), pf->rx_text, mqtt_version_name(pf->version));
+		return stop(b, pf, e, ENGINE_PF_REFUSED, what);
+	}
+	if (r == 1)
+		mqtt_print(&a, pf->rx_text, sizeof pf->rx_text);
+	else
+		snprintf(pf->rx_text, sizeof pf->rx_text, "%s", e->msg);
+	judge(pf, r == 1, &a, &b->diag);
+	if (!pf->clause && a.type == MQTT_CONNACK && a.return_code != 0)
+		return refused(b, pf, e, o, a.return_code);
+	sync_client_close(b);
+	pf->answer = ENGINE_PF_ACCEPTED;
+	return 0;
+}
+
+int engine_preflight(const struct conn_endpoint *ep, const struct engine_opts *o, enum mqtt_version v,
+		     struct engine_preflight *pf, struct err *e)
 {
 	struct sync_client b;
 	double limit = 5000 * o->time_scale, end = clock_ms() + limit;
 	memset(pf, 0, sizeof *pf);
 	pf->url = ep->url;
-	if (sync_client_open(&b, ep, o->conn_ctx, end, e) < 0)
-		return err_prefix(e, "pre-flight");
-	snprintf(pf->client_id, sizeof pf->client_id, "%s%spre", o->client_prefix ? o->client_prefix : "Ms", o->run_prefix);
-	struct mqtt_packet p, a;
-	sync_client_connect_packet(&p, pf->client_id, o->username, o->password);
+	pf->version = v;
+	snprintf(pf->client_id, sizeof pf->client_id, "%s%spre%s", o->client_prefix ? o->client_prefix : "Ms",
+		 o->run_prefix, v == MQTT_V5 ? "5" : "");
+	if (sync_client_open(&b, ep, o->conn_ctx, end, e) < 0) {
+		err_prefix(e, "pre-flight");
+		snprintf(pf->why, sizeof pf->why, "%s", e->msg);
+		return -1;
+	}
+	b.version = v;
+	struct mqtt_packet p;
+	connect_packet(&p, pf, o);
+	pf->keep_alive = p.keep_alive;
 	log_connect(pf, &p);
 	double t0 = clock_ms();
 	if (sync_client_send(&b, &p, e) < 0) {
 		char what[sizeof e->msg];
 		snprintf(what, sizeof what, "could not be sent a CONNECT: %s", e->msg);
-		return fail(&b, e, ep->url, what);
+		return stop(&b, pf, e, ENGINE_PF_FAILED, what);
 	}
-	int r = sync_client_recv(&b, end, &a, e);
-	pf->t_ms = clock_ms() - t0;
-	if (r == 0) {
-		char what[200];
-		snprintf(what, sizeof what, "did not answer CONNECT within %.0f ms (is it an MQTT 3.1.1 broker?)", limit);
-		return fail(&b, e, ep->url, what);
-	}
-	if (r < 0 && !b.lastn) {
-		char what[sizeof e->msg];
-		snprintf(what, sizeof what, "did not answer CONNECT with a CONNACK: %s", e->msg);
-		return fail(&b, e, ep->url, what);
-	}
-	log_answer(pf, &b);
-	if (r == 1)
-		mqtt_print(&a, pf->rx_text, sizeof pf->rx_text);
-	else
-		snprintf(pf->rx_text, sizeof pf->rx_text, "%s", e->msg);
-	judge(pf, r == 1, &a, &b.diag);
-	if (!pf->clause && a.type == MQTT_CONNACK && a.return_code != 0)
-		return refused(&b, e, ep, o, a.return_code);
-	sync_client_close(&b);
-	return 0;
-}
-
-/* A check of the built-in case on `clause` (none if the catalog lacks it);
- * `expected` NULL: the clause's own words. */
-static void add_check(struct case_result *c, const struct catalog *cat, const char *clause, int pass, size_t step,
-		      const char *expected, const char *actual)
-{
-	const struct catalog_clause *cl = clause ? catalog_find(cat, c->protocol, clause) : NULL;
-	if (!cl)
-		return;
-	struct check_result *k = results_add_check(c, cl);
-	results_set_outcome(k, pass ? CHECK_PASS : CHECK_FAIL, 0);
-	results_set_step(k, step, c->steps[step].path);
-	if (expected)
-		results_set_expected(k, "%s", expected);
-	else
-		results_expect_clause(k, cl);
-	results_set_actual(k, "%s", actual);
-}
-
-/* One endpoint's pre-flight: a step, its trace, its checks. */
-static void add_endpoint(struct case_result *c, const struct engine_preflight *pf, size_t i, const struct catalog *cat)
-{
-	char path[32], detail[400];
-	snprintf(path, sizeof path, "preflight[%zu]", i);
-	snprintf(detail, sizeof detail, "CONNECT to %s, expect a CONNACK", pf->url);
-	struct step_result *s = &c->steps[i];
-	s->path = alloc_strdup(path);
-	s->kind = "connect";
-	s->detail = alloc_strdup(detail);
-	s->client = (int)i;
-	results_set_step_outcome(s, pf->clause ? STEP_FAILED : STEP_DONE, pf->t_ms);
-	results_add_wire(c, 0, (int)i, WIRE_OPEN, NULL, 0, pf->url, NULL);
-	results_add_wire(c, 0, (int)i, WIRE_TX, pf->tx, pf->txn, pf->tx_text, NULL);
-	results_add_wire(c, pf->t_ms, (int)i, WIRE_RX, pf->rx, pf->rxn, pf->rx_text, pf->clause);
-	char actual[RESULTS_TEXT_MAX];
-	snprintf(actual, sizeof actual, "%s (after %.0f ms)", pf->rx_text, pf->t_ms);
-	const char *first = mqtt_rule_clause(MQTT_V311, MQTT_RULE_FIRST_CONNACK);
-	add_check(c, cat, first, pf->first_is_connack, i, "a CONNACK as the first packet", actual);
-	if (pf->clause && strcmp(pf->clause, first) != 0) {
-		snprintf(actual, sizeof actual, "%s: %s", pf->rx_text, pf->what);
-		add_check(c, cat, pf->clause, 0, i, NULL, actual);
-	}
-}
-
-/* The probe's step: a FAIL check if one of its answers broke a rule. */
-static void add_probe(struct case_result *c, size_t i, const struct sync_client_finding *f, const struct catalog *cat)
-{
-	struct step_result *s = &c->steps[i];
-	s->path = alloc_strdup("probe");
-	s->kind = "probe";
-	s->detail = alloc_strdup("the capability probe: subscriptions, a retained message, $SYS, a long client id");
-	s->client = 0;
-	results_set_step_outcome(s, f && f->clause ? STEP_FAILED : STEP_DONE, c->duration_ms);
-	if (!f || !f->clause)
-		return;
-	results_add_wire(c, c->duration_ms, 0, WIRE_RX, f->raw, f->rawn, f->what, f->clause);
-	add_check(c, cat, f->clause, 0, i, NULL, f->what);
-}
-
-void engine_preflight_case(const struct engine_preflight *pf, size_t n, const struct sync_client_finding *probe,
-			   const struct catalog *cat, const char *const *notes, size_t nnotes, struct case_result *out)
-{
-	memset(out, 0, sizeof *out);
-	out->id = alloc_strdup("preflight");
-	out->title = alloc_strdup("Built in: a plain CONNECT to each endpoint is answered with a well-formed CONNACK");
-	out->file = alloc_strdup("(built in)");
-	out->protocol = MQTT_V311; /* the version the pre-flight's CONNECT speaks */
-	out->selected = 1;
-	out->nclients = n;
-	out->clients = alloc_zeroed(n, sizeof(char *));
-	out->client_ids = alloc_zeroed(n, sizeof(char *));
-	out->nsteps = out->steps_total = out->steps_run = n + 1;
-	out->steps = alloc_zeroed(n + 1, sizeof *out->steps);
-	for (size_t i = 0; i < n; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "pre%zu", i);
-		out->clients[i] = alloc_strdup(name);
-		out->client_ids[i] = alloc_strdup(pf[i].client_id);
-		add_endpoint(out, &pf[i], i, cat);
-		if (pf[i].t_ms > out->duration_ms)
-			out->duration_ms = pf[i].t_ms;
-	}
-	for (size_t i = 0; i < nnotes; i++)
-		results_add_wire(out, out->duration_ms, 0, WIRE_NOTE, NULL, 0, notes[i], NULL);
-	add_probe(out, n, probe, cat);
+	return answer(&b, pf, o, t0, end, limit, e);
 }

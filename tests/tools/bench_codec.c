@@ -2,12 +2,15 @@
  * bench_codec.c - codec throughput over a realistic mix of packets
  * (scripts/bench.sh, `make bench`).
  *
- *   bench-codec [REPORT.json] [SECONDS]
+ *   bench-codec [--protocol 3.1.1|5.0] [REPORT.json] [SECONDS]
  *
- * The mix: every packet of every wire trace in a `mqttspec run --json`
- * report (what the suite really sends and receives), or, without a report,
- * a synthetic one (CONNECT, CONNACK, SUBSCRIBE, SUBACK, PUBLISH at QoS 0-2
- * with 16..1024-byte payloads and the acknowledgements, PINGREQ, PINGRESP).
+ * The mix, in one protocol version (3.1.1 by default): every packet of
+ * every wire trace of that version's cases in a `mqttspec run --json`
+ * report (what the suite really sends and receives), or, without a report
+ * ("-"), a synthetic one (CONNECT, CONNACK, SUBSCRIBE, SUBACK, PUBLISH at
+ * QoS 0-2 with 16..1024-byte payloads and the acknowledgements, PINGREQ,
+ * PINGRESP; in 5.0 with property blocks: a Session Expiry, a Message Expiry
+ * and a User Property on each PUBLISH, reason codes on the acks).
  *
  *   decode = what the engine does with each received packet: mqtt_frame_next
  *            over the stream, mqtt_decode, mqtt_check;
@@ -24,9 +27,13 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
+#include "codec/mqtt_prop.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/json_util.h"
+
+/* The version of the mix: set once from the command line. */
+static enum mqtt_version ver = MQTT_V311;
 
 struct mix {
 	uint8_t *bytes; /* every packet, back to back: a stream */
@@ -62,6 +69,9 @@ static int from_report(struct mix *m, const char *path)
 	const cJSON *c, *w;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(root, "cases"))
 	{
+		const cJSON *pv = cJSON_GetObjectItemCaseSensitive(c, "protocol");
+		if (mqtt_version_from_name(cJSON_IsString(pv) ? pv->valuestring : "3.1.1") != (int)ver)
+			continue;
 		cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(c, "wire"))
 		{
 			const cJSON *hex = cJSON_GetObjectItemCaseSensitive(w, "hex");
@@ -80,7 +90,7 @@ static int from_report(struct mix *m, const char *path)
 			/* Only whole packets that decode: a raw hex step may be anything. */
 			struct mqtt_frame f;
 			struct mqtt_packet p;
-			if (ok && mqtt_frame_next(MQTT_V311, b, n, &f, NULL) == 1 && f.total_len == n && mqtt_decode(MQTT_V311, b, n, &p, NULL) > 0)
+			if (ok && mqtt_frame_next(ver, b, n, &f, NULL) == 1 && f.total_len == n && mqtt_decode(ver, b, n, &p, NULL) > 0)
 				add(m, b, n);
 			free(b);
 		}
@@ -89,10 +99,44 @@ static int from_report(struct mix *m, const char *path)
 	return 0;
 }
 
+static void prop_num(struct mqtt_packet *p, const char *key, uint32_t v)
+{
+	struct mqtt_prop *q = &p->props.items[p->props.count++];
+	q->id = mqtt_prop_find(key)->id;
+	q->num = v;
+}
+
+/* The 5.0 parts of a synthetic packet: a property block on every packet
+ * that has one, some properties where a real session has them, reason codes
+ * on the acknowledgements. */
+static void v5_parts(struct mqtt_packet *p)
+{
+	if (p->type == MQTT_PINGREQ || p->type == MQTT_PINGRESP)
+		return;
+	p->props.present = true;
+	if (p->type == MQTT_CONNECT)
+		prop_num(p, "session_expiry_interval", 30);
+	if (p->type == MQTT_CONNACK) {
+		prop_num(p, "receive_maximum", 20);
+		prop_num(p, "topic_alias_maximum", 10);
+	}
+	if (p->type == MQTT_PUBLISH) {
+		prop_num(p, "message_expiry_interval", 60);
+		struct mqtt_prop *q = &p->props.items[p->props.count++];
+		q->id = mqtt_prop_find("user_property")->id;
+		q->str = (struct mqtt_str){true, {(const uint8_t *)"trace", 5}, -1};
+		q->value = (struct mqtt_str){true, {(const uint8_t *)"ab12cd", 6}, -1};
+	}
+	if (p->type >= MQTT_PUBACK && p->type <= MQTT_PUBCOMP)
+		p->has_reason_code = true; /* 0x00, written out */
+}
+
 static void put(struct mix *m, struct mqtt_packet *p)
 {
+	if (ver == MQTT_V5)
+		v5_parts(p);
 	uint8_t buf[2048];
-	int n = mqtt_encode(MQTT_V311, p, buf, sizeof buf);
+	int n = mqtt_encode(ver, p, buf, sizeof buf);
 	if (n > 0)
 		add(m, buf, (size_t)n);
 }
@@ -110,7 +154,7 @@ static void synthetic(struct mix *m)
 	struct mqtt_packet p;
 	for (int round = 0; round < 64; round++) {
 		mqtt_packet_init(&p, MQTT_CONNECT);
-		mqtt_packet_set_protocol(&p, MQTT_V311);
+		mqtt_packet_set_protocol(&p, ver);
 		p.connect_flags = MQTT_CF_CLEAN_SESSION;
 		p.keep_alive = 60;
 		p.client_id = str("msab12cd000a");
@@ -170,11 +214,11 @@ static size_t decode_pass(const struct mix *m, struct mqtt_packet *out)
 	size_t off = 0, k = 0;
 	while (off < m->len) {
 		struct mqtt_frame f;
-		if (mqtt_frame_next(MQTT_V311, m->bytes + off, m->len - off, &f, NULL) != 1)
+		if (mqtt_frame_next(ver, m->bytes + off, m->len - off, &f, NULL) != 1)
 			break;
 		struct mqtt_diag d;
-		if (mqtt_decode(MQTT_V311, m->bytes + off, f.total_len, &out[k], &d) > 0)
-			sink += (size_t)mqtt_check(MQTT_V311, &out[k], MQTT_FROM_ANY, &d);
+		if (mqtt_decode(ver, m->bytes + off, f.total_len, &out[k], &d) > 0)
+			sink += (size_t)mqtt_check(ver, &out[k], MQTT_FROM_ANY, &d);
 		off += f.total_len;
 		k++;
 	}
@@ -190,6 +234,15 @@ static void report(const char *what, size_t packets, size_t bytes, double secs)
 int main(int argc, char **argv)
 {
 	struct mix m = {0};
+	if (argc > 2 && strcmp(argv[1], "--protocol") == 0) {
+		int v = mqtt_version_from_name(argv[2]);
+		if (v < 0) {
+			fprintf(stderr, "bench-codec: --protocol: expected 3.1.1 or 5.0\n");
+			return 2;
+		}
+		ver = (enum mqtt_version)v;
+		argc -= 2, argv += 2;
+	}
 	double secs = argc > 2 ? atof(argv[2]) : 1.0;
 	if (argc > 1 && strcmp(argv[1], "-") != 0) {
 		if (from_report(&m, argv[1]) < 0)
@@ -201,7 +254,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-codec: no packets in the mix\n");
 		return 2;
 	}
-	printf("codec mix: %zu packets, %zu bytes (%.1f bytes each), from %s\n", m.npackets, m.len,
+	printf("codec %s mix: %zu packets, %zu bytes (%.1f bytes each), from %s\n", mqtt_version_name(ver), m.npackets, m.len,
 	       (double)m.len / (double)m.npackets, argc > 1 && strcmp(argv[1], "-") != 0 ? argv[1] : "a synthetic mix");
 	struct mqtt_packet *pk = alloc_bytes(m.npackets * sizeof *pk);
 	size_t got = decode_pass(&m, pk); /* warm-up, and the packets encode uses */
@@ -213,7 +266,7 @@ int main(int argc, char **argv)
 		passes++;
 		t = clock_ms() / 1e3 - t0;
 	} while (t < secs);
-	report("decode", passes * got, passes * m.len, t);
+	report(ver == MQTT_V5 ? "5.0 decode" : "3.1.1 decode", passes * got, passes * m.len, t);
 
 	uint8_t *out = alloc_bytes(m.len);
 	passes = 0;
@@ -221,8 +274,8 @@ int main(int argc, char **argv)
 	do {
 		size_t off = 0;
 		for (size_t i = 0; i < got; i++) {
-			size_t n = mqtt_encode_size(MQTT_V311, &pk[i]);
-			int w = mqtt_encode(MQTT_V311, &pk[i], out + off, m.len - off);
+			size_t n = mqtt_encode_size(ver, &pk[i]);
+			int w = mqtt_encode(ver, &pk[i], out + off, m.len - off);
 			if (w > 0)
 				off += (size_t)w;
 			sink += n;
@@ -230,7 +283,7 @@ int main(int argc, char **argv)
 		passes++;
 		t = clock_ms() / 1e3 - t0;
 	} while (t < secs);
-	report("encode", passes * got, passes * m.len, t);
+	report(ver == MQTT_V5 ? "5.0 encode" : "3.1.1 encode", passes * got, passes * m.len, t);
 	free(out);
 	free(pk);
 	free(m.bytes);

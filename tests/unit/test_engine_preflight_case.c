@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/engine.h"
+#include "engine/engine_preflight.h"
 #include "engine/sync_client.h"
 #include "tests/unit/suites.h"
 
@@ -27,6 +27,8 @@ static void answered(struct engine_preflight *pf, const char *url, const char *i
 {
 	memset(pf, 0, sizeof *pf);
 	pf->url = url;
+	pf->version = MQTT_V311;
+	pf->answer = ENGINE_PF_ACCEPTED;
 	snprintf(pf->client_id, sizeof pf->client_id, "%s", id);
 	static const uint8_t connect[] = {0x10, 0x0e, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 2, 'i', 'd'};
 	memcpy(pf->tx, connect, sizeof connect);
