@@ -26,9 +26,9 @@ static const struct {
 #define NFOLDERS (sizeof folders / sizeof folders[0])
 
 /* "protocol": a case speaks one version, and a file of the tree lives in that
- * version's folder (a file elsewhere, --cases DIR, may live anywhere). 5.0 is
- * refused until the codec and the engine speak it: a 5.0 case run as 3.1.1
- * would judge a broker by the wrong rules. */
+ * version's folder (a file elsewhere, --cases DIR, may live anywhere). Every
+ * client of the case speaks it, and its packets are built, read and judged
+ * in it. */
 static int parse_protocol(struct case_spec *cs, const cJSON *root, struct err *e)
 {
 	const char *name = NULL;
@@ -42,8 +42,6 @@ static int parse_protocol(struct case_spec *cs, const cJSON *root, struct err *e
 			return err_set(e, "$.protocol: the case speaks %s%s, but it is in %s, whose cases speak %s",
 				       mqtt_version_name((enum mqtt_version)level), name ? "" : " (the default)",
 				       folders[i].folder, mqtt_version_name(folders[i].version));
-	if (level == MQTT_V5)
-		return err_set(e, "$.protocol: protocol 5.0 is not supported yet");
 	cs->protocol = (enum mqtt_version)level;
 	return 0;
 }

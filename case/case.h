@@ -32,12 +32,15 @@ enum case_expect_kind {
 	CASE_EXPECT_NOTHING,
 	CASE_EXPECT_ORDERED,
 	CASE_EXPECT_UNORDERED,
-	CASE_EXPECT_ANY_OF
+	CASE_EXPECT_ANY_OF,
+	/* The SHOULD half of a graded close (5.0): a DISCONNECT matching
+	 * `pattern` came on the connection before the broker closed it. */
+	CASE_EXPECT_DISCONNECT_FIRST
 };
 
 struct case_expect {
 	enum case_expect_kind kind;
-	const cJSON *pattern;          /* PACKET; NOTHING (NULL: any packet) */
+	const cJSON *pattern;          /* PACKET, DISCONNECT_FIRST; NOTHING (NULL: any packet) */
 	struct case_expect *children;  /* ORDERED, UNORDERED, ANY_OF */
 	size_t nchildren;
 	char *because;                 /* set on an ANY_OF alternative */
@@ -88,6 +91,8 @@ struct case_step {
 	int from;                      /* index of the step whose label `from` names, or -1 */
 	struct case_gate *gates;
 	size_t ngates;
+	int refusal_ends;              /* EXPECT of a 5.0 publish macro's PUBACK/PUBREC: a code >= 0x80
+					* ends the main steps, the checks after it NOT APPLICABLE */
 };
 
 /* The window of an expect step that names no within_ms (cases/README.md). */

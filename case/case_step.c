@@ -212,7 +212,7 @@ static const char *duty_clause(const struct case_load *L, enum mqtt_rule r)
 static int add_duty(struct case_load *L, const struct common *c, cJSON *duty, cJSON *full, const char *clause,
 		    const char *suffix, struct err *e)
 {
-	const struct catalog_clause *cl = catalog_find(L->cat, L->cs->protocol, clause);
+	const struct catalog_clause *cl = clause ? catalog_find(L->cat, L->cs->protocol, clause) : NULL;
 	if (!c->cleanup && cl) {
 		struct case_step *s = add_expect_step(L, c, duty, suffix, e);
 		if (!s)
@@ -252,15 +252,19 @@ static int macro_connect(struct case_load *L, const struct common *c, const cJSO
 		return -1;
 	cJSON *pat = case_load_own(L, cJSON_CreateObject());
 	cJSON_AddStringToObject(pat, "type", "CONNACK");
-	cJSON_AddNumberToObject(pat, "return_code", 0);
+	/* 5.0 calls CONNACK's code a reason code; 0 accepts in both. */
+	cJSON_AddNumberToObject(pat, L->cs->protocol == MQTT_V5 ? "reason_code" : "return_code", 0);
 	return add_expect(L, c, pat, ".connect", e);
 }
 
-/* subscribe / unsubscribe: {"topics": [...]} (subscribe: "return_codes" too). */
+/* subscribe / unsubscribe: {"topics": [...]} (subscribe: "return_codes" too;
+ * in 5.0 "reason_codes", for either). */
 static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v, int unsub, struct err *e)
 {
-	static const char *const sub_keys[] = {"topics", "return_codes", NULL};
-	static const char *const unsub_keys[] = {"topics", NULL};
+	int v5 = L->cs->protocol == MQTT_V5;
+	const char *codes_key = v5 ? "reason_codes" : "return_codes";
+	const char *const sub_keys[] = {"topics", codes_key, NULL};
+	const char *const unsub_keys[] = {"topics", v5 ? codes_key : NULL, NULL};
 	const char *name = unsub ? "unsubscribe" : "subscribe";
 	char p[400], suffix[16];
 	snprintf(p, sizeof p, "%s.%s", c->path, name);
@@ -280,17 +284,28 @@ static int macro_sub(struct case_load *L, const struct common *c, const cJSON *v
 		return -1;
 	const char *ack = unsub ? "UNSUBACK" : "SUBACK";
 	cJSON *full = ack_pattern(L, ack, pid);
-	const cJSON *codes = unsub ? NULL : cJSON_GetObjectItemCaseSensitive(v, "return_codes");
+	const cJSON *codes = unsub && !v5 ? NULL : cJSON_GetObjectItemCaseSensitive(v, codes_key);
 	if (codes)
-		cJSON_AddItemToObject(full, "return_codes", cJSON_Duplicate(codes, 1));
+		cJSON_AddItemToObject(full, codes_key, cJSON_Duplicate(codes, 1));
 	return add_duty(L, c, type_pattern(L, ack), full, duty_clause(L, unsub ? MQTT_RULE_UNSUBACK_DUTY : MQTT_RULE_SUBACK_DUTY), suffix, e);
 }
 
-/* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or a
- * close: a broker that refuses to authorize a PUBLISH may close instead
- * (MQTT-3.3.5-2), which leaves the case unable to go on (set-up), not FAILed. */
+/* The first answer to a macro PUBLISH (PUBACK or PUBREC, MQTT-3.3.4-1), or,
+ * in 3.1.1, a close: a broker that refuses to authorize a PUBLISH may close
+ * instead (MQTT-3.3.5-2), which leaves the case unable to go on (set-up), not
+ * FAILed. 5.0 has no such permission (the version's table has no clause for
+ * it): a broker refuses with a reason code of 0x80 or more in the ack, which
+ * the ack's own step records and which ends the case (refusal_ends). */
 static int publish_duty(struct case_load *L, const struct common *c, const char *type, long pid, struct err *e)
 {
+	const char *refused = duty_clause(L, MQTT_RULE_PUBLISH_REFUSED);
+	if (!refused) {
+		int rc = add_duty(L, c, type_pattern(L, type), ack_pattern(L, type, pid),
+				  duty_clause(L, MQTT_RULE_PUBLISH_ACK_DUTY), ".publish", e);
+		if (rc == 0)
+			L->cs->steps[L->cs->nsteps + L->cs->ncleanup - 1].refusal_ends = 1;
+		return rc;
+	}
 	cJSON *alts = case_load_own(L, cJSON_CreateObject());
 	cJSON *arr = cJSON_AddArrayToObject(alts, "any_of");
 	cJSON *a = cJSON_CreateObject();
@@ -301,7 +316,7 @@ static int publish_duty(struct case_load *L, const struct common *c, const char 
 	cJSON_AddTrueToObject(closed, "closed");
 	char because[200];
 	snprintf(because, sizeof because, "%s: a broker that does not authorize a PUBLISH may close the connection",
-		 duty_clause(L, MQTT_RULE_PUBLISH_REFUSED));
+		 refused);
 	cJSON_AddStringToObject(b, "because", because);
 	cJSON_AddItemToArray(arr, b);
 	return add_duty(L, c, alts, ack_pattern(L, type, pid), duty_clause(L, MQTT_RULE_PUBLISH_ACK_DUTY), ".publish",
@@ -332,9 +347,13 @@ static int macro_publish(struct case_load *L, const struct common *c, const cJSO
 		return 0;
 	if (add_send(L, c, ack_pattern(L, "PUBREL", pid), ".publish", e) < 0)
 		return -1;
-	/* A PUBREL leaves no choice: the broker completes the flow (MQTT-4.3.3-2). */
-	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid),
-			duty_clause(L, MQTT_RULE_QOS2_RECEIVER), ".publish", e);
+	/* A PUBREL leaves no choice: the broker completes the flow (3.1.1:
+	 * MQTT-4.3.3-2). In 5.0 the rule's clause is the monitor's (no second
+	 * delivery, MQTT-4.3.3-10), not this duty, which the codec's table has no
+	 * rule for yet: there the PUBCOMP is set-up, and no clause is charged
+	 * with a duty it does not state. */
+	const char *pubcomp = L->cs->protocol == MQTT_V5 ? NULL : duty_clause(L, MQTT_RULE_QOS2_RECEIVER);
+	return add_duty(L, c, type_pattern(L, "PUBCOMP"), ack_pattern(L, "PUBCOMP", pid), pubcomp, ".publish", e);
 }
 
 /* The clause a case names: of the case's own version, bare or qualified with
@@ -611,12 +630,58 @@ static int parse_from(struct case_load *L, const cJSON *o, struct case_step *s, 
 	return 0;
 }
 
+/* The SHOULD half of a graded close, {"closed": true, "disconnect": {...}}:
+ * a step of its own after the close, whose checks (SHOULD-level clauses) hold
+ * when a DISCONNECT with a code of the set came before the close. Its
+ * failure is a WARN and never ends the case (engine_step.c). */
+static int graded_close(struct case_load *L, const struct common *c, const cJSON *g, const char *path, struct err *e)
+{
+	static const char *const keys[] = {"reason_codes", "checks", NULL};
+	char p[400];
+	snprintf(p, sizeof p, "%s.expect.disconnect", path);
+	if (L->cs->protocol != MQTT_V5)
+		return err_set(e, "%s: a DISCONNECT from the server is 5.0 only; a %s case has none", p,
+			       mqtt_version_name(L->cs->protocol));
+	if (!cJSON_IsObject(g) || json_util_known_keys(g, p, keys, e) < 0)
+		return cJSON_IsObject(g) ? -1 : err_set(e, "%s: expected {\"reason_codes\": [...], \"checks\": [...]}", p);
+	const cJSON *codes = cJSON_GetObjectItemCaseSensitive(g, "reason_codes");
+	if (!codes || !cJSON_IsArray(codes) || cJSON_GetArraySize(codes) == 0)
+		return err_set(e, "%s.reason_codes: expected a non-empty list of DISCONNECT reason codes", p);
+	if (!cJSON_GetObjectItemCaseSensitive(g, "checks"))
+		return err_set(e, "%s.checks: required field missing (the SHOULD clause of saying why)", p);
+	cJSON *pat = case_load_own(L, cJSON_CreateObject());
+	cJSON_AddStringToObject(pat, "type", "DISCONNECT");
+	cJSON_AddItemToObject(pat, "reason_code", cJSON_Duplicate(codes, 1));
+	if (fields_validate(L->cs->protocol, pat, 'e', p, e) < 0)
+		return -1;
+	struct case_step *s = new_step(L, c, CASE_STEP_EXPECT, ".disconnect");
+	s->expect.kind = CASE_EXPECT_DISCONNECT_FIRST;
+	s->expect.pattern = pat;
+	s->should = 1;
+	s->peek = 1; /* the DISCONNECT stays unread: later steps judge it for other clauses */
+	if (clause_list(L, cJSON_GetObjectItemCaseSensitive(g, "checks"), p, "checks", &s->checks, &s->nchecks, e) < 0)
+		return -1;
+	for (size_t i = 0; i < s->nchecks; i++)
+		if (catalog_find(L->cat, L->cs->protocol, s->checks[i])->level != CATALOG_SHOULD)
+			return err_set(e, "%s.checks[%zu]: %s is not a SHOULD; the DISCONNECT before a close is graded SHOULD (the close itself is the step's checks)",
+				       p, i, s->checks[i]);
+	return 0;
+}
+
 static int parse_expect_step(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act,
 			     struct err *e)
 {
 	const char *path = c->path;
 	char p[400];
 	snprintf(p, sizeof p, "%s.expect", path);
+	const cJSON *grade = cJSON_GetObjectItemCaseSensitive(act, "disconnect");
+	if (grade && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(act, "closed")) && cJSON_GetArraySize(act) == 2) {
+		cJSON *close = case_load_own(L, cJSON_CreateObject());
+		cJSON_AddTrueToObject(close, "closed");
+		act = close;
+	} else {
+		grade = NULL;
+	}
 	struct case_expect x;
 	if (case_expect_parse(L, act, p, &x, e) < 0) {
 		case_expect_free(&x);
@@ -636,7 +701,11 @@ static int parse_expect_step(struct case_load *L, const struct common *c, const 
 	s->unscaled = !scaled;
 	if (c->cleanup && s->nchecks)
 		return err_set(e, "%s.checks: cleanup steps carry no checks", path);
-	return parse_from(L, o, s, path, e);
+	if (parse_from(L, o, s, path, e) < 0)
+		return -1;
+	if (grade && (c->cleanup || !s->nchecks))
+		return err_set(e, "%s.disconnect: grades a close that is checked (give the step checks, on the close's MUST)", p);
+	return grade ? graded_close(L, c, grade, path, e) : 0;
 }
 
 static int parse_action(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act, struct err *e)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "case/fields5.h"
+
 /* The codec's top-level fields a case may name, and how. The pseudo-fields
  * of sending (remaining_length_bytes, extra_hex) are codec rows too: they
  * are fields of the packet model whose range the encoder defines; what is
@@ -92,17 +94,47 @@ const struct fields_def *fields_find(const char *key, enum mqtt_version v, enum 
 	return NULL;
 }
 
-int fields_type(const cJSON *obj, const char *path, struct err *e)
+int fields_type_from_name(enum mqtt_version v, const char *name)
+{
+	return mqtt_type_from_name_v(v, name);
+}
+
+int fields_type(enum mqtt_version v, const cJSON *obj, const char *path, struct err *e)
 {
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "type");
 	if (!t)
 		return err_set(e, "%s.type: required field missing", path);
 	if (!cJSON_IsString(t))
 		return err_set(e, "%s.type: expected a packet type name", path);
-	int ty = mqtt_type_from_name(t->valuestring);
+	int ty = fields_type_from_name(v, t->valuestring);
 	if (ty < 0)
 		return err_set(e, "%s.type: unknown packet type \"%s\"", path, t->valuestring);
 	return ty;
+}
+
+/* The other version's name of a field this version does not have, for a
+ * message that says why a key is refused; NULL when neither has it. */
+static const char *other_version(enum mqtt_version v, enum mqtt_field_id parent, const char *key)
+{
+	enum mqtt_version o = v == MQTT_V5 ? MQTT_V311 : MQTT_V5;
+	enum fields_variant var;
+	int theirs = fields_find_part(parent, key, o, &var) != NULL;
+	if (o == MQTT_V5 && parent == MQTT_FIELD_NONE)
+		theirs |= fields5_find(key) != NULL;
+	if (o == MQTT_V5 && parent == MQTT_FIELD_TOPICS)
+		theirs |= fields5_is_option(key);
+	if (o == MQTT_V5 && parent == MQTT_FIELD_WILL)
+		theirs |= fields5_is_will_part(key);
+	return theirs ? mqtt_version_name(o) : NULL;
+}
+
+static int unknown_field(enum mqtt_version v, enum mqtt_field_id parent, const char *key, const char *p,
+			 struct err *e)
+{
+	const char *o = other_version(v, parent, key);
+	if (o)
+		return err_set(e, "%s: a field of MQTT %s only; this case speaks %s", p, o, mqtt_version_name(v));
+	return err_set(e, "%s: unknown field", p);
 }
 
 /* A string given for an integer must be a template, or spell an integer. */
@@ -163,9 +195,21 @@ static int validate_parts(enum mqtt_version ver, enum mqtt_field_id parent, cons
 	cJSON_ArrayForEach(it, o)
 	{
 		enum fields_variant var;
+		char p[300];
+		snprintf(p, sizeof p, "%s.%s", path, it->string);
+		if (ver == MQTT_V5 && parent == MQTT_FIELD_TOPICS && fields5_is_option(it->string)) {
+			if (fields5_validate_option(it->string, it, p, e) < 0)
+				return -1;
+			continue;
+		}
+		if (ver == MQTT_V5 && parent == MQTT_FIELD_WILL && fields5_is_will_part(it->string)) {
+			if (fields5_validate_will_part(it->string, it, p, e) < 0)
+				return -1;
+			continue;
+		}
 		const struct mqtt_field_def *f = fields_find_part(parent, it->string, ver, &var);
 		if (!f)
-			return err_set(e, "%s.%s: unknown field", path, it->string);
+			return unknown_field(ver, parent, it->string, p, e);
 		int is_int = var == FIELDS_LENGTH || (var == FIELDS_PLAIN && f->kind == MQTT_FIELD_KIND_INT);
 		if (is_int ? !(cJSON_IsNumber(it) || cJSON_IsString(it) || cJSON_IsBool(it)) : !cJSON_IsString(it))
 			return err_set(e, "%s.%s: expected %s", path, it->string, is_int ? "an integer" : "a string");
@@ -258,11 +302,20 @@ static int validate_field(enum mqtt_version ver, const struct mqtt_field_def *d,
 	return 0;
 }
 
+static int validate5(const struct fields5_def *d, int type, const cJSON *it, int mode, const char *p, struct err *e)
+{
+	if (!(mode == 's' ? d->send : d->expect))
+		return err_set(e, "%s: not a field that can be %s", p, mode == 's' ? "sent" : "matched");
+	if (!fields5_in(d, type))
+		return err_set(e, "%s: a %s packet has no such field", p, mqtt_type_name_v(MQTT_V5, (enum mqtt_type)type));
+	return fields5_validate(d, type, it, mode, p, e);
+}
+
 int fields_validate(enum mqtt_version v, const cJSON *pkt, int mode, const char *path, struct err *e)
 {
 	if (!cJSON_IsObject(pkt))
 		return err_set(e, "%s: expected a packet object", path);
-	int type = fields_type(pkt, path, e);
+	int type = fields_type(v, pkt, path, e);
 	if (type < 0)
 		return -1;
 	const cJSON *it;
@@ -271,9 +324,14 @@ int fields_validate(enum mqtt_version v, const cJSON *pkt, int mode, const char 
 		char p[300];
 		snprintf(p, sizeof p, "%s.%s", path, it->string);
 		enum fields_variant var;
+		const struct fields5_def *d5 = v == MQTT_V5 ? fields5_find(it->string) : NULL;
+		if (d5 && validate5(d5, type, it, mode, p, e) < 0)
+			return -1;
+		if (d5)
+			continue;
 		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d)
-			return err_set(e, "%s: unknown field", p);
+			return unknown_field(v, MQTT_FIELD_NONE, it->string, p, e);
 		if (!(mode == 's' ? d->send : d->expect))
 			return err_set(e, "%s: not a field that can be %s", p, mode == 's' ? "sent" : "matched");
 		const struct mqtt_field_def *f = mqtt_field_get(d->id);

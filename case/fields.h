@@ -43,8 +43,12 @@ const struct fields_def *fields_all(size_t *n);
  * known fields, right types, fields that exist for this type. */
 int fields_validate(enum mqtt_version v, const cJSON *pkt, int mode, const char *path, struct err *e);
 
-/* The packet type named by obj.type, or -1 (with e set). */
-int fields_type(const cJSON *obj, const char *path, struct err *e);
+/* The packet type named by obj.type in version v (5.0 has AUTH), or -1
+ * (with e set). */
+int fields_type(enum mqtt_version v, const cJSON *obj, const char *path, struct err *e);
+
+/* The type named `name` in version v; -1 if none. */
+int fields_type_from_name(enum mqtt_version v, const char *name);
 
 /* Build a packet to send from a validated template. A CONNECT starts from
  * fields_connect_defaults with the case's version
@@ -53,8 +57,9 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 		 struct arena *a, struct mqtt_packet *out, struct err *e);
 
 /* What every CONNECT mqttspec sends starts from (a case's, the synchronous
- * client's): protocol name "MQTT" and this level, clean session, keep-alive
- * 60 s, this client id. Other fields stay as mqtt_packet_init left them. */
+ * client's): protocol name "MQTT" and this level, clean session (5.0: Clean
+ * Start), keep-alive 60 s, this client id; in 5.0 an empty property block.
+ * Other fields stay as mqtt_packet_init left them. */
 void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const char *client_id);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "case/fields.h"
+#include "case/fields5.h"
 
 struct bctx {
 	const struct tmpl_ctx *c;
@@ -87,6 +88,8 @@ static int build_will(struct bctx *b, const cJSON *w, struct mqtt_packet *p, uin
 		return err_prefix(b->e, "%s", key_of(MQTT_FIELD_WILL));
 	/* A will always carries both fields on the wire; an absent one is empty. */
 	p->will_topic.present = p->will_message.present = true;
+	if (b->v == MQTT_V5 && fields5_build_will(w, b->c, b->a, &p->will_props, b->e) < 0)
+		return -1;
 	*flags |= (uint8_t)(MQTT_CF_WILL | qos << MQTT_CF_WILL_QOS_SHIFT | (retain ? MQTT_CF_WILL_RETAIN : 0));
 	return 0;
 }
@@ -109,7 +112,12 @@ static int build_topics(struct bctx *b, const cJSON *arr, struct mqtt_packet *p)
 			return err_prefix(b->e, "%s[%zu]", tk, p->entry_count);
 		}
 		const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, qf->key);
-		if (has_qos && q) {
+		if (b->v == MQTT_V5 && p->type == MQTT_SUBSCRIBE) {
+			/* 5.0: the byte is the Subscription Options (spec 3.8.3.1). */
+			if (fields5_build_options(it, b->c, b->a, &en->qos, b->e) < 0)
+				return err_prefix(b->e, "%s[%zu]", tk, p->entry_count);
+			en->has_qos = true;
+		} else if (has_qos && q) {
 			long x;
 			if (get_int(b, q, qf->lo, qf->hi, &x) < 0)
 				return err_prefix(b->e, "%s[%zu].%s", tk, p->entry_count, qf->key);
@@ -267,13 +275,15 @@ void fields_connect_defaults(struct mqtt_packet *p, enum mqtt_version v, const c
 	p->client_id.present = true;
 	p->client_id.s.p = (const uint8_t *)client_id;
 	p->client_id.s.n = strlen(client_id);
+	/* A 5.0 CONNECT always has a Property Length (0 when nothing is set). */
+	p->props.present = v == MQTT_V5;
 }
 
 int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version v, const char *default_client_id,
 		 struct arena *a, struct mqtt_packet *p, struct err *e)
 {
 	struct bctx b = {c, a, e, v, 0, 0, 0, 0, 0, 0};
-	int type = fields_type(tmpl, "packet", e);
+	int type = fields_type(v, tmpl, "packet", e);
 	if (type < 0)
 		return -1;
 	mqtt_packet_init(p, (enum mqtt_type)type);
@@ -286,6 +296,11 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 	cJSON_ArrayForEach(it, tmpl)
 	{
 		enum fields_variant var;
+		const struct fields5_def *d5 = v == MQTT_V5 ? fields5_find(it->string) : NULL;
+		if (d5 && d5->id == FIELDS5_CLEAN_START)
+			b.clean = cJSON_IsTrue(it);
+		if (d5)
+			continue; /* the rest are built by fields5_build, all at once */
 		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d)
 			return err_set(e, "%s: unknown field", it->string);
@@ -296,6 +311,8 @@ int fields_build(const cJSON *tmpl, const struct tmpl_ctx *c, enum mqtt_version 
 			return err_prefix(e, "%s", it->string);
 	}
 	if (build_strings(&b, tmpl, p) < 0)
+		return -1;
+	if (v == MQTT_V5 && fields5_build(tmpl, c, a, p, e) < 0)
 		return -1;
 	return build_flags(&b, tmpl, p);
 }

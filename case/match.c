@@ -42,7 +42,7 @@ static void list_unread(const struct ev *v, const int *taken, char *buf, size_t 
 		if (!unread(v, taken, i))
 			continue;
 		char p[200];
-		mqtt_print(v->in->items[i].pkt, p, sizeof p);
+		mqtt_print_v(v->in->version, v->in->items[i].pkt, p, sizeof p);
 		append(buf, n, k++ ? "; %s" : "%s", p);
 	}
 }
@@ -89,7 +89,7 @@ static enum match_state eval_packet(const struct ev *v, const struct case_expect
 		/* Remember the nearest miss: the first of the same type. */
 		if (!first_why[0] && strncmp(why, "type:", 5) != 0) {
 			snprintf(first_why, sizeof first_why, "%s", why);
-			mqtt_print(v->in->items[i].pkt, best, sizeof best);
+			mqtt_print_v(v->in->version, v->in->items[i].pkt, best, sizeof best);
 		}
 	}
 	if (v->in->conn == MATCH_CONN_OPEN && !v->in->expired)
@@ -171,6 +171,41 @@ static enum match_state eval_closed(const struct ev *v, struct match_result *out
 	return MATCH_FAILED;
 }
 
+/* Every packet of the connection, read or not, came before its close: the
+ * first DISCONNECT that matches is the SHOULD of a graded close. */
+static enum match_state eval_disconnect_first(const struct ev *v, const struct case_expect *x, int *taken,
+					      struct match_result *out)
+{
+	if (v->in->conn == MATCH_CONN_OPEN) {
+		snprintf(out->why, sizeof out->why, "the connection is still open");
+		return MATCH_FAILED;
+	}
+	char first_why[400] = "";
+	for (size_t i = 0; i < v->in->n; i++) {
+		if (v->in->items[i].pkt->type != MQTT_DISCONNECT)
+			continue;
+		struct tmpl_vars trial = {0};
+		char why[400];
+		int r = match_packet(v->in->version, x->pattern, v->in->items[i].pkt, v->c, &trial, v->a, why, sizeof why);
+		tmpl_vars_clear(&trial);
+		if (r < 0) {
+			snprintf(out->why, sizeof out->why, "%s", why);
+			return MATCH_ERROR;
+		}
+		if (r == 1) {
+			taken[i] = 1;
+			return MATCH_OK;
+		}
+		if (!first_why[0])
+			snprintf(first_why, sizeof first_why, "%s", why);
+	}
+	if (first_why[0])
+		snprintf(out->why, sizeof out->why, "a DISCONNECT came before the close, but %s", first_why);
+	else
+		snprintf(out->why, sizeof out->why, "the broker closed the connection without a DISCONNECT first");
+	return MATCH_FAILED;
+}
+
 static enum match_state eval_nothing(const struct ev *v, const struct case_expect *x, const int *taken,
 				     struct tmpl_vars *binds, struct match_result *out)
 {
@@ -189,7 +224,7 @@ static enum match_state eval_nothing(const struct ev *v, const struct case_expec
 		}
 		if (r == 1) {
 			char p[300], want[300];
-			mqtt_print(v->in->items[i].pkt, p, sizeof p);
+			mqtt_print_v(v->in->version, v->in->items[i].pkt, p, sizeof p);
 			match_describe(x, want, sizeof want);
 			snprintf(out->why, sizeof out->why, "expected %s; got %s", want, p);
 			return MATCH_FAILED;
@@ -250,6 +285,8 @@ static enum match_state eval(const struct ev *v, const struct case_expect *x, si
 		return eval_unordered(v, x, start, taken, binds, end, out);
 	case CASE_EXPECT_ANY_OF:
 		return eval_any(v, x, start, taken, binds, end, out);
+	case CASE_EXPECT_DISCONNECT_FIRST:
+		return eval_disconnect_first(v, x, taken, out);
 	}
 	return MATCH_ERROR;
 }
@@ -284,6 +321,12 @@ void match_describe(const struct case_expect *x, char *buf, size_t n)
 	case CASE_EXPECT_CLOSED:
 		snprintf(buf, n, "the connection closed by the broker");
 		return;
+	case CASE_EXPECT_DISCONNECT_FIRST: {
+		char *s = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(x->pattern, "reason_code"));
+		snprintf(buf, n, "a DISCONNECT before the close, reason code in %s", s ? s : "?");
+		free(s);
+		return;
+	}
 	case CASE_EXPECT_ORDERED:
 	case CASE_EXPECT_UNORDERED:
 	case CASE_EXPECT_ANY_OF: {

@@ -6,14 +6,8 @@
 #include "codec/mqtt_print.h"
 #include "case/fields.h"
 #include "case/match.h"
-
-struct mctx {
-	const struct tmpl_ctx *c;
-	struct tmpl_vars *binds;
-	struct arena *a;
-	char *why;
-	size_t whylen;
-};
+#include "case/fields5.h"
+#include "case/match_int.h"
 
 /* A value the pattern gives: an integer, or bytes. */
 static int want_int(struct mctx *m, const cJSON *v, long *out)
@@ -55,8 +49,21 @@ bad:
 	return -1;
 }
 
+/* {"min": B} / {"max": B} with one bound B (not a list): actual >= B / <= B. */
+static int cmp_bound(struct mctx *m, const char *name, const cJSON *k, long actual)
+{
+	long w;
+	if (want_int(m, k, &w) < 0)
+		return -1;
+	int is_min = strcmp(k->string, "min") == 0;
+	if (is_min ? actual >= w : actual <= w)
+		return 1;
+	snprintf(m->why, m->whylen, "%s: expected %s %ld, got %ld", name, is_min ? "at least" : "at most", w, actual);
+	return 0;
+}
+
 /* Compare an actual integer with a pattern value. 1 match, 0 not, -1 error. */
-static int cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual)
+int match_cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual)
 {
 	if (!cJSON_IsObject(v)) {
 		long w;
@@ -71,13 +78,17 @@ static int cmp_int(struct mctx *m, const char *name, const cJSON *v, long actual
 	cJSON_ArrayForEach(k, v)
 	{
 		if (strcmp(k->string, "not") == 0) {
-			int r = cmp_int(m, name, k, actual);
+			int r = match_cmp_int(m, name, k, actual);
 			if (r < 0)
 				return -1;
 			if (r) {
 				snprintf(m->why, m->whylen, "%s: expected anything but %ld, got it", name, actual);
 				return 0;
 			}
+		} else if ((strcmp(k->string, "min") == 0 || strcmp(k->string, "max") == 0) && !cJSON_IsArray(k)) {
+			int r = cmp_bound(m, name, k, actual);
+			if (r <= 0)
+				return r;
 		} else if (strcmp(k->string, "one_of") == 0 || strcmp(k->string, "min") == 0 ||
 			   strcmp(k->string, "max") == 0) {
 			int is_min = strcmp(k->string, "min") == 0, is_max = strcmp(k->string, "max") == 0, found = 0;
@@ -129,7 +140,7 @@ static void show_bytes(char *out, size_t n, const uint8_t *p, size_t len)
 	}
 }
 
-static int cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, const uint8_t *ap, size_t an)
+int match_cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, const uint8_t *ap, size_t an)
 {
 	if (!cJSON_IsObject(v)) {
 		const uint8_t *wp;
@@ -151,14 +162,14 @@ static int cmp_bytes(struct mctx *m, const char *name, const cJSON *v, int hex, 
 			int neg = k->string[0] == 'n', found = 0;
 			const cJSON *x;
 			if (neg) {
-				int r = cmp_bytes(m, name, k, hex, ap, an);
+				int r = match_cmp_bytes(m, name, k, hex, ap, an);
 				if (r < 0)
 					return -1;
 				found = r;
 			} else {
 				cJSON_ArrayForEach(x, k)
 				{
-					int r = cmp_bytes(m, name, x, hex, ap, an);
+					int r = match_cmp_bytes(m, name, x, hex, ap, an);
 					if (r < 0)
 						return -1;
 					found |= r;
@@ -199,7 +210,7 @@ static int match_codes(struct mctx *m, const cJSON *it, const struct mqtt_packet
 	{
 		char nm[32];
 		snprintf(nm, sizeof nm, "%s[%zu]", mqtt_field_get(MQTT_FIELD_RETURN_CODES)->key, i);
-		r = cmp_int(m, nm, v, pkt->codes[i++]);
+		r = match_cmp_int(m, nm, v, pkt->codes[i++]);
 		if (r <= 0)
 			break;
 	}
@@ -215,31 +226,31 @@ static int match_field(struct mctx *m, const struct fields_def *d, enum fields_v
 	case MQTT_FIELD_TYPE:
 		return 1;
 	case MQTT_FIELD_FLAGS:
-		return cmp_int(m, k, it, pkt->flags);
+		return match_cmp_int(m, k, it, pkt->flags);
 	case MQTT_FIELD_DUP:
-		return cmp_int(m, k, it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
+		return match_cmp_int(m, k, it, (pkt->flags & MQTT_PF_DUP) ? 1 : 0);
 	case MQTT_FIELD_QOS:
-		return cmp_int(m, k, it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
+		return match_cmp_int(m, k, it, (pkt->flags >> MQTT_PF_QOS_SHIFT) & 3);
 	case MQTT_FIELD_RETAIN:
-		return cmp_int(m, k, it, pkt->flags & MQTT_PF_RETAIN);
+		return match_cmp_int(m, k, it, pkt->flags & MQTT_PF_RETAIN);
 	case MQTT_FIELD_REMAINING_LENGTH:
-		return cmp_int(m, k, it, (long)pkt->remaining_length);
+		return match_cmp_int(m, k, it, (long)pkt->remaining_length);
 	case MQTT_FIELD_SESSION_PRESENT:
-		return cmp_int(m, k, it, pkt->ack_flags & 1);
+		return match_cmp_int(m, k, it, pkt->ack_flags & 1);
 	case MQTT_FIELD_ACK_FLAGS:
-		return cmp_int(m, k, it, pkt->ack_flags);
+		return match_cmp_int(m, k, it, pkt->ack_flags);
 	case MQTT_FIELD_RETURN_CODE:
-		return cmp_int(m, k, it, pkt->return_code);
+		return match_cmp_int(m, k, it, pkt->return_code);
 	case MQTT_FIELD_PACKET_ID:
 		if (!pkt->has_packet_id) {
 			snprintf(m->why, m->whylen, "%s: expected one, the packet has none", k);
 			return 0;
 		}
-		return cmp_int(m, k, it, pkt->packet_id);
+		return match_cmp_int(m, k, it, pkt->packet_id);
 	case MQTT_FIELD_TOPIC:
-		return cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
+		return match_cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->topic.s.p, pkt->topic.s.n);
 	case MQTT_FIELD_PAYLOAD:
-		return cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
+		return match_cmp_bytes(m, k, it, var == FIELDS_HEX, pkt->payload.p, pkt->payload.n);
 	case MQTT_FIELD_RETURN_CODES:
 		return match_codes(m, it, pkt);
 	default:
@@ -254,7 +265,7 @@ int match_packet(enum mqtt_version v, const cJSON *pattern, const struct mqtt_pa
 	struct mctx m = {c, binds, a, why, whylen};
 	why[0] = '\0';
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(pattern, "type");
-	if ((int)pkt->type != mqtt_type_from_name(t->valuestring)) {
+	if ((int)pkt->type != fields_type_from_name(v, t->valuestring)) {
 		snprintf(why, whylen, "type: expected %s, got %s", t->valuestring, mqtt_type_name(pkt->type));
 		return 0;
 	}
@@ -262,6 +273,13 @@ int match_packet(enum mqtt_version v, const cJSON *pattern, const struct mqtt_pa
 	cJSON_ArrayForEach(it, pattern)
 	{
 		enum fields_variant var;
+		const struct fields5_def *d5 = v == MQTT_V5 ? fields5_find(it->string) : NULL;
+		if (d5) {
+			int r = match5_field(&m, d5, it, pkt);
+			if (r <= 0)
+				return r;
+			continue;
+		}
 		const struct fields_def *d = fields_find(it->string, v, &var);
 		if (!d) {
 			snprintf(why, whylen, "%s: unknown field", it->string);

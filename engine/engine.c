@@ -202,6 +202,22 @@ static void main_step_failed(struct engine_case *r)
 	r->step = r->spec->nsteps;
 }
 
+/* A step found the broker refusing what the rest of the case needs (a 5.0
+ * PUBACK >= 0x80): the checks after it are NOT APPLICABLE, and the main
+ * steps end (clean-up still runs). */
+static void main_refused(struct engine_case *r)
+{
+	for (size_t i = 0; i < r->res->nchecks; i++) {
+		struct check_result *c = &r->res->checks[i];
+		if (c->outcome == CHECK_INCONCLUSIVE && c->step > r->step) {
+			results_set_outcome(c, CHECK_NOT_APPLICABLE, c->t_ms);
+			results_set_actual(c, "%s", r->refused);
+		}
+	}
+	r->refused[0] = '\0';
+	r->step = r->spec->nsteps;
+}
+
 /* Advance a case as far as it can go now. Returns 1 when it is finished. */
 static int case_advance(struct engine_case *r, double now)
 {
@@ -233,6 +249,8 @@ static int case_advance(struct engine_case *r, double now)
 		r->started = 0;
 		if (rc == ENGINE_STEP_ABORT && r->phase == ENGINE_MAIN)
 			main_step_failed(r);
+		else if (r->refused[0])
+			main_refused(r);
 		else
 			r->step++;
 	}

@@ -187,7 +187,7 @@ static void auto_ack(struct engine_case *r, int ci, struct engine_msg *m, double
 	if (n < 0)
 		return;
 	char text[64];
-	mqtt_print(&p, text, sizeof text);
+	mqtt_print_v(r->spec->protocol, &p, text, sizeof text);
 	size_t l = strlen(text);
 	snprintf(text + l, sizeof text - l, " (auto_ack)");
 	if (reply == MQTT_PUBCOMP)
@@ -271,7 +271,7 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 		drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
 		return -1;
 	}
-	mqtt_print(&m.pkt, text, sizeof text);
+	mqtt_print_v(r->spec->protocol, &m.pkt, text, sizeof text);
 	const char *viol = judge_packet(r, ci, &m.pkt, text, now);
 	engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, viol, now);
 	return inbox_add(r, ci, &m, now);

@@ -67,6 +67,8 @@ struct engine_case {
 	size_t *held;       /* packets in the inboxes of every case running (engine_run()'s count) */
 	size_t nviolations; /* wire violations recorded as checks in this case */
 	struct engine_monitor mon; /* invariants over every packet the broker sends */
+	char refused[300];  /* set by a step: the broker refused what the case needs (a 5.0 PUBACK >= 0x80);
+			     * the main steps end there, the checks after it NOT APPLICABLE with this */
 };
 
 enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT };

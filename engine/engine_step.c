@@ -6,6 +6,7 @@
 
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_reason.h"
 #include "engine/engine_int.h"
 #include "case/fields.h"
 #include "util/alloc.h"
@@ -163,7 +164,7 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		err_set(&e, "the packet cannot be encoded (a string over 65535 bytes, or too long in all)");
 		goto case_error;
 	}
-	mqtt_print(&p, text, sizeof text);
+	mqtt_print_v(r->spec->protocol, &p, text, sizeof text);
 	uint8_t *logged = bytes;
 	/* The password is CONNECT's last field: mask it in the trace. */
 	if (p.type == MQTT_CONNECT && p.password.present && p.extra.n == 0 && p.password.s.n <= (size_t)w) {
@@ -197,6 +198,34 @@ static enum match_conn conn_view(const struct engine_client *c)
 	return MATCH_CONN_BROKEN;
 }
 
+/* Whether the current step is a close that a DISCONNECT_FIRST step grades. */
+static int graded(const struct engine_case *r)
+{
+	const struct case_step *s = &r->spec->steps[r->step];
+	return r->step + 1 < r->spec->nsteps && s[1].expect.kind == CASE_EXPECT_DISCONNECT_FIRST && s[1].client == s->client;
+}
+
+/* A graded close records what came before it on the connection (a CONNACK
+ * refusing, a DISCONNECT, nothing): the spec lets the broker choose, and the
+ * report shows which it took. */
+static void before_close(struct engine_case *r, struct check_result *ch, const struct engine_client *c, double base,
+			 const char *from)
+{
+	char seen[900] = "";
+	size_t l = 0;
+	for (size_t i = 0; i < c->nin && l < sizeof seen; i++) {
+		char p[300];
+		if (c->in[i].consumed)
+			continue;
+		mqtt_print_v(r->spec->protocol, &c->in[i].pkt, p, sizeof p);
+		l += (size_t)snprintf(seen + l, sizeof seen - l, "%s%s", l ? "; " : "", p);
+	}
+	double after = c->closed_at - base;
+	results_set_actual(ch, "the broker closed the connection %.0f ms %s %s; before the close, besides what earlier steps read, it sent %s",
+			   after < 0 ? -after : after, after < 0 ? "before" : "after", after < 0 ? "the step began" : from,
+			   seen[0] ? seen : "nothing");
+}
+
 /* The expectation held: take the packets it matched (unless it peeks), keep
  * its captures, and pass the step's check saying what came. */
 static void expect_held(struct engine_case *r, const struct case_step *s, struct engine_client *c,
@@ -211,7 +240,7 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 		c->in[i].consumed = !s->peek;
 		last = c->in[i].t;
 		char p[300];
-		mqtt_print(&c->in[i].pkt, p, sizeof p);
+		mqtt_print_v(r->spec->protocol, &c->in[i].pkt, p, sizeof p);
 		if (gl < sizeof got)
 			gl += (size_t)snprintf(got + gl, sizeof got - gl, "%s%s", gl ? "; " : "", p);
 	}
@@ -221,7 +250,11 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 	if (!ch || r->phase != ENGINE_MAIN)
 		return;
 	const char *from = s->from >= 0 ? r->spec->steps[s->from].label : "the step began";
-	if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
+	if (s->expect.kind == CASE_EXPECT_DISCONNECT_FIRST)
+		results_set_actual(ch, "%s, %.0f ms before the close", got, c->closed_at - last);
+	else if (s->expect.kind == CASE_EXPECT_CLOSED && graded(r))
+		before_close(r, ch, c, base, from);
+	else if (s->expect.kind == CASE_EXPECT_CLOSED && c->closed_at >= base)
 		results_set_actual(ch, "the broker closed the connection %.0f ms after %s", c->closed_at - base, from);
 	else if (s->expect.kind == CASE_EXPECT_CLOSED)
 		results_set_actual(ch, "the broker had closed the connection %.0f ms before the step began", base - c->closed_at);
@@ -234,6 +267,29 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 		results_set_note(ch, "the broker took alternative %d: %s", m->branch + 1, m->because);
 	else if (m->branch >= 0)
 		results_set_note(ch, "the broker took alternative %d", m->branch + 1);
+}
+
+/* A 5.0 publish macro's PUBACK / PUBREC (refusal_ends): its reason code is
+ * the broker's to choose, so it is recorded, on the duty's check (the step
+ * before, which peeked at the same packet). A code of 0x80 or more means the
+ * message was not taken: nothing the case checks after depends on luck, so
+ * those checks are NOT APPLICABLE rather than failed (engine.c ends the main
+ * steps on r->refused). */
+static void ack_recorded(struct engine_case *r, const struct case_step *s, const struct mqtt_packet *p)
+{
+	if (!s->refusal_ends || p->reason_code == 0)
+		return;
+	const char *name = mqtt_reason_name(p->type, p->reason_code);
+	char what[200];
+	snprintf(what, sizeof what, "%s reason code 0x%02x (%s)", mqtt_type_name(p->type), p->reason_code,
+		 name ? name : "not in its table");
+	long i = r->step > 0 ? r->check_of[r->step - 1] : -1;
+	if (i >= 0 && r->phase == ENGINE_MAIN)
+		results_set_note(&r->res->checks[i], "%s: recorded, the broker's choice", what);
+	if (p->reason_code >= 0x80 && r->phase == ENGINE_MAIN)
+		snprintf(r->refused, sizeof r->refused,
+			 "not applicable: the broker refused the message of %s with %s, which a publisher cannot foresee",
+			 s->path, what);
 }
 
 static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_step *s, double now)
@@ -253,6 +309,17 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 	enum engine_step_rc rc = ENGINE_STEP_PENDING;
 	if (st == MATCH_OK) {
 		expect_held(r, s, c, &m, base, now);
+		for (size_t i = 0; i < c->nin; i++)
+			if (m.taken[i])
+				ack_recorded(r, s, &c->in[i].pkt);
+		rc = ENGINE_STEP_DONE;
+	} else if (st == MATCH_FAILED && s->expect.kind == CASE_EXPECT_DISCONNECT_FIRST) {
+		/* The SHOULD half of a graded close: a WARN, and the case goes on. */
+		struct check_result *ch = check_of(r);
+		if (ch && r->phase == ENGINE_MAIN) {
+			results_set_outcome(ch, CHECK_FAIL, now - r->t0);
+			results_set_actual(ch, "%s", m.why);
+		}
 		rc = ENGINE_STEP_DONE;
 	} else if (st == MATCH_FAILED && in.expired) {
 		/* A window that ran out: say how long it was, so a threshold of our

@@ -87,7 +87,7 @@ static void judge(struct sync_client *b, const struct mqtt_packet *p, int decode
 		snprintf(what, sizeof what, "%s", b->diag.msg);
 	} else if (mqtt_check(b->version, p, MQTT_FROM_SERVER, &d) < 0) {
 		char text[200];
-		mqtt_print(p, text, sizeof text);
+		mqtt_print_v(b->version, p, text, sizeof text);
 		clause = d.clause;
 		snprintf(what, sizeof what, "%s: %s", text, d.msg);
 	}

@@ -140,13 +140,11 @@ static const struct {
 	 "steps[1].ws: only a send step has WebSocket framing options"},
 	{HEAD OPEN "{\"client\":\"a\",\"close\":true,\"checks\":[\"MQTT-6.0.0-4\"]}," CHECK "]}",
 	 "steps[1].checks: only an expect step has checks"},
-	/* protocol: a version name; 5.0 waits for the codec and the engine */
+	/* protocol: a version name */
 	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"3.1\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
 	 "$.protocol: \"3.1\": expected \"3.1.1\" or \"5.0\""},
 	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":4,\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
 	 "$.protocol: expected a string"},
-	{"{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"5.0\",\"clients\":{\"a\":{}},\"steps\":[" CHECK "]}",
-	 "$.protocol: protocol 5.0 is not supported yet"},
 };
 
 START_TEST(case_load_bad_file_reports_path_and_reason)
@@ -302,9 +300,70 @@ START_TEST(case_load_protocol_must_agree_with_folder)
 	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO(""), &cs, &e), 0);
 	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: the case speaks 3.1.1 (the default), but it is in cases/mqtt-5.0/, whose cases speak 5.0"),
 		      "%s", e.msg);
-	/* In its own folder, 5.0 is refused for now, by name. */
-	ck_assert_int_lt(load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e), 0);
-	ck_assert_msg(strstr(e.msg, "c.json: $.protocol: protocol 5.0 is not supported yet"), "%s", e.msg);
+}
+END_TEST
+
+/* In its own folder a 5.0 case loads, its checks read in a 5.0 catalog. */
+START_TEST(case_load_protocol_5_in_its_folder)
+{
+	struct case_spec cs;
+	struct err e;
+	struct catalog c311 = cat;
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
+	int rc = load_in("cases/mqtt-5.0/3.1-connect", PROTO("\"protocol\":\"5.0\","), &cs, &e);
+	catalog_free(&cat);
+	cat = c311;
+	ck_assert_msg(rc == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.protocol, MQTT_V5);
+	case_free(&cs);
+}
+END_TEST
+
+/* A graded close: its SHOULD half is a step of its own, on SHOULD clauses of
+ * a 5.0 case only. */
+START_TEST(case_load_graded_close)
+{
+	struct case_spec cs;
+	struct err e;
+	char path[64];
+#define GRADED(d, c) "{\"id\":\"x\",\"title\":\"t\",\"protocol\":\"5.0\",\"clients\":{\"a\":{}},\"steps\":[" OPEN \
+	"{\"client\":\"a\",\"expect\":{\"closed\":true,\"disconnect\":" d "}" c "}]}"
+	ck_assert_int_lt(load_text("{\"id\":\"x\",\"title\":\"t\",\"clients\":{\"a\":{}},\"steps\":[" OPEN
+				   "{\"client\":\"a\",\"expect\":{\"closed\":true,\"disconnect\":{}},\"checks\":[\"MQTT-4.8.0-1\"]}]}",
+				   &cs, &e, path, sizeof path),
+			 0);
+	ck_assert_msg(strstr(e.msg, "steps[1].expect.disconnect: a DISCONNECT from the server is 5.0 only"), "%s", e.msg);
+	struct catalog c311 = cat;
+	ck_assert_msg(catalog_load(&cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
+	int ok = load_text(GRADED("{\"reason_codes\":[129,\"protocol_error\"],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}",
+				  ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+			   &cs, &e, path, sizeof path);
+	ck_assert_msg(ok == 0, "%s", e.msg);
+	ck_assert_int_eq(cs.nsteps, 3);
+	ck_assert_int_eq(cs.steps[1].expect.kind, CASE_EXPECT_CLOSED);
+	ck_assert_int_eq(cs.steps[2].expect.kind, CASE_EXPECT_DISCONNECT_FIRST);
+	ck_assert_str_eq(cs.steps[2].path, "steps[1].disconnect");
+	ck_assert(cs.steps[2].should);
+	ck_assert(cs.steps[2].peek); /* the DISCONNECT stays for later steps to judge */
+	ck_assert_str_eq(cs.steps[2].checks[0], "MQTTSPEC-4.13.1-1");
+	case_free(&cs);
+	int must = load_text(GRADED("{\"reason_codes\":[129],\"checks\":[\"MQTT-4.13.1-1\"]}", ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+			     &cs, &e, path, sizeof path);
+	char must_msg[512];
+	snprintf(must_msg, sizeof must_msg, "%s", e.msg);
+	int unchecked = load_text(GRADED("{\"reason_codes\":[129],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}", ""), &cs, &e, path,
+				  sizeof path);
+	int badname = load_text(GRADED("{\"reason_codes\":[\"no_matching_subscribers\"],\"checks\":[\"MQTTSPEC-4.13.1-1\"]}",
+				       ",\"checks\":[\"MQTT-4.13.1-1\"]"),
+				&cs, &e, path, sizeof path);
+	catalog_free(&cat);
+	cat = c311;
+	ck_assert_int_lt(must, 0);
+	ck_assert_msg(strstr(must_msg, "disconnect.checks[0]: MQTT-4.13.1-1 is not a SHOULD"), "%s", must_msg);
+	ck_assert_int_lt(unchecked, 0);
+	ck_assert_int_lt(badname, 0);
+	ck_assert_msg(strstr(e.msg, "is no reason code of a DISCONNECT"), "%s", e.msg);
+#undef GRADED
 }
 END_TEST
 
@@ -372,10 +431,14 @@ START_TEST(case_load_every_shipped_case)
 {
 	struct case_set set;
 	struct err e;
+	ck_assert_msg(catalog_add(&cat, "cases/clauses/mqtt-5.0.json", MQTT_V5, &e) == 0, "%s", e.msg);
 	ck_assert_msg(case_load_dir(&set, "cases", &cat, &e) == 0, "%s", e.msg);
-	ck_assert_uint_ge(set.n, 1);
+	size_t n5 = 0;
 	for (size_t i = 0; i < set.n; i++)
-		ck_assert_int_eq(set.cases[i].protocol, MQTT_V311);
+		n5 += set.cases[i].protocol == MQTT_V5;
+	/* Both versions ship cases, each file in its version's folder. */
+	ck_assert_uint_ge(n5, 20);
+	ck_assert_uint_ge(set.n - n5, 100);
 	case_set_free(&set);
 }
 END_TEST
@@ -391,6 +454,8 @@ Suite *case_suite(void)
 	tcase_add_test(t, case_load_protocol_defaults_to_311);
 	tcase_add_test(t, case_load_protocol_explicit);
 	tcase_add_test(t, case_load_protocol_must_agree_with_folder);
+	tcase_add_test(t, case_load_protocol_5_in_its_folder);
+	tcase_add_test(t, case_load_graded_close);
 	tcase_add_test(t, case_step_kind_names_and_default_windows);
 	tcase_add_test(t, case_load_refuses_builtin_var_names);
 	tcase_add_test(t, case_load_dir_rejects_duplicate_ids);

@@ -281,11 +281,47 @@ START_TEST(connect_packet_with_credentials)
 }
 END_TEST
 
+/* A client set to 5.0 sends a level-5 CONNECT with an empty property block,
+ * reads a 5.0 CONNACK (its properties included) and judges it by 5.0's rules
+ * (a 3.1.1 reading would find the CONNACK too long). */
+START_TEST(speaks_the_version_set_on_it)
+{
+	const struct fake_step s[] = {FP_RECV(1), FP_SEND(0x20, 0x06, 0x00, 0x00, 0x03, 0x21, 0x00, 0x14), FP_END};
+	struct sc_run r;
+	memset(&r, 0, sizeof r);
+	const struct fake_step *scripts[1] = {s};
+	r.peer = fake_peer_start(scripts, 1);
+	ck_assert_msg(conn_endpoint_parse(&r.ep, fake_peer_url(r.peer), &r.e) == 0, "%s", r.e.msg);
+	ck_assert_msg(sync_client_open(&r.b, &r.ep, &r.ctx, clock_ms() + 3000, &r.e) == 0, "%s", r.e.msg);
+	ck_assert_int_eq(r.b.version, MQTT_V311); /* until the caller says otherwise */
+	r.b.version = MQTT_V5;
+	r.b.find = &r.find;
+	struct mqtt_packet c;
+	sync_client_connect_packet_v(&c, MQTT_V5, "sc5", NULL, NULL);
+	ck_assert_msg(sync_client_send(&r.b, &c, &r.e) == 0, "%s", r.e.msg);
+	ck_assert_int_eq(sc_recv(&r, 3000), 1);
+	ck_assert_int_eq(r.p.type, MQTT_CONNACK);
+	ck_assert_int_eq(r.p.props.count, 1);
+	ck_assert_uint_eq(r.p.props.items[0].id, 0x21);
+	ck_assert_uint_eq(r.p.props.items[0].num, 20);
+	ck_assert_ptr_null(r.find.clause);
+	sync_client_close(&r.b);
+	fake_peer_stop(r.peer);
+	const struct fake_rx *cn = fake_peer_received(r.peer, 0, 0);
+	ck_assert_uint_eq(cn->n, 18);
+	ck_assert_int_eq(cn->bytes[8], 5);  /* Protocol Level */
+	ck_assert_int_eq(cn->bytes[12], 0); /* Property Length */
+	ck_assert_mem_eq(cn->bytes + 13, "\x00\x03sc5", 5);
+	fake_peer_free(r.peer);
+}
+END_TEST
+
 Suite *sync_client_suite(void)
 {
 	Suite *s = suite_create("sync_client");
 	TCase *tc = tcase_create("sync_client");
 	tcase_add_test(tc, connack_then_nothing);
+	tcase_add_test(tc, speaks_the_version_set_on_it);
 	tcase_add_test(tc, two_packets_in_one_write);
 	tcase_add_test(tc, closed_by_the_broker);
 	tcase_add_test(tc, malformed_is_a_finding);

@@ -1,0 +1,236 @@
+/* test_engine_five.c - a 5.0 case end to end against the fake peer: its
+ * CONNECT speaks level 5 with the properties the case gives, the connect
+ * macro takes a 5.0 CONNACK, and the publish macro records the PUBACK's
+ * reason code: 0x10 lets the case go on; a refusal (0x80 or more) makes the
+ * checks after it NOT APPLICABLE, never FAILed. The checks name clauses of
+ * a small 5.0 fixture catalog. */
+#include <check.h>
+#include <string.h>
+
+#include "tests/unit/engine_fixture.h"
+#include "tests/unit/suites.h"
+
+static void setup5(void)
+{
+	struct err e;
+	ck_assert_msg(catalog_load(&ef_cat, "tests/unit/fixtures/mqtt-5.0-mini.json", MQTT_V5, &e) == 0, "%s", e.msg);
+}
+
+static const char *const five_case =
+	"{'id':'five','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':{'properties':[{'session_expiry_interval':30}]}},"
+	"{'client':'a','publish':{'topic':'{topic}/x','qos':1,'payload':'m'}},"
+	"{'client':'a','send':{'type':'PINGREQ'}},"
+	"{'client':'a','expect':{'type':'PINGRESP'},'checks':['MQTT-3.12.4-1']}]}";
+
+/* The broker's CONNACK (5.0: flags, code, Property Length 0), then a PUBACK
+ * with reason code `rc` (Remaining Length 3, no properties). */
+static void run_five(struct ef_run *r, uint8_t rc)
+{
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = FAKE_SEND_ID, .bytes = (const uint8_t[]){0x40, 0x03, 0, 0, rc}, .n = 5},
+				      FP_RECV(12),
+				      FP_SEND(0xd0, 0x00),
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(r, five_case, scripts, 1, NULL);
+}
+
+START_TEST(a_50_connect_speaks_level_5_with_its_properties)
+{
+	struct ef_run r;
+	run_five(&r, 0x00);
+	ck_assert_ptr_null(fake_peer_error(r.peer));
+	const struct fake_rx *c = fake_peer_received(r.peer, 0, 0);
+	ck_assert_int_eq(c->type, 1);
+	ck_assert_uint_ge(c->n, 18);
+	ck_assert_int_eq(c->bytes[8], 5);     /* Protocol Level */
+	ck_assert_int_eq(c->bytes[12], 5);    /* Property Length: one Four Byte Integer property */
+	ck_assert_int_eq(c->bytes[13], 0x11); /* Session Expiry Interval */
+	ck_assert_int_eq(c->bytes[17], 30);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 0);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_puback_0x10_is_recorded_and_the_case_goes_on)
+{
+	struct ef_run r;
+	run_five(&r, 0x10);
+	const struct check_result *duty = ef_check(&r.res[0], "steps[1].publish");
+	ef_assert(duty, CHECK_PASS, "PUBACK");
+	ck_assert_msg(duty->note && strstr(duty->note, "0x10 (No matching subscribers): recorded"), "%s",
+		      duty->note ? duty->note : "(no note)");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_refused_publish_makes_later_checks_not_applicable)
+{
+	struct ef_run r;
+	run_five(&r, 0x97);
+	/* The duty (an answer of the right type) held; the code is the broker's choice. */
+	const struct check_result *duty = ef_check(&r.res[0], "steps[1].publish");
+	ef_assert(duty, CHECK_PASS, "PUBACK");
+	ck_assert_msg(duty->note && strstr(duty->note, "0x97 (Quota exceeded)"), "%s", duty->note ? duty->note : "(no note)");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_NOT_APPLICABLE, "the broker refused the message of steps[1]");
+	ck_assert_ptr_null(r.res[0].setup_error);
+	ef_free(&r);
+}
+END_TEST
+
+/* A QoS 2 PUBREC of 0x80 or more ends the flow there: no PUBREL follows
+ * (the message was refused), and the checks after it are NOT APPLICABLE. */
+START_TEST(a_refused_qos2_publish_sends_no_pubrel)
+{
+	static const char *const q2 =
+		"{'id':'q2','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+		"{'client':'a','connect':true},"
+		"{'client':'a','publish':{'topic':'{topic}/x','qos':2,'payload':'m'}},"
+		"{'client':'a','send':{'type':'PINGREQ'}},"
+		"{'client':'a','expect':{'type':'PINGRESP'},'checks':['MQTT-3.12.4-1']}]}";
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = FAKE_SEND_ID, .bytes = (const uint8_t[]){0x50, 0x03, 0, 0, 0x97}, .n = 5},
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, q2, scripts, 1, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_NOT_APPLICABLE, "PUBREC reason code 0x97 (Quota exceeded)");
+	/* CONNECT, PUBLISH, then at most the tidy-up DISCONNECT (if the peer read
+	 * it before it stopped): no PUBREL, no PINGREQ. */
+	ck_assert_uint_ge(fake_peer_nreceived(r.peer, 0), 2);
+	for (size_t i = 2; i < fake_peer_nreceived(r.peer, 0); i++)
+		ck_assert_int_eq(fake_peer_received(r.peer, 0, i)->type, MQTT_DISCONNECT);
+	ef_free(&r);
+}
+END_TEST
+
+/* A client with auto_ack answers a 5.0 QoS 1 delivery with a PUBACK in the
+ * short form (Remaining Length 2: code 0x00, no properties), and a QoS 2 one
+ * with a short PUBREC and then a short PUBCOMP for the PUBREL (which the
+ * client reads by itself: the wait lets it come before the PINGREQ). */
+START_TEST(auto_ack_answers_in_50_short_forms)
+{
+	static const char *const acking =
+		"{'id':'acking','title':'t','protocol':'5.0','clients':{'a':{'auto_ack':true}},'steps':["
+		"{'client':'a','connect':true},"
+		"{'client':'a','expect':{'type':'PUBLISH','qos':1,'payload':'m'},'checks':['MQTT-3.12.4-1']},"
+		"{'client':'a','expect':{'type':'PUBLISH','qos':2,'payload':'n'}},{'wait_ms':200},"
+		"{'client':'a','send':{'type':'PINGREQ'}},{'client':'a','expect':{'type':'PINGRESP'}}]}";
+	/* PUBLISH QoS 1 "t" id 5, Property Length 0, payload "m"; QoS 2 id 6 "n"; PUBREL 6. */
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_SEND(0x32, 0x07, 0x00, 0x01, 't', 0x00, 0x05, 0x00, 'm'),
+				      FP_RECV(4),
+				      FP_SEND(0x34, 0x07, 0x00, 0x01, 't', 0x00, 0x06, 0x00, 'n'),
+				      FP_RECV(5),
+				      FP_SEND(0x62, 0x02, 0x00, 0x06),
+				      FP_RECV(7),
+				      FP_RECV(12),
+				      FP_SEND(0xd0, 0x00),
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, acking, scripts, 1, NULL);
+	ck_assert_msg(!fake_peer_error(r.peer), "%s; %s", fake_peer_error(r.peer), r.res[0].setup_error ? r.res[0].setup_error : "");
+	const struct fake_rx *ack = fake_peer_received(r.peer, 0, 1);
+	ck_assert_uint_eq(ack->n, 4);
+	ck_assert_uint_eq(ack->packet_id, 5);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 2)->n, 4);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 3)->n, 4);
+	ck_assert_uint_eq(fake_peer_received(r.peer, 0, 3)->packet_id, 6);
+	ef_free(&r);
+}
+END_TEST
+
+/* A PUBLISH with Content Type twice (a protocol error), then the graded close. */
+static const char *const graded_case =
+	"{'id':'graded','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':true},"
+	"{'client':'a','send':{'type':'PUBLISH','topic':'{topic}/p','payload':'x',"
+	"'properties':[{'content_type':'a'},{'content_type':'a'}]}},"
+	"{'client':'a','expect':{'closed':true,'disconnect':{'reason_codes':['malformed_packet','protocol_error'],"
+	"'checks':['MQTTSPEC-4.13.1-1']}},'checks':['MQTT-4.13.1-1']}]}";
+
+/* The broker answers the PUBLISH with `bytes` (a DISCONNECT, or none), then closes. */
+static void run_graded(struct ef_run *r, const uint8_t *bytes, size_t n)
+{
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(3),
+				      {.op = n ? FAKE_SEND : FAKE_WAIT, .bytes = bytes, .n = n, .ms = 1},
+				      FP_CLOSE,
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(r, graded_case, scripts, 1, NULL);
+	ck_assert_ptr_null(fake_peer_error(r->peer));
+}
+
+START_TEST(a_graded_close_with_its_disconnect_passes_both)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x01, 0x82}, 3);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "besides what earlier steps read, it sent DISCONNECT");
+	const struct check_result *d = ef_check(&r.res[0], "steps[2].disconnect");
+	ef_assert(d, CHECK_PASS, "DISCONNECT");
+	ck_assert(d->should);
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 0);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_close_without_disconnect_is_a_should_failure_only)
+{
+	struct ef_run r;
+	run_graded(&r, NULL, 0);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "besides what earlier steps read, it sent nothing");
+	const struct check_result *d = ef_check(&r.res[0], "steps[2].disconnect");
+	/* A failed SHOULD check: the clause is WARN, never FAIL. */
+	ef_assert(d, CHECK_FAIL, "the broker closed the connection without a DISCONNECT first");
+	ck_assert(d->should);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_disconnect_with_another_code_is_a_should_failure)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x02, 0x00, 0x00}, 4);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[2].disconnect"), CHECK_FAIL, "a DISCONNECT came before the close, but reason_code");
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_disconnect_code_outside_its_table_is_a_finding)
+{
+	struct ef_run r;
+	run_graded(&r, (const uint8_t[]){0xe0, 0x01, 0x05}, 3);
+	ef_assert(ef_finding(&r.res[0], "MQTT-3.14.2-1"), CHECK_FAIL, NULL);
+	ef_free(&r);
+}
+END_TEST
+
+Suite *engine_five_suite(void)
+{
+	Suite *s = suite_create("engine_five");
+	TCase *tc = tcase_create("five");
+	tcase_add_checked_fixture(tc, setup5, ef_teardown);
+	tcase_add_test(tc, a_50_connect_speaks_level_5_with_its_properties);
+	tcase_add_test(tc, a_puback_0x10_is_recorded_and_the_case_goes_on);
+	tcase_add_test(tc, a_refused_publish_makes_later_checks_not_applicable);
+	tcase_add_test(tc, a_graded_close_with_its_disconnect_passes_both);
+	tcase_add_test(tc, auto_ack_answers_in_50_short_forms);
+	tcase_add_test(tc, a_refused_qos2_publish_sends_no_pubrel);
+	tcase_add_test(tc, a_close_without_disconnect_is_a_should_failure_only);
+	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
+	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
+	suite_add_tcase(s, tc);
+	return s;
+}
