@@ -22,7 +22,8 @@
  * largest repeat a case may expect (10000). */
 #define ENGINE_MAX_INBOX 20000
 /* ...and all running cases together at most this many: a decoded packet
- * takes about 1.7 KB, so 16 flooded cases would otherwise hold 500 MB. */
+ * takes about 7.8 KB with its two 5.0 property blocks (1.7 KB before), so
+ * this bound is some 160 MB, and 16 flooded cases would otherwise hold 2.5 GB. */
 #define ENGINE_MAX_HELD 20000
 /* A case's wire trace keeps at most this many events, then a note: the
  * trace of every case stays in memory and in the reports (a flood on every
