@@ -35,6 +35,7 @@ struct fp_sub {
 	char filter[FP_TOPIC_CAP];
 	bool active;  /* false once an UNSUBSCRIBE removed it */
 	unsigned seq; /* the SUBSCRIBE (1, 2, ... on this connection) that last named it */
+	uint8_t options; /* its requested QoS byte; in 5.0 the Subscription Options */
 };
 
 /* What the proxy knows about one client connection; faults may read all of

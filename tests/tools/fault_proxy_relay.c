@@ -196,8 +196,10 @@ static void track_subs(struct fp_conn *c, const struct mqtt_packet *p)
 		if (j == c->nsubs)
 			continue;
 		c->subs[j].active = sub;
-		if (sub)
+		if (sub) {
 			c->subs[j].seq = c->subscribes;
+			c->subs[j].options = p->entries[i].qos;
+		}
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "codec/mqtt_prop.h"
+#include "codec/mqtt_topic.h"
 #include "tests/tools/fault_proxy.h"
 
 static bool v5(const struct fp_conn *c)
@@ -286,7 +287,71 @@ static void drop_disconnect(struct fp_conn *c, struct fp_pkt *k)
 		fp_forward(c, k);
 }
 
+/* No Local ignored: a client's own QoS 0 PUBLISH comes back to it on a
+ * subscription whose options say No Local (bit 2). */
+static void no_local_ignored(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!v5(c) || p->type != MQTT_PUBLISH || ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) != 0)
+		return;
+	for (size_t i = 0; i < c->nsubs; i++) {
+		const struct fp_sub *s = &c->subs[i];
+		if (s->active && (s->options & 0x04) &&
+		    mqtt_topic_match((const uint8_t *)s->filter, strlen(s->filter), p->topic.s.p, p->topic.s.n)) {
+			fp_send_to(c, p);
+			return;
+		}
+	}
+}
+
+/* The Retain Handling of the active subscription of `c` that matches `t`
+ * (bits 4-5 of its options), or -1 when none does. */
+static int retain_handling(const struct fp_conn *c, struct mqtt_slice t)
+{
+	for (size_t i = 0; i < c->nsubs; i++) {
+		const struct fp_sub *s = &c->subs[i];
+		if (s->active && mqtt_topic_match((const uint8_t *)s->filter, strlen(s->filter), t.p, t.n))
+			return (s->options >> 4) & 3;
+	}
+	return -1;
+}
+
+/* Retain Handling 0 ignored: retained messages (RETAIN 1) to a client
+ * whose matching subscription says 0, send them on subscribing, dropped. */
+static void rh0_ignored(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool drop = v5(c) && k->p.type == MQTT_PUBLISH && (k->p.flags & MQTT_PF_RETAIN) &&
+		    retain_handling(c, k->p.topic.s) == 0;
+	if (!drop)
+		fp_forward(c, k);
+}
+
+/* Retain Handling 2 ignored: a SUBSCRIBE of a wildcard-free filter with
+ * Retain Handling 2 gets a retained message on that topic at once. */
+static void rh2_ignored(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!v5(c) || p->type != MQTT_SUBSCRIBE)
+		return;
+	for (size_t i = 0; i < p->entry_count && i < MQTT_MAX_ENTRIES; i++) {
+		const struct mqtt_entry *e = &p->entries[i];
+		if (((e->qos >> 4) & 3) != 2 || memchr(e->filter.s.p, '+', e->filter.s.n) ||
+		    memchr(e->filter.s.p, '#', e->filter.s.n))
+			continue;
+		struct mqtt_packet r;
+		mqtt_packet_init(&r, MQTT_PUBLISH);
+		r.flags = MQTT_PF_RETAIN;
+		r.topic = e->filter;
+		r.payload = (struct mqtt_slice){(const uint8_t *)"r", 1};
+		fp_send_to(c, &r);
+	}
+}
+
 const struct fp_fault fp_v5_faults[] = {
+	{"v5-rh0-ignored", "5.0: retained messages dropped where the subscription's Retain Handling is 0", rh0_ignored,
+	 NULL, NULL, 0},
+	{"v5-rh2-ignored", "5.0: a retained message sent at once on a Retain Handling 2 SUBSCRIBE", NULL, rh2_ignored,
+	 NULL, 0},
+	{"v5-no-local-ignored", "5.0: a client's own QoS 0 PUBLISH sent back on its No Local subscription", NULL,
+	 no_local_ignored, NULL, 0},
 	{"v5-connack-rc", "5.0: an accepting CONNACK's reason code becomes 0x03", connack_rc, NULL, NULL, 0},
 	{"v5-puback-rc", "5.0: PUBACK with reason code 0x01", puback_rc, NULL, NULL, 0},
 	{"v5-pubrec-rc", "5.0: PUBREC with reason code 0x01", pubrec_rc, NULL, NULL, 0},
