@@ -100,6 +100,17 @@ static bool keeps_open(const struct pair *pr)
 	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent);
 }
 
+/* FP_SAY_DISCONNECT: once the broker's last packets are through. */
+static void say_disconnect(struct pair *pr)
+{
+	static const uint8_t bye[] = {0xE0, 0x07, 0x8E, 0x05, 0x11, 0x00, 0x00, 0x00, 0x1E};
+	if (!(pr->pub.px->fault->flags & FP_SAY_DISCONNECT) || pr->pub.spare || pr->pub.version != MQTT_V5 ||
+	    pr->said_bye || pr->uin.len || pr->c_eof)
+		return;
+	pr->said_bye = true;
+	fp_append(&pr->cout, bye, sizeof bye);
+}
+
 /* Is the pair finished? Also does the keep-open switch when the broker left. */
 static bool pair_done(struct pair *pr, double now)
 {
@@ -118,6 +129,7 @@ static bool pair_done(struct pair *pr, double now)
 		}
 		return now >= pr->close_at;
 	}
+	say_disconnect(pr);
 	return pr->uin.len == 0 && pr->cout.len == 0;
 }
 

@@ -77,6 +77,11 @@ typedef void fp_closed_fn(struct fp_conn *c);
 #define FP_KEEP_OPEN 0x1
 #define FP_KEEP_OPEN_SILENT 0x2
 #define FP_KEEP_OPEN_DISCONNECTED 0x4
+/* When the broker closes a 5.0 connection, the client first gets a
+ * DISCONNECT 0x8E carrying a Session Expiry Interval (which a server's
+ * DISCONNECT may not carry), however the close came about: before any
+ * CONNACK too. */
+#define FP_SAY_DISCONNECT 0x8
 
 struct fp_fault {
 	const char *name;

@@ -32,6 +32,7 @@ struct pair {
 	bool u_eof;	 /* the broker is gone */
 	bool u_raw;	 /* broker bytes no longer cut into packets (malformed) */
 	bool watch_off;	 /* client bytes no longer watched (malformed) */
+	bool said_bye;	 /* FP_SAY_DISCONNECT: the DISCONNECT went out */
 	size_t u_stream;   /* bytes of an oversized broker packet to pass raw */
 	size_t watch_skip; /* bytes of an oversized client packet to ignore */
 	double close_at;   /* keep-open: when to give up on the client (0: no) */

@@ -346,6 +346,8 @@ static void rh2_ignored(struct fp_conn *c, const struct mqtt_packet *p)
 }
 
 const struct fp_fault fp_v5_faults[] = {
+	{"v5-disconnect-on-close", "5.0: every close by the broker preceded by DISCONNECT 0x8E with a Session Expiry",
+	 NULL, NULL, NULL, FP_SAY_DISCONNECT},
 	{"v5-rh0-ignored", "5.0: retained messages dropped where the subscription's Retain Handling is 0", rh0_ignored,
 	 NULL, NULL, 0},
 	{"v5-rh2-ignored", "5.0: a retained message sent at once on a Retain Handling 2 SUBSCRIBE", NULL, rh2_ignored,
