@@ -224,6 +224,15 @@ static void drop_format(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k
 static void drop_content_type(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "content_type"); }
 static void drop_sub_id(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "subscription_identifier"); }
 
+/* A Subscription Identifier no SUBSCRIBE of the client gave (7777). */
+static void add_sub_id(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	if (hit)
+		prop_add_num(&k->p.props, prop_id("subscription_identifier"), 7777);
+	send_if(c, k, hit);
+}
+
 /* User Properties in reverse order: the same multiset, another list. */
 static void reverse_user_props(struct fp_conn *c, struct fp_pkt *k)
 {
@@ -381,6 +390,7 @@ const struct fp_fault fp_v5_faults[] = {
 	{"v5-correlation-mangle", "5.0: the last byte of Correlation Data flipped", correlation_mangle, NULL, NULL, 0},
 	{"v5-drop-format", "5.0: Payload Format Indicator stripped from PUBLISH", drop_format, NULL, NULL, 0},
 	{"v5-drop-content-type", "5.0: Content Type stripped from PUBLISH", drop_content_type, NULL, NULL, 0},
+	{"v5-add-sub-id", "5.0: Subscription Identifier 7777 added to every PUBLISH", add_sub_id, NULL, NULL, 0},
 	{"v5-drop-sub-id", "5.0: Subscription Identifiers stripped from PUBLISH", drop_sub_id, NULL, NULL, 0},
 	{"v5-expiry-longer", "5.0: Message Expiry Interval forwarded 100 s longer", expiry_longer, NULL, NULL, 0},
 	{"v5-acks-short", "5.0: acks of code 0 without properties in the short form (permitted)", acks_short, NULL,
