@@ -233,6 +233,17 @@ static void add_sub_id(struct fp_conn *c, struct fp_pkt *k)
 	send_if(c, k, hit);
 }
 
+/* Receive Maximum ignored: each QoS 1 PUBLISH to a client comes a second
+ * time under another packet id, so two are unacknowledged at once. */
+static void qos1_twice(struct fp_conn *c, struct fp_pkt *k)
+{
+	fp_forward(c, k);
+	if (v5(c) && k->p.type == MQTT_PUBLISH && ((k->p.flags >> MQTT_PF_QOS_SHIFT) & 3) == 1) {
+		k->p.packet_id = (uint16_t)(k->p.packet_id ^ 0x8000);
+		fp_send(c, &k->p);
+	}
+}
+
 /* User Properties in reverse order: the same multiset, another list. */
 static void reverse_user_props(struct fp_conn *c, struct fp_pkt *k)
 {
@@ -391,6 +402,7 @@ const struct fp_fault fp_v5_faults[] = {
 	{"v5-drop-format", "5.0: Payload Format Indicator stripped from PUBLISH", drop_format, NULL, NULL, 0},
 	{"v5-drop-content-type", "5.0: Content Type stripped from PUBLISH", drop_content_type, NULL, NULL, 0},
 	{"v5-add-sub-id", "5.0: Subscription Identifier 7777 added to every PUBLISH", add_sub_id, NULL, NULL, 0},
+	{"v5-qos1-twice", "5.0: each QoS 1 PUBLISH sent again under another packet id", qos1_twice, NULL, NULL, 0},
 	{"v5-drop-sub-id", "5.0: Subscription Identifiers stripped from PUBLISH", drop_sub_id, NULL, NULL, 0},
 	{"v5-expiry-longer", "5.0: Message Expiry Interval forwarded 100 s longer", expiry_longer, NULL, NULL, 0},
 	{"v5-acks-short", "5.0: acks of code 0 without properties in the short form (permitted)", acks_short, NULL,
