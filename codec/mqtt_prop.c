@@ -13,6 +13,12 @@
 #include "codec/mqtt_int.h"
 #include "codec/mqtt_varint.h"
 
+bool mqtt_props_required(enum mqtt_type t)
+{
+	return t == MQTT_CONNECT || t == MQTT_CONNACK || t == MQTT_PUBLISH || t == MQTT_SUBSCRIBE ||
+	       t == MQTT_SUBACK || t == MQTT_UNSUBSCRIBE || t == MQTT_UNSUBACK;
+}
+
 size_t mqtt_vbi_size(uint32_t value)
 {
 	size_t n = 1;

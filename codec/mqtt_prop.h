@@ -129,6 +129,11 @@ int mqtt_props_read(enum mqtt_version v, const uint8_t *in, size_t pos,
 		    size_t end, struct mqtt_props *props, const char *what,
 		    struct mqtt_diag *diag);
 
+/* Whether a 5.0 packet of type `t` always carries a Property Length: all
+ * but the pings and the types with short forms (PUBACK, PUBREC, PUBREL,
+ * PUBCOMP, DISCONNECT, AUTH). */
+bool mqtt_props_required(enum mqtt_type t);
+
 /* Bytes a Variable Byte Integer of `value` takes in its minimal form. */
 size_t mqtt_vbi_size(uint32_t value);
 

@@ -11,6 +11,7 @@
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
 #include "codec/mqtt_print.h"
+#include "codec/mqtt_prop.h"
 #include "codec/mqtt_topic.h"
 #include "tests/tools/fault_proxy_int.h"
 #include "util/clock.h"
@@ -49,14 +50,6 @@ void fp_forward(struct fp_conn *c, const struct fp_pkt *k)
 	fp_send_bytes(c, k->raw, k->len);
 }
 
-/* Whether a 5.0 packet of type t must carry a Property Length: all but the
- * pings and those with short forms (acks, DISCONNECT, AUTH). */
-static bool props_required(enum mqtt_type t)
-{
-	return t == MQTT_CONNECT || t == MQTT_CONNACK || t == MQTT_PUBLISH || t == MQTT_SUBSCRIBE ||
-	       t == MQTT_SUBACK || t == MQTT_UNSUBSCRIBE || t == MQTT_UNSUBACK;
-}
-
 static int encode(enum mqtt_version v, const struct mqtt_packet *p, uint8_t *out, size_t cap)
 {
 	struct mqtt_packet q = *p;
@@ -64,7 +57,7 @@ static int encode(enum mqtt_version v, const struct mqtt_packet *p, uint8_t *out
 	q.rl_bytes = 0; /* a fault may have made the packet longer */
 	/* A packet a fault made from scratch (a delivery the broker never
 	 * made) is malformed only where the fault means it to be. */
-	if (v == MQTT_V5 && props_required(q.type))
+	if (v == MQTT_V5 && mqtt_props_required(q.type))
 		q.props.present = true;
 	return mqtt_encode(v, &q, out, cap);
 }

@@ -53,6 +53,20 @@ START_TEST(table_has_the_27_properties_of_table_2_4)
 }
 END_TEST
 
+/* Which types always carry a Property Length: those without a short form. */
+START_TEST(property_length_required_by_type)
+{
+	static const enum mqtt_type always[] = {MQTT_CONNECT, MQTT_CONNACK, MQTT_PUBLISH, MQTT_SUBSCRIBE,
+						 MQTT_SUBACK, MQTT_UNSUBSCRIBE, MQTT_UNSUBACK};
+	static const enum mqtt_type optional[] = {MQTT_PUBACK, MQTT_PUBREC, MQTT_PUBREL, MQTT_PUBCOMP,
+						  MQTT_PINGREQ, MQTT_PINGRESP, MQTT_DISCONNECT, MQTT_AUTH};
+	for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+		ck_assert_msg(mqtt_props_required(always[i]), "type %d", always[i]);
+	for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+		ck_assert_msg(!mqtt_props_required(optional[i]), "type %d", optional[i]);
+}
+END_TEST
+
 START_TEST(places_types_and_repeats)
 {
 	const struct mqtt_prop_def *up = mqtt_prop_find("user_property");
@@ -360,6 +374,7 @@ Suite *mqtt_prop_suite(void)
 	TCase *tc = tcase_create("props");
 	tcase_add_test(tc, table_has_the_27_properties_of_table_2_4);
 	tcase_add_test(tc, places_types_and_repeats);
+	tcase_add_test(tc, property_length_required_by_type);
 	tcase_add_test(tc, every_property_round_trips);
 	tcase_add_test(tc, values_at_the_limits_of_their_types);
 	tcase_add_test(tc, writer_refuses_what_the_type_cannot_carry);
