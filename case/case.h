@@ -68,6 +68,17 @@ struct case_ws {
 	int hold;                      /* with_next: send nothing now, the next send frames these bytes */
 };
 
+/* A broker timer's moment (cases/README.md, "Timers"): `seconds` after the
+ * step's `from` label on the broker's clock, which ticks in whole seconds,
+ * so the run's tolerance and timer slack are taken off (EARLY: still there
+ * until then) or added (LATE: gone, or done, by then); then plus_ms. */
+enum case_timer_edge { CASE_TIMER_NONE, CASE_TIMER_EARLY, CASE_TIMER_LATE };
+struct case_timer {
+	enum case_timer_edge edge;
+	const cJSON *seconds;          /* integer field (number or template) */
+	const cJSON *plus_ms;          /* integer field, or NULL */
+};
+
 struct case_step {
 	enum case_step_kind kind;
 	int client;                    /* index into case_spec.clients, -1 for wait */
@@ -79,6 +90,7 @@ struct case_step {
 	struct case_expect expect;     /* EXPECT */
 	long within_ms;                /* -1: default */
 	long wait_ms;                  /* WAIT */
+	struct case_timer timer;       /* WAIT (until the moment), EXPECT (the window ends there) */
 	const char **checks;           /* catalog ids (point into the catalog) */
 	size_t nchecks;
 	const char **polices;          /* client rules (catalog binds "client") whose breach this

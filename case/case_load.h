@@ -29,6 +29,9 @@ struct case_load {
 /* Parse a steps array (main steps or cleanup) into cs->steps. */
 int case_step_parse_list(struct case_load *L, const cJSON *arr, const char *path, int cleanup, struct err *e);
 
+/* Parse a broker timer's moment, {"seconds": N, "edge": ..., "plus_ms": M} (case_timer.c). */
+int case_timer_parse(struct case_load *L, const cJSON *t, const char *path, struct case_timer *out, struct err *e);
+
 /* Parse an expectation node. */
 int case_expect_parse(struct case_load *L, const cJSON *v, const char *path, struct case_expect *out, struct err *e);
 void case_expect_free(struct case_expect *x);

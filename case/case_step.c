@@ -12,10 +12,10 @@
 #include "case/tmpl.h"
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
-					"disconnect", "close", "wait_ms", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
+					"disconnect", "close", "wait_ms", "wait_timer", "repeat", "as", "start", "steps", "checks",
+					"level", "within_ms", "timer", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
-				      "disconnect", "close", "wait_ms", "repeat", NULL};
+				      "disconnect", "close", "wait_ms", "wait_timer", "repeat", NULL};
 
 static const char *const kind_names[] = {
 	[CASE_STEP_OPEN] = "open",	     [CASE_STEP_SEND] = "send",	  [CASE_STEP_SEND_HEX] = "send",
@@ -511,9 +511,11 @@ static int step_fields_fit(const cJSON *o, const char *kind, const char *path, s
 {
 	if (strcmp(kind, "expect") != 0) {
 		/* An open step may check what the transport sees at set-up (the
-		 * WebSocket sub-protocol); nothing else but an expect has checks. */
-		const char *only = strcmp(kind, "open") == 0 ? "within_ms\0from\0peek\0scaled\0polices\0"
-							      : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0";
+		 * WebSocket sub-protocol); nothing else but an expect has checks.
+		 * A wait_timer counts from a label, as an expect may. */
+		const char *only = strcmp(kind, "open") == 0	   ? "within_ms\0from\0peek\0scaled\0polices\0timer\0"
+				   : strcmp(kind, "wait_timer") == 0 ? "checks\0level\0within_ms\0peek\0scaled\0polices\0timer\0"
+								     : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0timer\0";
 		for (const char *k = only; *k; k += strlen(k) + 1)
 			if (cJSON_GetObjectItemCaseSensitive(o, k))
 				return err_set(e, "%s.%s: only an expect step has %s", path, k, k);
@@ -535,7 +537,7 @@ static int find_action(const cJSON *o, const char *path, const cJSON **act, stru
 			*act = v;
 	}
 	if (!*act)
-		return err_set(e, "%s: no action (expected one of open, connect, subscribe, unsubscribe, publish, send, expect, disconnect, close, wait_ms, repeat)",
+		return err_set(e, "%s: no action (expected one of open, connect, subscribe, unsubscribe, publish, send, expect, disconnect, close, wait_ms, wait_timer, repeat)",
 			       path);
 	return 0;
 }
@@ -548,7 +550,7 @@ static int step_client(struct case_load *L, const cJSON *o, const char *kind, co
 	int rc = json_util_str(o, "client", path, 0, &cname, e);
 	if (rc < 0)
 		return -1;
-	if (strcmp(kind, "wait_ms") == 0)
+	if (strncmp(kind, "wait_", 5) == 0)
 		return 0;
 	if (rc == 1)
 		return err_set(e, "%s.client: required field missing", path);
@@ -630,6 +632,38 @@ static int parse_from(struct case_load *L, const cJSON *o, struct case_step *s, 
 	return 0;
 }
 
+/* "timer": the window ends at a broker timer's moment after the `from`
+ * label, instead of within_ms (which it replaces) and the tolerance (which
+ * the moment already holds). */
+static int expect_timer(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "timer");
+	if (!t)
+		return 0;
+	if (s->within_ms >= 0 || cJSON_GetObjectItemCaseSensitive(o, "scaled"))
+		return err_set(e, "%s.timer: a timer window is the broker's, unscaled; it takes no within_ms or scaled", path);
+	if (s->from < 0)
+		return err_set(e, "%s.from: required with timer (the label the broker's timer starts at)", path);
+	char p[400];
+	snprintf(p, sizeof p, "%s.timer", path);
+	s->unscaled = 1;
+	return case_timer_parse(L, t, p, &s->timer, e);
+}
+
+/* {"wait_timer": {...}, "from": LABEL}: wait until a broker timer's moment. */
+static int parse_wait_timer(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act,
+			    struct err *e)
+{
+	struct case_step *s = new_step(L, c, CASE_STEP_WAIT, "");
+	if (parse_from(L, o, s, c->path, e) < 0)
+		return -1;
+	if (s->from < 0)
+		return err_set(e, "%s.from: required with wait_timer (the label the broker's timer starts at)", c->path);
+	char p[400];
+	snprintf(p, sizeof p, "%s.wait_timer", c->path);
+	return case_timer_parse(L, act, p, &s->timer, e);
+}
+
 /* The SHOULD half of a graded close, {"closed": true, "disconnect": {...}}:
  * a step of its own after the close, whose checks (SHOULD-level clauses) hold
  * when a DISCONNECT with a code of the set came before the close. Its
@@ -701,7 +735,7 @@ static int parse_expect_step(struct case_load *L, const struct common *c, const 
 	s->unscaled = !scaled;
 	if (c->cleanup && s->nchecks)
 		return err_set(e, "%s.checks: cleanup steps carry no checks", path);
-	if (parse_from(L, o, s, path, e) < 0)
+	if (parse_from(L, o, s, path, e) < 0 || expect_timer(L, o, s, path, e) < 0)
 		return -1;
 	if (grade && (c->cleanup || !s->nchecks))
 		return err_set(e, "%s.disconnect: grades a close that is checked (give the step checks, on the close's MUST)", p);
@@ -720,6 +754,8 @@ static int parse_action(struct case_load *L, const struct common *c, const cJSON
 		new_step(L, c, CASE_STEP_WAIT, "")->wait_ms = ms;
 		return 0;
 	}
+	if (strcmp(kind, "wait_timer") == 0)
+		return parse_wait_timer(L, c, o, act, e);
 	if (strcmp(kind, "connect") == 0)
 		return macro_connect(L, c, act, e);
 	if (strcmp(kind, "subscribe") == 0 || strcmp(kind, "unsubscribe") == 0)

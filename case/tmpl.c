@@ -1,8 +1,8 @@
 /* tmpl.c - template expansion. See tmpl.h. */
 #include "case/tmpl.h"
+#include "case/tmpl_arith.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +58,10 @@ static const struct {
 	[TMPL_RUN] = {"run", offsetof(struct tmpl_ctx, run), 0},
 	[TMPL_USERNAME] = {"username", offsetof(struct tmpl_ctx, username), 1},
 	[TMPL_PASSWORD] = {"password", offsetof(struct tmpl_ctx, password), 1},
+	[TMPL_TOL_MS] = {"tol_ms", offsetof(struct tmpl_ctx, tol_ms), 0},
+	[TMPL_SLACK_MS] = {"slack_ms", offsetof(struct tmpl_ctx, slack_ms), 0},
+	[TMPL_PERIOD_MS] = {"period_ms", offsetof(struct tmpl_ctx, period_ms), 0},
+	[TMPL_MAX_WAIT_MS] = {"max_wait_ms", offsetof(struct tmpl_ctx, max_wait_ms), 0},
 };
 
 const char *tmpl_builtin_name(enum tmpl_builtin b)
@@ -189,13 +193,12 @@ int tmpl_int(const struct tmpl_ctx *c, const cJSON *v, long lo, long hi, struct 
 	} else if (cJSON_IsBool(v)) {
 		x = cJSON_IsTrue(v);
 	} else if (cJSON_IsString(v)) {
-		char *s, *end;
+		char *s;
 		if (tmpl_expand(c, v->valuestring, a, &s, e) < 0)
 			return -1;
-		errno = 0;
-		x = strtol(s, &end, 0);
-		if (!*s || *end || errno)
-			return err_set(e, "\"%s\" expands to \"%s\", not an integer", v->valuestring, s);
+		struct tmpl_arith ar = {s, 0};
+		if (tmpl_arith_eval(&ar, &x) < 0)
+			return err_set(e, "\"%s\" expands to \"%s\", not an integer: %s", v->valuestring, s, ar.why);
 	} else {
 		return err_set(e, "expected an integer");
 	}

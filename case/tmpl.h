@@ -2,7 +2,8 @@
  * tmpl.h - templates in case files: "{topic}/x", "{client.a}", "{p}".
  *
  * Variables are strings. Built in, the run's: topic, topic_rest, run,
- * username, password (enum tmpl_builtin, one table in tmpl.c), and
+ * username, password, and its timing, tol_ms (the tolerance as scaled),
+ * slack_ms, period_ms, max_wait_ms (enum tmpl_builtin, one table in tmpl.c), and
  * client.NAME for each client of the case. Everything else (case vars,
  * repeat indexes, captures) lives in the context's list; `overlay` holds
  * tentative captures of a match in progress and is searched first.
@@ -34,6 +35,10 @@ struct tmpl_ctx {
 	const char *topic_rest;         /* {topic} without its first level */
 	const char *username;           /* the run's credentials, or NULL */
 	const char *password;
+	const char *tol_ms;             /* the run's timing, as decimal text */
+	const char *slack_ms;
+	const char *period_ms;
+	const char *max_wait_ms;
 	size_t nclients;
 	char *const *client_names;
 	char *const *client_ids;
@@ -42,7 +47,18 @@ struct tmpl_ctx {
 };
 
 /* The built-in variables, which no case may declare. */
-enum tmpl_builtin { TMPL_TOPIC, TMPL_TOPIC_REST, TMPL_RUN, TMPL_USERNAME, TMPL_PASSWORD, TMPL_NBUILTINS };
+enum tmpl_builtin {
+	TMPL_TOPIC,
+	TMPL_TOPIC_REST,
+	TMPL_RUN,
+	TMPL_USERNAME,
+	TMPL_PASSWORD,
+	TMPL_TOL_MS,
+	TMPL_SLACK_MS,
+	TMPL_PERIOD_MS,
+	TMPL_MAX_WAIT_MS,
+	TMPL_NBUILTINS
+};
 /* Its name in templates ("topic", ...). */
 const char *tmpl_builtin_name(enum tmpl_builtin b);
 /* 1 if name is one of them (client.NAME is not: it depends on the case). */
@@ -61,7 +77,9 @@ const char *tmpl_get(const struct tmpl_ctx *c, const char *name);
 /* Expand a text template into the arena. */
 int tmpl_expand(const struct tmpl_ctx *c, const char *in, struct arena *a, char **out, struct err *e);
 
-/* An integer field: a JSON number, or a template string expanding to one. */
+/* An integer field: a JSON number, or a template string expanding to an
+ * integer expression: decimal or 0x numbers, + - * / (integer division,
+ * truncating), unary minus, parentheses ("{e} * 1000 - {slack_ms}"). */
 int tmpl_int(const struct tmpl_ctx *c, const cJSON *v, long lo, long hi, struct arena *a, long *out, struct err *e);
 
 /* Hex text (whitespace allowed) with {utf8:T} and {str:T} inserts, to bytes. */

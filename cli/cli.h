@@ -32,6 +32,9 @@ struct cli_opts {
 	long jobs;
 	double time_scale;
 	long tolerance_ms;
+	long slack_ms;           /* broker timers: whole-second ticks (case-scenarios timer rule) */
+	long period_ms;
+	long max_wait_ms;
 	double deadline_s;
 	const char *json, *junit, *broker_name;
 	int strict, dry_run, quiet, verbose, color;

@@ -79,6 +79,17 @@ static const struct cli_option table[] = {
 	{.name = "tolerance-ms", .kind = OPT_LONG, .at = AT(tolerance_ms), .lo = 0, .hi = 60000, .def = 500,
 	 .bad = "--tolerance-ms: expected 0 to 60000, got \"%s\"", .help_at = 160, .arg = "N",
 	 .help = "timing tolerance added to arrival windows (default 500, scaled)"},
+	{.name = "slack-ms", .kind = OPT_LONG, .at = AT(slack_ms), .lo = 0, .hi = 60000, .def = 1000,
+	 .bad = "--slack-ms: expected 0 to 60000, got \"%s\"", .help_at = 161, .arg = "N",
+	 .help = "allowance on top of the tolerance for a broker timer that ticks in whole\n"
+		 "seconds (Session Expiry, Will Delay, Message Expiry; default 1000)"},
+	{.name = "period-ms", .kind = OPT_LONG, .at = AT(period_ms), .lo = 100, .hi = 60000, .def = 2000,
+	 .bad = "--period-ms: expected 100 to 60000, got \"%s\"", .help_at = 162, .arg = "N",
+	 .help = "the broker's timer period that sampled checks spread across (default 2000)"},
+	{.name = "max-wait-ms", .kind = OPT_LONG, .at = AT(max_wait_ms), .lo = 1000, .hi = 3600000, .def = 15000,
+	 .bad = "--max-wait-ms: expected 1000 to 3600000, got \"%s\"", .help_at = 163, .arg = "N",
+	 .help = "the longest wait for one broker timer; a check beyond it is NOT\n"
+		 "APPLICABLE (default 15000)"},
 	{.name = "deadline", .kind = OPT_DOUBLE, .at = AT(deadline_s), .lo = 1, .hi = 86400,
 	 .bad = "--deadline: expected seconds from 1 to 86400, got \"%s\"", .help_at = 170, .arg = "SEC",
 	 .help = "stop the whole run after SEC seconds; reports are still written"},

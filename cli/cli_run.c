@@ -224,6 +224,10 @@ static void run_header(const struct cli_opts *o, const char *spec, struct run_re
 	run->started_at = iso_now();
 	run->spec = alloc_strdup(spec);
 	run->time_scale = o->time_scale;
+	run->tolerance_ms = o->tolerance_ms;
+	run->slack_ms = o->slack_ms;
+	run->period_ms = o->period_ms;
+	run->max_wait_ms = o->max_wait_ms;
 	run->strict = o->strict;
 	run->insecure = o->insecure;
 	run->broker_name = o->broker_name ? alloc_strdup(o->broker_name) : NULL;
@@ -356,6 +360,9 @@ static void engine_options(struct run_state *st)
 	eo->conn_ctx = &st->cctx;
 	eo->time_scale = o->time_scale;
 	eo->tolerance_ms = o->tolerance_ms;
+	eo->slack_ms = o->slack_ms;
+	eo->period_ms = o->period_ms;
+	eo->max_wait_ms = o->max_wait_ms;
 	eo->jobs = (size_t)o->jobs;
 	eo->run_prefix = st->prefix;
 	eo->client_prefix = o->client_prefix;

@@ -154,6 +154,13 @@ static struct engine_case *case_start(const struct case_spec *cs, struct case_re
 	r->ctx.topic_rest = strchr(r->topic, '/') + 1;
 	r->ctx.username = o->username;
 	r->ctx.password = o->password;
+	long timing[4] = {(long)((double)o->tolerance_ms * o->time_scale), o->slack_ms, o->period_ms, o->max_wait_ms};
+	for (size_t i = 0; i < 4; i++)
+		snprintf(r->timing[i], sizeof r->timing[i], "%ld", timing[i]);
+	r->ctx.tol_ms = r->timing[0];
+	r->ctx.slack_ms = r->timing[1];
+	r->ctx.period_ms = r->timing[2];
+	r->ctx.max_wait_ms = r->timing[3];
 	r->ctx.nclients = cs->nclients;
 	r->ctx.client_names = res->clients;
 	r->ctx.client_ids = res->client_ids;
@@ -266,7 +273,9 @@ static double estimate(const struct case_spec *cs)
 	double t = 0;
 	for (size_t i = 0; i < cs->nsteps; i++) {
 		const struct case_step *s = &cs->steps[i];
-		if (s->kind == CASE_STEP_WAIT)
+		if (s->timer.edge != CASE_TIMER_NONE)
+			t += cJSON_IsNumber(s->timer.seconds) ? s->timer.seconds->valuedouble * 1000.0 : 5000.0;
+		else if (s->kind == CASE_STEP_WAIT)
 			t += (double)s->wait_ms;
 		else if (s->kind == CASE_STEP_EXPECT && s->within_ms >= 0)
 			t += (double)s->within_ms;

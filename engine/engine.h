@@ -19,6 +19,9 @@ struct engine_opts {
 	struct conn_ctx *conn_ctx;   /* TLS settings shared by every connection */
 	double time_scale;        /* multiplies every window */
 	long tolerance_ms;        /* added to upper bounds of arrival windows */
+	long slack_ms;            /* broker timers: on top of the tolerance, unscaled (whole-second ticks) */
+	long period_ms;           /* the broker's timer period, for sampled checks ({period_ms}) */
+	long max_wait_ms;         /* the longest one broker-timer wait; past it NOT APPLICABLE */
 	size_t jobs;              /* cases at once */
 	const char *run_prefix;   /* [0-9a-z], 6 characters */
 	const char *client_prefix;/* replaces "Ms" in generated client ids, or NULL */

@@ -55,6 +55,7 @@ struct engine_case {
 	struct tmpl_ctx ctx;
 	struct arena arena;
 	char topic[256];
+	char timing[4][24];  /* {tol_ms} {slack_ms} {period_ms} {max_wait_ms}, for ctx */
 	enum engine_phase phase;
 	size_t step;
 	int started;        /* the current step has begun */
@@ -89,6 +90,12 @@ void engine_client_wire(struct engine_case *r, int ci, enum wire_dir dir, const 
 void engine_client_violation(struct engine_case *r, const char *clause, const char *what, double now);
 /* The clause of a transport rule in the case's version; NULL for none. */
 const char *engine_transport_clause(const struct engine_case *r, enum conn_rule k);
+
+/* engine_timer.c: when a step's broker timer (s->timer) sets its moment:
+ * 0 and *at (ms, monotonic); 1 it cannot be judged here, why says so (NOT
+ * APPLICABLE: past --max-wait-ms, or an early edge at or before its label);
+ * -1 the case is wrong (why). */
+int engine_timer_moment(struct engine_case *r, const struct case_step *s, double *at, char *why, size_t n);
 
 /* engine_step.c */
 enum engine_step_rc engine_step_poll(struct engine_case *r, double now);

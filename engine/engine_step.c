@@ -392,8 +392,67 @@ static enum engine_step_rc begin_disconnect(struct engine_case *r, const struct 
 	return ENGINE_STEP_DONE;
 }
 
+/* A broker timer this run cannot judge (engine_timer_moment() == 1): the
+ * step's check and every later one NOT APPLICABLE with why, as for a refused
+ * message (engine.c ends the main steps on r->refused). */
+static void timer_not_applicable(struct engine_case *r, const char *why)
+{
+	r->skipped = 1;
+	if (r->phase != ENGINE_MAIN)
+		return;
+	struct check_result *ch = check_of(r);
+	if (ch) {
+		results_set_outcome(ch, CHECK_NOT_APPLICABLE, ch->t_ms);
+		results_set_actual(ch, "%s", why);
+	}
+	snprintf(r->refused, sizeof r->refused, "%s", why);
+}
+
+/* The moment of the step's timer into *at: ENGINE_STEP_PENDING to go on;
+ * else what the step ends with. Reaching an early edge after it passed
+ * would judge what nobody saw in time: the case is INCONCLUSIVE. */
+static enum engine_step_rc timer_begin(struct engine_case *r, const struct case_step *s, double now, double *at)
+{
+	char why[300];
+	int m = engine_timer_moment(r, s, at, why, sizeof why);
+	if (m < 0) {
+		results_set_setup_error(r->res, "%s", why);
+		return ENGINE_STEP_ABORT;
+	}
+	if (m > 0) {
+		timer_not_applicable(r, why);
+		return ENGINE_STEP_DONE;
+	}
+	if (s->timer.edge == CASE_TIMER_EARLY && now > *at) {
+		results_set_setup_error(r->res, "%s: began %.0f ms after the early edge of its timer (from %s): the harness was late, so no verdict",
+					s->path, now - *at, r->spec->steps[s->from].label);
+		return ENGINE_STEP_ABORT;
+	}
+	return ENGINE_STEP_PENDING;
+}
+
+static enum engine_step_rc begin_wait(struct engine_case *r, const struct case_step *s, double now)
+{
+	if (s->timer.edge == CASE_TIMER_NONE) {
+		r->deadline = now + (double)s->wait_ms * r->o->time_scale;
+		return ENGINE_STEP_PENDING;
+	}
+	double at;
+	enum engine_step_rc rc = timer_begin(r, s, now, &at);
+	r->deadline = at;
+	return rc;
+}
+
 static enum engine_step_rc begin_expect(struct engine_case *r, const struct case_step *s, double now)
 {
+	if (s->timer.edge != CASE_TIMER_NONE) {
+		double at;
+		enum engine_step_rc rc = timer_begin(r, s, now, &at);
+		if (rc != ENGINE_STEP_PENDING)
+			return rc;
+		r->deadline = at + (r->o->neps > 1 ? (double)r->o->propagation_ms * r->o->time_scale : 0);
+		return poll_expect(r, s, now);
+	}
 	double scale = r->o->time_scale;
 	double base = s->from >= 0 ? r->label_t[s->from] : now;
 	int quiet = s->expect.kind == CASE_EXPECT_NOTHING;
@@ -424,8 +483,7 @@ static enum engine_step_rc begin(struct engine_case *r, const struct case_step *
 		engine_client_hangup(r, s->client, now);
 		return ENGINE_STEP_DONE;
 	case CASE_STEP_WAIT:
-		r->deadline = now + (double)s->wait_ms * r->o->time_scale;
-		return ENGINE_STEP_PENDING;
+		return begin_wait(r, s, now);
 	case CASE_STEP_EXPECT:
 		return begin_expect(r, s, now);
 	}

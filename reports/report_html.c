@@ -191,6 +191,8 @@ static void write_meta(const struct run_result *run, FILE *out)
 	esc(out, run->run_prefix ? run->run_prefix : "");
 	fprintf(out, "</td></tr>\n<tr><th>time scale</th><td>%g</td></tr>\n<tr><th>strict</th><td>%s</td></tr>\n",
 		run->time_scale, run->strict ? "yes (WARN counts as failing)" : "no");
+	fprintf(out, "<tr><th>timers</th><td>tolerance %ld ms, slack %ld ms, period %ld ms, max wait %ld ms</td></tr>\n",
+		run->tolerance_ms, run->slack_ms, run->period_ms, run->max_wait_ms);
 	if (run->insecure)
 		fputs("<tr><th>TLS</th><td>peer verification OFF (--insecure): the broker's identity was not checked</td></tr>\n",
 		      out);

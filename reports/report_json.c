@@ -3,7 +3,7 @@
  *
  * Schema ("format": "mqttspec-report", "format_version": 1):
  *   tool {name, version}, spec, protocols [version reported], brokers [url], broker_name|null, started_at,
- *   duration_ms, run_prefix, time_scale, strict, incomplete, insecure,
+ *   duration_ms, run_prefix, time_scale, timers {tolerance_ms, slack_ms, period_ms, max_wait_ms}, strict, incomplete, insecure,
  *   setup_error|null (why no case ran; then clauses and cases are empty),
  *   summary {clauses {VERDICT: n} x7, cases {VERDICT: n} x7},
  *   baseline null | {file, known, regressions, new_failures [{clauses, protocol, case, step_path}],
@@ -344,6 +344,11 @@ static cJSON *run_json(struct json_ctx *x, const struct run_result *run)
 	add_num(x, root, "duration_ms", run->duration_ms);
 	add_str(x, root, "run_prefix", run->run_prefix);
 	add_num(x, root, "time_scale", run->time_scale);
+	cJSON *timers = add(x, root, "timers", cJSON_CreateObject());
+	add_num(x, timers, "tolerance_ms", (double)run->tolerance_ms);
+	add_num(x, timers, "slack_ms", (double)run->slack_ms);
+	add_num(x, timers, "period_ms", (double)run->period_ms);
+	add_num(x, timers, "max_wait_ms", (double)run->max_wait_ms);
 	add(x, root, "strict", cJSON_CreateBool(run->strict));
 	add(x, root, "incomplete", cJSON_CreateBool(run->incomplete));
 	add(x, root, "insecure", cJSON_CreateBool(run->insecure));

@@ -104,6 +104,8 @@ static void write_header(const struct run_result *run, int color, FILE *out)
 	fputs("\nrun prefix:  ", out);
 	put(out, run->run_prefix ? run->run_prefix : "", SIZE_MAX);
 	fprintf(out, "\ntime scale:  %g\n", run->time_scale);
+	fprintf(out, "timers:      tolerance %ld ms, slack %ld ms, period %ld ms, max wait %ld ms\n", run->tolerance_ms,
+		run->slack_ms, run->period_ms, run->max_wait_ms);
 	if (run->strict)
 		fputs("strict:      yes (WARN counts as failing)\n", out);
 	if (run->insecure)

@@ -167,6 +167,10 @@ struct run_result {
 	char *run_prefix;
 	char *spec;             /* "MQTT 3.1.1" */
 	double time_scale;
+	long tolerance_ms;      /* the timing options the windows were built from */
+	long slack_ms;
+	long period_ms;
+	long max_wait_ms;
 	int strict;
 	int incomplete;         /* the run was cut short */
 	int insecure;           /* TLS peer verification was off (--insecure) */

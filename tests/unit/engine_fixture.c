@@ -67,6 +67,9 @@ void ef_run(struct ef_run *r, const char *const *texts, size_t n, const struct f
 	eo.conn_ctx = &ctx;
 	eo.time_scale = o->time_scale > 0 ? o->time_scale : 1.0;
 	eo.tolerance_ms = o->tolerance_ms;
+	eo.slack_ms = o->slack_ms;
+	eo.period_ms = 2000;
+	eo.max_wait_ms = o->max_wait_ms ? o->max_wait_ms : 15000;
 	eo.jobs = o->jobs ? o->jobs : 1;
 	eo.run_prefix = EF_RUN_PREFIX;
 	eo.stop = o->stop;

@@ -30,6 +30,8 @@ void ef_load(struct case_spec *cs, const char *text);
 struct ef_opts {
 	double time_scale;
 	long tolerance_ms;
+	long slack_ms;            /* broker-timer allowance (0: none) */
+	long max_wait_ms;         /* 0: 15000, the run's default */
 	double deadline_ms;
 	volatile sig_atomic_t *stop;
 	size_t jobs;

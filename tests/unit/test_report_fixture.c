@@ -147,6 +147,10 @@ void test_report_fixture_build(struct test_report_fixture *f, int with_baseline)
 	run->started_at = alloc_strdup("2024-05-01T12:00:00Z");
 	run->run_prefix = alloc_strdup("r1");
 	run->time_scale = 1.5;
+	run->tolerance_ms = 500;
+	run->slack_ms = 1000;
+	run->period_ms = 2000;
+	run->max_wait_ms = 15000;
 	run->duration_ms = 1234.5;
 	run->cases = calloc(10, sizeof *run->cases);
 

@@ -3,6 +3,7 @@
  * literal braces, and every bad template is an error saying what is wrong;
  * integer fields and hex sends go through the same expansion. */
 #include <check.h>
+#include <limits.h>
 #include <string.h>
 
 #include "case/tmpl.h"
@@ -90,6 +91,52 @@ START_TEST(bad_templates)
 }
 END_TEST
 
+/* Integer fields take arithmetic once expanded: precedence, parentheses,
+ * unary minus, hex; overflow, division by zero and stray text are errors. */
+START_TEST(arithmetic)
+{
+	static const struct {
+		const char *in;
+		long want;
+		const char *why; /* NULL: evaluates to want */
+	} t[] = {
+		{"{g} * 1000 - 500", 1500, NULL},
+		{"1 + 2 * 3", 7, NULL},
+		{"(1 + 2) * 3", 9, NULL},
+		{"-{g} + 0x10", 14, NULL},
+		{" 7 / 2 ", 3, NULL},
+		{"-7 / 2", -3, NULL},
+		{"--3", 3, NULL},
+		{"1 / 0", 0, "division by zero"},
+		{"9223372036854775807 + 1", 0, "overflow"},
+		{"3000000000 * 4000000000", 0, "overflow"},
+		{"(1 + 2", 0, "missing ')'"},
+		{"1 +", 0, "expected a number"},
+		{"", 0, "expected a number"},
+		{"2 3", 0, "unexpected text after the expression"},
+		{"((((((((((((((((((1))))))))))))))))))", 0, "parentheses nested too deep"},
+	};
+	struct tmpl_ctx c = ctx();
+	struct arena a = {0};
+	tmpl_vars_set(&c.vars, "g", "2");
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct err e = {{0}};
+		long x = -99;
+		cJSON *v = cJSON_CreateString(t[i].in);
+		int rc = tmpl_int(&c, v, LONG_MIN, LONG_MAX, &a, &x, &e);
+		if (t[i].why) {
+			ck_assert_msg(rc == -1 && strstr(e.msg, t[i].why), "\"%s\": rc %d, \"%s\"", t[i].in, rc, e.msg);
+		} else {
+			ck_assert_msg(rc == 0, "\"%s\": %s", t[i].in, e.msg);
+			ck_assert_int_eq(x, t[i].want);
+		}
+		cJSON_Delete(v);
+	}
+	tmpl_vars_clear(&c.vars);
+	arena_free(&a);
+}
+END_TEST
+
 START_TEST(integers)
 {
 	struct tmpl_ctx c = ctx();
@@ -104,7 +151,7 @@ START_TEST(integers)
 	ck_assert_str_eq(e.msg, "2 is out of range 0..1");
 	cJSON_SetValuestring(v, "{g}x");
 	ck_assert_int_eq(tmpl_int(&c, v, 0, 9, &a, &x, &e), -1);
-	ck_assert_str_eq(e.msg, "\"{g}x\" expands to \"2x\", not an integer");
+	ck_assert_str_eq(e.msg, "\"{g}x\" expands to \"2x\", not an integer: unexpected text after the expression");
 	cJSON_Delete(v);
 	v = cJSON_CreateNumber(1.5);
 	ck_assert_int_eq(tmpl_int(&c, v, 0, 9, &a, &x, &e), -1);
@@ -183,6 +230,7 @@ Suite *tmpl_suite(void)
 	tcase_add_test(tc, vars_and_overlay);
 	tcase_add_test(tc, bad_templates);
 	tcase_add_test(tc, integers);
+	tcase_add_test(tc, arithmetic);
 	tcase_add_test(tc, hex);
 	tcase_add_test(tc, scan_and_subst);
 	suite_add_tcase(s, tc);
