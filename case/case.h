@@ -90,6 +90,7 @@ struct case_step {
 	struct case_expect expect;     /* EXPECT */
 	long within_ms;                /* -1: default */
 	long wait_ms;                  /* WAIT */
+	const cJSON *wait_expr;        /* WAIT: wait_ms given as a template ("{period_ms} / 5"), or NULL */
 	struct case_timer timer;       /* WAIT (until the moment), EXPECT (the window ends there) */
 	const char **checks;           /* catalog ids (point into the catalog) */
 	size_t nchecks;

@@ -747,6 +747,15 @@ static int parse_action(struct case_load *L, const struct common *c, const cJSON
 	const char *kind = act->string;
 	if (strcmp(kind, "open") == 0 || strcmp(kind, "disconnect") == 0 || strcmp(kind, "close") == 0)
 		return parse_bare(L, c, o, act, e);
+	if (strcmp(kind, "wait_ms") == 0 && cJSON_IsString(act)) {
+		/* A template: computed when the step runs (a share of {period_ms}). */
+		char p[400];
+		snprintf(p, sizeof p, "%s.wait_ms", c->path);
+		if (case_load_scan(L, act, p, e) < 0)
+			return -1;
+		new_step(L, c, CASE_STEP_WAIT, "")->wait_expr = act;
+		return 0;
+	}
 	if (strcmp(kind, "wait_ms") == 0) {
 		long ms;
 		if (json_util_int(o, "wait_ms", c->path, 1, 0, 3600000, &ms, e) < 0)

@@ -68,7 +68,9 @@ static void init_steps(struct case_result *res, const struct case_spec *cs)
 			free(j);
 		} else if (s->kind == CASE_STEP_SEND_HEX) {
 			snprintf(d, sizeof d, "hex %s", s->hex);
-		} else if (s->kind == CASE_STEP_WAIT) {
+		} else if (s->kind == CASE_STEP_WAIT && s->wait_expr) {
+			snprintf(d, sizeof d, "%s ms", s->wait_expr->valuestring);
+		} else if (s->kind == CASE_STEP_WAIT && s->timer.edge == CASE_TIMER_NONE) {
 			snprintf(d, sizeof d, "%ld ms", s->wait_ms);
 		}
 		sr->detail = alloc_strdup(d);

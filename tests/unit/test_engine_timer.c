@@ -29,6 +29,7 @@
 
 LATE_PONG(pong_20, 20);
 LATE_PONG(pong_150, 150);
+LATE_PONG(pong_300, 300);
 LATE_PONG(pong_900, 900);
 
 START_TEST(late_edge_holds_slack)
@@ -123,6 +124,48 @@ START_TEST(seconds_not_a_number_case_error)
 }
 END_TEST
 
+/* The moment passed while a wait ran; the PINGRESP came after it: not in the window. */
+START_TEST(arrival_after_moment_not_counted)
+{
+	struct ef_run r;
+	struct ef_opts o = {.slack_ms = 100};
+	ef_run1(&r, TIMER_CASE("{'wait_ms':600}," LATE("0")), pong_300, 1, &o);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_FAIL, "nothing matching arrived");
+	ef_free(&r);
+}
+END_TEST
+
+/* A late SHOULD that only peeks is a WARN, and the MUST after it is judged. */
+START_TEST(should_peek_goes_on)
+{
+	struct ef_run r;
+	struct ef_opts o = {.slack_ms = 100};
+	ef_run1(&r,
+		TIMER_CASE("{'client':'a','expect':{'type':'PINGRESP'},'from':'p','timer':{'seconds':0,'edge':'late'},"
+			   "'level':'SHOULD','peek':true,'checks':['MQTT-3.12.4-1']},"
+			   "{'client':'a','expect':{'type':'PINGRESP'},'within_ms':2000,'checks':['MQTT-3.1.2-3']}"),
+		pong_300, 1, &o);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_FAIL, "nothing matching arrived");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ef_free(&r);
+}
+END_TEST
+
+/* wait_ms as a template: "{n} * 300" waits 300 ms. */
+START_TEST(wait_ms_template)
+{
+	struct ef_run r;
+	ef_run1(&r,
+		TIMER_CASE("{'wait_ms':'{n} * 300'},"
+			   "{'client':'a','expect':{'type':'PINGRESP'},'within_ms':0,'checks':['MQTT-3.12.4-1']}"),
+		pong_150, 1, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	double waited = step_done(&r.res[0], "steps[2]") - step_done(&r.res[0], "steps[1]");
+	ck_assert_msg(waited >= 300 && waited < 900, "the wait ended after %.0f ms", waited);
+	ef_free(&r);
+}
+END_TEST
+
 Suite *engine_timer_suite(void)
 {
 	Suite *s = suite_create("engine_timer");
@@ -134,6 +177,9 @@ Suite *engine_timer_suite(void)
 	tcase_add_test(tc, early_edge_within_allowance_not_applicable);
 	tcase_add_test(tc, past_max_wait_not_applicable);
 	tcase_add_test(tc, seconds_not_a_number_case_error);
+	tcase_add_test(tc, arrival_after_moment_not_counted);
+	tcase_add_test(tc, should_peek_goes_on);
+	tcase_add_test(tc, wait_ms_template);
 	suite_add_tcase(s, tc);
 	return s;
 }
