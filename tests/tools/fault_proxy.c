@@ -97,7 +97,8 @@ static bool keeps_open(const struct pair *pr)
 	if (pr->pub.spare)
 		return false;
 	return (fl & FP_KEEP_OPEN) || ((fl & FP_KEEP_OPEN_SILENT) && !pr->pub.connect_seen) ||
-	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent);
+	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent) ||
+	       ((fl & FP_KEEP_OPEN_V5) && pr->pub.version == MQTT_V5);
 }
 
 /* FP_SAY_DISCONNECT: once the broker's last packets are through. */
@@ -276,7 +277,7 @@ static int run(struct fp_proxy *px)
 /* ---- set-up ---- */
 
 static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults, fp_session_faults,
-						 fp_monitor_faults, fp_v5_faults};
+						 fp_monitor_faults, fp_v5_faults, fp_v5_timer_faults};
 
 static const struct fp_fault *find_fault(const char *name)
 {

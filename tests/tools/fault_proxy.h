@@ -77,6 +77,8 @@ typedef void fp_closed_fn(struct fp_conn *c);
 #define FP_KEEP_OPEN 0x1
 #define FP_KEEP_OPEN_SILENT 0x2
 #define FP_KEEP_OPEN_DISCONNECTED 0x4
+/* FP_KEEP_OPEN for a 5.0 connection only (a 5.0 fault leaves 3.1.1 alone). */
+#define FP_KEEP_OPEN_V5 0x10
 /* When the broker closes a 5.0 connection, the client first gets a
  * DISCONNECT 0x8E carrying a Session Expiry Interval (which a server's
  * DISCONNECT may not carry), however the close came about: before any
@@ -102,6 +104,7 @@ extern const struct fp_fault fp_delivery_faults[];
 extern const struct fp_fault fp_session_faults[];
 extern const struct fp_fault fp_monitor_faults[];
 extern const struct fp_fault fp_v5_faults[]; /* 5.0 forms (fault_proxy_v5.c) */
+extern const struct fp_fault fp_v5_timer_faults[]; /* 5.0 timers (fault_proxy_v5_timers.c) */
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */

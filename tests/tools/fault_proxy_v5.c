@@ -223,6 +223,7 @@ static void drop_response_topic(struct fp_conn *c, struct fp_pkt *k) { publish_d
 static void drop_format(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "payload_format_indicator"); }
 static void drop_content_type(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "content_type"); }
 static void drop_sub_id(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "subscription_identifier"); }
+static void drop_expiry(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "message_expiry_interval"); }
 
 /* A Subscription Identifier no SUBSCRIBE of the client gave (7777). */
 static void add_sub_id(struct fp_conn *c, struct fp_pkt *k)
@@ -405,6 +406,10 @@ const struct fp_fault fp_v5_faults[] = {
 	{"v5-qos1-twice", "5.0: each QoS 1 PUBLISH sent again under another packet id", qos1_twice, NULL, NULL, 0},
 	{"v5-drop-sub-id", "5.0: Subscription Identifiers stripped from PUBLISH", drop_sub_id, NULL, NULL, 0},
 	{"v5-expiry-longer", "5.0: Message Expiry Interval forwarded 100 s longer", expiry_longer, NULL, NULL, 0},
+	{"v5-expiry-stripped", "5.0: Message Expiry Interval stripped from forwarded PUBLISH", drop_expiry, NULL, NULL,
+	 0},
+	{"v5-keep-open", "5.0: a client never closed because the broker closed it", NULL, NULL, NULL,
+	 FP_KEEP_OPEN_V5},
 	{"v5-acks-short", "5.0: acks of code 0 without properties in the short form (permitted)", acks_short, NULL,
 	 NULL, 0},
 	{"v5-drop-disconnect", "5.0: the server's DISCONNECT before a close dropped (a SHOULD)", drop_disconnect, NULL,
