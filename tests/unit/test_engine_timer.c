@@ -82,7 +82,7 @@ START_TEST(early_edge_waits)
 	const struct check_result *c = ef_check(&r.res[0], "steps[3]");
 	ef_assert(c, CHECK_PASS, "PINGRESP");
 	double waited = step_done(&r.res[0], "steps[2]") - step_done(&r.res[0], "steps[1]");
-	ck_assert_msg(waited >= 300 && waited < 900, "the wait ended after %.0f ms", waited);
+	ck_assert_msg(waited >= 300 && waited < 1500, "the wait ended after %.0f ms", waited); /* 1700 if slack were added */
 	ef_free(&r);
 }
 END_TEST
@@ -135,18 +135,20 @@ START_TEST(arrival_after_moment_not_counted)
 }
 END_TEST
 
-/* A late SHOULD that only peeks is a WARN, and the MUST after it is judged. */
-START_TEST(should_peek_goes_on)
+/* A MUST with the longer bound takes the PINGRESP (peek); the SHOULD step
+ * after it, begun past its own moment, does not count what came later. */
+START_TEST(should_after_must_judged_by_arrival)
 {
 	struct ef_run r;
 	struct ef_opts o = {.slack_ms = 100};
 	ef_run1(&r,
-		TIMER_CASE("{'client':'a','expect':{'type':'PINGRESP'},'from':'p','timer':{'seconds':0,'edge':'late'},"
-			   "'level':'SHOULD','peek':true,'checks':['MQTT-3.12.4-1']},"
-			   "{'client':'a','expect':{'type':'PINGRESP'},'within_ms':2000,'checks':['MQTT-3.1.2-3']}"),
+		TIMER_CASE("{'client':'a','expect':{'type':'PINGRESP'},'from':'p','timer':{'seconds':2,'edge':'late'},"
+			   "'peek':true,'checks':['MQTT-3.1.2-3']},"
+			   "{'client':'a','expect':{'type':'PINGRESP'},'from':'p','timer':{'seconds':0,'edge':'late'},"
+			   "'level':'SHOULD','checks':['MQTT-3.12.4-1']}"),
 		pong_300, 1, &o);
-	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_FAIL, "nothing matching arrived");
-	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "PINGRESP");
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_FAIL, "nothing matching arrived");
 	ef_free(&r);
 }
 END_TEST
@@ -161,7 +163,7 @@ START_TEST(wait_ms_template)
 		pong_150, 1, NULL);
 	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PINGRESP");
 	double waited = step_done(&r.res[0], "steps[2]") - step_done(&r.res[0], "steps[1]");
-	ck_assert_msg(waited >= 300 && waited < 900, "the wait ended after %.0f ms", waited);
+	ck_assert_msg(waited >= 300 && waited < 1500, "the wait ended after %.0f ms", waited);
 	ef_free(&r);
 }
 END_TEST
@@ -178,7 +180,7 @@ Suite *engine_timer_suite(void)
 	tcase_add_test(tc, past_max_wait_not_applicable);
 	tcase_add_test(tc, seconds_not_a_number_case_error);
 	tcase_add_test(tc, arrival_after_moment_not_counted);
-	tcase_add_test(tc, should_peek_goes_on);
+	tcase_add_test(tc, should_after_must_judged_by_arrival);
 	tcase_add_test(tc, wait_ms_template);
 	suite_add_tcase(s, tc);
 	return s;
