@@ -112,6 +112,11 @@ void fp_forward(struct fp_conn *c, const struct fp_pkt *k);
 void fp_send_bytes(struct fp_conn *c, const void *b, size_t n);
 /* Encode `p` (with the minimal Remaining Length) and queue it. */
 void fp_send(struct fp_conn *c, const struct mqtt_packet *p);
+/* fp_send(k's packet) when a fault changed it, else fp_forward: untouched
+ * packets keep their exact bytes. */
+void fp_send_if(struct fp_conn *c, struct fp_pkt *k, bool changed);
+/* Did the connection's CONNECT speak 5.0? */
+bool fp_v5(const struct fp_conn *c);
 /* Hold one packet back; it goes out on fp_release() or after `ms`
  * milliseconds, whichever comes first. A packet already held goes out
  * first. Too big to hold: it goes out now. */

@@ -28,21 +28,12 @@ static void drop_type(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t)
 		fp_forward(c, k);
 }
 
-/* Re-encode only what changed, so untouched packets keep their exact bytes. */
-static void send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
-{
-	if (changed)
-		fp_send(c, &k->p);
-	else
-		fp_forward(c, k);
-}
-
 static void bump_id(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t)
 {
 	bool hit = k->p.type == t;
 	if (hit)
 		k->p.packet_id = k->p.packet_id == 0xFFFF ? 1 : k->p.packet_id + 1;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- acknowledgements ---- */
@@ -66,7 +57,7 @@ static void pubrel_flags_zero(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_PUBREL;
 	if (hit)
 		k->p.flags = 0;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* A reserved flag bit set on an acknowledgement whose flags must be 0. */
@@ -75,7 +66,7 @@ static void puback_flags(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_PUBACK;
 	if (hit)
 		k->p.flags = 0x1;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* PINGRESP with one byte of body: its length must be 0. */
@@ -111,7 +102,7 @@ static void suback_qos_up(struct fp_conn *c, struct fp_pkt *k)
 			k->p.codes[i] = 2;
 			hit = true;
 		}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void suback_code_reserved(struct fp_conn *c, struct fp_pkt *k)
@@ -119,7 +110,7 @@ static void suback_code_reserved(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_SUBACK && k->p.code_count > 0;
 	if (hit)
 		k->p.codes[0] = 0x03;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void suback_extra_code(struct fp_conn *c, struct fp_pkt *k)
@@ -127,7 +118,7 @@ static void suback_extra_code(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_SUBACK && k->p.code_count > 0 && k->p.code_count < MQTT_MAX_ENTRIES;
 	if (hit)
 		k->p.codes[k->p.code_count++] = k->p.codes[0];
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* Return codes in reverse order: wrong whenever they differ. */
@@ -139,7 +130,7 @@ static void suback_reverse(struct fp_conn *c, struct fp_pkt *k)
 		k->p.codes[i] = k->p.codes[j - 1];
 		k->p.codes[j - 1] = t;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- CONNACK ---- */
@@ -155,7 +146,7 @@ static void connack_rc_flip(struct fp_conn *c, struct fp_pkt *k)
 	} else if (hit) {
 		k->p.return_code = 0;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void connack_sp_set(struct fp_conn *c, struct fp_pkt *k)
@@ -163,7 +154,7 @@ static void connack_sp_set(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_CONNACK && k->p.return_code == 0;
 	if (hit)
 		k->p.ack_flags |= 1;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void connack_sp_clear(struct fp_conn *c, struct fp_pkt *k)
@@ -171,7 +162,7 @@ static void connack_sp_clear(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_CONNACK;
 	if (hit)
 		k->p.ack_flags &= (uint8_t)~1u;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void connack_sp_on_error(struct fp_conn *c, struct fp_pkt *k)
@@ -179,7 +170,7 @@ static void connack_sp_on_error(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_CONNACK && k->p.return_code != 0;
 	if (hit)
 		k->p.ack_flags |= 1;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void connack_reserved_bits(struct fp_conn *c, struct fp_pkt *k)
@@ -187,7 +178,7 @@ static void connack_reserved_bits(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_CONNACK;
 	if (hit)
 		k->p.ack_flags |= 0x02;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void connack_rc_reserved(struct fp_conn *c, struct fp_pkt *k)
@@ -195,7 +186,7 @@ static void connack_rc_reserved(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_CONNACK && k->p.return_code != 0;
 	if (hit)
 		k->p.return_code = 6;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* After CONNACK, a packet of reserved type 15 (f0 00). */
@@ -223,7 +214,7 @@ static void publish_flags(struct fp_conn *c, struct fp_pkt *k, uint8_t set, uint
 	bool hit = k->p.type == MQTT_PUBLISH && (only_qos < 0 || qos_of(&k->p) == (unsigned)only_qos);
 	if (hit)
 		k->p.flags = (uint8_t)((k->p.flags | set) & ~clear);
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void retain_set(struct fp_conn *c, struct fp_pkt *k) { publish_flags(c, k, MQTT_PF_RETAIN, 0, -1); }
@@ -241,7 +232,7 @@ static void qos0_with_id(struct fp_conn *c, struct fp_pkt *k)
 		k->p.has_packet_id = true;
 		k->p.packet_id = 7;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* DUP 1 on a first delivery: DUP must come from the broker's own re-send
@@ -251,7 +242,7 @@ static void dup_set(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_PUBLISH && qos_of(&k->p) > 0;
 	if (hit)
 		k->p.flags |= MQTT_PF_DUP;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* QoS 1 or 2 delivered as QoS 0: no packet id, no DUP (a QoS 0 DUP would
@@ -263,7 +254,7 @@ static void qos_down(struct fp_conn *c, struct fp_pkt *k)
 		k->p.flags &= (uint8_t)~(MQTT_PF_DUP | 3u << MQTT_PF_QOS_SHIFT);
 		k->p.has_packet_id = false;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* QoS 0 delivered as QoS 1, with an id of its own. */
@@ -275,7 +266,7 @@ static void qos_up(struct fp_conn *c, struct fp_pkt *k)
 		k->p.has_packet_id = true;
 		k->p.packet_id = (uint16_t)(60000 + c->n++ % 5000);
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* QoS bits 11, with a packet id so the packet still parses. */
@@ -288,7 +279,7 @@ static void publish_qos3(struct fp_conn *c, struct fp_pkt *k)
 	}
 	if (hit)
 		k->p.flags |= 3u << MQTT_PF_QOS_SHIFT;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void publish_id_zero(struct fp_conn *c, struct fp_pkt *k)
@@ -296,7 +287,7 @@ static void publish_id_zero(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_PUBLISH && qos_of(&k->p) > 0;
 	if (hit)
 		k->p.packet_id = 0;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- PUBLISH topic and payload ---- */
@@ -351,7 +342,7 @@ static void topic_strip_bom(struct fp_conn *c, struct fp_pkt *k)
 	bool hit = k->p.type == MQTT_PUBLISH && n != s.n;
 	if (hit)
 		k->p.topic.s = (struct mqtt_slice){t, n};
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void payload_mangle(struct fp_conn *c, struct fp_pkt *k)
@@ -363,7 +354,7 @@ static void payload_mangle(struct fp_conn *c, struct fp_pkt *k)
 		b[0] ^= 0x01; /* "hello" -> "iello": easy to spot in a report */
 		k->p.payload.p = b;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- PUBLISH delivery ---- */

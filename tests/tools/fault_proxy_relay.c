@@ -72,6 +72,19 @@ void fp_send(struct fp_conn *c, const struct mqtt_packet *p)
 		pr->cout.len += (size_t)n;
 }
 
+void fp_send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
+{
+	if (changed)
+		fp_send(c, &k->p);
+	else
+		fp_forward(c, k);
+}
+
+bool fp_v5(const struct fp_conn *c)
+{
+	return c->version == MQTT_V5;
+}
+
 void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p)
 {
 	uint8_t tmp[FP_HOLD_CAP];

@@ -14,20 +14,6 @@
 #include "codec/mqtt_topic.h"
 #include "tests/tools/fault_proxy.h"
 
-static bool v5(const struct fp_conn *c)
-{
-	return c->version == MQTT_V5;
-}
-
-/* Re-encode only what changed, so untouched packets keep their exact bytes. */
-static void send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
-{
-	if (changed)
-		fp_send(c, &k->p);
-	else
-		fp_forward(c, k);
-}
-
 static uint8_t prop_id(const char *key)
 {
 	const struct mqtt_prop_def *d = mqtt_prop_find(key);
@@ -89,12 +75,12 @@ static void prop_add_num(struct mqtt_props *pr, uint8_t id, uint32_t v)
 /* Give the (short-form) ack a code its table lacks. */
 static void ack_code(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t, uint8_t code)
 {
-	bool hit = v5(c) && k->p.type == t;
+	bool hit = fp_v5(c) && k->p.type == t;
 	if (hit) {
 		k->p.has_reason_code = true;
 		k->p.reason_code = code;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* 0x01 is in no ack's table (granted QoS 1 is SUBACK's only). */
@@ -106,19 +92,19 @@ static void disconnect_rc(struct fp_conn *c, struct fp_pkt *k) { ack_code(c, k, 
 
 static void connack_rc(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
 	if (hit)
 		k->p.return_code = 0x03;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* The first code of every SUBACK / UNSUBACK becomes one its table lacks. */
 static void list_code(struct fp_conn *c, struct fp_pkt *k, enum mqtt_type t, uint8_t code)
 {
-	bool hit = v5(c) && k->p.type == t && k->p.code_count > 0;
+	bool hit = fp_v5(c) && k->p.type == t && k->p.code_count > 0;
 	if (hit)
 		k->p.codes[0] = code;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 static void suback_rc(struct fp_conn *c, struct fp_pkt *k) { list_code(c, k, MQTT_SUBACK, 0x03); }
@@ -127,10 +113,10 @@ static void unsuback_rc(struct fp_conn *c, struct fp_pkt *k) { list_code(c, k, M
 /* One UNSUBACK code too few: a filter goes unanswered. */
 static void unsuback_short(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_UNSUBACK && k->p.code_count > 0;
+	bool hit = fp_v5(c) && k->p.type == MQTT_UNSUBACK && k->p.code_count > 0;
 	if (hit)
 		k->p.code_count--;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- properties where they may not be ---- */
@@ -138,59 +124,59 @@ static void unsuback_short(struct fp_conn *c, struct fp_pkt *k)
 /* An Assigned Client Identifier belongs in a CONNACK only. */
 static void publish_prop_misplaced(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBLISH;
 	if (hit)
 		prop_add_str(&k->p.props, prop_id("assigned_client_identifier"), "x");
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* Receive Maximum may be in a CONNACK once. */
 static void connack_prop_repeated(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK;
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK;
 	if (hit) {
 		uint8_t id = prop_id("receive_maximum");
 		prop_add_num(&k->p.props, id, 10);
 		prop_add_num(&k->p.props, id, 10);
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* Response Information though the client asked for none. */
 static void connack_response_info(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0;
 	if (hit)
 		prop_add_str(&k->p.props, prop_id("response_information"), "resp/x");
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* An accepting CONNACK without the Assigned Client Identifier it had. */
 static void connack_drop_assigned(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK &&
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK &&
 		   prop_drop(&k->p.props, prop_id("assigned_client_identifier"));
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* A Topic Alias on every PUBLISH with a topic, whatever the client allowed. */
 static void publish_alias(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_PUBLISH && prop_index(&k->p.props, prop_id("topic_alias")) < 0;
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBLISH && prop_index(&k->p.props, prop_id("topic_alias")) < 0;
 	if (hit)
 		prop_add_num(&k->p.props, prop_id("topic_alias"), 1);
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* A Reason String on every PUBACK, whatever the client asked for. */
 static void puback_reason_string(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_PUBACK;
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBACK;
 	if (hit) {
 		k->p.has_reason_code = true;
 		prop_add_str(&k->p.props, prop_id("reason_string"), "because");
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* 600 bytes of User Property on every PUBLISH: past a small Maximum Packet Size. */
@@ -199,7 +185,7 @@ static void publish_pad(struct fp_conn *c, struct fp_pkt *k)
 	static char pad[601];
 	if (!pad[0])
 		memset(pad, 'p', sizeof pad - 1);
-	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBLISH;
 	if (hit) {
 		struct mqtt_prop *p = prop_add(&k->p.props, prop_id("user_property"));
 		if (p) {
@@ -207,15 +193,15 @@ static void publish_pad(struct fp_conn *c, struct fp_pkt *k)
 			p->value = (struct mqtt_str){true, {(const uint8_t *)pad, sizeof pad - 1}, -1};
 		}
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- properties a forwarded message must keep ---- */
 
 static void publish_drop(struct fp_conn *c, struct fp_pkt *k, const char *key)
 {
-	bool hit = v5(c) && k->p.type == MQTT_PUBLISH && prop_drop(&k->p.props, prop_id(key));
-	send_if(c, k, hit);
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBLISH && prop_drop(&k->p.props, prop_id(key));
+	fp_send_if(c, k, hit);
 }
 
 static void drop_user_props(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k, "user_property"); }
@@ -228,10 +214,10 @@ static void drop_expiry(struct fp_conn *c, struct fp_pkt *k) { publish_drop(c, k
 /* A Subscription Identifier no SUBSCRIBE of the client gave (7777). */
 static void add_sub_id(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_PUBLISH;
+	bool hit = fp_v5(c) && k->p.type == MQTT_PUBLISH;
 	if (hit)
 		prop_add_num(&k->p.props, prop_id("subscription_identifier"), 7777);
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* Receive Maximum ignored: each QoS 1 PUBLISH to a client comes a second
@@ -239,7 +225,7 @@ static void add_sub_id(struct fp_conn *c, struct fp_pkt *k)
 static void qos1_twice(struct fp_conn *c, struct fp_pkt *k)
 {
 	fp_forward(c, k);
-	if (v5(c) && k->p.type == MQTT_PUBLISH && ((k->p.flags >> MQTT_PF_QOS_SHIFT) & 3) == 1) {
+	if (fp_v5(c) && k->p.type == MQTT_PUBLISH && ((k->p.flags >> MQTT_PF_QOS_SHIFT) & 3) == 1) {
 		k->p.packet_id = (uint16_t)(k->p.packet_id ^ 0x8000);
 		fp_send(c, &k->p);
 	}
@@ -251,7 +237,7 @@ static void reverse_user_props(struct fp_conn *c, struct fp_pkt *k)
 	struct mqtt_props *pr = &k->p.props;
 	uint8_t id = prop_id("user_property");
 	size_t at[MQTT_MAX_PROPS], n = 0;
-	for (size_t i = 0; v5(c) && k->p.type == MQTT_PUBLISH && i < pr->count; i++)
+	for (size_t i = 0; fp_v5(c) && k->p.type == MQTT_PUBLISH && i < pr->count; i++)
 		if (pr->items[i].id == id)
 			at[n++] = i;
 	for (size_t i = 0; i < n / 2; i++) {
@@ -259,14 +245,14 @@ static void reverse_user_props(struct fp_conn *c, struct fp_pkt *k)
 		pr->items[at[i]] = pr->items[at[n - 1 - i]];
 		pr->items[at[n - 1 - i]] = t;
 	}
-	send_if(c, k, n > 1);
+	fp_send_if(c, k, n > 1);
 }
 
 /* The last byte of the Correlation Data flipped. */
 static void correlation_mangle(struct fp_conn *c, struct fp_pkt *k)
 {
 	static uint8_t copy[FP_HOLD_CAP];
-	long i = v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("correlation_data")) : -1;
+	long i = fp_v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("correlation_data")) : -1;
 	struct mqtt_str *s = i >= 0 ? &k->p.props.items[i].str : NULL;
 	bool hit = s && s->s.n > 0 && s->s.n <= sizeof copy;
 	if (hit) {
@@ -274,16 +260,16 @@ static void correlation_mangle(struct fp_conn *c, struct fp_pkt *k)
 		copy[s->s.n - 1] ^= 0x01;
 		s->s.p = copy;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* A Message Expiry Interval forwarded 100 s longer than it was sent. */
 static void expiry_longer(struct fp_conn *c, struct fp_pkt *k)
 {
-	long i = v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("message_expiry_interval")) : -1;
+	long i = fp_v5(c) && k->p.type == MQTT_PUBLISH ? prop_index(&k->p.props, prop_id("message_expiry_interval")) : -1;
 	if (i >= 0)
 		k->p.props.items[i].num += 100;
-	send_if(c, k, i >= 0);
+	fp_send_if(c, k, i >= 0);
 }
 
 /* ---- forms the spec permits: no check may fail ---- */
@@ -293,18 +279,18 @@ static void acks_short(struct fp_conn *c, struct fp_pkt *k)
 {
 	enum mqtt_type t = k->p.type;
 	bool ack = t == MQTT_PUBACK || t == MQTT_PUBREC || t == MQTT_PUBREL || t == MQTT_PUBCOMP;
-	bool hit = v5(c) && ack && k->p.reason_code == 0 && k->p.props.count == 0;
+	bool hit = fp_v5(c) && ack && k->p.reason_code == 0 && k->p.props.count == 0;
 	if (hit) {
 		k->p.has_reason_code = false;
 		k->p.props.present = false;
 	}
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* The DISCONNECT a broker sends before closing (a SHOULD) never arrives. */
 static void drop_disconnect(struct fp_conn *c, struct fp_pkt *k)
 {
-	if (!(v5(c) && k->p.type == MQTT_DISCONNECT))
+	if (!(fp_v5(c) && k->p.type == MQTT_DISCONNECT))
 		fp_forward(c, k);
 }
 
@@ -312,7 +298,7 @@ static void drop_disconnect(struct fp_conn *c, struct fp_pkt *k)
  * subscription whose options say No Local (bit 2). */
 static void no_local_ignored(struct fp_conn *c, const struct mqtt_packet *p)
 {
-	if (!v5(c) || p->type != MQTT_PUBLISH || ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) != 0)
+	if (!fp_v5(c) || p->type != MQTT_PUBLISH || ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) != 0)
 		return;
 	for (size_t i = 0; i < c->nsubs; i++) {
 		const struct fp_sub *s = &c->subs[i];
@@ -340,7 +326,7 @@ static int retain_handling(const struct fp_conn *c, struct mqtt_slice t)
  * whose matching subscription says 0, send them on subscribing, dropped. */
 static void rh0_ignored(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool drop = v5(c) && k->p.type == MQTT_PUBLISH && (k->p.flags & MQTT_PF_RETAIN) &&
+	bool drop = fp_v5(c) && k->p.type == MQTT_PUBLISH && (k->p.flags & MQTT_PF_RETAIN) &&
 		    retain_handling(c, k->p.topic.s) == 0;
 	if (!drop)
 		fp_forward(c, k);
@@ -350,7 +336,7 @@ static void rh0_ignored(struct fp_conn *c, struct fp_pkt *k)
  * Retain Handling 2 gets a retained message on that topic at once. */
 static void rh2_ignored(struct fp_conn *c, const struct mqtt_packet *p)
 {
-	if (!v5(c) || p->type != MQTT_SUBSCRIBE)
+	if (!fp_v5(c) || p->type != MQTT_SUBSCRIBE)
 		return;
 	for (size_t i = 0; i < p->entry_count && i < MQTT_MAX_ENTRIES; i++) {
 		const struct mqtt_entry *e = &p->entries[i];

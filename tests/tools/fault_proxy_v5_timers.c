@@ -15,20 +15,6 @@
 #define GONE_WILLS 16	     /* Wills of dropped clients remembered (a ring) */
 #define EXPIRY_1S_MS 1000.0 /* the Message Expiry a remembered message had */
 
-static bool v5(const struct fp_conn *c)
-{
-	return c->version == MQTT_V5;
-}
-
-/* Re-encode only what changed, so untouched packets keep their exact bytes. */
-static void send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
-{
-	if (changed)
-		fp_send(c, &k->p);
-	else
-		fp_forward(c, k);
-}
-
 /* The first property `key` of the block, or NULL. */
 static const struct mqtt_prop *prop_of(const struct mqtt_props *pr, const char *key)
 {
@@ -61,25 +47,25 @@ static void publish_qos0(struct fp_conn *to, struct mqtt_slice topic, struct mqt
  * had queued never comes (fp_conn.n: this connection's session is gone). */
 static void session_forgotten(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK && (k->p.ack_flags & 1);
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && (k->p.ack_flags & 1);
 	if (hit) {
 		k->p.ack_flags &= (uint8_t)~1u;
 		c->n = 1;
 	}
-	if (v5(c) && c->n && k->p.type == MQTT_PUBLISH)
+	if (fp_v5(c) && c->n && k->p.type == MQTT_PUBLISH)
 		return;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* v5-session-kept: a session claimed to be there that the broker ended
  * (Clean Start 0 asks for one; only an accepting CONNACK may claim it). */
 static void session_kept(struct fp_conn *c, struct fp_pkt *k)
 {
-	bool hit = v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 && !(k->p.ack_flags & 1) &&
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 && !(k->p.ack_flags & 1) &&
 		   !(c->connect_flags & MQTT_CF_CLEAN_SESSION);
 	if (hit)
 		k->p.ack_flags |= 1;
-	send_if(c, k, hit);
+	fp_send_if(c, k, hit);
 }
 
 /* ---- the Will Delay ---- */
@@ -90,7 +76,7 @@ static void session_kept(struct fp_conn *c, struct fp_pkt *k)
  * duplicate it, so the Will faults leave such a Will alone. */
 static void will_delay_seen(struct fp_conn *c, const struct mqtt_packet *p)
 {
-	if (!v5(c) || p->type != MQTT_CONNECT || !(p->connect_flags & MQTT_CF_WILL))
+	if (!fp_v5(c) || p->type != MQTT_CONNECT || !(p->connect_flags & MQTT_CF_WILL))
 		return;
 	uint32_t wd = prop_num(&p->will_props, "will_delay_interval");
 	uint32_t se = prop_num(&p->props, "session_expiry_interval");
@@ -100,7 +86,7 @@ static void will_delay_seen(struct fp_conn *c, const struct mqtt_packet *p)
 /* Did `c` leave a Will the broker should still hold back? */
 static bool will_delayed(const struct fp_conn *c)
 {
-	return v5(c) && c->accepted && (c->connect_flags & MQTT_CF_WILL) && c->will_topic[0] &&
+	return fp_v5(c) && c->accepted && (c->connect_flags & MQTT_CF_WILL) && c->will_topic[0] &&
 	       !c->disconnect_sent && c->n > 0;
 }
 
@@ -110,7 +96,7 @@ static void publish_will(struct fp_conn *from, const char *topic, const uint8_t 
 	struct mqtt_slice t = {(const uint8_t *)topic, strlen(topic)};
 	for (size_t i = 0; i < fp_conn_count(from->px); i++) {
 		struct fp_conn *o = fp_conn_at(from->px, i);
-		if (o != from && !o->spare && v5(o) && o->accepted && fp_subscribed(o, t))
+		if (o != from && !o->spare && fp_v5(o) && o->accepted && fp_subscribed(o, t))
 			publish_qos0(o, t, (struct mqtt_slice){msg, len});
 	}
 }
@@ -158,7 +144,7 @@ static void will_gone_closed(struct fp_conn *c)
 static void will_gone_connect(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	will_delay_seen(c, p);
-	if (!v5(c) || p->type != MQTT_CONNECT || !c->client_id[0])
+	if (!fp_v5(c) || p->type != MQTT_CONNECT || !c->client_id[0])
 		return;
 	for (size_t i = 0; i < GONE_WILLS; i++) {
 		if (strcmp(gone[i].id, c->client_id) != 0)
@@ -184,7 +170,7 @@ static struct {
 static void expiring_seen(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	const struct mqtt_prop *e = p->type == MQTT_PUBLISH ? prop_of(&p->props, "message_expiry_interval") : NULL;
-	if (!v5(c) || !e || e->num != 1 || p->topic.s.n >= FP_TOPIC_CAP || p->payload.n > FP_TOPIC_CAP)
+	if (!fp_v5(c) || !e || e->num != 1 || p->topic.s.n >= FP_TOPIC_CAP || p->payload.n > FP_TOPIC_CAP)
 		return;
 	memcpy(expiring.topic, p->topic.s.p, p->topic.s.n);
 	expiring.topic[p->topic.s.n] = 0;
@@ -201,7 +187,7 @@ static void expiring_seen(struct fp_conn *c, const struct mqtt_packet *p)
 static void expired_delivered(struct fp_conn *c, struct fp_pkt *k)
 {
 	struct mqtt_slice t = k->p.topic.s;
-	if (v5(c) && expiring.set && k->p.type == MQTT_PUBLISH && prop_of(&k->p.props, "message_expiry_interval") &&
+	if (fp_v5(c) && expiring.set && k->p.type == MQTT_PUBLISH && prop_of(&k->p.props, "message_expiry_interval") &&
 	    t.n == strlen(expiring.topic) && memcmp(t.p, expiring.topic, t.n) == 0) {
 		bool same = k->p.payload.n == expiring.n && memcmp(k->p.payload.p, expiring.payload, expiring.n) == 0;
 		if (!same && fp_now_ms() - expiring.at > EXPIRY_1S_MS)
