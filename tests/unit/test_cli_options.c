@@ -46,6 +46,9 @@ START_TEST(defaults)
 	ck_assert_int_eq(o.jobs, 16);
 	ck_assert(o.time_scale == 1);
 	ck_assert_int_eq(o.tolerance_ms, 500);
+	ck_assert_int_eq(o.slack_ms, 1000);
+	ck_assert_int_eq(o.period_ms, 2000);
+	ck_assert_int_eq(o.max_wait_ms, 15000);
 	ck_assert(o.deadline_s == 0);
 	ck_assert_int_eq(o.propagation_ms, 0);
 	ck_assert_int_eq(o.color, -1);
@@ -62,7 +65,8 @@ START_TEST(every_kind)
 	char *argv[] = {"mqttspec", "--broker", "mqtt://a", "run", "-j", "4", "--time-scale", "0.5", "--tolerance-ms",
 			"12.7", "--deadline", "30", "--json", "r.json", "--strict", "-q", "-v", "--no-color", "--only", only,
 			"--only", "3.1", "--broker", "ws://b/mqtt", "--cases", "d1", "--cases", "d2", "--insecure",
-			"--propagation-ms", "250", "--profile", "p.json", "--from", "client", "--stri", NULL};
+			"--propagation-ms", "250", "--profile", "p.json", "--from", "client", "--slack-ms", "0", "--period-ms",
+			"1000", "--max-wait-ms", "60000", "--stri", NULL};
 	struct cli_opts o;
 	int rc = parse(argv, &o, NULL);
 	/* getopt moves the command word after the options. */
@@ -73,6 +77,9 @@ START_TEST(every_kind)
 	ck_assert_int_eq(o.tolerance_ms, 12); /* the fraction dropped */
 	ck_assert(o.deadline_s == 30);
 	ck_assert_int_eq(o.propagation_ms, 250);
+	ck_assert_int_eq(o.slack_ms, 0);
+	ck_assert_int_eq(o.period_ms, 1000);
+	ck_assert_int_eq(o.max_wait_ms, 60000);
 	ck_assert_str_eq(o.json, "r.json");
 	ck_assert_str_eq(o.profile, "p.json");
 	ck_assert_str_eq(o.from, "client");
@@ -112,6 +119,9 @@ static const struct {
 	{"--tolerance-ms", "nan", "--tolerance-ms: expected 0 to 60000, got \"nan\""},
 	{"--tolerance-ms", "-1", "--tolerance-ms: expected 0 to 60000, got \"-1\""},
 	{"--tolerance-ms", "60001", "--tolerance-ms: expected 0 to 60000, got \"60001\""},
+	{"--slack-ms", "60001", "--slack-ms: expected 0 to 60000, got \"60001\""},
+	{"--period-ms", "99", "--period-ms: expected 100 to 60000, got \"99\""},
+	{"--max-wait-ms", "999", "--max-wait-ms: expected 1000 to 3600000, got \"999\""},
 	{"--deadline", "0.5", "--deadline: expected seconds from 1 to 86400, got \"0.5\""},
 	{"--propagation-ms", "600001", "--propagation-ms: expected 0 to 600000, got \"600001\""},
 	{"--propagation-ms", "1e400", "--propagation-ms: expected 0 to 600000, got \"1e400\""},
