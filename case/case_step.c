@@ -646,7 +646,6 @@ static int expect_timer(struct case_load *L, const cJSON *o, struct case_step *s
 		return err_set(e, "%s.from: required with timer (the label the broker's timer starts at)", path);
 	char p[400];
 	snprintf(p, sizeof p, "%s.timer", path);
-	s->unscaled = 1;
 	return case_timer_parse(L, t, p, &s->timer, e);
 }
 

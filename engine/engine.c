@@ -70,7 +70,13 @@ static void init_steps(struct case_result *res, const struct case_spec *cs)
 			snprintf(d, sizeof d, "hex %s", s->hex);
 		} else if (s->kind == CASE_STEP_WAIT && s->wait_expr) {
 			snprintf(d, sizeof d, "%s ms", s->wait_expr->valuestring);
-		} else if (s->kind == CASE_STEP_WAIT && s->timer.edge == CASE_TIMER_NONE) {
+		} else if (s->kind == CASE_STEP_WAIT && s->timer.edge != CASE_TIMER_NONE) {
+			char *sec = cJSON_PrintUnformatted(s->timer.seconds);
+			const char *txt = cJSON_IsString(s->timer.seconds) ? s->timer.seconds->valuestring : sec;
+			snprintf(d, sizeof d, "until %s + %s s, %s edge", cs->steps[s->from].label, txt ? txt : "?",
+				 s->timer.edge == CASE_TIMER_EARLY ? "early" : "late");
+			free(sec);
+		} else if (s->kind == CASE_STEP_WAIT) {
 			snprintf(d, sizeof d, "%ld ms", s->wait_ms);
 		}
 		sr->detail = alloc_strdup(d);

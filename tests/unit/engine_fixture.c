@@ -158,3 +158,11 @@ const char *ef_outcome_name(enum check_outcome o)
 	static const char *const names[] = {"PASS", "FAIL", "INCONCLUSIVE", "NOT APPLICABLE"};
 	return (unsigned)o < 4 ? names[o] : "?";
 }
+
+double ef_window_ms(const struct check_result *c)
+{
+	const char *w = c->actual ? strstr(c->actual, "(window: ") : NULL;
+	double ms = -1;
+	ck_assert_msg(w && sscanf(w, "(window: %lf ms", &ms) == 1, "no window in \"%s\"", c->actual);
+	return ms;
+}

@@ -72,6 +72,9 @@ size_t ef_publish(uint8_t *buf, size_t cap, const char *case_id, const char *top
 
 const char *ef_outcome_name(enum check_outcome o);
 
+/* The window the engine reported for a failed step ("(window: 31 ms from ...)"). */
+double ef_window_ms(const struct check_result *c);
+
 /* Assert a check's outcome and that its `actual` contains `text` (NULL: not
  * looked at). A macro, so a failure names the test's line. */
 #define ef_assert(check, want, text) \

@@ -50,8 +50,7 @@ START_TEST(late_edge_ends_window)
 	ef_run1(&r, TIMER_CASE(LATE("0")), pong_900, 1, &o);
 	const struct check_result *c = ef_check(&r.res[0], "steps[2]");
 	ef_assert(c, CHECK_FAIL, "(window: ");
-	double ms = -1;
-	ck_assert(sscanf(strstr(c->actual, "(window: ") + 9, "%lf", &ms) == 1);
+	double ms = ef_window_ms(c);
 	ck_assert_msg(ms >= 100 && ms < 900, "window %.0f ms", ms);
 	ck_assert_msg(strstr(c->actual, "from p)") != NULL, "%s", c->actual);
 	ef_free(&r);

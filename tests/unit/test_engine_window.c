@@ -27,15 +27,6 @@ LATE_PONG(pong_300, 300);
 /* Late by far more than any stall of a loaded machine; a run that fails by it ends at its window. */
 LATE_PONG(pong_600, 600);
 
-/* The window the engine reported for a failed step ("(window: 31 ms from ...)"). */
-static double window_of(const struct check_result *c)
-{
-	const char *w = c->actual ? strstr(c->actual, "(window: ") : NULL;
-	double ms = -1;
-	ck_assert_msg(w && sscanf(w, "(window: %lf ms", &ms) == 1, "no window in \"%s\"", c->actual);
-	return ms;
-}
-
 START_TEST(packet_inside_window)
 {
 	struct ef_run r;
@@ -54,7 +45,7 @@ START_TEST(packet_after_window)
 	const struct check_result *c = ef_check(&r.res[0], "steps[2]");
 	ef_assert(c, CHECK_FAIL, "nothing matching arrived within the window");
 	ck_assert_str_eq(c->clauses[0], "MQTT-3.12.4-1");
-	double w = window_of(c);
+	double w = ef_window_ms(c);
 	ck_assert_msg(w >= 30 && w < 600, "window %.0f ms", w);
 	ef_free(&r);
 }
@@ -77,7 +68,7 @@ START_TEST(unscaled_window_kept)
 	ef_run1(&r, PING_CASE(30, ",'scaled':false"), pong_600, 1, &o);
 	const struct check_result *c = ef_check(&r.res[0], "steps[2]");
 	ef_assert(c, CHECK_FAIL, "nothing matching arrived");
-	double w = window_of(c);
+	double w = ef_window_ms(c);
 	ck_assert_msg(w >= 30 && w < 600, "window %.0f ms", w);
 	ef_free(&r);
 }
