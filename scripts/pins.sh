@@ -12,8 +12,12 @@
 #                       cannot control);
 #   WARN MQTTSPEC-3.1.2-2   the (SHOULD-level) clause must WARN;
 #   ?WARN MQTTSPEC-...      it may WARN or not;
-#   PERMITTED           (variants) the spec permits this configuration: no
-#                       case may end INCONCLUSIVE either.
+#   PERMITTED           (variants) the spec permits this configuration, in
+#                       both versions: no case may end INCONCLUSIVE either;
+#   5.0:PERMITTED       (variants) it permits it in that version only (or
+#                       3.1.1:PERMITTED): no case of that version may end
+#                       INCONCLUSIVE; what the other version breaks is pinned
+#                       as usual.
 # Any other FAIL or WARN is a mismatch, except what the baseline run shows.
 
 # The lines of a pin, comments and blank lines dropped, words squeezed.
@@ -45,17 +49,23 @@ firm() { pin_lines "$1" | awk '$1 ~ /^([0-9.]+:)?MQTT/ { print $1 }' | qualify "
 optional() { pin_lines "$1" | awk '$1 ~ /^[?]([0-9.]+:)?MQTT/ { print substr($1, 2) }' | qualify "$(pin_version "$1")" | sort -u; }
 warn_firm() { pin_lines "$1" | awk '$1 == "WARN" { print $2 }' | qualify "$(pin_version "$1")" | sort -u; }
 warn_optional() { pin_lines "$1" | awk '$1 == "?WARN" { print $2 }' | qualify "$(pin_version "$1")" | sort -u; }
-permitted() { pin_lines "$1" | grep -qx PERMITTED; }
+# The versions a pin permits (PERMITTED: both), one a line; none when it
+# permits none. `permitted PIN` holds when it permits both.
+permitted_versions() {
+	pin_lines "$1" | awk '$1 == "PERMITTED" { print "3.1.1"; print "5.0" }
+	                      $1 ~ /^(3\.1\.1|5\.0):PERMITTED$/ { sub(/:.*/, "", $1); print $1 }' | sort -u
+}
+permitted() { [ "$(permitted_versions "$1" | wc -l)" -eq 2 ]; }
 
 # Lines of the given pin files that are not in the pin format.
 pin_syntax_errors() {
 	for p; do
-		pin_lines "$p" | grep -Ev '^([?]?(WARN )?((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+|PERMITTED)$' | sed "s|^|$p: |"
+		pin_lines "$p" | grep -Ev '^([?]?(WARN )?((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+|((3\.1\.1|5\.0):)?PERMITTED)$' | sed "s|^|$p: |"
 	done
 }
 
 # The ids a pin names in any kind, qualified, for the catalog check.
-pin_ids() { pin_lines "$1" | awk '$1 != "PERMITTED" { print $NF }' | sed 's/^?//' | qualify "$(pin_version "$1")"; }
+pin_ids() { pin_lines "$1" | awk '$1 !~ /PERMITTED$/ { print $NF }' | sed 's/^?//' | qualify "$(pin_version "$1")"; }
 
 # The qualified ids of every clause with verdict $2 (FAIL, WARN) in JSON
 # report $1 (a report without "protocol", written before 5.0, is 3.1.1's):
@@ -77,12 +87,14 @@ for c in json.load(open(sys.argv[1]))["clauses"]:
 }
 fails() { verdicts "$1" FAIL; }
 
-# The ids of the cases whose verdict is INCONCLUSIVE (python3 only).
+# The ids of the cases whose verdict is INCONCLUSIVE (python3 only); with
+# versions after the report, only the cases of those versions.
 inconclusive_cases() {
 	command -v python3 >/dev/null 2>&1 || return 0
 	python3 -c 'import json, sys
 for c in json.load(open(sys.argv[1]))["cases"]:
-    if c["verdict"] == "INCONCLUSIVE": print(c["id"])' "$1"
+    if c["verdict"] == "INCONCLUSIVE" and (len(sys.argv) == 2 or c.get("protocol", "3.1.1") in sys.argv[2:]):
+        print(c["id"])' "$@"
 }
 
 # For unexpected clauses: the cases whose checks failed (or warned), and
@@ -119,7 +131,8 @@ compare_pin() {
 	wunexpected=$(comm -13 "$out.wwant" "$out.wgot" | comm -23 - "$out.wmay" | tr '\n' ' ')
 	tolerated=$(optional "$pin" | comm -12 - "$out.got" | tr '\n' ' ')
 	inconclusive=
-	permitted "$pin" && inconclusive=$(inconclusive_cases "$report" | tr '\n' ' ')
+	versions=$(permitted_versions "$pin" | tr '\n' ' ')
+	[ -n "$versions" ] && inconclusive=$(inconclusive_cases "$report" $versions | tr '\n' ' ')
 	want_rc=0
 	[ -s "$out.got" ] && want_rc=1
 	{
@@ -133,7 +146,7 @@ compare_pin() {
 			[ -n "$wmissing" ] && echo "    missing WARN:    $wmissing"
 			[ -n "$wunexpected" ] && echo "    unexpected WARN: $wunexpected" &&
 				explain "$report" $wunexpected
-			[ -n "$inconclusive" ] && echo "    INCONCLUSIVE (a permitted configuration): $inconclusive"
+			[ -n "$inconclusive" ] && echo "    INCONCLUSIVE (permitted in $(echo $versions | sed 's/ / and /')): $inconclusive"
 			[ "$rc" != "$want_rc" ] && echo "    exit status $rc, expected $want_rc"
 		fi
 		[ -n "$tolerated" ] && echo "    tolerated (findings, see the pin): $tolerated"
