@@ -37,8 +37,8 @@ case $runs in '' | *[!0-9]*) usage ;; esac
 [ -x "$bin" ] || { echo "score-broker: $bin not built (make build/mqttspec)" >&2; exit 2; }
 mkdir -p "$out" || exit 2
 
-# ejabberd refuses a CONNECT without a user name and a non-empty password; any
-# pair will do (its page: anonymous login). The password goes by the environment,
+# ejabberd refuses a CONNECT without a user name and a non-empty password (CONNACK
+# 0x05 in 3.1.1, 0x87 in 5.0); any pair will do (its page: anonymous login). The password goes by the environment,
 # so no file is needed.
 if [ "$name" = ejabberd ]; then
 	set -- --username u "$@"
@@ -56,6 +56,9 @@ while [ "$k" -le "$runs" ]; do
 	rc=$?
 	[ "$rc" -ge 2 ] && { tail -n 5 "$base.txt" >&2; echo "score-broker: run $k: set-up error (exit $rc)" >&2; exit 2; }
 	echo "run $k: $(grep -E '^  clauses:' "$base.txt" | sed 's/^ *//')"
+	# A run of both versions also prints each version's clause counts (indented, "3.1.1: ..."):
+	# those are the score lines the pages record.
+	grep -E '^    [0-9][0-9.]*: ' "$base.txt" | sed 's/^ */       /'
 	# The baseline block lists regressions and fixed entries; either means the page is stale.
 	if grep -qE '^  (regression|fixed): ' "$base.txt"; then
 		grep -E '^  (regression|fixed): ' "$base.txt"
