@@ -33,6 +33,14 @@ static void early_pingresp(struct fp_conn *c, struct fp_pkt *k)
 	fp_forward(c, k);
 }
 
+/* Each CONNACK sent twice: a second CONNACK on one connection. */
+static void connack_twice(struct fp_conn *c, struct fp_pkt *k)
+{
+	fp_forward(c, k);
+	if (k->p.type == MQTT_CONNACK)
+		fp_forward(c, k);
+}
+
 /* Before each PINGRESP, a QoS 0 PUBLISH on a '$' topic no case subscribes
  * to (and no leading wildcard matches). */
 static void unsubscribed_delivery(struct fp_conn *c, struct fp_pkt *k)
@@ -191,6 +199,7 @@ static void reuse_from_client(struct fp_conn *c, const struct mqtt_packet *p)
 
 const struct fp_fault fp_monitor_faults[] = {
 	{"early-pingresp", "a PINGRESP before each CONNACK", early_pingresp, NULL, NULL, 0},
+	{"connack-twice", "every CONNACK sent twice", connack_twice, NULL, NULL, 0},
 	{"unsubscribed-delivery", "before each PINGRESP, a PUBLISH on a topic no subscription matches",
 	 unsubscribed_delivery, NULL, NULL, 0},
 	{"server-subscribe", "before each PINGRESP, a SUBSCRIBE (a client-only type)", server_subscribe, NULL, NULL,
