@@ -357,12 +357,14 @@ static bool ever_subscribed(const char *id)
 
 /* Every PUBLISH a client sends also reaches, at QoS 0, each other accepted
  * CleanSession 0 connection whose client id never subscribed to anything:
- * as if the broker kept one session for different client ids. */
+ * as if the broker kept one session for different client ids. A PUBLISH
+ * whose topic name is invalid (a case's protocol error) is no message to
+ * leak: copying it would charge the topic rules wherever it landed. */
 static void crossed_from_client(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	if (p->type == MQTT_SUBSCRIBE && !ever_subscribed(c->client_id))
 		memcpy(subscribers[nsubscribers++ % CROSS_IDS], c->client_id, sizeof subscribers[0]);
-	if (p->type != MQTT_PUBLISH)
+	if (p->type != MQTT_PUBLISH || mqtt_topic_check_name(MQTT_V311, p->topic.s.p, p->topic.s.n, NULL) != 0)
 		return;
 	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
 		struct fp_conn *o = fp_conn_at(c->px, i);
