@@ -48,8 +48,10 @@ struct case_expect {
 
 struct case_gate {
 	char *var;
-	char **values;
+	char **values;  /* one of these; or, with nvalues 0, within the bounds */
 	size_t nvalues;
+	int has_min, has_max;
+	long min, max;
 };
 
 /* The word for a step kind in reports and listings ("open", "send", ... "wait";

@@ -69,6 +69,10 @@ static struct case_step *new_step(struct case_load *L, const struct common *c, e
 		for (size_t i = 0; i < c->ngates; i++) {
 			s->gates[i].var = alloc_strdup(c->gates[i].var);
 			s->gates[i].nvalues = c->gates[i].nvalues;
+			s->gates[i].has_min = c->gates[i].has_min;
+			s->gates[i].has_max = c->gates[i].has_max;
+			s->gates[i].min = c->gates[i].min;
+			s->gates[i].max = c->gates[i].max;
 			s->gates[i].values = alloc_zeroed(c->gates[i].nvalues, sizeof(char *));
 			for (size_t j = 0; j < c->gates[i].nvalues; j++)
 				s->gates[i].values[j] = alloc_strdup(c->gates[i].values[j]);
@@ -90,6 +94,24 @@ static int find_client(struct case_load *L, const char *name)
 	return -1;
 }
 
+/* A gate's bounds: {"min": N}, {"max": N} or both. */
+static int parse_gate_bounds(struct case_gate *g, const cJSON *o, const char *path, struct err *e)
+{
+	static const char *const keys[] = {"min", "max", NULL};
+	char p[400];
+	snprintf(p, sizeof p, "%s.%s", path, g->var);
+	if (json_util_known_keys(o, p, keys, e) < 0)
+		return -1;
+	const cJSON *lo = cJSON_GetObjectItemCaseSensitive(o, "min"), *hi = cJSON_GetObjectItemCaseSensitive(o, "max");
+	if (!lo && !hi)
+		return err_set(e, "%s: expected \"min\" or \"max\" (or both)", p);
+	if ((lo && json_util_long(lo, &g->min) < 0) || (hi && json_util_long(hi, &g->max) < 0))
+		return err_set(e, "%s: a bound must be an integer", p);
+	g->has_min = lo != NULL;
+	g->has_max = hi != NULL;
+	return 0;
+}
+
 static int parse_gates(struct case_load *L, const cJSON *w, const char *path, struct common *c, struct err *e)
 {
 	if (!cJSON_IsObject(w) || cJSON_GetArraySize(w) == 0)
@@ -103,6 +125,11 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 		struct case_gate *g = &c->gates[i++];
 		g->var = alloc_strdup(it->string);
 		case_load_ref_add(L, it->string, path);
+		if (cJSON_IsObject(it)) {
+			if (parse_gate_bounds(g, it, path, e) < 0)
+				return -1;
+			continue;
+		}
 		const cJSON *v;
 		size_t n = cJSON_IsArray(it) ? (size_t)cJSON_GetArraySize(it) : 1;
 		g->values = alloc_zeroed(n, sizeof(char *));
@@ -116,7 +143,8 @@ static int parse_gates(struct case_load *L, const cJSON *w, const char *path, st
 			else if (cJSON_IsString(v))
 				snprintf(buf, sizeof buf, "%s", v->valuestring);
 			else
-				return err_set(e, "%s.%s: expected a value or an array of values", path, it->string);
+				return err_set(e, "%s.%s: expected a value, an array of values or bounds {\"min\": N, \"max\": N}", path,
+					       it->string);
 			/* Counted as it goes: a bad value later frees the ones before it. */
 			g->values[k++] = alloc_strdup(buf);
 			g->nvalues = k;

@@ -96,6 +96,7 @@ static void client_reset(struct engine_client *c)
 	c->nin = 0;
 	c->rxn = 0;
 	c->close_after_flush = 0;
+	engine_alias_reset(&c->alias);
 }
 
 void engine_client_open(struct engine_case *r, int ci, double now)
@@ -251,6 +252,23 @@ static int inbox_add(struct engine_case *r, int ci, const struct engine_msg *m, 
 	return 0;
 }
 
+/* An aliased PUBLISH with an empty topic name: the steps see the name its
+ * alias stands for, kept after the packet's own bytes (freed with them). */
+static void alias_put(enum mqtt_version v, struct engine_msg *m, struct mqtt_slice t, char *text, size_t n)
+{
+	uint8_t *b = alloc_bytes(m->len + t.n);
+	memcpy(b, m->raw, m->len);
+	memcpy(b + m->len, t.p, t.n);
+	free(m->raw);
+	m->raw = b;
+	struct mqtt_diag d;
+	memset(&d, 0, sizeof d);
+	mqtt_decode(v, m->raw, m->len, &m->pkt, &d); /* decoded once already */
+	m->pkt.topic.s = (struct mqtt_slice){b + m->len, t.n};
+	size_t k = strlen(text);
+	snprintf(text + k, n - k, " (topic by its alias)");
+}
+
 /* One framed packet: decode, judge, log, queue. 0, or -1 when the
  * connection was dropped (it did not decode, or the inboxes are full). */
 static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t len, double now)
@@ -274,6 +292,9 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 	}
 	mqtt_print_v(r->spec->protocol, &m.pkt, text, sizeof text);
 	const char *viol = judge_packet(r, ci, &m.pkt, text, now);
+	struct mqtt_slice t;
+	if (engine_alias_take(&r->cl[ci].alias, &m.pkt, &t))
+		alias_put(r->spec->protocol, &m, t, text, sizeof text);
 	engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, viol, now);
 	return inbox_add(r, ci, &m, now);
 }

@@ -9,6 +9,7 @@
 #include "codec/mqtt.h"
 #include "util/arena.h"
 #include "engine/engine.h"
+#include "engine/engine_alias.h"
 #include "engine/engine_monitor.h"
 #include "case/tmpl.h"
 
@@ -41,6 +42,7 @@ struct engine_client {
 	size_t *held;          /* the run's count of held packets (engine_case.held) */
 	double closed_at;
 	struct mon_conn mon;   /* the monitors' view of the current connection */
+	struct engine_alias alias; /* the broker's Topic Aliases on this connection */
 };
 
 enum engine_phase { ENGINE_MAIN, ENGINE_CLEANUP, ENGINE_DONE };

@@ -1,5 +1,6 @@
 /* engine_step.c - what each kind of step does, started and then polled
  * until it is done, failed, or its window ends. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,25 @@ void engine_step_fail(struct engine_case *r, const char *why, double now)
 	results_set_setup_error(r->res, "%s: %s", cur(r)->path, why);
 }
 
+/* A gate of bounds: the variable an integer within them; else 0 with the reason. */
+static int gate_bounds_hold(const struct case_gate *g, const char *v, char *why, size_t n)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	int num = *v && !*end && !errno;
+	if (num && (!g->has_min || x >= g->min) && (!g->has_max || x <= g->max))
+		return 1;
+	char lo[32] = "", hi[32] = "";
+	if (g->has_min)
+		snprintf(lo, sizeof lo, "at least %ld", g->min);
+	if (g->has_max)
+		snprintf(hi, sizeof hi, "at most %ld", g->max);
+	snprintf(why, n, "not applicable: %s = %s, this check needs %s%s%s", g->var, v, lo, *lo && *hi ? " and " : "",
+		 hi);
+	return 0;
+}
+
 /* 1 if every gate holds; else 0 with the reason. -1 if a gate names an unset variable. */
 static int gates_hold(struct engine_case *r, const struct case_step *s, char *why, size_t n)
 {
@@ -53,6 +73,11 @@ static int gates_hold(struct engine_case *r, const struct case_step *s, char *wh
 		if (!v) {
 			snprintf(why, n, "gate: variable {%s} is not set", g->var);
 			return -1;
+		}
+		if (!g->nvalues) {
+			if (!gate_bounds_hold(g, v, why, n))
+				return 0;
+			continue;
 		}
 		int ok = 0;
 		for (size_t j = 0; j < g->nvalues; j++)
@@ -326,7 +351,13 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 	m.taken = alloc_zeroed(c->nin, sizeof *m.taken);
 	enum match_state st = match_eval(&s->expect, &in, &r->ctx, &r->arena, &m);
 	enum engine_step_rc rc = ENGINE_STEP_PENDING;
-	if (st == MATCH_OK) {
+	if (st == MATCH_OK && s->expect.kind == CASE_EXPECT_NOTHING && c->state == ENGINE_BROKEN) {
+		/* We cut the connection (the broker sent what cannot be read): a
+		 * silence after that shows nothing about the broker. */
+		results_set_setup_error(r->res, "%s: mqttspec had dropped the connection (what the broker sent could not be "
+				       "read), so whether anything else would have come cannot be seen", s->path);
+		rc = ENGINE_STEP_ABORT;
+	} else if (st == MATCH_OK) {
 		expect_held(r, s, c, &m, base, now);
 		for (size_t i = 0; i < c->nin; i++)
 			if (m.taken[i])

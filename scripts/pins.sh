@@ -12,6 +12,13 @@
 #                       cannot control);
 #   WARN MQTTSPEC-3.1.2-2   the (SHOULD-level) clause must WARN;
 #   ?WARN MQTTSPEC-...      it may WARN or not;
+#   MQTT-3.1.2-22 server-keep-alive5-in-force
+#                       ... and FAIL in that case (a clause the baseline
+#                       FAILs already elsewhere is still shown broken here);
+#   PASS topic-alias5-to-client-within-maximum
+#                       the case must PASS, not be NOT APPLICABLE (a fault
+#                       that adds a feature the spec permits: its cases are
+#                       seen to run and to pass);
 #   PERMITTED           (variants) the spec permits this configuration, in
 #                       both versions: no case may end INCONCLUSIVE either;
 #   5.0:PERMITTED       (variants) it permits it in that version only (or
@@ -60,12 +67,44 @@ permitted() { [ "$(permitted_versions "$1" | wc -l)" -eq 2 ]; }
 # Lines of the given pin files that are not in the pin format.
 pin_syntax_errors() {
 	for p; do
-		pin_lines "$p" | grep -Ev '^([?]?(WARN )?((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+|((3\.1\.1|5\.0):)?PERMITTED)$' | sed "s|^|$p: |"
+		pin_lines "$p" | grep -Ev '^([?]?(WARN )?((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+|((3\.1\.1|5\.0):)?MQTT(SPEC)?-[0-9.]+-[0-9]+ [a-z0-9-]+|PASS [a-z0-9-]+|((3\.1\.1|5\.0):)?PERMITTED)$' | sed "s|^|$p: |"
 	done
 }
 
 # The ids a pin names in any kind, qualified, for the catalog check.
-pin_ids() { pin_lines "$1" | awk '$1 !~ /PERMITTED$/ { print $NF }' | sed 's/^?//' | qualify "$(pin_version "$1")"; }
+pin_ids() {
+	pin_lines "$1" | awk '$1 == "WARN" || $1 == "?WARN" { print $2; next } $1 ~ /MQTT/ { print $1 }' | sed 's/^?//' |
+		qualify "$(pin_version "$1")"
+}
+
+# A pin's case-level lines: "qualified-clause case" (it must FAIL there),
+# and the cases that must PASS.
+case_fails() { pin_lines "$1" | awk '$1 ~ /^([0-9.]+:)?MQTT/ && NF == 2 { print $1, $2 }' | qualify_first "$(pin_version "$1")"; }
+case_passes() { pin_lines "$1" | awk '$1 == "PASS" { print $2 }'; }
+qualify_first() { awk -v v="$1" '{ print ($1 ~ /^[0-9.]+:/ ? $1 : v ":" $1), $2 }'; }
+
+# Which of the case-level lines do not hold in the report (python3):
+# "case: clause did not FAIL" / "case: VERDICT, not PASS" / "case: not run".
+case_misses() {
+	report=$1 fails=$2 passes=$3
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+cases = {c["id"]: c for c in r["cases"]}
+for line in open(sys.argv[2]):
+    clause, cid = line.split()
+    c = cases.get(cid)
+    v, bare = clause.split(":", 1)
+    if not c:
+        print("%s: not run" % cid)
+    elif not any(k["outcome"] == "fail" and bare in k["clauses"] for k in c.get("checks", [])):
+        print("%s: %s did not FAIL there (%s)" % (cid, clause, c["verdict"]))
+for cid in open(sys.argv[3]).read().split():
+    c = cases.get(cid)
+    if not c:
+        print("%s: not run" % cid)
+    elif c["verdict"] != "PASS":
+        print("%s: %s, not PASS" % (cid, c["verdict"]))' "$report" "$fails" "$passes"
+}
 
 # The qualified ids of every clause with verdict $2 (FAIL, WARN) in JSON
 # report $1 (a report without "protocol", written before 5.0, is 3.1.1's):
@@ -133,10 +172,14 @@ compare_pin() {
 	inconclusive=
 	versions=$(permitted_versions "$pin" | tr '\n' ' ')
 	[ -n "$versions" ] && inconclusive=$(inconclusive_cases "$report" $versions | tr '\n' ' ')
+	case_fails "$pin" >"$out.cfail"
+	case_passes "$pin" >"$out.cpass"
+	cmiss=
+	[ -s "$out.cfail" ] || [ -s "$out.cpass" ] && cmiss=$(case_misses "$report" "$out.cfail" "$out.cpass")
 	want_rc=0
 	[ -s "$out.got" ] && want_rc=1
 	{
-		if [ -z "$missing$unexpected$wmissing$wunexpected$inconclusive" ] && [ "$rc" = "$want_rc" ]; then
+		if [ -z "$missing$unexpected$wmissing$wunexpected$inconclusive$cmiss" ] && [ "$rc" = "$want_rc" ]; then
 			echo "OK"
 		else
 			echo "MISMATCH"
@@ -147,6 +190,7 @@ compare_pin() {
 			[ -n "$wunexpected" ] && echo "    unexpected WARN: $wunexpected" &&
 				explain "$report" $wunexpected
 			[ -n "$inconclusive" ] && echo "    INCONCLUSIVE (permitted in $(echo $versions | sed 's/ / and /')): $inconclusive"
+			[ -n "$cmiss" ] && echo "$cmiss" | sed 's/^/    in a case: /'
 			[ "$rc" != "$want_rc" ] && echo "    exit status $rc, expected $want_rc"
 		fi
 		[ -n "$tolerated" ] && echo "    tolerated (findings, see the pin): $tolerated"

@@ -222,6 +222,10 @@ static int run(struct fp_proxy *px)
 			struct pair *pr = px->pairs[i];
 			if (pr->held_len && now >= pr->held_until)
 				fp_release(&pr->pub);
+			if (pr->close_deadline > 0 && now >= pr->close_deadline && !pr->c_eof) {
+				fp_log(px, "conn %u %s: the fault's timer closes the client", pr->pub.id, pr->pub.client_id);
+				fp_close(&pr->pub);
+			}
 			fp_u2c_process(pr);
 			if (pair_done(pr, now)) {
 				pair_free(pr);
@@ -231,6 +235,8 @@ static int run(struct fp_proxy *px)
 			double t = pr->held_len ? pr->held_until : pr->close_at > 0 ? pr->close_at : -1;
 			if (pr->held_len && pr->close_at > 0 && pr->close_at < t)
 				t = pr->close_at;
+			if (pr->close_deadline > 0 && !pr->c_eof && (t < 0 || pr->close_deadline < t))
+				t = pr->close_deadline;
 			if (t >= 0 && (next < 0 || t < next))
 				next = t;
 			i++;
@@ -277,7 +283,8 @@ static int run(struct fp_proxy *px)
 /* ---- set-up ---- */
 
 static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults, fp_session_faults,
-						 fp_monitor_faults, fp_v5_faults, fp_v5_timer_faults};
+						 fp_monitor_faults, fp_v5_faults, fp_v5_timer_faults,
+						 fp_v5_feature_faults};
 
 static const struct fp_fault *find_fault(const char *name)
 {

@@ -105,6 +105,8 @@ extern const struct fp_fault fp_session_faults[];
 extern const struct fp_fault fp_monitor_faults[];
 extern const struct fp_fault fp_v5_faults[]; /* 5.0 forms (fault_proxy_v5.c) */
 extern const struct fp_fault fp_v5_timer_faults[]; /* 5.0 timers (fault_proxy_v5_timers.c) */
+/* 5.0 features no broker here offers, done right and done wrong (fault_proxy_v5_features.c) */
+extern const struct fp_fault fp_v5_feature_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
@@ -142,6 +144,11 @@ void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p);
 /* Close the client's side now (what is queued for it is dropped); the
  * broker's side follows, as if the client had gone. */
 void fp_close(struct fp_conn *c);
+
+/* Close the client as fp_close does, `ms` from now, unless a later call
+ * moves the moment (0: never): a fault's own timer, such as a Server Keep
+ * Alive it enforces. */
+void fp_close_after(struct fp_conn *c, double ms);
 
 /* Milliseconds on the monotonic clock. */
 double fp_now_ms(void);

@@ -37,6 +37,7 @@ struct pair {
 	size_t watch_skip; /* bytes of an oversized client packet to ignore */
 	double close_at;   /* keep-open: when to give up on the client (0: no) */
 	double held_until; /* fp_hold */
+	double close_deadline; /* fp_close_after: close the client then (0: no) */
 	size_t held_len;
 	uint8_t held[FP_HOLD_CAP];
 	struct buf uin;	  /* from the broker, not yet cut into packets */

@@ -128,6 +128,11 @@ void fp_close(struct fp_conn *c)
 	pr->cout.len = 0;
 }
 
+void fp_close_after(struct fp_conn *c, double ms)
+{
+	((struct pair *)c)->close_deadline = ms > 0 ? fp_now_ms() + ms : 0;
+}
+
 size_t fp_conn_count(const struct fp_proxy *px)
 {
 	return px->npairs;

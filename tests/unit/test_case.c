@@ -96,6 +96,12 @@ static const struct {
 	 "steps[1].hex: in hex, put text in with {utf8:...} or {str:...}"},
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":2},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
 	 "steps[1].when: unknown variable {g}"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":{\"least\":2}},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].when.g.least: unknown field"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":{}},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].when.g: expected \"min\" or \"max\" (or both)"},
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"when\":{\"g\":{\"min\":\"x\"}},\"checks\":[\"MQTT-3.1.2-3\"]}]}",
+	 "steps[1].when.g: a bound must be an integer"},
 	{HEAD OPEN "{\"client\":\"a\",\"publish\":{\"topic\":\"t\",\"qos\":\"{g}\"}}," CHECK "]}",
 	 "steps[1].publish.qos: the publish step needs a literal QoS"},
 	/* Broker timers: a moment after a label, on an expect or a wait_timer. */

@@ -67,6 +67,28 @@ START_TEST(gate_on_capture)
 }
 END_TEST
 
+/* Gates of bounds on the captured grant (1): below, within, above. */
+static const char *const bounds_case =
+	"{'id':'cap','title':'t','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':true},"
+	"{'client':'a','send':{'type':'SUBSCRIBE','packet_id':7,'topics':[{'filter':'{topic}/x','qos':2}]}},"
+	"{'client':'a','expect':{'type':'SUBACK','packet_id':7,'return_codes':[{'capture':'g'}]},'within_ms':2000},"
+	QUIET_IF("{'g':{'min':2}}", "MQTT-3.8.4-6") "," QUIET_IF("{'g':{'min':0,'max':1}}", "MQTT-3.8.4-6") ","
+	QUIET_IF("{'g':{'max':0}}", "MQTT-3.8.4-6") "]}";
+
+START_TEST(gate_bounds)
+{
+	struct ef_run r;
+	const struct fake_step s[] = {FP_ACCEPT, FP_RECV(8), FP_SEND_ID(0x90, 0x03, 0x00, 0x00, 0x01), FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(&r, bounds_case, scripts, 1, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_NOT_APPLICABLE, "g = 1, this check needs at least 2");
+	ef_assert(ef_check(&r.res[0], "steps[4]"), CHECK_PASS, "nothing arrived");
+	ef_assert(ef_check(&r.res[0], "steps[5]"), CHECK_NOT_APPLICABLE, "g = 1, this check needs at most 0");
+	ef_free(&r);
+}
+END_TEST
+
 /* A capture with "not": a PUBLISH whose id is the excluded value does not match. */
 START_TEST(capture_not_refuses)
 {
@@ -94,6 +116,7 @@ Suite *engine_capture_suite(void)
 	tcase_add_checked_fixture(tc, ef_setup, ef_teardown);
 	tcase_add_test(tc, captured_packet_id_sent_back);
 	tcase_add_test(tc, gate_on_capture);
+	tcase_add_test(tc, gate_bounds);
 	tcase_add_test(tc, capture_not_refuses);
 	suite_add_tcase(s, tc);
 	return s;

@@ -130,6 +130,25 @@ START_TEST(malformed_packet_drops)
 }
 END_TEST
 
+/* After we dropped the connection on a malformed packet, a `nothing` step
+ * has seen nothing of the broker: not a PASS (the decoder's FAIL stands). */
+START_TEST(nothing_after_a_drop_is_not_a_pass)
+{
+	struct ef_run r;
+	const struct fake_step s[] = {FP_ACCEPT, FP_RECV(12), FP_SEND(0xd0, 0x01, 0x00), FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(&r,
+		"{'id':'f','title':'t','clients':{'a':{}},'steps':[{'client':'a','connect':true},"
+		"{'client':'a','send':{'type':'PINGREQ'}},{'client':'a','wait_ms':200},"
+		"{'client':'a','expect':{'nothing':true},'within_ms':200,'checks':['MQTT-4.8.0-1']}]}",
+		scripts, 1, NULL);
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_INCONCLUSIVE, NULL);
+	ck_assert_msg(strstr(r.res[0].setup_error, "mqttspec had dropped the connection"), "%s", r.res[0].setup_error);
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 1);
+	ef_free(&r);
+}
+END_TEST
+
 Suite *engine_findings_suite(void)
 {
 	Suite *s = suite_create("engine_findings");
@@ -141,6 +160,7 @@ Suite *engine_findings_suite(void)
 	tcase_add_test(tc, publish_within_grant_is_clean);
 	tcase_add_test(tc, publish_qos1_packet_id_0);
 	tcase_add_test(tc, malformed_packet_drops);
+	tcase_add_test(tc, nothing_after_a_drop_is_not_a_pass);
 	suite_add_tcase(s, tc);
 	return s;
 }

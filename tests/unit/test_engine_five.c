@@ -217,6 +217,48 @@ START_TEST(a_disconnect_code_outside_its_table_is_a_finding)
 }
 END_TEST
 
+/* A topic the broker names once with Topic Alias 1, then by the alias alone:
+ * the step matches the second PUBLISH by the topic the alias stands for. */
+static const char *const alias_case =
+	"{'id':'alias','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','connect':{'properties':[{'topic_alias_maximum':2}]}},"
+	"{'client':'a','send':{'type':'SUBSCRIBE','packet_id':7,'topics':[{'filter':'{topic}/x','qos':0}]}},"
+	"{'client':'a','expect':{'type':'SUBACK'}},"
+	"{'client':'a','expect':{'type':'PUBLISH','topic':'{topic}/x','payload':'m'},'checks':['MQTT-3.12.4-1']},"
+	"{'client':'a','expect':{'type':'PUBLISH','topic':'{topic}/x','payload':'n','properties':{'topic_alias':1}},"
+	"'checks':['MQTT-3.12.4-1']}]}";
+
+START_TEST(a_topic_alias_set_by_the_broker_is_resolved)
+{
+	const char *t = "mqttspec/t0e0s0/alias/x"; /* the fixture's run prefix, this case's id */
+	int tl = (int)strlen(t);
+	uint8_t named[256], bare[] = {0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, 'n'};
+	size_t n = 0;
+	named[n++] = 0x30;
+	named[n++] = (uint8_t)(2 + tl + 4 + 1);
+	named[n++] = 0;
+	named[n++] = (uint8_t)tl;
+	memcpy(named + n, t, (size_t)tl);
+	n += (size_t)tl;
+	memcpy(named + n, (const uint8_t[]){0x03, 0x23, 0x00, 0x01, 'm'}, 5);
+	n += 5;
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0x20, 0x03, 0x00, 0x00, 0x00),
+				      FP_RECV(8),
+				      FP_SEND_ID(0x90, 0x04, 0x00, 0x00, 0x00, 0x00),
+				      {.op = FAKE_SEND, .bytes = named, .n = n},
+				      {.op = FAKE_SEND, .bytes = bare, .n = sizeof bare},
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, alias_case, scripts, 1, NULL);
+	ck_assert_ptr_null(fake_peer_error(r.peer));
+	ef_assert(ef_check(&r.res[0], "steps[3]"), CHECK_PASS, "PUBLISH");
+	ef_assert(ef_check(&r.res[0], "steps[4]"), CHECK_PASS, "PUBLISH");
+	ef_free(&r);
+}
+END_TEST
+
 Suite *engine_five_suite(void)
 {
 	Suite *s = suite_create("engine_five");
@@ -231,6 +273,7 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_close_without_disconnect_is_a_should_failure_only);
 	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
 	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
+	tcase_add_test(tc, a_topic_alias_set_by_the_broker_is_resolved);
 	suite_add_tcase(s, tc);
 	return s;
 }
