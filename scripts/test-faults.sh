@@ -1,7 +1,9 @@
 #!/bin/sh
 # Prove the suite's checks can fail: run it through build/fault-proxy in front
 # of a private mosquitto, once per fault, and compare the clauses that FAIL
-# with the fault's pin.
+# with the fault's pin. Each run has a mosquitto of its own: runs that share
+# one broker can reach each other through its state (mosquitto 2.0.11 was
+# seen to stop publishing delayed Wills for the rest of a shared run).
 #
 #   scripts/test-faults.sh BUILD_DIR [FAULT...]     (default: every pin)
 #
@@ -18,7 +20,7 @@
 # as one mismatch, not fifty.
 # The run's exit status must be 1 exactly when some clause FAILs.
 #
-# FAULT_JOBS (default 4) runs go at once: each mostly waits on its windows.
+# FAULT_JOBS (default 8) runs go at once: each mostly waits on its windows.
 # BASELINE=FILE replaces the known-fails file. KEEP=1 keeps the work
 # directory (reports, proxy logs). MIN_CLAUSES (default 10): how many distinct
 # clauses the pins must show broken, all together.
@@ -28,7 +30,7 @@ build=${1:-build}
 [ $# -gt 0 ] && shift
 cd "$(dirname "$0")/.." || exit 2
 . scripts/pins.sh
-jobs=${FAULT_JOBS:-4}
+jobs=${FAULT_JOBS:-8}
 min_clauses=${MIN_CLAUSES:-10}
 baseline=${BASELINE:-docs/brokers/mosquitto-known-fails.txt}
 for f in "$build/mqttspec" "$build/fault-proxy"; do
@@ -86,15 +88,16 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mqttspec-faults.XXXXXX")
 cleanup() {
-	for p in "$dir"/*/proxy.pid; do
+	for p in "$dir"/*/proxy.pid "$dir"/*/*/proxy.pid; do
 		[ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
 	done
-	scripts/stop-broker.sh "$dir/broker"
+	for b in "$dir"/*/broker "$dir"/*/*/broker; do
+		[ -d "$b" ] && scripts/stop-broker.sh "$b"
+	done
 	if [ "${KEEP:-0}" = 1 ]; then echo "test-faults: kept $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
-port=$(scripts/start-broker.sh "$dir/broker") || exit 2
 
 # One fault (NAME or 5.0/NAME): its proxy, one run through it in the pin's
 # version, the verdict in $d/result (first line OK or MISMATCH, then
@@ -104,6 +107,10 @@ run_fault() {
 	d=$dir/$name
 	ver=$(pin_version "tests/faults/$name.txt")
 	none=${name%"${name##*/}"}none # none of the same version
+	if ! port=$(scripts/start-broker.sh "$d/broker" 2>"$d/broker.err"); then
+		{ echo "MISMATCH"; echo "    mosquitto did not start:"; sed 's/^/      /' "$d/broker.err"; } >"$d/result"
+		return
+	fi
 	"$build/fault-proxy" --upstream "127.0.0.1:$port" --fault "${name##*/}" --port-file "$d/port" \
 		>/dev/null 2>"$d/proxy.err" &
 	echo $! >"$d/proxy.pid"
@@ -111,6 +118,7 @@ run_fault() {
 	while [ ! -s "$d/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	if [ ! -s "$d/port" ]; then
 		{ echo "MISMATCH"; echo "    the proxy did not start:"; sed 's/^/      /' "$d/proxy.err"; } >"$d/result"
+		scripts/stop-broker.sh "$d/broker"
 		return
 	fi
 	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --protocol "$ver" --json "$d/report.json" -q \
@@ -119,6 +127,7 @@ run_fault() {
 	kill "$(cat "$d/proxy.pid")" 2>/dev/null
 	wait
 	rm -f "$d/proxy.pid"
+	scripts/stop-broker.sh "$d/broker"
 	if [ "$rc" -ge 2 ] || [ ! -s "$d/report.json" ]; then
 		{ echo "MISMATCH"; echo "    mqttspec exited $rc:"; tail -n 5 "$d/report.txt" | sed 's/^/      /'; } >"$d/result"
 		return
