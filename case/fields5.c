@@ -140,10 +140,31 @@ int fields5_reason_by_name(int type, const char *name)
 
 /* One code: a number, a template, or a name of the type's table; to match,
  * a matcher object too ({"min": 128} in a set). */
+static int validate_code(const cJSON *x, int type, const char *path, struct err *e);
+
+/* A matcher object's codes under "not" and "one_of": names of the table too. */
+static int validate_code_object(const cJSON *x, int type, const char *path, struct err *e)
+{
+	if (fields5_validate_value_object(x, path, e) < 0)
+		return -1;
+	for (const char *k = "not\0one_of\0"; *k; k += strlen(k) + 1) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(x, k);
+		int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
+		for (int i = 0; v && i < n; i++) {
+			const cJSON *it = cJSON_IsArray(v) ? cJSON_GetArrayItem(v, i) : v;
+			char p[320];
+			snprintf(p, sizeof p, "%s.%s", path, k);
+			if (cJSON_IsString(it) && validate_code(it, type, p, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int validate_code(const cJSON *x, int type, const char *path, struct err *e)
 {
 	if (cJSON_IsObject(x))
-		return fields5_validate_value_object(x, path, e);
+		return validate_code_object(x, type, path, e);
 	const struct mqtt_field_def *f = mqtt_field_get(MQTT_FIELD_REASON_CODE);
 	if (cJSON_IsNumber(x))
 		return fields5_check_int(x, f->lo, f->hi, path, e);

@@ -15,11 +15,49 @@ static const char *code_name(int type, long code)
 	return n ? n : "not in the packet's table";
 }
 
+static int is_name(const cJSON *x)
+{
+	return cJSON_IsString(x) && fields5_is_reason_name(x->valuestring);
+}
+
+/* A matcher object's codes under "not" and "one_of" given by name
+ * ({"not": "packet_identifier_not_found"}) as their values, which is what
+ * match_cmp_int reads: a copy to free, or NULL when it names none. */
+static cJSON *names_as_values(const cJSON *v, int type)
+{
+	cJSON *d = NULL;
+	for (const char *k = "not\0one_of\0"; *k; k += strlen(k) + 1) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, k);
+		int n = cJSON_IsArray(x) ? cJSON_GetArraySize(x) : 1;
+		for (int i = 0; x && i < n; i++) {
+			const cJSON *it = cJSON_IsArray(x) ? cJSON_GetArrayItem(x, i) : x;
+			if (!is_name(it))
+				continue;
+			if (!d)
+				d = cJSON_Duplicate(v, 1);
+			cJSON *num = cJSON_CreateNumber(fields5_reason_by_name(type, it->valuestring));
+			cJSON *dx = cJSON_GetObjectItemCaseSensitive(d, k);
+			if (cJSON_IsArray(dx))
+				cJSON_ReplaceItemInArray(dx, i, num);
+			else
+				cJSON_ReplaceItemInObjectCaseSensitive(d, k, num);
+		}
+	}
+	return d;
+}
+
 /* One code: a name of the packet's table (checked on load), or what
- * match_cmp_int takes (a literal, a template, a matcher object). */
+ * match_cmp_int takes (a literal, a template, a matcher object, whose
+ * "not" and "one_of" may name codes too). */
 static int cmp_one(struct mctx *m, const char *name, const cJSON *v, int type, long actual)
 {
-	if (!cJSON_IsString(v) || !fields5_is_reason_name(v->valuestring))
+	if (cJSON_IsObject(v)) {
+		cJSON *d = names_as_values(v, type);
+		int r = match_cmp_int(m, name, d ? d : v, actual);
+		cJSON_Delete(d);
+		return r;
+	}
+	if (!is_name(v))
 		return match_cmp_int(m, name, v, actual);
 	int want = fields5_reason_by_name(type, v->valuestring);
 	if (want == actual)

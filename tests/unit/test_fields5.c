@@ -92,6 +92,10 @@ START_TEST(match_fields_of_50_are_checked_on_load)
 		 'e');
 	ACCEPTED(MQTT_V5, "{\"type\":\"PUBACK\",\"reason_code\":[0,16]}", 'e');
 	ACCEPTED(MQTT_V5, "{\"type\":\"PUBACK\",\"reason_code\":{\"min\":128}}", 'e');
+	ACCEPTED(MQTT_V5, "{\"type\":\"PUBCOMP\",\"reason_code\":{\"not\":\"packet_identifier_not_found\"}}", 'e');
+	ACCEPTED(MQTT_V5, "{\"type\":\"PUBACK\",\"reason_code\":{\"one_of\":[\"success\",16]}}", 'e');
+	REFUSED(MQTT_V5, "{\"type\":\"PUBCOMP\",\"reason_code\":{\"not\":\"no_matching_subscribers\"}}", 'e',
+		"p.reason_code.not: \"no_matching_subscribers\" is no reason code of a PUBCOMP");
 	ACCEPTED(MQTT_V5, "{\"type\":\"SUBACK\",\"reason_codes\":[{\"max\":2},[0,1,2,128]]}", 'e');
 	ACCEPTED(MQTT_V5, "{\"type\":\"PUBLISH\",\"user_properties\":[[\"k\",\"1\"]],\"user_properties_any_order\":[]}", 'e');
 	REFUSED(MQTT_V5, "{\"type\":\"PUBLISH\",\"properties\":{\"receive_maximum\":1}}", 'e',
