@@ -107,6 +107,8 @@ extern const struct fp_fault fp_v5_faults[]; /* 5.0 forms (fault_proxy_v5.c) */
 extern const struct fp_fault fp_v5_timer_faults[]; /* 5.0 timers (fault_proxy_v5_timers.c) */
 /* 5.0 features no broker here offers, done right and done wrong (fault_proxy_v5_features.c) */
 extern const struct fp_fault fp_v5_feature_faults[];
+/* 5.0 packet-id rules of the QoS flows (fault_proxy_v5_flows.c) */
+extern const struct fp_fault fp_v5_flow_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
