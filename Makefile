@@ -30,7 +30,7 @@ LIB_SRC  := $(filter-out cli/main.c,$(wildcard $(LAYERS:%=%/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 FP_SRC   := $(wildcard tests/tools/fault_proxy*.c)
 # Programs of their own in tests/tools/ (a main each), not part of run-tests.
-TOOL_SRC := tests/tools/hostile_broker.c tests/tools/bench_codec.c
+TOOL_SRC := tests/tools/hostile_broker.c tests/tools/auth_broker.c tests/tools/bench_codec.c
 TEST_SRC := $(wildcard tests/unit/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
@@ -51,6 +51,9 @@ $(B)/fault-proxy: $(FP_SRC:%.c=$(B)/%.o) $(LIB_OBJ)
 $(B)/hostile-broker: $(B)/tests/tools/hostile_broker.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/auth-broker: $(B)/tests/tools/auth_broker.o $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/bench-codec: $(B)/tests/tools/bench_codec.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -65,9 +68,10 @@ unit: $(B)/run-tests
 	$(B)/run-tests
 
 # The layer rule and the function-length limit, unit tests, the fuzz corpus replay, the suite against a local mosquitto,
-# the hostile brokers (and cut-short runs), then the suite against mosquitto
+# the hostile brokers (and cut-short runs), the fake broker of the 5.0 features no broker here
+# offers (enhanced authentication), then the suite against mosquitto
 # in other configurations (tests/variants/) and the fault proxy.
-test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker
+test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker $(B)/auth-broker
 	scripts/check-layers.sh
 	scripts/check-functions.sh
 	$(B)/run-tests
@@ -76,6 +80,7 @@ test: $(B)/run-tests $(B)/mqttspec $(B)/fault-proxy $(B)/hostile-broker
 	scripts/test-suite.sh $(B)
 	scripts/test-transports.sh $(B)
 	scripts/test-hostile.sh $(B)
+	scripts/test-fakes.sh $(B)
 	$(if $(NO_FAULTS),,scripts/test-variants.sh $(B))
 	$(if $(NO_FAULTS),,scripts/test-faults.sh $(B))
 

@@ -97,7 +97,7 @@ static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cl)
 	{
-		static const char *const keys[] = {"client_id", "client_id_length", "auto_ack", NULL};
+		static const char *const keys[] = {"client_id", "client_id_length", "auto_ack", "auto_auth", NULL};
 		char p[200];
 		snprintf(p, sizeof p, "$.clients.%s", it->string);
 		if (!valid_client_name(it->string))
@@ -106,18 +106,21 @@ static int parse_clients(struct case_load *L, const cJSON *cl, struct err *e)
 			return err_set(e, "%s: expected an object of client options ({} for none)", p);
 		const char *id = NULL;
 		long len = 0;
-		int ack = 0;
+		int ack = 0, auth = 0;
 		/* Generated ids are up to 19 characters; a length below 20 could not keep them unique. */
 		if (json_util_known_keys(it, p, keys, e) < 0 || json_util_str(it, "client_id", p, 0, &id, e) < 0 ||
 		    json_util_int(it, "client_id_length", p, 0, 20, 65535, &len, e) < 0 ||
-		    json_util_bool(it, "auto_ack", p, 0, &ack, e) < 0)
+		    json_util_bool(it, "auto_ack", p, 0, &ack, e) < 0 || json_util_bool(it, "auto_auth", p, 0, &auth, e) < 0)
 			return -1;
+		if (auth && cs->protocol != MQTT_V5)
+			return err_set(e, "%s.auto_auth: enhanced authentication (AUTH) is MQTT 5.0's; this case speaks 3.1.1", p);
 		if (id && len)
 			return err_set(e, "%s: give client_id or client_id_length, not both", p);
 		cs->clients[cs->nclients].name = alloc_strdup(it->string);
 		cs->clients[cs->nclients].client_id = id ? alloc_strdup(id) : NULL;
 		cs->clients[cs->nclients].client_id_length = len;
 		cs->clients[cs->nclients].auto_ack = ack;
+		cs->clients[cs->nclients].auto_auth = auth;
 		cs->nclients++;
 		if (id && case_load_scan(L, cJSON_GetObjectItemCaseSensitive(it, "client_id"), p, e) < 0)
 			return -1;

@@ -122,6 +122,7 @@ struct case_client {
 	char *client_id;               /* template, or NULL for a generated id */
 	long client_id_length;         /* pad the generated id to this length (0: as generated) */
 	int auto_ack;                  /* acknowledge QoS 1/2 deliveries by itself */
+	int auto_auth;                 /* answer each AUTH 0x18 with the run's next declared datum (5.0) */
 };
 
 struct case_spec {

@@ -46,13 +46,15 @@ int case_load_scan(struct case_load *L, const cJSON *node, const char *path, str
 		size_t kl = node->string ? strlen(node->string) : 0;
 		if (kl >= 3 && strcmp(node->string + kl - 3, "hex") == 0) {
 			/* In hex, text goes in through {utf8:...} or {str:...}; a bare {name}
-			 * would be ambiguous (its bytes? its length?). */
+			 * would be ambiguous (its bytes? its length?). {auth_data} is hex
+			 * already (the declared datum may be any bytes). */
 			const char *v = node->valuestring;
 			for (const char *b = strchr(v, '{'); b; b = strchr(b + 1, '{')) {
 				int nested = 0;
 				for (const char *q = v; q < b; q++)
 					nested += *q == '{' ? 1 : *q == '}' ? -1 : 0;
-				if (nested == 0 && strncmp(b + 1, "utf8:", 5) != 0 && strncmp(b + 1, "str:", 4) != 0)
+				if (nested == 0 && strncmp(b + 1, "utf8:", 5) != 0 && strncmp(b + 1, "str:", 4) != 0 &&
+				    strncmp(b + 1, "auth_data}", 10) != 0)
 					return err_set(e, "%s.%s: in hex, put text in with {utf8:...} or {str:...}, not a bare {...}",
 						       path, node->string);
 			}

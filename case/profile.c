@@ -10,7 +10,7 @@
 
 static const char *const names[PROFILE_NCAPS] = {
 	"max_qos", "retain", "wildcards", "max_client_id", "sys", "sub_ids",
-	"shared", "receive_max", "max_packet", "alias_max", "keep_alive", "assigned_id",
+	"shared", "receive_max", "max_packet", "alias_max", "keep_alive", "assigned_id", "auth",
 };
 
 /* What a case file or a profile file may give for each key. Receive
@@ -27,6 +27,7 @@ const struct profile_key profile_keys[] = {
 	{PROFILE_RECEIVE_MAX, 0, 1, 65535},
 	{PROFILE_MAX_PACKET, 0, 1, 268435460},
 	{PROFILE_ALIAS_MAX, 0, 0, 65535},
+	{PROFILE_AUTH, 1, 0, 1},
 };
 const size_t profile_nkeys = sizeof profile_keys / sizeof profile_keys[0];
 
@@ -42,7 +43,7 @@ size_t profile_caps_of(enum mqtt_version v, const enum profile_cap **out)
 	static const enum profile_cap v5[] = {PROFILE_MAX_QOS,	   PROFILE_RETAIN,	PROFILE_WILDCARDS,
 					      PROFILE_SUB_IDS,	   PROFILE_SHARED,	PROFILE_RECEIVE_MAX,
 					      PROFILE_MAX_PACKET,  PROFILE_ALIAS_MAX,	PROFILE_KEEP_ALIVE,
-					      PROFILE_ASSIGNED_ID};
+					      PROFILE_ASSIGNED_ID, PROFILE_AUTH};
 	if (v == MQTT_V5) {
 		*out = v5;
 		return sizeof v5 / sizeof v5[0];
@@ -97,6 +98,7 @@ long profile_get(const struct profile_caps *c, enum profile_cap k)
 	case PROFILE_ALIAS_MAX: return c->alias_max;
 	case PROFILE_KEEP_ALIVE: return c->keep_alive;
 	case PROFILE_ASSIGNED_ID: return c->assigned_id;
+	case PROFILE_AUTH: return c->auth;
 	case PROFILE_NCAPS: break;
 	}
 	return -1;
@@ -117,6 +119,7 @@ void profile_set(struct profile_caps *c, enum profile_cap k, long v)
 	case PROFILE_ALIAS_MAX: c->alias_max = v; break;
 	case PROFILE_KEEP_ALIVE: c->keep_alive = v; break;
 	case PROFILE_ASSIGNED_ID: c->assigned_id = (int)v; break;
+	case PROFILE_AUTH: c->auth = (int)v; break;
 	case PROFILE_NCAPS: break;
 	}
 }
@@ -221,7 +224,8 @@ static const char *unmet_v5(const struct profile *p, const struct profile_caps *
 	    (r = unmet_flag(p, PROFILE_SHARED, n, buf, len, "shared subscriptions")) ||
 	    (r = unmet_count(p, PROFILE_RECEIVE_MAX, n, buf, len, "Receive Maximum")) ||
 	    (r = unmet_count(p, PROFILE_MAX_PACKET, n, buf, len, "Maximum Packet Size")) ||
-	    (r = unmet_count(p, PROFILE_ALIAS_MAX, n, buf, len, "Topic Alias Maximum")))
+	    (r = unmet_count(p, PROFILE_ALIAS_MAX, n, buf, len, "Topic Alias Maximum")) ||
+	    (r = unmet_flag(p, PROFILE_AUTH, n, buf, len, "an enhanced-authentication exchange")))
 		return r;
 	return NULL;
 }

@@ -45,6 +45,8 @@ struct profile_caps {
 	long alias_max;       /* Topic Alias Maximum: aliases a client may use towards it */
 	long keep_alive;      /* Server Keep Alive, else the keep alive the client sent (not a need) */
 	int assigned_id;      /* an Assigned Client Identifier came (not a need) */
+	int auth;             /* an enhanced-authentication exchange the user declared (--auth FILE); no
+	                         CONNACK announces one */
 };
 
 enum profile_cap {
@@ -60,6 +62,7 @@ enum profile_cap {
 	PROFILE_ALIAS_MAX,
 	PROFILE_KEEP_ALIVE,
 	PROFILE_ASSIGNED_ID,
+	PROFILE_AUTH,
 	PROFILE_NCAPS
 };
 

@@ -43,6 +43,9 @@ static int read_version(const cJSON *o, const char *path, enum mqtt_version v, s
 				       mqtt_version_name(v),
 				       v == MQTT_V311 ? " (5.0's CONNACK announces it: put it under \"5.0\")" : "");
 	}
+	if (c->auth >= 0)
+		return err_set(e, "%s.auth: an exchange is declared with --auth FILE (its method and data), not in a profile",
+			       path);
 	if (v == MQTT_V311 && c->retain == 0)
 		return err_set(e, "%s.retain: false is not allowed: keeping retained messages is a MUST (MQTT-3.3.1-5), "
 			       "so a broker that does not keep them FAILs those cases; remove \"retain\"", path);

@@ -62,6 +62,8 @@ static const struct {
 	[TMPL_SLACK_MS] = {"slack_ms", offsetof(struct tmpl_ctx, slack_ms), 0},
 	[TMPL_PERIOD_MS] = {"period_ms", offsetof(struct tmpl_ctx, period_ms), 0},
 	[TMPL_MAX_WAIT_MS] = {"max_wait_ms", offsetof(struct tmpl_ctx, max_wait_ms), 0},
+	[TMPL_AUTH_METHOD] = {"auth_method", offsetof(struct tmpl_ctx, auth_method), 1},
+	[TMPL_AUTH_DATA] = {"auth_data", offsetof(struct tmpl_ctx, auth_data), 1},
 };
 
 const char *tmpl_builtin_name(enum tmpl_builtin b)
@@ -216,6 +218,20 @@ static int hexval(int ch)
 	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
+/* {auth_data} in hex: the declared datum's bytes (its value is their hex). */
+static int hex_auth_data(const struct tmpl_ctx *c, struct buf *b, struct err *e)
+{
+	const char *h = c->auth_data ? c->auth_data : "";
+	for (size_t i = 0; h[i] && h[i + 1]; i += 2) {
+		int hi = hexval(h[i]), lo = hexval(h[i + 1]);
+		if (hi < 0 || lo < 0)
+			return err_set(e, "hex: {auth_data} is not hex");
+		uint8_t x = (uint8_t)(hi << 4 | lo);
+		buf_add(b, &x, 1);
+	}
+	return 0;
+}
+
 /* The {utf8:TEXT} or {str:TEXT} at s (its '}' at s[j]): the expanded text's
  * bytes, after a two-byte length for str:, appended to b. */
 static int hex_insert(const struct tmpl_ctx *c, const char *s, size_t j, struct buf *b, struct err *e)
@@ -229,6 +245,8 @@ static int hex_insert(const struct tmpl_ctx *c, const char *s, size_t j, struct 
 	} else if (strncmp(inner, "str:", 4) == 0) {
 		with_len = 1;
 		skip = 4;
+	} else if (ilen == 9 && strncmp(inner, "auth_data", 9) == 0) {
+		return hex_auth_data(c, b, e);
 	} else {
 		return err_set(e, "hex: expected {utf8:TEXT} or {str:TEXT}, got {%.*s}", (int)ilen, inner);
 	}

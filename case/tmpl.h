@@ -39,6 +39,8 @@ struct tmpl_ctx {
 	const char *slack_ms;
 	const char *period_ms;
 	const char *max_wait_ms;
+	const char *auth_method;        /* the run's declared exchange (--auth FILE), or NULL */
+	const char *auth_data;          /* its first datum (the CONNECT's), in hex */
 	size_t nclients;
 	char *const *client_names;
 	char *const *client_ids;
@@ -57,6 +59,8 @@ enum tmpl_builtin {
 	TMPL_SLACK_MS,
 	TMPL_PERIOD_MS,
 	TMPL_MAX_WAIT_MS,
+	TMPL_AUTH_METHOD,
+	TMPL_AUTH_DATA,
 	TMPL_NBUILTINS
 };
 /* Its name in templates ("topic", ...). */

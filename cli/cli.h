@@ -45,6 +45,7 @@ struct cli_opts {
 	const char *cafile, *cert, *key;
 	int insecure;
 	const char *username, *password_file;
+	const char *auth_file; /* --auth */
 	const char *client_prefix, *topic_prefix;
 	int stay_in_prefix;
 	long propagation_ms;

@@ -10,6 +10,7 @@
 
 #include "result/baseline.h"
 #include "cli/cli.h"
+#include "cli/cli_auth.h"
 #include "engine/engine.h"
 #include "engine/engine_preflight.h"
 #include "util/alloc.h"
@@ -259,6 +260,7 @@ struct run_state {
 	struct conn_endpoint *eps;
 	int need_tls;
 	char *password;
+	struct cli_auth auth;      /* --auth */
 	struct conn_ctx cctx;
 	struct catalog cat;
 	struct case_set set;
@@ -276,6 +278,7 @@ static void run_free(struct run_state *st)
 		free(st->na[i]);
 	free(st->na);
 	engine_broker_free(&st->broker);
+	cli_auth_free(&st->auth);
 	free(st->sel);
 	case_set_free(&st->set);
 	catalog_free(&st->cat);
@@ -317,6 +320,10 @@ static int check_args(struct run_state *st)
 	}
 	if (!st->need_tls && (o->cafile || o->cert || o->key || o->insecure))
 		return cli_usage_error("%s", "--cafile, --cert, --key and --insecure are for mqtts:// and wss:// brokers");
+	if (o->auth_file && cli_auth_load(o->auth_file, &st->auth, &e) < 0) {
+		fprintf(stderr, "mqttspec: --auth %s\n", e.msg);
+		return 2;
+	}
 	return load_password(o, &st->password) < 0 ? 2 : 0;
 }
 
@@ -369,10 +376,26 @@ static void engine_options(struct run_state *st)
 	eo->topic_prefix = o->topic_prefix;
 	eo->username = o->username;
 	eo->password = st->password;
+	eo->auth_method = st->auth.method;
+	eo->auth_data = st->auth.data;
+	eo->nauth_data = st->auth.ndata;
+	eo->auth_data_hex = st->auth.first_hex;
 	eo->propagation_ms = o->propagation_ms;
 	eo->stop = o->stop;
 	eo->deadline_ms = o->deadline_s * 1000.0;
 	eo->stay_in_prefix = o->stay_in_prefix;
+}
+
+/* No CONNACK announces an enhanced-authentication method: the user declares one. */
+static void declare_auth(const struct run_state *st, struct profile *p)
+{
+	p->caps.auth = st->auth.method != NULL;
+	if (st->auth.method)
+		snprintf(p->source[PROFILE_AUTH], sizeof p->source[PROFILE_AUTH], "declared by --auth %s: method \"%.60s\", %zu data",
+			 st->o->auth_file, st->auth.method, st->auth.ndata);
+	else
+		snprintf(p->source[PROFILE_AUTH], sizeof p->source[PROFILE_AUTH],
+			 "none declared: --auth FILE names a method and its data");
 }
 
 /* The pre-flight of every version the selected cases speak, what the
@@ -387,6 +410,7 @@ static int preflight(struct run_state *st)
 			st->broker.need[engine_broker_slot(st->set.cases[i].protocol)] = 1;
 	if (engine_broker_learn(&st->broker, &st->eo, o->profile, &e) < 0)
 		return setup_fail(o, "", e.msg);
+	declare_auth(st, &st->broker.prof[engine_broker_slot(MQTT_V5)]);
 	st->na = alloc_zeroed(st->set.n, sizeof *st->na);
 	for (size_t i = 0; i < st->set.n; i++) {
 		char why[700];

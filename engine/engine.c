@@ -162,6 +162,8 @@ static struct engine_case *case_start(const struct case_spec *cs, struct case_re
 	r->ctx.topic_rest = strchr(r->topic, '/') + 1;
 	r->ctx.username = o->username;
 	r->ctx.password = o->password;
+	r->ctx.auth_method = o->auth_method;
+	r->ctx.auth_data = o->auth_data_hex;
 	long timing[4] = {(long)((double)o->tolerance_ms * o->time_scale), o->slack_ms, o->period_ms, o->max_wait_ms};
 	for (size_t i = 0; i < 4; i++)
 		snprintf(r->timing[i], sizeof r->timing[i], "%ld", timing[i]);

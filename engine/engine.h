@@ -28,6 +28,13 @@ struct engine_opts {
 	const char *topic_prefix; /* replaces "mqttspec" as the first topic level, or NULL */
 	const char *username;     /* the run's credentials, added to every CONNECT that names none */
 	const char *password;
+	/* A declared enhanced-authentication exchange (--auth FILE): the method,
+	 * and the data the client sends, in order: the first in CONNECT ({auth_data}),
+	 * each next one in the AUTH answering the broker's AUTH 0x18 (auto_auth). */
+	const char *auth_method;
+	const struct mqtt_slice *auth_data;
+	size_t nauth_data;
+	const char *auth_data_hex; /* the first datum, in hex */
 	long propagation_ms;      /* extra window for messages that cross endpoints (clusters) */
 	int stay_in_prefix;       /* no topic outside the prefixes, not even to probe $SYS */
 	/* Per case: why it is NOT APPLICABLE (a capability the broker lacks), or NULL to run it. */

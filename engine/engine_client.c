@@ -96,6 +96,7 @@ static void client_reset(struct engine_client *c)
 	c->nin = 0;
 	c->rxn = 0;
 	c->close_after_flush = 0;
+	c->auth_round = 0;
 	engine_alias_reset(&c->alias);
 }
 
@@ -249,6 +250,8 @@ static int inbox_add(struct engine_case *r, int ci, const struct engine_msg *m, 
 	c->in[c->nin++] = *m;
 	if (r->spec->clients[ci].auto_ack)
 		auto_ack(r, ci, &c->in[c->nin - 1], now);
+	if (r->spec->clients[ci].auto_auth && engine_auth_answer(r, ci, &c->in[c->nin - 1].pkt, now))
+		c->in[c->nin - 1].consumed = 1;
 	return 0;
 }
 
@@ -292,6 +295,7 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 	}
 	mqtt_print_v(r->spec->protocol, &m.pkt, text, sizeof text);
 	const char *viol = judge_packet(r, ci, &m.pkt, text, now);
+	m.viol = viol;
 	struct mqtt_slice t;
 	if (engine_alias_take(&r->cl[ci].alias, &m.pkt, &t))
 		alias_put(r->spec->protocol, &m, t, text, sizeof text);

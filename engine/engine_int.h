@@ -28,6 +28,7 @@ struct engine_msg {
 	size_t len;
 	double t;
 	int consumed;
+	const char *viol;       /* the first rule of the spec the packet breaks (its clause), or NULL */
 };
 
 struct engine_client {
@@ -43,6 +44,7 @@ struct engine_client {
 	double closed_at;
 	struct mon_conn mon;   /* the monitors' view of the current connection */
 	struct engine_alias alias; /* the broker's Topic Aliases on this connection */
+	size_t auth_round;     /* auto_auth: the broker's AUTH 0x18 answered so far on this connection */
 };
 
 enum engine_phase { ENGINE_MAIN, ENGINE_CLEANUP, ENGINE_DONE };
@@ -80,6 +82,14 @@ enum engine_step_rc { ENGINE_STEP_DONE, ENGINE_STEP_PENDING, ENGINE_STEP_ABORT }
 void engine_client_open(struct engine_case *r, int ci, double now);
 void engine_client_on_io(struct engine_case *r, int ci, short revents, double now);
 /* Queue bytes; `logged` is what the wire trace shows (passwords masked), same length. */
+/* auto_auth (engine_auth.c): answer the broker's AUTH 0x18 with the next
+ * declared datum; 1 when it did (the AUTH is then read). */
+int engine_auth_answer(struct engine_case *r, int ci, const struct mqtt_packet *got, double now);
+/* A step sent p: a re-authentication (AUTH 0x19) starts the data over. */
+void engine_auth_sent(struct engine_case *r, int ci, const struct mqtt_packet *p);
+/* Mask every declared authentication datum in b (a copy for the trace). */
+void engine_auth_mask(const struct engine_opts *o, uint8_t *b, size_t n);
+
 void engine_client_send(struct engine_case *r, int ci, const uint8_t *b, const uint8_t *logged, size_t n, const char *text,
 			double now);
 /* Send DISCONNECT if open, then close (before clean-up and at the end). */

@@ -197,8 +197,16 @@ static enum engine_step_rc do_send(struct engine_case *r, const struct case_step
 		memcpy(logged, bytes, (size_t)w);
 		memset(logged + w - p.password.s.n, '*', p.password.s.n);
 	}
+	if ((p.type == MQTT_CONNECT || p.type == MQTT_AUTH) && r->o->nauth_data) {
+		if (logged == bytes) {
+			logged = arena_alloc(&r->arena, (size_t)w);
+			memcpy(logged, bytes, (size_t)w);
+		}
+		engine_auth_mask(r->o, logged, (size_t)w);
+	}
 	if (ws_framing(c, s, (size_t)w, text, sizeof text, &e) < 0)
 		goto case_error;
+	engine_auth_sent(r, s->client, &p);
 	engine_client_send(r, s->client, bytes, logged, (size_t)w, text, now);
 	return ENGINE_STEP_DONE;
 case_error:
@@ -333,6 +341,25 @@ static void late_arrivals(const struct engine_case *r, const struct engine_clien
 	}
 }
 
+/* A packet the expectation took that breaks a clause the step checks (the
+ * strict decoder's finding): the step's check fails too, saying so, and the
+ * case goes on, as it does after the finding itself (the packet came and
+ * matched; only a rule of its fields broke). */
+static void claimed_violation(struct engine_case *r, const struct case_step *s, const struct engine_client *c,
+			      const struct match_result *m, double now)
+{
+	struct check_result *ch = check_of(r);
+	for (size_t i = 0; ch && r->phase == ENGINE_MAIN && i < c->nin; i++)
+		for (size_t k = 0; m->taken[i] && c->in[i].viol && k < s->nchecks; k++)
+			if (strcmp(c->in[i].viol, s->checks[k]) == 0) {
+				char p[300];
+				mqtt_print_v(r->spec->protocol, &c->in[i].pkt, p, sizeof p);
+				results_set_outcome(ch, CHECK_FAIL, now - r->t0);
+				results_set_actual(ch, "%s, which breaks %s (found by the strict decoder)", p, s->checks[k]);
+				return;
+			}
+}
+
 static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_step *s, double now)
 {
 	struct engine_client *c = &r->cl[s->client];
@@ -359,6 +386,7 @@ static enum engine_step_rc poll_expect(struct engine_case *r, const struct case_
 		rc = ENGINE_STEP_ABORT;
 	} else if (st == MATCH_OK) {
 		expect_held(r, s, c, &m, base, now);
+		claimed_violation(r, s, c, &m, now);
 		for (size_t i = 0; i < c->nin; i++)
 			if (m.taken[i])
 				ack_recorded(r, s, &c->in[i].pkt);

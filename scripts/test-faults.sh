@@ -50,13 +50,14 @@ done
 bad=$(pin_syntax_errors $pins)
 [ -z "$(pin_syntax_errors tests/faults/unpinned.list)" ] || bad="$bad $(pin_syntax_errors tests/faults/unpinned.list)"
 [ -z "$bad" ] || { echo "test-faults: not in the pin format: $bad" >&2; exit 2; }
-for id in $(for p in $pins; do pin_ids "$p"; done | sort -u); do
+for id in $(for p in $pins tests/fakes/5.0/*.txt; do pin_ids "$p"; done | sort -u); do
 	in_catalog "$id" ||
 		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog of its version" >&2; exit 2; }
 done
 if [ "${CLAIMS:-1}" = 1 ]; then
 	{
-		for p in $pins tests/variants/*.txt; do
+		# The fake broker's pins, run by scripts/test-fakes.sh.
+		for p in $pins tests/variants/*.txt tests/fakes/5.0/*.txt; do
 			[ -f "$p" ] && { firm "$p"; warn_firm "$p"; }
 		done
 		# The WebSocket front's pins, run by scripts/test-transports.sh.

@@ -109,6 +109,8 @@ extern const struct fp_fault fp_v5_timer_faults[]; /* 5.0 timers (fault_proxy_v5
 extern const struct fp_fault fp_v5_feature_faults[];
 /* 5.0 packet-id rules of the QoS flows (fault_proxy_v5_flows.c) */
 extern const struct fp_fault fp_v5_flow_faults[];
+/* 5.0 encodings of a delivered PUBLISH (fault_proxy_v5_forms.c) */
+extern const struct fp_fault fp_v5_form_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
@@ -116,6 +118,10 @@ void fp_forward(struct fp_conn *c, const struct fp_pkt *k);
 void fp_send_bytes(struct fp_conn *c, const void *b, size_t n);
 /* Encode `p` (with the minimal Remaining Length) and queue it. */
 void fp_send(struct fp_conn *c, const struct mqtt_packet *p);
+/* fp_send, but the encoding as `p` says, where fp_send makes it minimal and
+ * complete: its rl_bytes pad the Remaining Length, and props.present false
+ * leaves the Property Length out (faults of the encoding itself). */
+void fp_send_exact(struct fp_conn *c, const struct mqtt_packet *p);
 /* fp_send(k's packet) when a fault changed it, else fp_forward: untouched
  * packets keep their exact bytes. */
 void fp_send_if(struct fp_conn *c, struct fp_pkt *k, bool changed);
@@ -146,6 +152,9 @@ void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p);
 /* Close the client's side now (what is queued for it is dropped); the
  * broker's side follows, as if the client had gone. */
 void fp_close(struct fp_conn *c);
+
+/* Has the client side closed (what goes to it now is lost)? */
+bool fp_client_gone(const struct fp_conn *c);
 
 /* Close the client as fp_close does, `ms` from now, unless a later call
  * moves the moment (0: never): a fault's own timer, such as a Server Keep

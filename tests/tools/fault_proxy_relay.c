@@ -72,6 +72,18 @@ void fp_send(struct fp_conn *c, const struct mqtt_packet *p)
 		pr->cout.len += (size_t)n;
 }
 
+void fp_send_exact(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	struct pair *pr = (struct pair *)c;
+	struct mqtt_packet q = *p;
+	q.rl_override = false;
+	int n = mqtt_encode(c->version, &q, pr->cout.d + pr->cout.len, fp_room(&pr->cout));
+	if (n < 0)
+		fprintf(stderr, "fault-proxy: conn %u: cannot encode %s\n", c->id, mqtt_type_name(p->type));
+	else
+		pr->cout.len += (size_t)n;
+}
+
 void fp_send_if(struct fp_conn *c, struct fp_pkt *k, bool changed)
 {
 	if (changed)
@@ -126,6 +138,11 @@ void fp_close(struct fp_conn *c)
 	struct pair *pr = (struct pair *)c;
 	pr->c_eof = true;
 	pr->cout.len = 0;
+}
+
+bool fp_client_gone(const struct fp_conn *c)
+{
+	return ((const struct pair *)c)->c_eof;
 }
 
 void fp_close_after(struct fp_conn *c, double ms)

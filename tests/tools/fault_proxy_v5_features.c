@@ -21,7 +21,7 @@
 #include "codec/mqtt_prop.h"
 #include "tests/tools/fault_proxy.h"
 
-#define ALIAS_CONNS 64 /* connections remembered (a ring) */
+#define ALIAS_CONNS 1024 /* connections remembered (a ring; more than a run has open at once) */
 #define ALIAS_TOPICS 4 /* aliases the proxy uses per connection, at most */
 #define KA_CAP 300     /* a Keep Alive above this (s) is capped */
 #define KA_SERVER 2    /* to this Server Keep Alive (s) */

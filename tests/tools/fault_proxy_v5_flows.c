@@ -14,7 +14,7 @@
 #include "tests/tools/fault_proxy.h"
 
 #define FLOW_IDS 16	 /* ids whose flow ended, per connection */
-#define FLOW_CONNS 64	 /* connections remembered (a ring) */
+#define FLOW_CONNS 1024 /* connections remembered (a ring; more than a run has open at once) */
 #define DISCARDED 16	 /* messages taken for duplicates (a ring) */
 #define RELEASED 32	 /* QoS 2 messages sent, remembered (a ring) */
 #define MSG_CAP 1024	 /* the longest message remembered */

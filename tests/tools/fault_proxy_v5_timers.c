@@ -157,42 +157,66 @@ static void will_gone_connect(struct fp_conn *c, const struct mqtt_packet *p)
 
 /* ---- the Message Expiry ---- */
 
-/* v5-expired-delivered: the last 5.0 PUBLISH a client sent with Message
- * Expiry Interval 1, until its copy went out. */
-static struct {
+/* v5-expired-delivered: the 5.0 PUBLISHes clients sent with Message Expiry
+ * Interval 1, per topic (a ring: cases run at once), until a copy went out. */
+#define EXPIRING 256
+
+static struct expiring {
 	bool set;
 	double at;
 	char topic[FP_TOPIC_CAP];
 	uint8_t payload[FP_TOPIC_CAP];
 	size_t n;
-} expiring;
+} expiring[EXPIRING];
+static unsigned nexpiring;
+
+static struct expiring *expiring_on(struct mqtt_slice t)
+{
+	for (size_t i = 0; i < EXPIRING; i++)
+		if (expiring[i].set && t.n == strlen(expiring[i].topic) && memcmp(t.p, expiring[i].topic, t.n) == 0)
+			return &expiring[i];
+	return NULL;
+}
 
 static void expiring_seen(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	const struct mqtt_prop *e = p->type == MQTT_PUBLISH ? prop_of(&p->props, "message_expiry_interval") : NULL;
 	if (!fp_v5(c) || !e || e->num != 1 || p->topic.s.n >= FP_TOPIC_CAP || p->payload.n > FP_TOPIC_CAP)
 		return;
-	memcpy(expiring.topic, p->topic.s.p, p->topic.s.n);
-	expiring.topic[p->topic.s.n] = 0;
-	memcpy(expiring.payload, p->payload.p, p->payload.n);
-	expiring.n = p->payload.n;
-	expiring.at = fp_now_ms();
-	expiring.set = true;
+	struct expiring *x = expiring_on(p->topic.s);
+	for (size_t i = 0; !x && i < EXPIRING; i++)
+		if (!expiring[i].set)
+			x = &expiring[i];
+	if (!x)
+		x = &expiring[nexpiring++ % EXPIRING];
+	memcpy(x->topic, p->topic.s.p, p->topic.s.n);
+	x->topic[p->topic.s.n] = 0;
+	memcpy(x->payload, p->payload.p, p->payload.n);
+	x->n = p->payload.n;
+	x->at = fp_now_ms();
+	x->set = true;
 }
 
-/* The next message with a Message Expiry on that topic brings the expired
- * one along first. The remembered one itself coming in time is no fault:
- * it is forgotten, and so is one not yet a second old (no copy of a live
- * message: that would be a duplicate, not an expiry broken). */
+/* The next message with a Message Expiry on that topic, once the remembered
+ * one is over a second old, brings the expired one along first. The
+ * remembered one itself coming is no fault: it is forgotten. One on the topic
+ * while it is younger is let pass (no copy of a live message: that would be a
+ * duplicate, not an expiry broken). */
 static void expired_delivered(struct fp_conn *c, struct fp_pkt *k)
 {
 	struct mqtt_slice t = k->p.topic.s;
-	if (fp_v5(c) && expiring.set && k->p.type == MQTT_PUBLISH && prop_of(&k->p.props, "message_expiry_interval") &&
-	    t.n == strlen(expiring.topic) && memcmp(t.p, expiring.topic, t.n) == 0) {
-		bool same = k->p.payload.n == expiring.n && memcmp(k->p.payload.p, expiring.payload, expiring.n) == 0;
-		if (!same && fp_now_ms() - expiring.at > EXPIRY_1S_MS)
-			publish_qos0(c, t, (struct mqtt_slice){expiring.payload, expiring.n});
-		expiring.set = false;
+	/* A copy to a client already gone never reached anyone. */
+	struct expiring *x = fp_v5(c) && !fp_client_gone(c) && k->p.type == MQTT_PUBLISH &&
+				     prop_of(&k->p.props, "message_expiry_interval")
+			     ? expiring_on(t)
+			     : NULL;
+	if (x) {
+		bool same = k->p.payload.n == x->n && memcmp(k->p.payload.p, x->payload, x->n) == 0;
+		bool old = fp_now_ms() - x->at > EXPIRY_1S_MS;
+		if (!same && old)
+			publish_qos0(c, t, (struct mqtt_slice){x->payload, x->n});
+		if (same || old)
+			x->set = false; /* a younger other message: keep waiting */
 	}
 	fp_forward(c, k);
 }

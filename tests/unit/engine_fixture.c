@@ -74,6 +74,10 @@ void ef_run(struct ef_run *r, const char *const *texts, size_t n, const struct f
 	eo.run_prefix = EF_RUN_PREFIX;
 	eo.stop = o->stop;
 	eo.deadline_ms = o->deadline_ms;
+	eo.auth_method = o->auth_method;
+	eo.auth_data = o->auth_data;
+	eo.nauth_data = o->nauth_data;
+	eo.auth_data_hex = o->auth_data_hex;
 	r->cut = engine_run(r->cs, n, NULL, &ef_cat, &eo, r->res);
 	fake_peer_stop(r->peer);
 }

@@ -35,6 +35,11 @@ struct ef_opts {
 	double deadline_ms;
 	volatile sig_atomic_t *stop;
 	size_t jobs;
+	/* a declared enhanced-authentication exchange (--auth), or method NULL */
+	const char *auth_method;
+	const struct mqtt_slice *auth_data;
+	size_t nauth_data;
+	const char *auth_data_hex;
 };
 
 struct ef_run {

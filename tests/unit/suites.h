@@ -10,7 +10,7 @@
 	X(alloc) X(arena) X(err) X(json_util) X(clock) X(tmpl) X(catalog) \
 	X(profile_v5) X(profile_connack) X(engine_preflight_broker) X(engine_monitor_limits) X(engine_preflight5) \
 	X(base36) X(utf8_escape) X(profile) X(profile_probe) X(conn) X(conn_tls) X(sync_client) X(results) \
-	X(engine_preflight_case) X(cli_options) X(cli) X(cli_list) X(report_compare) X(report_versions)
+	X(engine_preflight_case) X(cli_options) X(cli_auth) X(cli) X(cli_list) X(report_compare) X(report_versions)
 
 #define X(name) Suite *name##_suite(void);
 TEST_SUITES(X)

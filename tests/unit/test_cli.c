@@ -31,7 +31,7 @@ START_TEST(parse_finds_the_cases)
 	char want[PATH_MAX];
 	ck_assert_ptr_nonnull(realpath("cases", want));
 	ck_assert_str_eq(o.cases_dir, want);
-	ck_assert_int_eq(o.jobs, 16);
+	ck_assert_int_eq(o.jobs, 32);
 	setenv("MQTTSPEC_CASES", "/somewhere/cases", 1);
 	optind = 0;
 	ck_assert_int_eq(cli_parse(2, argv, &o), 1);

@@ -43,7 +43,7 @@ START_TEST(defaults)
 	ck_assert_int_eq(parse(argv, &o, &out), 1);
 	ck_assert_str_eq(out, "");
 	free(out);
-	ck_assert_int_eq(o.jobs, 16);
+	ck_assert_int_eq(o.jobs, 32);
 	ck_assert(o.time_scale == 1);
 	ck_assert_int_eq(o.tolerance_ms, 500);
 	ck_assert_int_eq(o.slack_ms, 1000);
@@ -186,7 +186,7 @@ START_TEST(help_and_version)
 			 out);
 	ck_assert_ptr_nonnull(strstr(out, "\nrun options:\n  --broker URL        mqtt://host[:port] (TCP, port 1883), mqtts:// (TLS, 8883),\n"
 					  "                      ws://host[:port][/path] and wss:// (WebSocket, path /mqtt);\n"));
-	ck_assert_ptr_nonnull(strstr(out, "\n  -j, --jobs N        cases run at once (default 16)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n  -j, --jobs N        cases run at once (default 32)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\n  --color / --no-color  colour the console report (default: when it is a terminal)\n"));
 	ck_assert_ptr_nonnull(strstr(out, "\n  --cert FILE, --key FILE   client certificate and key, for mutual TLS\n"));
 	/* In the table's help order: --broker, --propagation-ms, --cafile, ... --repro, --broker-name. */

@@ -259,6 +259,53 @@ START_TEST(a_topic_alias_set_by_the_broker_is_resolved)
 }
 END_TEST
 
+/* auto_auth: the broker's AUTH 0x18 is answered with the next declared
+ * datum; the CONNECT carries the first; the trace shows neither. */
+static const char *const auth_case =
+	"{'id':'auth','title':'t','protocol':'5.0','clients':{'a':{'auto_auth':true}},'steps':["
+	"{'client':'a','open':true},"
+	"{'client':'a','send':{'type':'CONNECT','properties':[{'authentication_method':'{auth_method}'},"
+	"{'authentication_data_hex':'{auth_data}'}]}},"
+	"{'client':'a','expect':{'type':'CONNACK','reason_code':0,'properties':{'authentication_method':'M'}},"
+	"'checks':['MQTT-3.12.4-1']}]}";
+
+static int has(const uint8_t *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (size_t i = 0; b && i + k <= n; i++)
+		if (memcmp(b + i, s, k) == 0)
+			return 1;
+	return 0;
+}
+
+START_TEST(auto_auth_answers_with_the_next_datum)
+{
+	const struct mqtt_slice data[] = {{(const uint8_t *)"one", 3}, {(const uint8_t *)"two", 3}};
+	struct ef_opts o = {.auth_method = "M", .auth_data = data, .nauth_data = 2, .auth_data_hex = "6f6e65"};
+	/* AUTH 0x18 [method "M"], then CONNACK 0 [method "M"]. */
+	const struct fake_step s[] = {FP_RECV(1),
+				      FP_SEND(0xf0, 0x06, 0x18, 0x04, 0x15, 0x00, 0x01, 'M'),
+				      FP_RECV(15),
+				      FP_SEND(0x20, 0x07, 0x00, 0x00, 0x04, 0x15, 0x00, 0x01, 'M'),
+				      FP_END};
+	const struct fake_step *const scripts[] = {s};
+	struct ef_run r;
+	ef_run1(&r, auth_case, scripts, 1, &o);
+	ck_assert_ptr_null(fake_peer_error(r.peer));
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "CONNACK");
+	const struct fake_rx *c = fake_peer_received(r.peer, 0, 0), *a = fake_peer_received(r.peer, 0, 1);
+	ck_assert(has(c->bytes, c->n, "one"));
+	ck_assert(has(a->bytes, a->n, "two"));
+	ck_assert_int_eq(a->bytes[2], 0x18);
+	for (size_t i = 0; i < r.res[0].nwire; i++) {
+		const struct wire_event *w = &r.res[0].wire[i];
+		ck_assert_msg(!w->bytes || (!has(w->bytes, w->len, "one") && !has(w->bytes, w->len, "two")),
+			      "wire event %zu shows a declared datum", i);
+	}
+	ef_free(&r);
+}
+END_TEST
+
 Suite *engine_five_suite(void)
 {
 	Suite *s = suite_create("engine_five");
@@ -274,6 +321,7 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_disconnect_with_another_code_is_a_should_failure);
 	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
 	tcase_add_test(tc, a_topic_alias_set_by_the_broker_is_resolved);
+	tcase_add_test(tc, auto_auth_answers_with_the_next_datum);
 	suite_add_tcase(s, tc);
 	return s;
 }

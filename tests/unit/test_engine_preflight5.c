@@ -199,7 +199,7 @@ START_TEST(only_5)
 	struct run_result run;
 	memset(&run, 0, sizeof run);
 	engine_broker_profile(&r.b, &run);
-	ck_assert_uint_eq(run.nprofile, 15);
+	ck_assert_uint_eq(run.nprofile, 16);
 	ck_assert_str_eq(run.profile[10].name, "5.0:receive_max");
 	ck_assert_str_eq(run.profile[10].value, "20");
 	results_free(&run);

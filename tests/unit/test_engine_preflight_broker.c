@@ -179,7 +179,7 @@ START_TEST(profile_lists_each_version)
 	struct run_result run;
 	memset(&run, 0, sizeof run);
 	engine_broker_profile(&b, &run);
-	ck_assert_uint_eq(run.nprofile, 15);
+	ck_assert_uint_eq(run.nprofile, 16);
 	ck_assert_str_eq(run.profile[0].name, "max_qos");
 	ck_assert_str_eq(run.profile[4].name, "sys");
 	ck_assert_str_eq(run.profile[5].name, "5.0:max_qos");

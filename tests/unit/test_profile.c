@@ -37,7 +37,7 @@ START_TEST(init_everything_unknown)
 		ck_assert_str_eq(p.source[i], "not probed");
 	static const char *const names[PROFILE_NCAPS] = {"max_qos", "retain", "wildcards", "max_client_id", "sys",
 							 "sub_ids", "shared", "receive_max", "max_packet", "alias_max",
-							 "keep_alive", "assigned_id"};
+							 "keep_alive", "assigned_id", "auth"};
 	for (int i = 0; i < PROFILE_NCAPS; i++)
 		ck_assert_str_eq(profile_cap_name((enum profile_cap)i), names[i]);
 	/* A 3.1.1 report shows the five the probe learns, as it always did. */
@@ -45,8 +45,9 @@ START_TEST(init_everything_unknown)
 	ck_assert_uint_eq(profile_caps_of(MQTT_V311, &caps), 5);
 	for (int i = 0; i < 5; i++)
 		ck_assert_int_eq(caps[i], i);
-	ck_assert_uint_eq(profile_caps_of(MQTT_V5, &caps), 10);
+	ck_assert_uint_eq(profile_caps_of(MQTT_V5, &caps), 11);
 	ck_assert_int_eq(caps[9], PROFILE_ASSIGNED_ID);
+	ck_assert_int_eq(caps[10], PROFILE_AUTH);
 }
 END_TEST
 
@@ -228,7 +229,8 @@ START_TEST(value_as_text)
 	p.caps.alias_max = 0;
 	p.caps.keep_alive = 60;
 	p.caps.assigned_id = 0;
-	static const char *const want[PROFILE_NCAPS] = {"0", "yes", "no", "64", "yes", "no", "yes", "20", "none", "0", "60", "no"};
+	p.caps.auth = 1;
+	static const char *const want[PROFILE_NCAPS] = {"0", "yes", "no", "64", "yes", "no", "yes", "20", "none", "0", "60", "no", "yes"};
 	for (int i = 0; i < PROFILE_NCAPS; i++) {
 		profile_value(&p, (enum profile_cap)i, buf, sizeof buf);
 		ck_assert_str_eq(buf, want[i]);

@@ -305,7 +305,7 @@ START_TEST(replay_repeats_brokers_time_scale_and_user)
 	memset(&o, 0, sizeof o);
 	optind = 1;
 	ck_assert_int_eq(cli_options_parse(4, plain, &o), 3);
-	ck_assert_int_eq(o.jobs, 16);
+	ck_assert_int_eq(o.jobs, 32);
 	ck_assert_int_eq(o.tolerance_ms, 500);
 	ck_assert_int_eq(o.color, -1);
 	cli_options_replay(&o, buf, sizeof buf);
