@@ -30,7 +30,7 @@ LIB_SRC  := $(filter-out cli/main.c,$(wildcard $(LAYERS:%=%/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 FP_SRC   := $(wildcard tests/tools/fault_proxy*.c)
 # Programs of their own in tests/tools/ (a main each), not part of run-tests.
-TOOL_SRC := tests/tools/hostile_broker.c tests/tools/auth_broker.c tests/tools/bench_codec.c
+TOOL_SRC := tests/tools/hostile_broker.c tests/tools/auth_broker.c tests/tools/fake_listen.c tests/tools/bench_codec.c
 TEST_SRC := $(wildcard tests/unit/*.c)
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
 
@@ -48,10 +48,10 @@ $(B)/run-tests: $(TEST_OBJ) $(LIB_OBJ)
 $(B)/fault-proxy: $(FP_SRC:%.c=$(B)/%.o) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/hostile-broker: $(B)/tests/tools/hostile_broker.o $(LIB_OBJ)
+$(B)/hostile-broker: $(B)/tests/tools/hostile_broker.o $(B)/tests/tools/fake_listen.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/auth-broker: $(B)/tests/tools/auth_broker.o $(LIB_OBJ)
+$(B)/auth-broker: $(B)/tests/tools/auth_broker.o $(B)/tests/tools/fake_listen.o $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/bench-codec: $(B)/tests/tools/bench_codec.o $(LIB_OBJ)

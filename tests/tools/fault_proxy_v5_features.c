@@ -44,15 +44,6 @@ static struct alias_conn *conn_of(const struct fp_conn *c)
 	return a->id == c->id ? a : NULL;
 }
 
-static const struct mqtt_prop *prop_of(const struct mqtt_props *pr, const char *key)
-{
-	const struct mqtt_prop_def *d = mqtt_prop_find(key);
-	for (size_t i = 0; d && i < pr->count; i++)
-		if (pr->items[i].id == d->id)
-			return &pr->items[i];
-	return NULL;
-}
-
 static void prop_put_num(struct mqtt_props *pr, const char *key, uint32_t v)
 {
 	const struct mqtt_prop_def *d = mqtt_prop_find(key);
@@ -74,7 +65,7 @@ static void remember_connect(struct fp_conn *c, const struct mqtt_packet *p)
 	struct alias_conn *a = &conns[c->id % ALIAS_CONNS];
 	memset(a, 0, sizeof *a);
 	a->id = c->id;
-	const struct mqtt_prop *m = prop_of(&p->props, "topic_alias_maximum");
+	const struct mqtt_prop *m = fp_prop(&p->props, "topic_alias_maximum");
 	a->max = m ? m->num : 0;
 	a->capped = p->keep_alive > KA_CAP;
 }
@@ -95,7 +86,7 @@ static void alias_publish(struct fp_conn *c, struct fp_pkt *k, enum alias_mode m
 	struct alias_conn *a = conn_of(c);
 	struct mqtt_slice t = k->p.topic.s;
 	bool hit = fp_v5(c) && a && a->max > 0 && k->p.type == MQTT_PUBLISH && t.n > 0 && t.n < FP_TOPIC_CAP &&
-		   !prop_of(&k->p.props, "topic_alias");
+		   !fp_prop(&k->p.props, "topic_alias");
 	if (!hit) {
 		fp_forward(c, k);
 		return;
@@ -124,7 +115,7 @@ static void ka_connack(struct fp_conn *c, struct fp_pkt *k)
 {
 	struct alias_conn *a = conn_of(c);
 	bool hit = fp_v5(c) && a && a->capped && k->p.type == MQTT_CONNACK && k->p.return_code == 0 &&
-		   !prop_of(&k->p.props, "server_keep_alive");
+		   !fp_prop(&k->p.props, "server_keep_alive");
 	if (hit)
 		prop_put_num(&k->p.props, "server_keep_alive", KA_SERVER);
 	fp_send_if(c, k, hit);

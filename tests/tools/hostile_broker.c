@@ -46,6 +46,7 @@
 #include "codec/mqtt_decode.h"
 #include "codec/mqtt_encode.h"
 #include "codec/mqtt_frame.h"
+#include "tests/tools/fake_listen.h"
 #include "util/clock.h"
 
 enum mode { GARBAGE, HUGE_LENGTH, CLOSE_MID_PACKET, DRIP, NO_CONNACK, NEVER_READS, FLOOD, WRONG_TYPE, PRE_PINGRESP,
@@ -355,34 +356,6 @@ static void accept_all(int ls, double now)
 	}
 }
 
-static int listen_on(int port, const char *port_file)
-{
-	int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	if (ls < 0)
-		return -1;
-	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((uint16_t)port);
-	socklen_t al = sizeof a;
-	if (bind(ls, (struct sockaddr *)&a, sizeof a) < 0 || listen(ls, 128) < 0 ||
-	    getsockname(ls, (struct sockaddr *)&a, &al) < 0) {
-		perror("hostile-broker: listen");
-		return -1;
-	}
-	fcntl(ls, F_SETFL, fcntl(ls, F_GETFL) | O_NONBLOCK);
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", port_file);
-	FILE *f = fopen(tmp, "w");
-	if (!f || fprintf(f, "%d\n", ntohs(a.sin_port)) < 0 || fclose(f) != 0 || rename(tmp, port_file) < 0) {
-		perror("hostile-broker: port file");
-		return -1;
-	}
-	return ls;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: hostile-broker --mode MODE --port-file FILE [--port N]\nmodes:");
@@ -416,7 +389,7 @@ int main(int argc, char **argv)
 		return usage();
 	mode = (enum mode)m;
 	signal(SIGPIPE, SIG_IGN);
-	int ls = listen_on(port, port_file);
+	int ls = fake_listen("hostile-broker", port, port_file);
 	if (ls < 0)
 		return 1;
 	struct pollfd pfd[MAX_CONNS + 1];
