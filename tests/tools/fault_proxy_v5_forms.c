@@ -1,7 +1,7 @@
 /*
  * fault_proxy_v5_forms.c - faults in the encoding of a 5.0 PUBLISH the
  * broker delivers: a Remaining Length longer than it needs, a Response
- * Topic with a wildcard; and a packet after its DISCONNECT.
+ * Topic with a wildcard.
  * Each touches only connections whose CONNECT spoke 5.0, and only a
  * PUBLISH that has the property it breaks. Pins: tests/faults/5.0/.
  */
@@ -42,20 +42,10 @@ static void string_bad(struct fp_conn *c, struct fp_pkt *k, const char *key, con
 
 static void response_topic_wild(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "response_topic", "re/#"); }
 
-/* A PINGRESP after the broker's DISCONNECT, which is to be its last packet. */
-static void after_disconnect(struct fp_conn *c, struct fp_pkt *k)
-{
-	fp_forward(c, k);
-	if (fp_v5(c) && k->p.type == MQTT_DISCONNECT)
-		fp_send_bytes(c, (const uint8_t[]){0xd0, 0x00}, 2);
-}
-
 const struct fp_fault fp_v5_form_faults[] = {
 	{"v5-publish-rl-padded", "5.0: a PUBLISH's Remaining Length in one byte more than it needs", rl_padded, NULL,
 	 NULL, 0},
 	{"v5-response-topic-wildcard", "5.0: a delivered Response Topic becomes \"re/#\"", response_topic_wild, NULL,
 	 NULL, 0},
-	{"v5-after-disconnect", "5.0: a PINGRESP after every DISCONNECT the broker sends", after_disconnect, NULL, NULL,
-	 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };
