@@ -98,7 +98,8 @@ static bool keeps_open(const struct pair *pr)
 		return false;
 	return (fl & FP_KEEP_OPEN) || ((fl & FP_KEEP_OPEN_SILENT) && !pr->pub.connect_seen) ||
 	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent) ||
-	       ((fl & FP_KEEP_OPEN_V5) && pr->pub.version == MQTT_V5);
+	       ((fl & FP_KEEP_OPEN_V5) && pr->pub.version == MQTT_V5) ||
+	       ((fl & FP_KEEP_OPEN_REFUSED) && !pr->pub.accepted);
 }
 
 /* FP_SAY_DISCONNECT: once the broker's last packets are through. */
@@ -126,7 +127,9 @@ static bool pair_done(struct pair *pr, double now)
 			      pr->pub.client_id);
 			close(pr->ufd);
 			pr->ufd = -1;
-			pr->close_at = now + FP_KEEP_OPEN_MS;
+			pr->close_at = now + ((pr->pub.px->fault->flags & FP_KEEP_OPEN_REFUSED) && !pr->pub.accepted
+						      ? FP_DRAIN_MS
+						      : FP_KEEP_OPEN_MS);
 		}
 		return now >= pr->close_at;
 	}

@@ -79,6 +79,11 @@ typedef void fp_closed_fn(struct fp_conn *c);
 #define FP_KEEP_OPEN_DISCONNECTED 0x4
 /* FP_KEEP_OPEN for a 5.0 connection only (a 5.0 fault leaves 3.1.1 alone). */
 #define FP_KEEP_OPEN_V5 0x10
+/* A connection the broker closes without having accepted it stays open for
+ * FP_DRAIN_MS more, so what the client sent right behind its CONNECT is still
+ * read (and watched), however fast the refusal came. */
+#define FP_KEEP_OPEN_REFUSED 0x20
+#define FP_DRAIN_MS 500.0
 /* When the broker closes a 5.0 connection, the client first gets a
  * DISCONNECT 0x8E carrying a Session Expiry Interval (which a server's
  * DISCONNECT may not carry), however the close came about: before any

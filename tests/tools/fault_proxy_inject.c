@@ -290,7 +290,7 @@ const struct fp_fault fp_delivery_faults[] = {
 	{"match-wildcard-name", "deliver PUBLISHes whose topic name holds '+' or '#'", NULL, match_wildcard, NULL, 0},
 	{"unsubscribe-ignored", "deliver also to clients that unsubscribed", NULL, unsubscribe_ignored, NULL, 0},
 	{"publish-before-accept", "deliver a PUBLISH sent before the CONNECT was accepted", NULL,
-	 publish_before_accept, NULL, 0},
+	 publish_before_accept, NULL, FP_KEEP_OPEN_REFUSED},
 	{"accept-bad-protocol", "answer a CONNECT naming another protocol with CONNACK 0", NULL,
 	 accept_bad_protocol, NULL, 0},
 	{"will-on-disconnect", "publish a client's Will when it sends DISCONNECT", NULL, will_on_disconnect, NULL, 0},

@@ -4,6 +4,9 @@
  * or the sender of a released message. Like the other 5.0 faults, each
  * touches only connections whose CONNECT spoke 5.0. Pins: tests/faults/5.0/.
  *
+ * A sender also may not send a message again once it is released (PUBREL)
+ * or the receiver refused it (PUBACK 0x80 or more).
+ *
  * The proxy cannot change what a client sends, so a broker that takes a
  * reused id for a duplicate is played from both sides: the client's
  * PUBLISH still reaches mosquitto and is acknowledged, and the proxy drops
@@ -91,24 +94,51 @@ static void reused_from_client(struct fp_conn *c, const struct mqtt_packet *p)
 	memcpy(m->payload, p->payload.p, m->payload_n);
 }
 
-/* ---- a PUBLISH re-sent after its PUBREL ---- */
+/* ---- messages sent again that may not be ---- */
 
 struct sent {
-	char client_id[64];
+	char client_id[64]; /* "" : a free slot */
 	uint16_t packet_id;
 	size_t len;
 	uint8_t raw[MSG_CAP];
 };
 
-static struct sent released[RELEASED];
-static unsigned nreleased;
+static struct sent released[RELEASED], refused[RELEASED];
+static unsigned nreleased, nrefused;
 
-static struct sent *sent_find(const struct fp_conn *c, uint16_t pid)
+static struct sent *sent_find(struct sent *ring, const struct fp_conn *c, uint16_t pid)
 {
-	for (unsigned i = 0; i < RELEASED && i < nreleased; i++)
-		if (released[i].packet_id == pid && strcmp(released[i].client_id, c->client_id) == 0)
-			return &released[i];
+	for (unsigned i = 0; i < RELEASED; i++)
+		if (ring[i].client_id[0] && ring[i].packet_id == pid && strcmp(ring[i].client_id, c->client_id) == 0)
+			return &ring[i];
 	return NULL;
+}
+
+/* Remember the PUBLISH k going to c, in place of one of the same id. */
+static void remember(struct sent *ring, unsigned *n, const struct fp_conn *c, const struct fp_pkt *k)
+{
+	if (k->len > MSG_CAP)
+		return;
+	struct sent *s = sent_find(ring, c, k->p.packet_id);
+	if (!s)
+		s = &ring[(*n)++ % RELEASED];
+	memcpy(s->client_id, c->client_id, sizeof s->client_id);
+	s->packet_id = k->p.packet_id;
+	s->len = k->len;
+	memcpy(s->raw, k->raw, k->len);
+}
+
+static void send_again(struct fp_conn *c, const struct sent *s)
+{
+	uint8_t again[MSG_CAP];
+	memcpy(again, s->raw, s->len);
+	again[0] |= MQTT_PF_DUP;
+	fp_send_bytes(c, again, s->len);
+}
+
+static int qos_of(const struct mqtt_packet *p)
+{
+	return (p->flags >> MQTT_PF_QOS_SHIFT) & 3;
 }
 
 /* On a resumed session (fp_conn.n), each PUBREL the broker re-sends comes
@@ -117,24 +147,38 @@ static void resend_to_client(struct fp_conn *c, struct fp_pkt *k)
 {
 	if (fp_v5(c) && k->p.type == MQTT_CONNACK)
 		c->n = k->p.ack_flags & 1;
-	if (fp_v5(c) && k->p.type == MQTT_PUBLISH && ((k->p.flags >> MQTT_PF_QOS_SHIFT) & 3) == 2 &&
-	    k->len <= MSG_CAP) {
-		struct sent *s = sent_find(c, k->p.packet_id);
-		if (!s)
-			s = &released[nreleased++ % RELEASED];
-		memcpy(s->client_id, c->client_id, sizeof s->client_id);
-		s->packet_id = k->p.packet_id;
-		s->len = k->len;
-		memcpy(s->raw, k->raw, k->len);
-	}
-	const struct sent *s = fp_v5(c) && c->n && k->p.type == MQTT_PUBREL ? sent_find(c, k->p.packet_id) : NULL;
-	if (s) {
-		uint8_t again[MSG_CAP];
-		memcpy(again, s->raw, s->len);
-		again[0] |= MQTT_PF_DUP;
-		fp_send_bytes(c, again, s->len);
-	}
+	if (fp_v5(c) && k->p.type == MQTT_PUBLISH && qos_of(&k->p) == 2)
+		remember(released, &nreleased, c, k);
+	const struct sent *s =
+		fp_v5(c) && c->n && k->p.type == MQTT_PUBREL ? sent_find(released, c, k->p.packet_id) : NULL;
+	if (s)
+		send_again(c, s);
 	fp_forward(c, k);
+}
+
+/* A QoS 1 delivery the client refused (PUBACK 0x80 or more) is sent again,
+ * DUP 1, right after the CONNACK that resumes the client's session. */
+static void refused_to_client(struct fp_conn *c, struct fp_pkt *k)
+{
+	fp_forward(c, k);
+	if (fp_v5(c) && k->p.type == MQTT_PUBLISH && qos_of(&k->p) == 1)
+		remember(released, &nreleased, c, k);
+	for (unsigned i = 0; fp_v5(c) && k->p.type == MQTT_CONNACK && (k->p.ack_flags & 1) && i < RELEASED; i++)
+		if (refused[i].client_id[0] && strcmp(refused[i].client_id, c->client_id) == 0) {
+			send_again(c, &refused[i]);
+			refused[i].client_id[0] = '\0';
+		}
+}
+
+static void refused_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!fp_v5(c) || p->type != MQTT_PUBACK || !p->has_reason_code || p->reason_code < 0x80)
+		return;
+	struct sent *s = sent_find(released, c, p->packet_id);
+	if (s) {
+		refused[nrefused++ % RELEASED] = *s;
+		s->client_id[0] = '\0';
+	}
 }
 
 const struct fp_fault fp_v5_flow_faults[] = {
@@ -143,5 +187,7 @@ const struct fp_fault fp_v5_flow_faults[] = {
 	 reused_to_client, reused_from_client, NULL, 0},
 	{"v5-publish-after-pubrel", "5.0: on a resumed session, a re-sent PUBREL follows its PUBLISH again", resend_to_client,
 	 NULL, NULL, 0},
+	{"v5-redeliver-refused", "5.0: a QoS 1 delivery the client refused with PUBACK 0x80 or more sent again on resuming",
+	 refused_to_client, refused_from_client, NULL, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };
