@@ -13,6 +13,28 @@
 #include "codec/mqtt_int.h"
 #include "codec/mqtt_varint.h"
 
+struct mqtt_prop *mqtt_props_get(const struct mqtt_props *props, const char *key)
+{
+	const struct mqtt_prop_def *d = mqtt_prop_find(key);
+	for (size_t i = 0; d != NULL && i < props->count; i++)
+		if (props->items[i].id == d->id)
+			return (struct mqtt_prop *)&props->items[i];
+	return NULL;
+}
+
+struct mqtt_prop *mqtt_props_add(struct mqtt_props *props, const char *key)
+{
+	const struct mqtt_prop_def *d = mqtt_prop_find(key);
+	if (d == NULL || props->count >= MQTT_MAX_PROPS)
+		return NULL;
+	struct mqtt_prop *p = &props->items[props->count++];
+	memset(p, 0, sizeof *p);
+	p->id = d->id;
+	p->str.len_override = p->value.len_override = -1;
+	props->present = true;
+	return p;
+}
+
 bool mqtt_props_required(enum mqtt_type t)
 {
 	return t == MQTT_CONNECT || t == MQTT_CONNACK || t == MQTT_PUBLISH || t == MQTT_SUBSCRIBE ||

@@ -129,6 +129,15 @@ int mqtt_props_read(enum mqtt_version v, const uint8_t *in, size_t pos,
 		    size_t end, struct mqtt_props *props, const char *what,
 		    struct mqtt_diag *diag);
 
+/* The first item of the block keyed `key` ("topic_alias"), or NULL (none,
+ * or a key the table does not know). Not const: the callers that change the
+ * item found have the block to change (as strchr). */
+struct mqtt_prop *mqtt_props_get(const struct mqtt_props *props, const char *key);
+
+/* Append an item keyed `key`, zeroed but its id (no length overrides), and
+ * make the block present; NULL when the block is full or the key unknown. */
+struct mqtt_prop *mqtt_props_add(struct mqtt_props *props, const char *key);
+
 /* Whether a 5.0 packet of type `t` always carries a Property Length: all
  * but the pings and the types with short forms (PUBACK, PUBREC, PUBREL,
  * PUBCOMP, DISCONNECT, AUTH). */

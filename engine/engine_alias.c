@@ -15,16 +15,6 @@ void engine_alias_reset(struct engine_alias *a)
 	a->n = 0;
 }
 
-/* The Topic Alias of a PUBLISH, or 0 when it has none. */
-static uint32_t alias_of(const struct mqtt_packet *p)
-{
-	const struct mqtt_prop_def *d = mqtt_prop_find("topic_alias");
-	for (size_t i = 0; d && i < p->props.count; i++)
-		if (p->props.items[i].id == d->id)
-			return p->props.items[i].num;
-	return 0;
-}
-
 static void alias_set(struct engine_alias *a, uint32_t alias, struct mqtt_slice t)
 {
 	if (alias > a->n) {
@@ -41,7 +31,8 @@ static void alias_set(struct engine_alias *a, uint32_t alias, struct mqtt_slice 
 
 int engine_alias_take(struct engine_alias *a, const struct mqtt_packet *p, struct mqtt_slice *topic)
 {
-	uint32_t alias = p->type == MQTT_PUBLISH ? alias_of(p) : 0;
+	const struct mqtt_prop *ta = p->type == MQTT_PUBLISH ? mqtt_props_get(&p->props, "topic_alias") : NULL;
+	uint32_t alias = ta ? ta->num : 0;
 	if (!alias)
 		return 0;
 	if (p->topic.s.n) {

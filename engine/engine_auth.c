@@ -2,8 +2,9 @@
  * spec 4.12) as the client plays it: each AUTH 0x18 (Continue
  * authentication) from the broker that names the declared method is
  * answered by AUTH 0x18 with the method and the next datum, and taken as
- * read (a re-authentication, AUTH 0x19, starts the data over); and the data masked wherever the trace shows what
- * the client sent, as the password is. */
+ * read (a re-authentication, AUTH 0x19, starts the data over). The data
+ * are masked wherever the trace shows what the client sent, as the
+ * password is. */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,23 +31,16 @@ void engine_auth_mask(const struct engine_opts *o, uint8_t *b, size_t n)
 
 static void add_prop(struct mqtt_props *pr, const char *key, struct mqtt_slice s)
 {
-	struct mqtt_prop *p = &pr->items[pr->count++];
-	memset(p, 0, sizeof *p);
-	p->id = mqtt_prop_find(key)->id;
+	struct mqtt_prop *p = mqtt_props_add(pr, key); /* an AUTH's second of two: never full */
 	p->str.present = true;
 	p->str.s = s;
-	p->str.len_override = p->value.len_override = -1;
-	pr->present = true;
 }
 
 /* Does the AUTH name method m? */
 static int names_method(const struct mqtt_packet *p, const char *m)
 {
-	const struct mqtt_prop_def *d = mqtt_prop_find("authentication_method");
-	for (size_t i = 0; i < p->props.count; i++)
-		if (p->props.items[i].id == d->id)
-			return p->props.items[i].str.s.n == strlen(m) && memcmp(p->props.items[i].str.s.p, m, strlen(m)) == 0;
-	return 0;
+	const struct mqtt_prop *a = mqtt_props_get(&p->props, "authentication_method");
+	return a && a->str.s.n == strlen(m) && memcmp(a->str.s.p, m, a->str.s.n) == 0;
 }
 
 int engine_auth_answer(struct engine_case *r, int ci, const struct mqtt_packet *got, double now)

@@ -13,11 +13,8 @@
 /* The value of the property keyed `key` in ps, or -1 when absent. */
 static long prop_num(const struct mqtt_props *ps, const char *key)
 {
-	const struct mqtt_prop_def *d = mqtt_prop_find(key);
-	for (size_t i = 0; d && i < ps->count; i++)
-		if (ps->items[i].id == d->id)
-			return (long)ps->items[i].num;
-	return -1;
+	const struct mqtt_prop *p = mqtt_props_get(ps, key);
+	return p ? (long)p->num : -1;
 }
 
 void mon_limits_connect(struct mon_link *l, const struct mqtt_packet *p)
@@ -29,9 +26,7 @@ void mon_limits_connect(struct mon_link *l, const struct mqtt_packet *p)
 	l->max_packet = mp > 0 ? mp : 0;
 	l->receive_max = rm > 0 ? rm : 65535;
 	l->alias_max = am > 0 ? am : 0;
-	const struct mqtt_prop_def *d = mqtt_prop_find("authentication_method");
-	for (size_t i = 0; d && i < p->props.count; i++)
-		l->auth |= p->props.items[i].id == d->id;
+	l->auth = mqtt_props_get(&p->props, "authentication_method") != NULL;
 }
 
 static int unacked_find(const struct mon_link *l, uint16_t id)

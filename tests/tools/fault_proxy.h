@@ -166,9 +166,6 @@ bool fp_client_gone(const struct fp_conn *c);
  * Alive it enforces. */
 void fp_close_after(struct fp_conn *c, double ms);
 
-/* The first property keyed `key` ("topic_alias") of a block, or NULL. */
-struct mqtt_prop *fp_prop(const struct mqtt_props *pr, const char *key);
-
 /* Milliseconds on the monotonic clock. */
 double fp_now_ms(void);
 

@@ -140,15 +140,6 @@ void fp_close(struct fp_conn *c)
 	pr->cout.len = 0;
 }
 
-struct mqtt_prop *fp_prop(const struct mqtt_props *pr, const char *key)
-{
-	const struct mqtt_prop_def *d = mqtt_prop_find(key);
-	for (size_t i = 0; d && i < pr->count; i++)
-		if (pr->items[i].id == d->id)
-			return (struct mqtt_prop *)&pr->items[i];
-	return NULL;
-}
-
 bool fp_client_gone(const struct fp_conn *c)
 {
 	return ((const struct pair *)c)->c_eof;

@@ -46,15 +46,9 @@ static struct alias_conn *conn_of(const struct fp_conn *c)
 
 static void prop_put_num(struct mqtt_props *pr, const char *key, uint32_t v)
 {
-	const struct mqtt_prop_def *d = mqtt_prop_find(key);
-	if (!d || pr->count >= MQTT_MAX_PROPS)
-		return;
-	struct mqtt_prop *p = &pr->items[pr->count++];
-	memset(p, 0, sizeof *p);
-	p->id = d->id;
-	p->num = v;
-	p->str.len_override = p->value.len_override = -1;
-	pr->present = true;
+	struct mqtt_prop *p = mqtt_props_add(pr, key);
+	if (p)
+		p->num = v;
 }
 
 /* Every 5.0 CONNECT: what the features need of it. */
@@ -65,7 +59,7 @@ static void remember_connect(struct fp_conn *c, const struct mqtt_packet *p)
 	struct alias_conn *a = &conns[c->id % ALIAS_CONNS];
 	memset(a, 0, sizeof *a);
 	a->id = c->id;
-	const struct mqtt_prop *m = fp_prop(&p->props, "topic_alias_maximum");
+	const struct mqtt_prop *m = mqtt_props_get(&p->props, "topic_alias_maximum");
 	a->max = m ? m->num : 0;
 	a->capped = p->keep_alive > KA_CAP;
 }
@@ -86,7 +80,7 @@ static void alias_publish(struct fp_conn *c, struct fp_pkt *k, enum alias_mode m
 	struct alias_conn *a = conn_of(c);
 	struct mqtt_slice t = k->p.topic.s;
 	bool hit = fp_v5(c) && a && a->max > 0 && k->p.type == MQTT_PUBLISH && t.n > 0 && t.n < FP_TOPIC_CAP &&
-		   !fp_prop(&k->p.props, "topic_alias");
+		   !mqtt_props_get(&k->p.props, "topic_alias");
 	if (!hit) {
 		fp_forward(c, k);
 		return;
@@ -115,7 +109,7 @@ static void ka_connack(struct fp_conn *c, struct fp_pkt *k)
 {
 	struct alias_conn *a = conn_of(c);
 	bool hit = fp_v5(c) && a && a->capped && k->p.type == MQTT_CONNACK && k->p.return_code == 0 &&
-		   !fp_prop(&k->p.props, "server_keep_alive");
+		   !mqtt_props_get(&k->p.props, "server_keep_alive");
 	if (hit)
 		prop_put_num(&k->p.props, "server_keep_alive", KA_SERVER);
 	fp_send_if(c, k, hit);

@@ -32,7 +32,7 @@ static void rl_padded(struct fp_conn *c, struct fp_pkt *k)
  * string rule of its own then breaks, not the UTF-8 one of 1.5.4. */
 static void string_bad(struct fp_conn *c, struct fp_pkt *k, const char *key, const char *bad)
 {
-	struct mqtt_prop *p = is_publish(c, k) ? fp_prop(&k->p.props, key) : NULL;
+	struct mqtt_prop *p = is_publish(c, k) ? mqtt_props_get(&k->p.props, key) : NULL;
 	if (p) {
 		struct mqtt_str *s = strcmp(key, "user_property") == 0 ? &p->value : &p->str;
 		s->s = (struct mqtt_slice){(const uint8_t *)bad, strlen(bad)};

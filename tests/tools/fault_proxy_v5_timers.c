@@ -17,7 +17,7 @@
 
 static uint32_t prop_num(const struct mqtt_props *pr, const char *key)
 {
-	const struct mqtt_prop *p = fp_prop(pr, key);
+	const struct mqtt_prop *p = mqtt_props_get(pr, key);
 	return p ? p->num : 0; /* both intervals here read an absence as 0 */
 }
 
@@ -170,7 +170,7 @@ static struct expiring *expiring_on(struct mqtt_slice t)
 
 static void expiring_seen(struct fp_conn *c, const struct mqtt_packet *p)
 {
-	const struct mqtt_prop *e = p->type == MQTT_PUBLISH ? fp_prop(&p->props, "message_expiry_interval") : NULL;
+	const struct mqtt_prop *e = p->type == MQTT_PUBLISH ? mqtt_props_get(&p->props, "message_expiry_interval") : NULL;
 	if (!fp_v5(c) || !e || e->num != 1 || p->topic.s.n >= FP_TOPIC_CAP || p->payload.n > FP_TOPIC_CAP)
 		return;
 	struct expiring *x = expiring_on(p->topic.s);
@@ -197,7 +197,7 @@ static void expired_delivered(struct fp_conn *c, struct fp_pkt *k)
 	struct mqtt_slice t = k->p.topic.s;
 	/* A copy to a client already gone never reached anyone. */
 	struct expiring *x = fp_v5(c) && !fp_client_gone(c) && k->p.type == MQTT_PUBLISH &&
-				     fp_prop(&k->p.props, "message_expiry_interval")
+				     mqtt_props_get(&k->p.props, "message_expiry_interval")
 			     ? expiring_on(t)
 			     : NULL;
 	if (x) {

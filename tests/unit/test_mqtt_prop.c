@@ -368,6 +368,28 @@ START_TEST(reader_keeps_order_and_repeats)
 }
 END_TEST
 
+/* The first item keyed so, and an item added by key. */
+START_TEST(get_and_add_by_key)
+{
+	struct mqtt_props pr;
+	memset(&pr, 0, sizeof pr);
+	ck_assert_ptr_null(mqtt_props_get(&pr, "topic_alias"));
+	ck_assert_ptr_null(mqtt_props_add(&pr, "no_such_key"));
+	struct mqtt_prop *a = mqtt_props_add(&pr, "topic_alias");
+	ck_assert_ptr_nonnull(a);
+	ck_assert(pr.present);
+	ck_assert_int_eq(a->id, 0x23);
+	ck_assert_int_eq(a->str.len_override, -1);
+	a->num = 3;
+	mqtt_props_add(&pr, "topic_alias")->num = 4;
+	ck_assert_uint_eq(mqtt_props_get(&pr, "topic_alias")->num, 3);
+	ck_assert_ptr_null(mqtt_props_get(&pr, "content_type"));
+	while (pr.count < MQTT_MAX_PROPS)
+		ck_assert_ptr_nonnull(mqtt_props_add(&pr, "user_property"));
+	ck_assert_ptr_null(mqtt_props_add(&pr, "user_property"));
+}
+END_TEST
+
 Suite *mqtt_prop_suite(void)
 {
 	Suite *s = suite_create("mqtt_prop");
@@ -381,6 +403,7 @@ Suite *mqtt_prop_suite(void)
 	tcase_add_test(tc, writer_is_faithful);
 	tcase_add_test(tc, reader_refuses_bad_blocks);
 	tcase_add_test(tc, reader_keeps_order_and_repeats);
+	tcase_add_test(tc, get_and_add_by_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
