@@ -140,6 +140,8 @@ enum mqtt_rule {
 	MQTT_RULE_TOPIC_ALIAS_MAX,   /* a Topic Alias within its Topic Alias Maximum */
 	MQTT_RULE_TOPIC_ALIAS_NONE,  /* no Topic Alias when it allowed none */
 	MQTT_RULE_TOPIC_ALIAS_ZERO,  /* never a Topic Alias of 0 */
+	MQTT_RULE_PROBLEM_INFO,	     /* Request Problem Information 0: no Reason String or
+				      * User Property but on PUBLISH, CONNACK, DISCONNECT */
 	MQTT_RULE_COUNT
 };
 

@@ -89,6 +89,13 @@ bool mqtt_prop_may_repeat(const struct mqtt_prop_def *def, unsigned place);
  * state there. mqtt_check puts it in the diag of those two rules. */
 const char *mqtt_prop_clause(enum mqtt_rule rule, unsigned place, uint32_t id);
 
+/* The clause that keeps property `id` out of a packet of type `place` when
+ * it would make the packet larger than the receiver's Maximum Packet Size:
+ * the Reason String and User Property of CONNACK, the four publish acks,
+ * SUBACK, UNSUBACK, DISCONNECT and AUTH each have one. NULL elsewhere (a
+ * PUBLISH is dropped whole instead, MQTT-3.1.2-25). */
+const char *mqtt_prop_size_clause(unsigned place, uint32_t id);
+
 /* "CONNECT", ..., "AUTH", or "Will Properties" for MQTT_PROP_WILL. */
 const char *mqtt_prop_place_name(unsigned place);
 

@@ -208,6 +208,29 @@ const char *mqtt_prop_clause(enum mqtt_rule rule, unsigned place, uint32_t id)
 	return NULL;
 }
 
+/* Per packet: the clauses of its Reason String and its User Property
+ * (sections 3.x.2.2 and 3.x.2.1 of each). */
+static const struct {
+	unsigned place;
+	const char *reason_string, *user_property;
+} size_rules[] = {
+	{MQTT_CONNACK, "MQTT-3.2.2-19", "MQTT-3.2.2-20"},     {MQTT_PUBACK, "MQTT-3.4.2-2", "MQTT-3.4.2-3"},
+	{MQTT_PUBREC, "MQTT-3.5.2-2", "MQTT-3.5.2-3"},	      {MQTT_PUBREL, "MQTT-3.6.2-2", "MQTT-3.6.2-3"},
+	{MQTT_PUBCOMP, "MQTT-3.7.2-2", "MQTT-3.7.2-3"},	      {MQTT_SUBACK, "MQTT-3.9.2-1", "MQTT-3.9.2-2"},
+	{MQTT_UNSUBACK, "MQTT-3.11.2-1", "MQTT-3.11.2-2"},    {MQTT_DISCONNECT, "MQTT-3.14.2-3", "MQTT-3.14.2-4"},
+	{MQTT_AUTH, "MQTT-3.15.2-2", "MQTT-3.15.2-3"},
+};
+
+const char *mqtt_prop_size_clause(unsigned place, uint32_t id)
+{
+	for (size_t i = 0; i < sizeof size_rules / sizeof size_rules[0]; i++)
+		if (size_rules[i].place == place)
+			return id == 0x1F ? size_rules[i].reason_string
+			       : id == 0x26 ? size_rules[i].user_property
+					    : NULL;
+	return NULL;
+}
+
 const char *mqtt_prop_place_name(unsigned place)
 {
 	if (place == MQTT_PROP_WILL)

@@ -12,7 +12,12 @@
  *
  * and on a 5.0 connection, by what the client's CONNECT asked of the broker:
  *
- *   MQTT-3.1.2-24 no packet larger than the client's Maximum Packet Size;
+ *   MQTT-3.1.2-24 no packet larger than the client's Maximum Packet Size
+ *                 (or the packet's own Reason String or User Property
+ *                 clause, MQTT-3.2.2-19 ..., when leaving that property out
+ *                 would have made it fit);
+ *   MQTT-3.1.2-29 after Request Problem Information 0, no Reason String or
+ *                 User Property but on PUBLISH, CONNACK and DISCONNECT;
  *   MQTT-3.3.4-9  no more QoS 1/2 PUBLISHes unacknowledged than its Receive
  *                 Maximum (acknowledged: PUBACK, PUBCOMP, PUBREC >= 0x80);
  *   MQTT-3.1.2-26 a Topic Alias no greater than its Topic Alias Maximum,

@@ -17,6 +17,7 @@ struct mon_link {
 	long receive_max;      /* its Receive Maximum (65535 when absent) */
 	long alias_max;        /* its Topic Alias Maximum (0 when absent: no aliases) */
 	int auth;              /* it named an Authentication Method: AUTH may come before CONNACK */
+	int no_problems;       /* it set Request Problem Information 0 */
 	uint16_t *unacked;     /* ids of QoS 1/2 PUBLISHes from the broker it has not acknowledged */
 	size_t nunacked;
 	struct mqtt_slice *aliases; /* the topic the broker set for alias i + 1 (owned copies) */

@@ -27,6 +27,7 @@ void mon_limits_connect(struct mon_link *l, const struct mqtt_packet *p)
 	l->receive_max = rm > 0 ? rm : 65535;
 	l->alias_max = am > 0 ? am : 0;
 	l->auth = mqtt_props_get(&p->props, "authentication_method") != NULL;
+	l->no_problems = prop_num(&p->props, "request_problem_information") == 0;
 }
 
 static int unacked_find(const struct mon_link *l, uint16_t id)
@@ -90,17 +91,67 @@ static const char *rx_quota(struct mon_link *l, const struct mqtt_packet *p, cha
 	return rule(MQTT_RULE_RECEIVE_MAX);
 }
 
+/* The bytes the properties `id` of p take on the wire. */
+static unsigned long prop_bytes(const struct mqtt_packet *p, uint32_t id)
+{
+	struct mqtt_props one = {.present = true, .len_override = -1, .count = 1};
+	unsigned long sum = 0;
+	for (size_t i = 0; i < p->props.count; i++) {
+		if (p->props.items[i].id != id)
+			continue;
+		one.items[0] = p->props.items[i];
+		int b = mqtt_props_length(&one);
+		sum += b > 0 ? (unsigned long)b : 0;
+	}
+	return sum;
+}
+
+/* A packet over the client's Maximum Packet Size. Where leaving out its
+ * Reason String or User Properties would have made it fit, the packet's
+ * own rule for that property is what broke; else the general limit. */
+static const char *oversize(const struct mon_link *l, const struct mqtt_packet *p, unsigned long size, char *what,
+			    size_t n)
+{
+	unsigned long max = (unsigned long)l->max_packet, rs = prop_bytes(p, 0x1F), up = prop_bytes(p, 0x26);
+	const char *c = NULL, *left = "";
+	if (rs && size - rs <= max)
+		c = mqtt_prop_size_clause(p->type, 0x1F), left = "; it would fit without its Reason String";
+	else if (up && size - up <= max)
+		c = mqtt_prop_size_clause(p->type, 0x26), left = "; it would fit without its User Properties";
+	else if (rs && up && size - rs - up <= max)
+		c = mqtt_prop_size_clause(p->type, 0x1F),
+		left = "; it would fit without its Reason String and User Properties";
+	snprintf(what, n, "%s of %lu bytes; the client's Maximum Packet Size is %ld%s", mqtt_type_name(p->type), size,
+		 l->max_packet, c ? left : "");
+	return c ? c : rule(MQTT_RULE_PACKET_SIZE_MAX);
+}
+
+/* Request Problem Information 0: a Reason String or User Property only on
+ * PUBLISH, CONNACK and DISCONNECT (3.1.2.11.7). */
+static const char *problem_info(const struct mqtt_packet *p, char *what, size_t n)
+{
+	if (p->type == MQTT_PUBLISH || p->type == MQTT_CONNACK || p->type == MQTT_DISCONNECT)
+		return NULL;
+	const char *has = mqtt_props_get(&p->props, "reason_string")   ? "a Reason String"
+			  : mqtt_props_get(&p->props, "user_property") ? "a User Property"
+								       : NULL;
+	if (!has)
+		return NULL;
+	snprintf(what, n, "%s with %s; the client's CONNECT set Request Problem Information 0", mqtt_type_name(p->type),
+		 has);
+	return rule(MQTT_RULE_PROBLEM_INFO);
+}
+
 const char *mon_limits_rx(struct mon_link *l, const struct mqtt_packet *p, char *what, size_t n)
 {
 	if (l->version != MQTT_V5)
 		return NULL;
 	unsigned long size = 1ul + p->rl_bytes + p->remaining_length;
 	const char *r = NULL;
-	if (l->max_packet && size > (unsigned long)l->max_packet) {
-		snprintf(what, n, "%s of %lu bytes; the client's Maximum Packet Size is %ld", mqtt_type_name(p->type), size,
-			 l->max_packet);
-		r = rule(MQTT_RULE_PACKET_SIZE_MAX);
-	}
+	if (l->max_packet && size > (unsigned long)l->max_packet)
+		r = oversize(l, p, size, what, n);
+	else if (l->no_problems)
+		r = problem_info(p, what, n);
 	if (p->type != MQTT_PUBLISH)
 		return r;
 	/* The quota counts every PUBLISH, whatever else it breaks. */

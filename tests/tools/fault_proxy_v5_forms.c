@@ -1,7 +1,8 @@
 /*
- * fault_proxy_v5_forms.c - faults in the encoding of a 5.0 PUBLISH the
- * broker delivers: a Remaining Length longer than it needs, a Response
- * Topic with a wildcard.
+ * fault_proxy_v5_forms.c - faults in the encoding of 5.0 packets the
+ * broker sends: a PUBLISH's Remaining Length longer than it needs, a
+ * Response Topic with a wildcard; acks made long by a Reason String or a
+ * User Property of 300 bytes.
  * Each touches only connections whose CONNECT spoke 5.0, and only a
  * PUBLISH that has the property it breaks. Pins: tests/faults/5.0/.
  */
@@ -42,7 +43,51 @@ static void string_bad(struct fp_conn *c, struct fp_pkt *k, const char *key, con
 
 static void response_topic_wild(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "response_topic", "re/#"); }
 
+/* The packets that may carry a Reason String and User Properties. */
+static bool is_answer(const struct fp_conn *c, const struct fp_pkt *k)
+{
+	switch (k->p.type) {
+	case MQTT_CONNACK:
+	case MQTT_PUBACK:
+	case MQTT_PUBREC:
+	case MQTT_PUBREL:
+	case MQTT_PUBCOMP:
+	case MQTT_SUBACK:
+	case MQTT_UNSUBACK:
+	case MQTT_DISCONNECT:
+		return fp_v5(c);
+	default:
+		return false;
+	}
+}
+
+#define LONG_TEXT "long-text-long-text-long-text-long-text-long-text-"
+static const char long_text[] = LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT;
+
+/* One more property of 300 bytes' text on every answer: a short form gets
+ * its reason code (0x00) and a property block. */
+static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
+{
+	bool hit = is_answer(c, k) && k->p.props.count < MQTT_MAX_PROPS;
+	if (hit) {
+		struct mqtt_slice t = {(const uint8_t *)long_text, sizeof long_text - 1};
+		struct mqtt_prop *p = mqtt_props_add(&k->p.props, key);
+		p->str.s = t;
+		p->value.s = t;
+		k->p.props.present = true;
+		k->p.has_reason_code = true;
+	}
+	fp_send_if(c, k, hit);
+}
+
+static void answer_reason_long(struct fp_conn *c, struct fp_pkt *k) { answer_long(c, k, "reason_string"); }
+static void answer_user_long(struct fp_conn *c, struct fp_pkt *k) { answer_long(c, k, "user_property"); }
+
 const struct fp_fault fp_v5_form_faults[] = {
+	{"v5-ack-reason-string-long", "5.0: every ack, CONNACK and DISCONNECT gains a Reason String of 300 bytes",
+	 answer_reason_long, NULL, NULL, 0},
+	{"v5-ack-user-property-long", "5.0: every ack, CONNACK and DISCONNECT gains a User Property of 300 bytes",
+	 answer_user_long, NULL, NULL, 0},
 	{"v5-publish-rl-padded", "5.0: a PUBLISH's Remaining Length in one byte more than it needs", rl_padded, NULL,
 	 NULL, 0},
 	{"v5-response-topic-wildcard", "5.0: a delivered Response Topic becomes \"re/#\"", response_topic_wild, NULL,

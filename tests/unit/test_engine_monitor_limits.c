@@ -36,9 +36,10 @@ struct mon5 {
 	char what[400];
 };
 
-/* A 5.0 client "c5" connected with these limits (0: the property left out),
- * subscribed to "t/#" at QoS 2, granted. */
-static void open5(struct mon5 *x, uint32_t max_packet, uint32_t receive_max, uint32_t alias_max)
+/* A 5.0 client "c5" connected with these limits (0: the property left out)
+ * and Request Problem Information `rpi` (-1: left out), subscribed to "t/#"
+ * at QoS 2, granted. */
+static void open5_rpi(struct mon5 *x, uint32_t max_packet, uint32_t receive_max, uint32_t alias_max, int rpi)
 {
 	memset(x, 0, sizeof *x);
 	engine_monitor_conn_reset(&x->c);
@@ -54,6 +55,8 @@ static void open5(struct mon5 *x, uint32_t max_packet, uint32_t receive_max, uin
 		prop(&p, "receive_maximum", receive_max);
 	if (alias_max)
 		prop(&p, "topic_alias_maximum", alias_max);
+	if (rpi >= 0)
+		prop(&p, "request_problem_information", (uint32_t)rpi);
 	engine_monitor_tx_packet(&x->m, &x->c, MQTT_V5, &p);
 	mqtt_packet_init(&p, MQTT_CONNACK);
 	p.remaining_length = 3;
@@ -71,6 +74,11 @@ static void open5(struct mon5 *x, uint32_t max_packet, uint32_t receive_max, uin
 	p.code_count = 1;
 	p.codes[0] = 2;
 	ck_assert_ptr_null(engine_monitor_rx(&x->m, &x->c, &p, 0, x->what, sizeof x->what));
+}
+
+static void open5(struct mon5 *x, uint32_t max_packet, uint32_t receive_max, uint32_t alias_max)
+{
+	open5_rpi(x, max_packet, receive_max, alias_max, -1);
 }
 
 /* A PUBLISH from the broker on `topic`, `size` bytes on the wire. */
@@ -125,6 +133,68 @@ START_TEST(max_packet_size)
 	open5(&x, 0, 0, 0);
 	p = publish("t/a", 0, 0, 100000);
 	p.rl_bytes = 3;
+	ck_assert_ptr_null(rx(&x, &p));
+	engine_monitor_free(&x.m);
+}
+END_TEST
+
+/* A SUBACK of `size` bytes carrying a Reason String of `rs` characters
+ * (3 + rs bytes on the wire) and a User Property of name and value `up`
+ * characters each (5 + 2 up bytes); 0: none. */
+static struct mqtt_packet suback(uint32_t size, size_t rs, size_t up)
+{
+	static const char text[] = "0123456789012345678901234567890123456789";
+	struct mqtt_packet p;
+	mqtt_packet_init(&p, MQTT_SUBACK);
+	p.packet_id = 1;
+	p.code_count = 1;
+	if (rs)
+		mqtt_props_add(&p.props, "reason_string")->str.s = (struct mqtt_slice){(const uint8_t *)text, rs};
+	if (up) {
+		struct mqtt_prop *u = mqtt_props_add(&p.props, "user_property");
+		u->str.s = u->value.s = (struct mqtt_slice){(const uint8_t *)text, up};
+	}
+	p.rl_bytes = 1;
+	p.remaining_length = size - 2;
+	return p;
+}
+
+/* Over the limit, the packet's own property rule is named where leaving
+ * that property out would have made it fit; the general one otherwise. */
+START_TEST(max_packet_size_properties)
+{
+	struct mon5 x;
+	open5(&x, 64, 0, 0);
+	struct mqtt_packet p = suback(80, 30, 0); /* 80 - 33 fits */
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.9.2-1");
+	ck_assert_str_eq(x.what, "SUBACK of 80 bytes; the client's Maximum Packet Size is 64; it would fit without its "
+				 "Reason String");
+	p = suback(80, 0, 10); /* 80 - 25 fits */
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.9.2-2");
+	p = suback(100, 20, 10); /* neither alone (23, 25), both (48) fit */
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.9.2-1");
+	p = suback(120, 10, 0); /* too big without it too */
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.1.2-24");
+	engine_monitor_free(&x.m);
+}
+END_TEST
+
+/* Request Problem Information 0: no Reason String or User Property but on
+ * PUBLISH, CONNACK and DISCONNECT. */
+START_TEST(problem_information_zero)
+{
+	struct mon5 x;
+	open5_rpi(&x, 0, 0, 0, 0);
+	struct mqtt_packet p = suback(40, 10, 0);
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.1.2-29");
+	ck_assert_str_eq(x.what, "SUBACK with a Reason String; the client's CONNECT set Request Problem Information 0");
+	p = suback(40, 0, 5);
+	ck_assert_str_eq(rx(&x, &p), "MQTT-3.1.2-29");
+	p.type = MQTT_DISCONNECT;
+	ck_assert_ptr_null(rx(&x, &p));
+	engine_monitor_free(&x.m);
+	open5_rpi(&x, 0, 0, 0, 1); /* 1, and left out: anywhere */
+	p = suback(40, 10, 0);
 	ck_assert_ptr_null(rx(&x, &p));
 	engine_monitor_free(&x.m);
 }
@@ -339,6 +409,8 @@ Suite *engine_monitor_limits_suite(void)
 	Suite *s = suite_create("engine_monitor_limits");
 	TCase *tc = tcase_create("engine_monitor_limits");
 	tcase_add_test(tc, max_packet_size);
+	tcase_add_test(tc, max_packet_size_properties);
+	tcase_add_test(tc, problem_information_zero);
 	tcase_add_test(tc, receive_maximum);
 	tcase_add_test(tc, topic_alias);
 	tcase_add_test(tc, invariants_in_50_clauses);
