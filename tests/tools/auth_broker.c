@@ -29,6 +29,12 @@
  *                       0x00, not 0x18 (MQTT-4.12.0-2); the exchange goes on
  *   connack-no-method   the CONNACK after the exchange names no method (MQTT-4.12.0-5)
  *   reauth-no-answer    AUTH 0x19 is never answered; the connection stays open
+ *   auth-reason-long    every AUTH it sends carries a Reason String of 300
+ *                       bytes, past the client's Maximum Packet Size of 256
+ *                       (MQTT-3.15.2-2)
+ *   auth-user-long      ... a User Property of 300 bytes (MQTT-3.15.2-3)
+ *   auth-rc-unknown     the AUTH ending a re-authentication carries 0x05, a
+ *                       code outside Table 3-11 (MQTT-3.15.2-1)
  *
  * The listening port is written to FILE (atomically) once the socket listens.
  * It runs until killed; SIGTERM and SIGINT exit 0.
@@ -51,10 +57,20 @@
 #include "codec/mqtt_prop.h"
 #include "util/clock.h"
 
-enum mode { GOOD, AUTH_WRONG_METHOD, AUTH_RC_SUCCESS, CONNACK_NO_METHOD, REAUTH_NO_ANSWER };
+enum mode {
+	GOOD,
+	AUTH_WRONG_METHOD,
+	AUTH_RC_SUCCESS,
+	CONNACK_NO_METHOD,
+	REAUTH_NO_ANSWER,
+	AUTH_REASON_LONG,
+	AUTH_USER_LONG,
+	AUTH_RC_UNKNOWN
+};
 
-static const char *const mode_names[] = {"good", "auth-wrong-method", "auth-rc-success", "connack-no-method",
-					 "reauth-no-answer"};
+static const char *const mode_names[] = {"good",	     "auth-wrong-method", "auth-rc-success",
+					 "connack-no-method", "reauth-no-answer", "auth-reason-long",
+					 "auth-user-long",    "auth-rc-unknown"};
 
 #define METHOD "mqttspec-fake"
 #define RC_SUCCESS 0x00
@@ -164,6 +180,9 @@ static void queue_disconnect(struct client *c, uint8_t rc)
 	c->close_when_sent = 1;
 }
 
+#define TEXT50 "long-text-long-text-long-text-long-text-long-text-"
+static const char long_text[] = TEXT50 TEXT50 TEXT50 TEXT50 TEXT50 TEXT50;
+
 /* An AUTH of ours: `data` NULL for none. The broken modes bend it here. */
 static void queue_auth(struct client *c, uint8_t rc, const char *data)
 {
@@ -173,9 +192,17 @@ static void queue_auth(struct client *c, uint8_t rc, const char *data)
 	a.reason_code = rc;
 	if (mode == AUTH_RC_SUCCESS && c->state == ST_AUTH)
 		a.reason_code = RC_SUCCESS;
+	if (mode == AUTH_RC_UNKNOWN && c->state == ST_REAUTH && rc == RC_SUCCESS)
+		a.reason_code = 0x05;
 	prop_add_str(&a.props, id_method, mode == AUTH_WRONG_METHOD ? "mqttspec-other" : METHOD);
 	if (data)
 		prop_add_str(&a.props, id_data, data);
+	if (mode == AUTH_REASON_LONG)
+		prop_add_str(&a.props, 0x1F, long_text);
+	if (mode == AUTH_USER_LONG) {
+		prop_add_str(&a.props, 0x26, long_text);
+		a.props.items[a.props.count - 1].value = a.props.items[a.props.count - 1].str;
+	}
 	queue_packet(c, &a);
 }
 
