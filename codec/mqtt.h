@@ -133,6 +133,12 @@ enum mqtt_rule {
 	MQTT_RULE_RESPONSE_TOPIC_WILDCARD, /* '+' or '#' in a PUBLISH's Response Topic */
 	MQTT_RULE_AUTH_DATA_NO_METHOD, /* CONNECT: Authentication Data without Method */
 	MQTT_RULE_DISCONNECT_SESSION_EXPIRY, /* a server's DISCONNECT with Session Expiry */
+	/* A string rule of 1.5.4 broken in a field with a statement of its own. */
+	MQTT_RULE_TOPIC_NAME_UTF8,   /* a PUBLISH's Topic Name not UTF-8 (3.3.2.1) */
+	MQTT_RULE_TOPIC_NAME_NUL,    /* ... holding U+0000 (4.7.3) */
+	MQTT_RULE_RESPONSE_TOPIC_UTF8, /* a PUBLISH's Response Topic, either rule */
+	MQTT_RULE_CONTENT_TYPE_UTF8, /* a PUBLISH's Content Type, either rule */
+	MQTT_RULE_USER_PROPERTY_UTF8, /* a User Property's name or value, either rule */
 	/* 5.0 rules the engine's monitors hold a broker to, from what the
 	 * client's CONNECT asked of it. */
 	MQTT_RULE_PACKET_SIZE_MAX,   /* no packet beyond the client's Maximum Packet Size */

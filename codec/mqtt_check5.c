@@ -168,9 +168,15 @@ static int check_publish(const struct mqtt_chk *c, const struct mqtt_packet *p,
 			 "PUBLISH: empty topic name without a Topic Alias");
 	struct mqtt_diag inner = {0};
 	if (p->topic.s.n > 0 &&
-	    mqtt_topic_check_name(c->v, p->topic.s.p, p->topic.s.n, &inner) < 0)
+	    mqtt_topic_check_name(c->v, p->topic.s.p, p->topic.s.n, &inner) < 0) {
+		/* The Topic Name's own statements, not the general ones of 1.5.4. */
+		if (inner.rule == MQTT_RULE_UTF8_ILL_FORMED)
+			inner.rule = MQTT_RULE_TOPIC_NAME_UTF8;
+		if (inner.rule == MQTT_RULE_UTF8_NUL)
+			inner.rule = MQTT_RULE_TOPIC_NAME_NUL;
 		return mqtt_chk_field(c, &inner, "PUBLISH", "topic",
 				      (size_t)-1);
+	}
 	TRY(mqtt_check_props(c, &p->props, MQTT_PUBLISH));
 	TRY(check_response_topic(c, &p->props));
 	if (dir == MQTT_FROM_CLIENT && has_prop(&p->props, 0x0B))

@@ -32,12 +32,30 @@ static bool seen_before(const struct mqtt_props *props, size_t i)
 	return false;
 }
 
+/* The rule of its own a property's string breaks, where the spec states
+ * one (either 1.5.4 rule); MQTT_RULE_NONE: the general one. */
+static enum mqtt_rule own_string_rule(uint32_t id, unsigned place)
+{
+	if (id == 0x26)
+		return MQTT_RULE_USER_PROPERTY_UTF8;
+	if (place == MQTT_PUBLISH && id == 0x08)
+		return MQTT_RULE_RESPONSE_TOPIC_UTF8;
+	if (place == MQTT_PUBLISH && id == 0x03)
+		return MQTT_RULE_CONTENT_TYPE_UTF8;
+	return MQTT_RULE_NONE;
+}
+
 static int str_ok(const struct mqtt_chk *c, const struct mqtt_str *s,
-		  const char *where, const char *name)
+		  const char *where, const struct mqtt_prop_def *def,
+		  unsigned place)
 {
 	struct mqtt_diag inner = {0};
-	if (mqtt_utf8_check(c->v, s->s.p, s->s.n, &inner) < 0)
-		return mqtt_chk_field(c, &inner, where, name, (size_t)-1);
+	if (mqtt_utf8_check(c->v, s->s.p, s->s.n, &inner) < 0) {
+		enum mqtt_rule own = own_string_rule(def->id, place);
+		if (own != MQTT_RULE_NONE)
+			inner.rule = own;
+		return mqtt_chk_field(c, &inner, where, def->name, (size_t)-1);
+	}
 	return 0;
 }
 
@@ -58,9 +76,9 @@ static int value_ok(const struct mqtt_chk *c, const struct mqtt_prop *p,
 				 what);
 	}
 	if (def->type == MQTT_PROP_STR || def->type == MQTT_PROP_PAIR)
-		TRY(str_ok(c, &p->str, where, def->name));
+		TRY(str_ok(c, &p->str, where, def, place));
 	if (def->type == MQTT_PROP_PAIR)
-		TRY(str_ok(c, &p->value, where, def->name));
+		TRY(str_ok(c, &p->value, where, def, place));
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 /*
  * fault_proxy_v5_forms.c - faults in the encoding of 5.0 packets the
  * broker sends: a PUBLISH's Remaining Length longer than it needs, a
- * Response Topic with a wildcard; acks made long by a Reason String or a
- * User Property of 300 bytes.
+ * Response Topic with a wildcard, a Topic Name with one, property strings
+ * of ill-formed UTF-8; acks made long by a Reason String or a User
+ * Property of 300 bytes, or given a Reason String that is not UTF-8.
  * Each touches only connections whose CONNECT spoke 5.0, and only a
  * PUBLISH that has the property it breaks. Pins: tests/faults/5.0/.
  */
@@ -42,6 +43,24 @@ static void string_bad(struct fp_conn *c, struct fp_pkt *k, const char *key, con
 }
 
 static void response_topic_wild(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "response_topic", "re/#"); }
+/* Ill-formed UTF-8: a byte never used in it, an encoded surrogate. */
+static void response_topic_utf8(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "response_topic", "re\xff"); }
+static void content_type_utf8(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "content_type", "t\xed\xa0\x80"); }
+static void user_property_utf8(struct fp_conn *c, struct fp_pkt *k) { string_bad(c, k, "user_property", "v\xff"); }
+
+/* A delivered PUBLISH that carries a Content Type (few cases send one)
+ * gets the Topic Name `t`. */
+static void topic_set(struct fp_conn *c, struct fp_pkt *k, const char *t)
+{
+	bool hit = is_publish(c, k) && k->p.topic.s.n > 0 && mqtt_props_get(&k->p.props, "content_type") &&
+		   !mqtt_props_get(&k->p.props, "topic_alias");
+	if (hit)
+		k->p.topic.s = (struct mqtt_slice){(const uint8_t *)t, strlen(t)};
+	fp_send_if(c, k, hit);
+}
+
+static void topic_wild(struct fp_conn *c, struct fp_pkt *k) { topic_set(c, k, "a/+"); }
+static void topic_empty(struct fp_conn *c, struct fp_pkt *k) { topic_set(c, k, ""); }
 
 /* The packets that may carry a Reason String and User Properties. */
 static bool is_answer(const struct fp_conn *c, const struct fp_pkt *k)
@@ -64,13 +83,12 @@ static bool is_answer(const struct fp_conn *c, const struct fp_pkt *k)
 #define LONG_TEXT "long-text-long-text-long-text-long-text-long-text-"
 static const char long_text[] = LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT LONG_TEXT;
 
-/* One more property of 300 bytes' text on every answer: a short form gets
- * its reason code (0x00) and a property block. */
-static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
+/* One more property on every answer, its string (and value) `t`: a short
+ * form gets its reason code (0x00) and a property block. */
+static void answer_prop(struct fp_conn *c, struct fp_pkt *k, const char *key, struct mqtt_slice t)
 {
 	bool hit = is_answer(c, k) && k->p.props.count < MQTT_MAX_PROPS;
 	if (hit) {
-		struct mqtt_slice t = {(const uint8_t *)long_text, sizeof long_text - 1};
 		struct mqtt_prop *p = mqtt_props_add(&k->p.props, key);
 		p->str.s = t;
 		p->value.s = t;
@@ -80,14 +98,41 @@ static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
 	fp_send_if(c, k, hit);
 }
 
+static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
+{
+	answer_prop(c, k, key, (struct mqtt_slice){(const uint8_t *)long_text, sizeof long_text - 1});
+}
+
 static void answer_reason_long(struct fp_conn *c, struct fp_pkt *k) { answer_long(c, k, "reason_string"); }
 static void answer_user_long(struct fp_conn *c, struct fp_pkt *k) { answer_long(c, k, "user_property"); }
+/* A Reason String, a string with no statement of its own: the general rules of 1.5.4. */
+static void answer_reason_utf8(struct fp_conn *c, struct fp_pkt *k)
+{
+	answer_prop(c, k, "reason_string", (struct mqtt_slice){(const uint8_t *)"no\xff", 3});
+}
+static void answer_reason_nul(struct fp_conn *c, struct fp_pkt *k)
+{
+	answer_prop(c, k, "reason_string", (struct mqtt_slice){(const uint8_t *)"no\0", 3});
+}
 
 const struct fp_fault fp_v5_form_faults[] = {
 	{"v5-ack-reason-string-long", "5.0: every ack, CONNACK and DISCONNECT gains a Reason String of 300 bytes",
 	 answer_reason_long, NULL, NULL, 0},
 	{"v5-ack-user-property-long", "5.0: every ack, CONNACK and DISCONNECT gains a User Property of 300 bytes",
 	 answer_user_long, NULL, NULL, 0},
+	{"v5-ack-reason-string-bad-utf8", "5.0: every ack, CONNACK and DISCONNECT gains a Reason String of ill-formed UTF-8",
+	 answer_reason_utf8, NULL, NULL, 0},
+	{"v5-ack-reason-string-nul", "5.0: every ack, CONNACK and DISCONNECT gains a Reason String holding U+0000",
+	 answer_reason_nul, NULL, NULL, 0},
+	{"v5-response-topic-bad-utf8", "5.0: a delivered Response Topic becomes ill-formed UTF-8", response_topic_utf8,
+	 NULL, NULL, 0},
+	{"v5-content-type-bad-utf8", "5.0: a delivered Content Type becomes ill-formed UTF-8 (a surrogate)",
+	 content_type_utf8, NULL, NULL, 0},
+	{"v5-user-property-bad-utf8", "5.0: a delivered User Property's value becomes ill-formed UTF-8",
+	 user_property_utf8, NULL, NULL, 0},
+	{"v5-topic-empty", "5.0: a delivered PUBLISH with a Content Type gets an empty Topic Name, and no Topic Alias",
+	 topic_empty, NULL, NULL, 0},
+	{"v5-topic-wildcard", "5.0: a delivered PUBLISH with a Content Type gets the Topic Name \"a/+\"", topic_wild, NULL, NULL, 0},
 	{"v5-publish-rl-padded", "5.0: a PUBLISH's Remaining Length in one byte more than it needs", rl_padded, NULL,
 	 NULL, 0},
 	{"v5-response-topic-wildcard", "5.0: a delivered Response Topic becomes \"re/#\"", response_topic_wild, NULL,
