@@ -98,6 +98,23 @@ static void answer_prop(struct fp_conn *c, struct fp_pkt *k, const char *key, st
 	fp_send_if(c, k, hit);
 }
 
+/* In place of a PUBACK or PUBREC: DISCONNECT 0x9B (QoS not supported) and
+ * the close, though the CONNACK announced no Maximum QoS. */
+static void qos_not_supported(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (!fp_v5(c) || (k->p.type != MQTT_PUBACK && k->p.type != MQTT_PUBREC)) {
+		fp_forward(c, k);
+		return;
+	}
+	struct mqtt_packet d;
+	mqtt_packet_init(&d, MQTT_DISCONNECT);
+	d.has_reason_code = true;
+	d.reason_code = 0x9B;
+	d.props.present = true;
+	fp_send(c, &d);
+	fp_close(c);
+}
+
 static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
 {
 	answer_prop(c, k, key, (struct mqtt_slice){(const uint8_t *)long_text, sizeof long_text - 1});
@@ -130,6 +147,8 @@ const struct fp_fault fp_v5_form_faults[] = {
 	 content_type_utf8, NULL, NULL, 0},
 	{"v5-user-property-bad-utf8", "5.0: a delivered User Property's value becomes ill-formed UTF-8",
 	 user_property_utf8, NULL, NULL, 0},
+	{"v5-ack-qos-not-supported", "5.0: DISCONNECT 0x9B (QoS not supported) in place of a PUBACK or PUBREC", qos_not_supported,
+	 NULL, NULL, 0},
 	{"v5-topic-empty", "5.0: a delivered PUBLISH with a Content Type gets an empty Topic Name, and no Topic Alias",
 	 topic_empty, NULL, NULL, 0},
 	{"v5-topic-wildcard", "5.0: a delivered PUBLISH with a Content Type gets the Topic Name \"a/+\"", topic_wild, NULL, NULL, 0},
