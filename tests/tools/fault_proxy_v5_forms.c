@@ -115,6 +115,20 @@ static void qos_not_supported(struct fp_conn *c, struct fp_pkt *k)
 	fp_close(c);
 }
 
+/* An accepting CONNACK announces a capability the broker does not lower:
+ * `key` = 0 or 1 is added where the CONNACK has none. */
+static void announce(struct fp_conn *c, struct fp_pkt *k, const char *key, uint32_t v)
+{
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 &&
+		   !mqtt_props_get(&k->p.props, key) && k->p.props.count < MQTT_MAX_PROPS;
+	if (hit)
+		mqtt_props_add(&k->p.props, key)->num = v;
+	fp_send_if(c, k, hit);
+}
+
+static void announce_qos1(struct fp_conn *c, struct fp_pkt *k) { announce(c, k, "maximum_qos", 1); }
+static void announce_no_retain(struct fp_conn *c, struct fp_pkt *k) { announce(c, k, "retain_available", 0); }
+
 static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
 {
 	answer_prop(c, k, key, (struct mqtt_slice){(const uint8_t *)long_text, sizeof long_text - 1});
@@ -149,6 +163,11 @@ const struct fp_fault fp_v5_form_faults[] = {
 	 user_property_utf8, NULL, NULL, 0},
 	{"v5-ack-qos-not-supported", "5.0: DISCONNECT 0x9B (QoS not supported) in place of a PUBACK or PUBREC", qos_not_supported,
 	 NULL, NULL, 0},
+	{"v5-announce-max-qos-1", "5.0: an accepting CONNACK says Maximum QoS 1, though the broker takes QoS 2",
+	 announce_qos1, NULL, NULL, 0},
+	{"v5-announce-retain-unavailable",
+	 "5.0: an accepting CONNACK says Retain Available 0, though the broker keeps retained messages",
+	 announce_no_retain, NULL, NULL, 0},
 	{"v5-topic-empty", "5.0: a delivered PUBLISH with a Content Type gets an empty Topic Name, and no Topic Alias",
 	 topic_empty, NULL, NULL, 0},
 	{"v5-topic-wildcard", "5.0: a delivered PUBLISH with a Content Type gets the Topic Name \"a/+\"", topic_wild, NULL, NULL, 0},
