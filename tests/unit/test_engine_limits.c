@@ -26,7 +26,7 @@ static const struct wire_event *find_wire(const struct case_result *res, enum wi
 	return NULL;
 }
 
-/* More PINGRESPs than a client keeps (20000). */
+/* More PINGRESPs than a client keeps (20000; all running cases together keep 15000). */
 START_TEST(flood_past_inbox_limit)
 {
 	struct ef_run r;
@@ -47,7 +47,7 @@ START_TEST(flood_past_inbox_limit)
 END_TEST
 
 /* Two cases at once, each flooded below the per-client limit but past what
- * all running cases keep together (20000): one of them is cut off. */
+ * all running cases keep together (15000): one of them is cut off. */
 START_TEST(flood_past_run_limit)
 {
 	struct ef_run r;
