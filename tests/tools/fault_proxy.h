@@ -57,6 +57,7 @@ struct fp_conn {
 	size_t nsubs;
 	unsigned subscribes;	 /* SUBSCRIBE packets seen */
 	unsigned n;		 /* a counter for the fault's own use */
+	bool keep_open;		 /* set by a fault: as FP_KEEP_OPEN, for this connection only */
 };
 
 /* A packet from the broker: the bytes as received and their decoding

@@ -220,6 +220,44 @@ static void dropped_to_client(struct fp_conn *c, struct fp_pkt *k)
 	remember_to_client(c, k);
 }
 
+/* ---- v5-share-name-wildcard-granted: a ShareName with '+' or '#' (a
+ * protocol error) granted, the connection kept open ---- */
+
+static bool bad_share_name(const struct mqtt_packet *p)
+{
+	for (size_t i = 0; i < p->entry_count; i++) {
+		struct mqtt_slice f = p->entries[i].filter.s;
+		if (f.n < sizeof share - 1 || memcmp(f.p, share, sizeof share - 1) != 0)
+			continue;
+		for (size_t j = sizeof share - 1; j < f.n && f.p[j] != '/'; j++)
+			if (f.p[j] == '+' || f.p[j] == '#')
+				return true;
+	}
+	return false;
+}
+
+static void wildcard_name_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!fp_v5(c) || p->type != MQTT_SUBSCRIBE || !bad_share_name(p))
+		return;
+	struct mqtt_packet a;
+	mqtt_packet_init(&a, MQTT_SUBACK);
+	a.has_packet_id = true;
+	a.packet_id = p->packet_id;
+	a.code_count = p->entry_count;
+	for (size_t i = 0; i < p->entry_count; i++)
+		a.codes[i] = p->entries[i].qos & 3;
+	c->keep_open = true;
+	fp_send_to(c, &a);
+}
+
+/* What the broker says of the bad SUBSCRIBE (its DISCONNECT) is not heard. */
+static void wildcard_name_to_client(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (!c->keep_open || k->p.type != MQTT_DISCONNECT)
+		fp_forward(c, k);
+}
+
 const struct fp_fault fp_v5_shared_faults[] = {
 	{"v5-shared-copies", "5.0: each shared-subscription message goes to every member of the group, not one", copies_to_client,
 	 NULL, NULL, 0},
@@ -233,5 +271,8 @@ const struct fp_fault fp_v5_shared_faults[] = {
 	{"v5-shared-qos2-dropped",
 	 "5.0: an unfinished QoS 2 shared-subscription message is not sent again when its member resumes its session",
 	 dropped_to_client, ack_from_client, NULL, 0},
+	{"v5-share-name-wildcard-granted",
+	 "5.0: a SUBSCRIBE whose ShareName holds '+' or '#' is granted and the connection kept open",
+	 wildcard_name_to_client, wildcard_name_from_client, NULL, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };
