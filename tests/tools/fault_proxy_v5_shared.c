@@ -220,6 +220,34 @@ static void dropped_to_client(struct fp_conn *c, struct fp_pkt *k)
 	remember_to_client(c, k);
 }
 
+/* ---- v5-shared-extra-level: a shared filter also matches one level below
+ * what it matches (its '+' or last level taken as a prefix) ---- */
+
+static bool one_level_below(const char *f, struct mqtt_slice t)
+{
+	size_t n = t.n;
+	while (n > 0 && t.p[n - 1] != '/')
+		n--;
+	return n > 0 && !mqtt_topic_match((const uint8_t *)f, strlen(f), t.p, t.n) &&
+	       mqtt_topic_match((const uint8_t *)f, strlen(f), t.p, n - 1);
+}
+
+static void extra_level_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!fp_v5(c) || p->type != MQTT_PUBLISH)
+		return;
+	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
+		struct fp_conn *o = fp_conn_at(c->px, i);
+		for (size_t j = 0; !o->spare && fp_v5(o) && !fp_client_gone(o) && j < o->nsubs; j++) {
+			const char *f = o->subs[j].active ? filter_part(o->subs[j].filter) : NULL;
+			if (f && one_level_below(f, p->topic.s)) {
+				publish_qos0(o, p->topic.s, p->payload);
+				break;
+			}
+		}
+	}
+}
+
 /* ---- v5-share-name-wildcard-granted: a ShareName with '+' or '#' (a
  * protocol error) granted, the connection kept open ---- */
 
@@ -271,6 +299,8 @@ const struct fp_fault fp_v5_shared_faults[] = {
 	{"v5-shared-qos2-dropped",
 	 "5.0: an unfinished QoS 2 shared-subscription message is not sent again when its member resumes its session",
 	 dropped_to_client, ack_from_client, NULL, 0},
+	{"v5-shared-extra-level", "5.0: a shared subscription also matches topics one level below those its filter matches", NULL,
+	 extra_level_from_client, NULL, 0},
 	{"v5-share-name-wildcard-granted",
 	 "5.0: a SUBSCRIBE whose ShareName holds '+' or '#' is granted and the connection kept open",
 	 wildcard_name_to_client, wildcard_name_from_client, NULL, 0},
