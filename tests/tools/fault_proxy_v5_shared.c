@@ -248,6 +248,70 @@ static void extra_level_from_client(struct fp_conn *c, const struct mqtt_packet 
 	}
 }
 
+/* ---- v5-shared-retained-to-joiner: the retained message goes to a session
+ * joining an existing shared subscription, not to the one that made it ---- */
+
+static struct shared_sent retained[SHARED_SENT]; /* only topic and payload used */
+static unsigned nretained;
+
+static void retained_keep(const struct mqtt_packet *p)
+{
+	if (p->topic.s.n > MSG_CAP || p->payload.n > MSG_CAP)
+		return;
+	struct shared_sent *m = &retained[nretained++ % SHARED_SENT];
+	m->conn = 1;
+	m->topic_n = p->topic.s.n;
+	m->payload_n = p->payload.n;
+	memcpy(m->topic, p->topic.s.p, m->topic_n);
+	memcpy(m->payload, p->payload.p, m->payload_n);
+}
+
+/* A member joins filter f when another member has it already: give it every
+ * retained message f matches (last kept wins; an empty one is a removal). */
+static void retained_to_joiner(struct fp_conn *c, const char *filter)
+{
+	bool existing = false;
+	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
+		const struct fp_conn *o = fp_conn_at(c->px, i);
+		existing |= o != c && !o->spare && !fp_client_gone(o) && is_member(o, filter);
+	}
+	const char *f = filter_part(filter);
+	for (unsigned i = 0; existing && i < SHARED_SENT; i++) {
+		struct mqtt_slice t = {retained[i].topic, retained[i].topic_n};
+		struct mqtt_slice pl = {retained[i].payload, retained[i].payload_n};
+		if (retained[i].conn && pl.n && mqtt_topic_match((const uint8_t *)f, strlen(f), t.p, t.n))
+			publish_qos0(c, t, pl);
+	}
+}
+
+static void joiner_from_client(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	if (!fp_v5(c))
+		return;
+	if (p->type == MQTT_PUBLISH && (p->flags & MQTT_PF_RETAIN))
+		retained_keep(p);
+	for (size_t i = 0; p->type == MQTT_SUBSCRIBE && i < p->entry_count && i < FP_SUBS; i++) {
+		char f[FP_TOPIC_CAP];
+		struct mqtt_slice s = p->entries[i].filter.s;
+		if (s.n >= sizeof f)
+			continue;
+		memcpy(f, s.p, s.n);
+		f[s.n] = '\0';
+		if (filter_part(f))
+			retained_to_joiner(c, f);
+	}
+}
+
+/* The retained messages the broker itself sends on a shared subscription
+ * (RETAIN 1 through it) are held back: only the joiner's show. */
+static void joiner_to_client(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool own = fp_v5(c) && k->p.type == MQTT_PUBLISH && (k->p.flags & MQTT_PF_RETAIN) && shared_sub(c, k->p.topic.s) &&
+		   !fp_subscribed(c, k->p.topic.s);
+	if (!own)
+		fp_forward(c, k);
+}
+
 /* ---- v5-share-name-wildcard-granted: a ShareName with '+' or '#' (a
  * protocol error) granted, the connection kept open ---- */
 
@@ -301,6 +365,9 @@ const struct fp_fault fp_v5_shared_faults[] = {
 	 dropped_to_client, ack_from_client, NULL, 0},
 	{"v5-shared-extra-level", "5.0: a shared subscription also matches topics one level below those its filter matches", NULL,
 	 extra_level_from_client, NULL, 0},
+	{"v5-shared-retained-to-joiner",
+	 "5.0: a session joining an existing shared subscription gets the retained messages (none to its first member)",
+	 joiner_to_client, joiner_from_client, NULL, 0},
 	{"v5-share-name-wildcard-granted",
 	 "5.0: a SUBSCRIBE whose ShareName holds '+' or '#' is granted and the connection kept open",
 	 wildcard_name_to_client, wildcard_name_from_client, NULL, 0},
