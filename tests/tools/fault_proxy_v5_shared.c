@@ -191,11 +191,25 @@ static void ack_from_client(struct fp_conn *c, const struct mqtt_packet *p)
 	acked(c, p);
 }
 
-static void qos2_closed(struct fp_conn *c)
+static void closed_qos(struct fp_conn *c, int qos)
 {
 	for (unsigned i = 0; fp_v5(c) && i < SHARED_SENT; i++)
-		if (sent[i].conn == c->id && sent[i].open && sent[i].qos == 2)
+		if (sent[i].conn == c->id && sent[i].open && sent[i].qos == qos)
 			reroute(c, &sent[i]);
+}
+
+static void qos2_closed(struct fp_conn *c)
+{
+	closed_qos(c, 2);
+}
+
+/* ---- v5-shared-qos1-handed-on: what the spec recommends, done: an
+ * unacknowledged QoS 1 message goes to another member when its member's
+ * connection is lost (the spec also permits doing so at once) ---- */
+
+static void qos1_closed(struct fp_conn *c)
+{
+	closed_qos(c, 1);
 }
 
 /* ---- v5-shared-qos2-dropped: a resumed member never gets its unfinished
@@ -360,6 +374,9 @@ const struct fp_fault fp_v5_shared_faults[] = {
 	{"v5-shared-qos2-rerouted",
 	 "5.0: an unfinished QoS 2 shared-subscription message goes to another member when its member's connection is lost",
 	 remember_to_client, ack_from_client, qos2_closed, 0},
+	{"v5-shared-qos1-handed-on",
+	 "5.0: an unacknowledged QoS 1 shared-subscription message goes to another member when its member's connection is lost",
+	 remember_to_client, ack_from_client, qos1_closed, 0},
 	{"v5-shared-qos2-dropped",
 	 "5.0: an unfinished QoS 2 shared-subscription message is not sent again when its member resumes its session",
 	 dropped_to_client, ack_from_client, NULL, 0},
