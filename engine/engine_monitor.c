@@ -339,9 +339,23 @@ static void rx_suback(struct mon_session *s, const struct mqtt_packet *p)
 	}
 }
 
-/* Like mqtt_topic_match, but a leading wildcard also matches a '$' topic. */
-static int matches(const char *filter, const struct mqtt_slice *t)
+/* The part of a filter that topics are matched against: in 5.0, a Shared
+ * Subscription "$share/{ShareName}/{filter}" matches by its {filter}
+ * (4.8.2); which member gets a message is the broker's choice, so every
+ * member's delivery is judged as if it were the only one. */
+static const char *filter_part(enum mqtt_version v, const char *filter)
 {
+	static const char share[] = "$share/";
+	if (v != MQTT_V5 || strncmp(filter, share, sizeof share - 1) != 0)
+		return filter;
+	const char *name = filter + sizeof share - 1, *slash = strchr(name, '/');
+	return slash && slash > name ? slash + 1 : filter;
+}
+
+/* Like mqtt_topic_match, but a leading wildcard also matches a '$' topic. */
+static int matches(enum mqtt_version v, const char *subscribed, const struct mqtt_slice *t)
+{
+	const char *filter = filter_part(v, subscribed);
 	size_t fn = strlen(filter);
 	if (mqtt_topic_match((const uint8_t *)filter, fn, t->p, t->n))
 		return 1;
@@ -364,7 +378,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, e
 	int grant = -1;
 	size_t nmatch = 0;
 	for (size_t i = 0; i < s->nsubs; i++)
-		if (!s->subs[i].refused && matches(s->subs[i].filter, topic)) {
+		if (!s->subs[i].refused && matches(v, s->subs[i].filter, topic)) {
 			nmatch++;
 			if (s->subs[i].qos > grant)
 				grant = s->subs[i].qos;
@@ -372,7 +386,7 @@ static const char *rx_publish(struct engine_monitor *m, struct mon_session *s, e
 	int tl = topic->n > 200 ? 200 : (int)topic->n;
 	if (!nmatch) {
 		for (size_t i = 0; i < s->nstale; i++)
-			if (matches(s->stale[i], topic)) {
+			if (matches(v, s->stale[i], topic)) {
 				snprintf(what, n, "PUBLISH on \"%.*s\" through \"%s\", a subscription of the session that "
 					 "%s 1 discarded", tl, (const char *)topic->p, s->stale[i],
 					 v == MQTT_V5 ? "Clean Start" : "CleanSession");

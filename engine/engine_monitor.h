@@ -37,7 +37,9 @@
  * follow, 3.10.4); a session kept with CleanSession 0 keeps its
  * subscriptions across connections of the same client id; overlapping
  * subscriptions may each bring a copy (3.3.5); a leading wildcard is taken
- * to match a '$' topic here (that rule, MQTT-4.7.2-1, is the cases' to judge).
+ * to match a '$' topic here (that rule, MQTT-4.7.2-1, is the cases' to judge);
+ * in 5.0 a Shared Subscription "$share/{ShareName}/{filter}" matches by its
+ * {filter} (4.8.2), and a delivery to any member is judged as to that member.
  */
 #ifndef ENGINE_MONITOR_H
 #define ENGINE_MONITOR_H

@@ -96,7 +96,7 @@ static bool keeps_open(const struct pair *pr)
 	unsigned fl = pr->pub.px->fault->flags;
 	if (pr->pub.spare)
 		return false;
-	return (fl & FP_KEEP_OPEN) || ((fl & FP_KEEP_OPEN_SILENT) && !pr->pub.connect_seen) ||
+	return (fl & FP_KEEP_OPEN) || pr->pub.keep_open || ((fl & FP_KEEP_OPEN_SILENT) && !pr->pub.connect_seen) ||
 	       ((fl & FP_KEEP_OPEN_DISCONNECTED) && pr->pub.disconnect_sent) ||
 	       ((fl & FP_KEEP_OPEN_V5) && pr->pub.version == MQTT_V5) ||
 	       ((fl & FP_KEEP_OPEN_REFUSED) && !pr->pub.accepted);
@@ -288,7 +288,7 @@ static int run(struct fp_proxy *px)
 static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults, fp_session_faults,
 						 fp_monitor_faults, fp_v5_faults, fp_v5_timer_faults,
 						 fp_v5_feature_faults, fp_v5_flow_faults,
-						 fp_v5_form_faults};
+						 fp_v5_form_faults, fp_v5_shared_faults};
 
 static const struct fp_fault *find_fault(const char *name)
 {

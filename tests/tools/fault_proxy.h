@@ -57,6 +57,7 @@ struct fp_conn {
 	size_t nsubs;
 	unsigned subscribes;	 /* SUBSCRIBE packets seen */
 	unsigned n;		 /* a counter for the fault's own use */
+	bool keep_open;		 /* set by a fault: as FP_KEEP_OPEN, for this connection only */
 };
 
 /* A packet from the broker: the bytes as received and their decoding
@@ -116,6 +117,8 @@ extern const struct fp_fault fp_v5_feature_faults[];
 extern const struct fp_fault fp_v5_flow_faults[];
 /* 5.0 encodings of a delivered PUBLISH (fault_proxy_v5_forms.c) */
 extern const struct fp_fault fp_v5_form_faults[];
+/* 5.0 Shared Subscriptions (fault_proxy_v5_shared.c) */
+extern const struct fp_fault fp_v5_shared_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */

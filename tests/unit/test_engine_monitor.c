@@ -110,6 +110,55 @@ static void setup(struct engine_monitor *m, struct mon_conn *c, int grant)
 	ck_assert_ptr_null(rx(m, c, suback(1, (uint8_t)grant)));
 }
 
+/* A 5.0 client: CONNECT and CONNACK, then a SUBSCRIBE of `filter` at QoS 2
+ * granted `grant`. */
+static void setup5(struct engine_monitor *m, struct mon_conn *c, const char *filter, int grant)
+{
+	memset(m, 0, sizeof *m);
+	engine_monitor_conn_reset(c);
+	struct mqtt_packet p = pkt(MQTT_CONNECT);
+	mqtt_packet_set_protocol(&p, MQTT_V5);
+	p.client_id = str("Ms0s");
+	p.connect_flags = MQTT_CF_CLEAN_SESSION;
+	engine_monitor_tx_packet(m, c, MQTT_V5, &p);
+	ck_assert_ptr_null(rx(m, c, pkt(MQTT_CONNACK)));
+	p = pkt(MQTT_SUBSCRIBE);
+	p.has_packet_id = true;
+	p.packet_id = 1;
+	p.entry_count = 1;
+	p.entries[0].filter = str(filter);
+	p.entries[0].qos = 2;
+	p.entries[0].has_qos = true;
+	engine_monitor_tx_packet(m, c, MQTT_V5, &p);
+	ck_assert_ptr_null(rx(m, c, suback(1, (uint8_t)grant)));
+}
+
+START_TEST(monitor_shared_subscription_matches_by_its_filter)
+{
+	struct engine_monitor m;
+	struct mon_conn c;
+	setup5(&m, &c, "$share/g1/a/+", 1);
+	ck_assert_ptr_null(rx(&m, &c, delivery("a/b", "x", 1, 1, 0)));
+	ck_assert_str_eq(rx(&m, &c, delivery("b/c", "x", 0, 0, 0)), "MQTT-3.3.2-3");
+	ck_assert_str_eq(rx(&m, &c, delivery("$share/g1/a/b", "x", 0, 0, 0)), "MQTT-3.3.2-3");
+	ck_assert_str_eq(rx(&m, &c, delivery("a/c", "x", 2, 2, 0)), "MQTT-3.8.4-8"); /* the member's grant (5.0) */
+	engine_monitor_free(&m);
+	/* "$share/" with no ShareName, or no filter after it, is not a shared one. */
+	setup5(&m, &c, "$share//a", 1);
+	ck_assert_str_eq(rx(&m, &c, delivery("a", "x", 0, 0, 0)), "MQTT-3.3.2-3");
+	engine_monitor_free(&m);
+	setup5(&m, &c, "$share/g1", 1);
+	ck_assert_str_eq(rx(&m, &c, delivery("g1", "x", 0, 0, 0)), "MQTT-3.3.2-3");
+	engine_monitor_free(&m);
+	/* 3.1.1 knows no shared subscriptions: the filter is a '$' filter. */
+	setup(&m, &c, 1);
+	tx_subscribe(&m, &c, "$share/g1/s/+", 1, 2);
+	ck_assert_ptr_null(rx(&m, &c, suback(2, 1)));
+	ck_assert_str_eq(rx(&m, &c, delivery("s/b", "x", 0, 0, 0)), "MQTT-3.3.2-3");
+	engine_monitor_free(&m);
+}
+END_TEST
+
 START_TEST(monitor_first_packet_must_be_connack)
 {
 	struct engine_monitor m;
@@ -226,6 +275,7 @@ Suite *engine_monitor_suite(void)
 	tcase_add_test(t, monitor_qos_within_grant_and_publication);
 	tcase_add_test(t, monitor_ids_in_flight_distinct);
 	tcase_add_test(t, monitor_qos2_delivered_once);
+	tcase_add_test(t, monitor_shared_subscription_matches_by_its_filter);
 	suite_add_tcase(s, t);
 	return s;
 }
