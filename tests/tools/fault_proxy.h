@@ -156,6 +156,9 @@ bool fp_subscribed(const struct fp_conn *c, struct mqtt_slice t);
  * closed hook); at most FP_HOLD_CAP bytes. Dropped when `to` is gone or in
  * the middle of passing an unfaultable packet on. */
 void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p);
+/* fp_send_to of a QoS 0 PUBLISH of `payload` to `topic`, RETAIN as `retain`
+ * says: the delivery most faults make up. */
+void fp_publish_to(struct fp_conn *to, struct mqtt_slice topic, struct mqtt_slice payload, bool retain);
 
 /* Close the client's side now (what is queued for it is dropped); the
  * broker's side follows, as if the client had gone. */

@@ -18,13 +18,8 @@
 
 static void publish_to(struct fp_conn *to, const char *topic, const uint8_t *payload, size_t n, bool retain)
 {
-	struct mqtt_packet w;
-	mqtt_packet_init(&w, MQTT_PUBLISH);
-	w.flags = retain ? MQTT_PF_RETAIN : 0;
-	w.topic.present = true;
-	w.topic.s = (struct mqtt_slice){(const uint8_t *)topic, strlen(topic)};
-	w.payload = (struct mqtt_slice){payload, n};
-	fp_send_to(to, &w);
+	fp_publish_to(to, (struct mqtt_slice){(const uint8_t *)topic, strlen(topic)}, (struct mqtt_slice){payload, n},
+		      retain);
 }
 
 /* The topic of a client's PUBLISH as a C string; false if none fits. */

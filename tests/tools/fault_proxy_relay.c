@@ -106,6 +106,17 @@ void fp_send_to(struct fp_conn *to, const struct mqtt_packet *p)
 		fp_send_bytes(to, tmp, (size_t)n);
 }
 
+void fp_publish_to(struct fp_conn *to, struct mqtt_slice topic, struct mqtt_slice payload, bool retain)
+{
+	struct mqtt_packet w;
+	mqtt_packet_init(&w, MQTT_PUBLISH);
+	w.flags = retain ? MQTT_PF_RETAIN : 0;
+	w.topic.present = true;
+	w.topic.s = topic;
+	w.payload = payload;
+	fp_send_to(to, &w);
+}
+
 void fp_release(struct fp_conn *c)
 {
 	struct pair *pr = (struct pair *)c;

@@ -33,16 +33,6 @@ static bool slice_eq(struct mqtt_slice a, const char *b)
 	return a.n == strlen(b) && memcmp(a.p, b, a.n) == 0;
 }
 
-static void publish_slice(struct fp_conn *to, struct mqtt_slice topic, struct mqtt_slice payload, bool retain)
-{
-	struct mqtt_packet w;
-	mqtt_packet_init(&w, MQTT_PUBLISH);
-	w.flags = retain ? MQTT_PF_RETAIN : 0;
-	w.topic.present = true;
-	w.topic.s = topic;
-	w.payload = payload;
-	fp_send_to(to, &w);
-}
 
 /* The live, accepted connections of client id `id` other than `except`. */
 static void for_each_with_id(struct fp_proxy *px, const char *id, const struct fp_conn *except,
@@ -112,7 +102,7 @@ static void will_stale_closed(struct fp_conn *c)
 	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
 		struct fp_conn *o = fp_conn_at(c->px, i);
 		if (o != c && !o->spare && fp_subscribed(o, t))
-			publish_slice(o, t, (struct mqtt_slice){e->will_msg, e->will_len}, false);
+			fp_publish_to(o, t, (struct mqtt_slice){e->will_msg, e->will_len}, false);
 	}
 }
 
@@ -155,7 +145,7 @@ static void deliver_stale(struct fp_conn *o, void *arg)
 	if (o->disconnect_sent)
 		return;
 	if (d->deliver && !fp_subscribed(o, d->p->topic.s))
-		publish_slice(o, d->p->topic.s, d->p->payload, false);
+		fp_publish_to(o, d->p->topic.s, d->p->payload, false);
 	d->live = true;
 }
 
@@ -191,7 +181,7 @@ static void clean_to_client(struct fp_conn *c, struct fp_pkt *k)
 	if (k->p.type != MQTT_CONNACK || k->p.return_code != 0 || !e)
 		return;
 	for (size_t i = 0; e->revived && i < e->nq; i++)
-		publish_slice(c, str_slice(e->q[i].topic), (struct mqtt_slice){e->q[i].payload, e->q[i].n}, false);
+		fp_publish_to(c, str_slice(e->q[i].topic), (struct mqtt_slice){e->q[i].payload, e->q[i].n}, false);
 	if (e->revived)
 		e->nq = 0;
 }
@@ -256,7 +246,7 @@ static void empty_on_suback(struct fp_conn *c, struct fp_pkt *k)
 			if (c->subs[j].active && c->subs[j].seq == c->subscribes &&
 			    mqtt_topic_match((const uint8_t *)c->subs[j].filter, strlen(c->subs[j].filter),
 					     (const uint8_t *)empties[i], strlen(empties[i]))) {
-				publish_slice(c, str_slice(empties[i]), (struct mqtt_slice){NULL, 0}, true);
+				fp_publish_to(c, str_slice(empties[i]), (struct mqtt_slice){NULL, 0}, true);
 				break;
 			}
 }
@@ -337,7 +327,7 @@ static void nul_forward(struct fp_conn *c, const struct mqtt_packet *p)
 	for (size_t i = 0; i < fp_conn_count(c->px); i++) {
 		struct fp_conn *o = fp_conn_at(c->px, i);
 		if (o != c && !o->spare && fp_subscribed(o, p->topic.s))
-			publish_slice(o, p->topic.s, p->payload, false);
+			fp_publish_to(o, p->topic.s, p->payload, false);
 	}
 }
 
@@ -370,7 +360,7 @@ static void crossed_from_client(struct fp_conn *c, const struct mqtt_packet *p)
 		struct fp_conn *o = fp_conn_at(c->px, i);
 		if (o != c && !o->spare && o->accepted && !(o->connect_flags & MQTT_CF_CLEAN_SESSION) &&
 		    strcmp(o->client_id, c->client_id) != 0 && !ever_subscribed(o->client_id))
-			publish_slice(o, p->topic.s, p->payload, false);
+			fp_publish_to(o, p->topic.s, p->payload, false);
 	}
 }
 

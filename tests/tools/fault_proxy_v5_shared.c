@@ -49,16 +49,6 @@ static bool is_member(const struct fp_conn *o, const char *filter)
 	return false;
 }
 
-static void publish_qos0(struct fp_conn *to, struct mqtt_slice topic, struct mqtt_slice payload)
-{
-	struct mqtt_packet w;
-	mqtt_packet_init(&w, MQTT_PUBLISH);
-	w.topic.present = true;
-	w.topic.s = topic;
-	w.payload = payload;
-	fp_send_to(to, &w);
-}
-
 /* Send the message to every member of `filter` but c (the first one only
  * when `all` is false). */
 static void to_other_members(struct fp_conn *c, const char *filter, struct mqtt_slice topic, struct mqtt_slice payload,
@@ -68,7 +58,7 @@ static void to_other_members(struct fp_conn *c, const char *filter, struct mqtt_
 		struct fp_conn *o = fp_conn_at(c->px, i);
 		if (o == c || o->spare || !fp_v5(o) || fp_client_gone(o) || !is_member(o, filter))
 			continue;
-		publish_qos0(o, topic, payload);
+		fp_publish_to(o, topic, payload, false);
 		if (!all)
 			return;
 	}
@@ -255,7 +245,7 @@ static void extra_level_from_client(struct fp_conn *c, const struct mqtt_packet 
 		for (size_t j = 0; !o->spare && fp_v5(o) && !fp_client_gone(o) && j < o->nsubs; j++) {
 			const char *f = o->subs[j].active ? filter_part(o->subs[j].filter) : NULL;
 			if (f && one_level_below(f, p->topic.s)) {
-				publish_qos0(o, p->topic.s, p->payload);
+				fp_publish_to(o, p->topic.s, p->payload, false);
 				break;
 			}
 		}
@@ -294,7 +284,7 @@ static void retained_to_joiner(struct fp_conn *c, const char *filter)
 		struct mqtt_slice t = {retained[i].topic, retained[i].topic_n};
 		struct mqtt_slice pl = {retained[i].payload, retained[i].payload_n};
 		if (retained[i].conn && pl.n && mqtt_topic_match((const uint8_t *)f, strlen(f), t.p, t.n))
-			publish_qos0(c, t, pl);
+			fp_publish_to(c, t, pl, false);
 	}
 }
 

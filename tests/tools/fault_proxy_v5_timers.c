@@ -21,16 +21,6 @@ static uint32_t prop_num(const struct mqtt_props *pr, const char *key)
 	return p ? p->num : 0; /* both intervals here read an absence as 0 */
 }
 
-static void publish_qos0(struct fp_conn *to, struct mqtt_slice topic, struct mqtt_slice payload)
-{
-	struct mqtt_packet w;
-	mqtt_packet_init(&w, MQTT_PUBLISH);
-	w.topic.present = true;
-	w.topic.s = topic;
-	w.payload = payload;
-	fp_send_to(to, &w);
-}
-
 /* ---- Session Present ---- */
 
 /* v5-session-forgotten: a resumed session answered as new, and what it
@@ -87,7 +77,7 @@ static void publish_will(struct fp_conn *from, const char *topic, const uint8_t 
 	for (size_t i = 0; i < fp_conn_count(from->px); i++) {
 		struct fp_conn *o = fp_conn_at(from->px, i);
 		if (o != from && !o->spare && fp_v5(o) && o->accepted && fp_subscribed(o, t))
-			publish_qos0(o, t, (struct mqtt_slice){msg, len});
+			fp_publish_to(o, t, (struct mqtt_slice){msg, len}, false);
 	}
 }
 
@@ -204,7 +194,7 @@ static void expired_delivered(struct fp_conn *c, struct fp_pkt *k)
 		bool same = k->p.payload.n == x->n && memcmp(k->p.payload.p, x->payload, x->n) == 0;
 		bool old = fp_now_ms() - x->at > EXPIRY_1S_MS;
 		if (!same && old)
-			publish_qos0(c, t, (struct mqtt_slice){x->payload, x->n});
+			fp_publish_to(c, t, (struct mqtt_slice){x->payload, x->n}, false);
 		if (same || old)
 			x->set = false; /* a younger other message: keep waiting */
 	}
