@@ -32,6 +32,7 @@ struct alias_conn {
 	unsigned id;	/* the connection; 0: a free slot */
 	uint32_t max;	/* the client's Topic Alias Maximum (0: none) */
 	bool capped;	/* its Keep Alive was over KA_CAP */
+	uint16_t keep_alive; /* the CONNECT's */
 	char topic[ALIAS_TOPICS][FP_TOPIC_CAP];
 	unsigned next;	/* the alias slot to reuse when all are taken */
 };
@@ -62,6 +63,7 @@ static void remember_connect(struct fp_conn *c, const struct mqtt_packet *p)
 	const struct mqtt_prop *m = mqtt_props_get(&p->props, "topic_alias_maximum");
 	a->max = m ? m->num : 0;
 	a->capped = p->keep_alive > KA_CAP;
+	a->keep_alive = p->keep_alive;
 }
 
 /* ---- Topic Aliases to the client ---- */
@@ -124,7 +126,19 @@ static void ka_enforce(struct fp_conn *c, const struct mqtt_packet *p)
 		fp_close_after(c, KA_SERVER * 1500.0);
 }
 
+/* The client's own Keep Alive, but a quarter of it: each packet from the
+ * client restarts 1.5 x KA / 4, and no Server Keep Alive says so. */
+static void ka_quartered(struct fp_conn *c, const struct mqtt_packet *p)
+{
+	remember_connect(c, p);
+	struct alias_conn *a = conn_of(c);
+	if (fp_v5(c) && a && a->keep_alive > 0)
+		fp_close_after(c, a->keep_alive * 1500.0 / 4);
+}
+
 const struct fp_fault fp_v5_feature_faults[] = {
+	{"v5-keep-alive-quartered", "5.0: the client's Keep Alive enforced as a quarter of itself, unannounced", NULL,
+	 ka_quartered, NULL, 0},
 	{"v5-alias-out", "5.0: topics to the client by Topic Alias, within its Topic Alias Maximum (permitted)",
 	 alias_right, remember_connect, NULL, 0},
 	{"v5-alias-over", "5.0: topics to the client by a Topic Alias one over its Topic Alias Maximum", alias_over,
