@@ -112,7 +112,7 @@ static void qos_not_supported(struct fp_conn *c, struct fp_pkt *k)
 	d.reason_code = 0x9B;
 	d.props.present = true;
 	fp_send(c, &d);
-	fp_close(c);
+	fp_close_after(c, 200.0); /* the DISCONNECT goes out first */
 }
 
 /* An accepting CONNACK announces a capability the broker does not lower:
@@ -127,6 +127,23 @@ static void announce(struct fp_conn *c, struct fp_pkt *k, const char *key, uint3
 }
 
 static void announce_qos1(struct fp_conn *c, struct fp_pkt *k) { announce(c, k, "maximum_qos", 1); }
+
+/* Maximum QoS 1 announced, and a SUBSCRIBE for QoS 2 refused (0x80) where
+ * the broker would have granted it. */
+static void qos1_refuses_subscribe(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (!fp_v5(c) || k->p.type != MQTT_SUBACK) {
+		announce_qos1(c, k);
+		return;
+	}
+	bool hit = false;
+	for (size_t i = 0; i < k->p.code_count; i++)
+		if (k->p.codes[i] == 2) {
+			k->p.codes[i] = 0x80;
+			hit = true;
+		}
+	fp_send_if(c, k, hit);
+}
 static void announce_no_retain(struct fp_conn *c, struct fp_pkt *k) { announce(c, k, "retain_available", 0); }
 
 static void answer_long(struct fp_conn *c, struct fp_pkt *k, const char *key)
@@ -165,6 +182,9 @@ const struct fp_fault fp_v5_form_faults[] = {
 	 NULL, NULL, 0},
 	{"v5-announce-max-qos-1", "5.0: an accepting CONNACK says Maximum QoS 1, though the broker takes QoS 2",
 	 announce_qos1, NULL, NULL, 0},
+	{"v5-max-qos-1-refuses-subscribe",
+	 "5.0: an accepting CONNACK says Maximum QoS 1, and a SUBACK refuses (0x80) what it would grant at QoS 2",
+	 qos1_refuses_subscribe, NULL, NULL, 0},
 	{"v5-announce-retain-unavailable",
 	 "5.0: an accepting CONNACK says Retain Available 0, though the broker keeps retained messages",
 	 announce_no_retain, NULL, NULL, 0},
