@@ -116,6 +116,8 @@ extern const struct fp_fault fp_v5_feature_faults[];
 extern const struct fp_fault fp_v5_flow_faults[];
 /* 5.0 encodings of a delivered PUBLISH (fault_proxy_v5_forms.c) */
 extern const struct fp_fault fp_v5_form_faults[];
+/* 5.0 single server rules: client ids, DISCONNECT flags, expiry, aliases (fault_proxy_v5_rules.c) */
+extern const struct fp_fault fp_v5_rule_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
