@@ -8,7 +8,7 @@
 # tests/fakes/5.0/MODE.txt pins `auth-broker --mode MODE` in the format
 # scripts/pins.sh describes: `PASS case` (the case runs and passes), a clause
 # that must FAIL (`MQTT-4.12.0-5 auth5-exchange-declared`: in that case).
-# Each run selects the cases of section 4.12 (--only 5.0:4.12), with the
+# Each run selects the cases of sections 4.12 and 3.15 (--only 5.0:4.12,5.0:3.15), with the
 # exchange the fake speaks declared (tests/fakes/auth.json); the fake routes
 # no messages, so the rest of the suite is not for it. Every other FAIL is a
 # mismatch.
@@ -53,7 +53,7 @@ run_mode() {
 		{ echo "MISMATCH"; echo "    the fake broker did not start:"; sed 's/^/      /' "$d/broker.err"; } >"$d/result"
 		return
 	fi
-	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --protocol 5.0 --only 5.0:4.12 \
+	"$build/mqttspec" run --broker "mqtt://127.0.0.1:$(cat "$d/port")" --protocol 5.0 --only 5.0:4.12,5.0:3.15 \
 		--auth tests/fakes/auth.json --json "$d/report.json" -q >"$d/report.txt" 2>&1
 	rc=$?
 	kill "$(cat "$d/broker.pid")" 2>/dev/null

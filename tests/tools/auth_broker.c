@@ -35,6 +35,9 @@
  *   auth-user-long      ... a User Property of 300 bytes (MQTT-3.15.2-3)
  *   auth-rc-unknown     the AUTH ending a re-authentication carries 0x05, a
  *                       code outside Table 3-11 (MQTT-3.15.2-1)
+ *   auth-flags-ignored  an AUTH whose fixed-header flags are not 0 is taken as
+ *                       if they were (in `good`, it is malformed: DISCONNECT
+ *                       0x81 after the CONNACK, and the close) (MQTT-3.15.1-1)
  *
  * The listening port is written to FILE (atomically) once the socket listens.
  * It runs until killed; SIGTERM and SIGINT exit 0.
@@ -65,17 +68,19 @@ enum mode {
 	REAUTH_NO_ANSWER,
 	AUTH_REASON_LONG,
 	AUTH_USER_LONG,
-	AUTH_RC_UNKNOWN
+	AUTH_RC_UNKNOWN,
+	AUTH_FLAGS_IGNORED
 };
 
 static const char *const mode_names[] = {"good",	     "auth-wrong-method", "auth-rc-success",
 					 "connack-no-method", "reauth-no-answer", "auth-reason-long",
-					 "auth-user-long",    "auth-rc-unknown"};
+					 "auth-user-long",    "auth-rc-unknown",  "auth-flags-ignored"};
 
 #define METHOD "mqttspec-fake"
 #define RC_SUCCESS 0x00
 #define RC_CONTINUE 0x18
 #define RC_REAUTH 0x19
+#define RC_MALFORMED 0x81
 #define RC_PROTOCOL_ERROR 0x82
 #define RC_NOT_AUTHORIZED 0x87
 #define RC_BAD_METHOD 0x8C
@@ -356,6 +361,13 @@ static void on_packet(struct client *c, const uint8_t *raw, size_t n)
 	struct mqtt_packet p;
 	if (mqtt_decode(MQTT_V5, raw, n, &p, NULL) < 0) {
 		c->close_when_sent = 1;
+		return;
+	}
+	if (p.type == MQTT_AUTH && (p.flags & 0x0f) && mode != AUTH_FLAGS_IGNORED) {
+		if (c->state == ST_NEW || c->state == ST_AUTH)
+			c->close_when_sent = 1;
+		else
+			queue_disconnect(c, RC_MALFORMED);
 		return;
 	}
 	switch (c->state) {

@@ -288,7 +288,7 @@ static int run(struct fp_proxy *px)
 static const struct fp_fault *const tables[] = {fp_packet_faults, fp_delivery_faults, fp_session_faults,
 						 fp_monitor_faults, fp_v5_faults, fp_v5_timer_faults,
 						 fp_v5_feature_faults, fp_v5_flow_faults,
-						 fp_v5_form_faults, fp_v5_shared_faults};
+						 fp_v5_form_faults, fp_v5_shared_faults, fp_v5_rule_faults};
 
 static const struct fp_fault *find_fault(const char *name)
 {

@@ -119,6 +119,8 @@ extern const struct fp_fault fp_v5_flow_faults[];
 extern const struct fp_fault fp_v5_form_faults[];
 /* 5.0 Shared Subscriptions (fault_proxy_v5_shared.c) */
 extern const struct fp_fault fp_v5_shared_faults[];
+/* 5.0 single server rules: client ids, DISCONNECT flags, expiry, aliases (fault_proxy_v5_rules.c) */
+extern const struct fp_fault fp_v5_rule_faults[];
 
 /* Queue bytes for the client. The proxy reserves room for twice the
  * packet being handled plus 64 bytes: a fault may send at most that. */
