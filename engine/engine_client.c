@@ -203,14 +203,14 @@ static void auto_ack(struct engine_case *r, int ci, struct engine_msg *m, double
 /* A decoded packet against the strict checker and the monitors: each
  * finding is a check of its own; returns the clause the trace shows it
  * breaking (the checker's first), or NULL. */
-static const char *judge_packet(struct engine_case *r, int ci, const struct mqtt_packet *pkt, const char *text,
-				double now)
+static const char *judge_packet(struct engine_case *r, int ci, enum mqtt_version v, const struct mqtt_packet *pkt,
+				const char *text, double now)
 {
 	struct engine_client *c = &r->cl[ci];
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
 	const char *viol = NULL;
-	if (mqtt_check(r->spec->protocol, pkt, MQTT_FROM_SERVER, &d) < 0) {
+	if (mqtt_check(v, pkt, MQTT_FROM_SERVER, &d) < 0) {
 		viol = d.clause;
 		char what[RESULTS_TEXT_MAX];
 		snprintf(what, sizeof what, "%s: %s", text, d.msg);
@@ -274,6 +274,18 @@ static void alias_put(enum mqtt_version v, struct engine_msg *m, struct mqtt_sli
 	snprintf(text + k, n - k, " (topic by its alias)");
 }
 
+/* The version a received packet is read in: the case's, but for the answer
+ * to a CONNECT of another Protocol Level in a 5.0 case. A broker refusing
+ * that level may answer in either version's form (MQTT-3.1.2-2 sets only the
+ * close), and the remaining length tells them apart: 2 is 3.1.1's. */
+static enum mqtt_version rx_version(const struct engine_case *r, int ci, const uint8_t *b, size_t len)
+{
+	enum mqtt_version v = r->spec->protocol;
+	if (v != MQTT_V5 || (b[0] >> 4) != MQTT_CONNACK || engine_monitor_conn_version(&r->mon, &r->cl[ci].mon, v) == MQTT_V5)
+		return v;
+	return len == 4 ? MQTT_V311 : MQTT_V5;
+}
+
 /* One framed packet: decode, judge, log, queue. 0, or -1 when the
  * connection was dropped (it did not decode, or the inboxes are full). */
 static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t len, double now)
@@ -287,7 +299,8 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 	struct mqtt_diag d;
 	memset(&d, 0, sizeof d);
 	char text[400];
-	if (mqtt_decode(r->spec->protocol, m.raw, len, &m.pkt, &d) < 0) {
+	enum mqtt_version v = rx_version(r, ci, m.raw, len);
+	if (mqtt_decode(v, m.raw, len, &m.pkt, &d) < 0) {
 		snprintf(text, sizeof text, "%s (%s)", d.msg, mqtt_type_name((enum mqtt_type)(m.raw[0] >> 4)));
 		engine_client_wire(r, ci, WIRE_RX, m.raw, len, text, d.clause, now);
 		engine_client_violation(r, d.clause, text, now);
@@ -295,8 +308,8 @@ static int take_one(struct engine_case *r, int ci, const uint8_t *bytes, size_t 
 		drop(r, ci, ENGINE_BROKEN, "connection dropped: malformed packet from the broker", now);
 		return -1;
 	}
-	mqtt_print_v(r->spec->protocol, &m.pkt, text, sizeof text);
-	const char *viol = judge_packet(r, ci, &m.pkt, text, now);
+	mqtt_print_v(v, &m.pkt, text, sizeof text);
+	const char *viol = judge_packet(r, ci, v, &m.pkt, text, now);
 	m.viol = viol;
 	struct mqtt_slice t;
 	if (engine_alias_take(&r->cl[ci].alias, &m.pkt, &t))

@@ -69,6 +69,12 @@ static enum mqtt_version version_of(const struct engine_monitor *m, const struct
 	return l ? l->version : MQTT_V311;
 }
 
+enum mqtt_version engine_monitor_conn_version(const struct engine_monitor *m, const struct mon_conn *c,
+					      enum mqtt_version dflt)
+{
+	return c->link ? version_of(m, c) : dflt;
+}
+
 /* A CONNECT opens the connection's link: its version and, in 5.0, its limits. */
 static void link_open(struct engine_monitor *m, struct mon_conn *c, enum mqtt_version v, const struct mqtt_packet *p)
 {
@@ -298,10 +304,14 @@ static int tx_decode(const struct engine_monitor *m, const struct mon_conn *c, c
 	if (ok && p->protocol_level != mqtt_version_level(MQTT_V5))
 		return 0;
 	*v = MQTT_V5;
-	if (mqtt_decode(MQTT_V5, b, n, p, &d) >= 0 && p->protocol_level == mqtt_version_level(MQTT_V5))
+	int ok5 = mqtt_decode(MQTT_V5, b, n, p, &d) >= 0;
+	if (ok5 && p->protocol_level == mqtt_version_level(MQTT_V5))
 		return 0;
-	/* Not 5.0 either: as 3.1.1 if that decoded. */
+	/* Not 5.0 either: as 3.1.1 if that decoded. A 5.0-form CONNECT of
+	 * another level opens no 5.0 link: the broker need not answer in 5.0. */
 	*v = MQTT_V311;
+	if (ok5 && !ok)
+		return 0;
 	return ok ? mqtt_decode(MQTT_V311, b, n, p, &d) >= 0 ? 0 : -1 : -1;
 }
 

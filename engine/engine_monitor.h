@@ -70,6 +70,9 @@ struct mon_conn {
 };
 
 void engine_monitor_conn_reset(struct mon_conn *c);
+/* The version of the connection's CONNECT (its Protocol Level), or dflt before one. */
+enum mqtt_version engine_monitor_conn_version(const struct engine_monitor *m, const struct mon_conn *c,
+					      enum mqtt_version dflt);
 
 /* Bytes a client sent (one or more whole packets; others are ignored),
  * decoded in the version of the connection's CONNECT. */

@@ -5,6 +5,7 @@
  * checks after it NOT APPLICABLE, never FAILed. The checks name clauses of
  * a small 5.0 fixture catalog. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tests/unit/engine_fixture.h"
@@ -259,6 +260,43 @@ START_TEST(a_topic_alias_set_by_the_broker_is_resolved)
 }
 END_TEST
 
+/* A 3.1.1-form CONNACK (Remaining Length 2) is the answer a broker may give a
+ * CONNECT of another level (MQTT-3.1.2-2); after a level-5 CONNECT it is
+ * malformed (no Property Length). */
+static const char *const level_case =
+	"{'id':'level','title':'t','protocol':'5.0','clients':{'a':{}},'steps':["
+	"{'client':'a','open':true},"
+	"{'client':'a','send':{'type':'CONNECT','protocol_level':%d}},"
+	"{'client':'a','expect':{'type':'CONNACK'},'checks':['MQTT-3.12.4-1']}]}";
+
+static void run_level(struct ef_run *r, int level)
+{
+	char text[512];
+	snprintf(text, sizeof text, level_case, level);
+	const struct fake_step s[] = {FP_RECV(1), FP_SEND(0x20, 0x02, 0x00, 0x01), FP_END};
+	const struct fake_step *const scripts[] = {s};
+	ef_run1(r, text, scripts, 1, NULL);
+}
+
+START_TEST(a_311_form_connack_answers_another_level)
+{
+	struct ef_run r;
+	run_level(&r, 6);
+	ef_assert(ef_check(&r.res[0], "steps[2]"), CHECK_PASS, "CONNACK");
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 0);
+	ef_free(&r);
+}
+END_TEST
+
+START_TEST(a_311_form_connack_to_level_5_is_malformed)
+{
+	struct ef_run r;
+	run_level(&r, 5);
+	ck_assert_uint_eq(ef_nfindings(&r.res[0]), 1);
+	ef_free(&r);
+}
+END_TEST
+
 /* auto_auth: the broker's AUTH 0x18 is answered with the next declared
  * datum; the CONNECT carries the first; the trace shows neither. */
 static const char *const auth_case =
@@ -322,6 +360,8 @@ Suite *engine_five_suite(void)
 	tcase_add_test(tc, a_disconnect_code_outside_its_table_is_a_finding);
 	tcase_add_test(tc, a_topic_alias_set_by_the_broker_is_resolved);
 	tcase_add_test(tc, auto_auth_answers_with_the_next_datum);
+	tcase_add_test(tc, a_311_form_connack_answers_another_level);
+	tcase_add_test(tc, a_311_form_connack_to_level_5_is_malformed);
 	suite_add_tcase(s, tc);
 	return s;
 }
