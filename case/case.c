@@ -277,6 +277,7 @@ void case_free(struct case_spec *cs)
 		free(s->hex);
 		free(s->ws);
 		free(s->label);
+		free(s->branch);
 		free(s->checks);
 		free(s->polices);
 		case_expect_free(&s->expect);

@@ -103,6 +103,8 @@ struct case_step {
 	int peek;                      /* EXPECT: leave what matched unread for later steps */
 	int unscaled;                  /* EXPECT: the window is a protocol timer (keep-alive), not stretched by --time-scale */
 	char *label;
+	char *branch;                  /* EXPECT any_of: the variable bound to the number of the
+					* alternative taken (1 for the first), or NULL */
 	int from;                      /* index of the step whose label `from` names, or -1 */
 	struct case_gate *gates;
 	size_t ngates;

@@ -13,7 +13,7 @@
 
 static const char *const step_keys[] = {"client", "open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 					"disconnect", "close", "wait_ms", "wait_timer", "repeat", "as", "start", "steps", "checks",
-					"level", "within_ms", "timer", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", NULL};
+					"level", "within_ms", "timer", "label", "from", "when", "note", "peek", "scaled", "polices", "ws", "branch", NULL};
 static const char *const actions[] = {"open", "connect", "subscribe", "unsubscribe", "publish", "send", "expect",
 				      "disconnect", "close", "wait_ms", "wait_timer", "repeat", NULL};
 
@@ -541,9 +541,9 @@ static int step_fields_fit(const cJSON *o, const char *kind, const char *path, s
 		/* An open step may check what the transport sees at set-up (the
 		 * WebSocket sub-protocol); nothing else but an expect has checks.
 		 * A wait_timer counts from a label, as an expect may. */
-		const char *only = strcmp(kind, "open") == 0	   ? "within_ms\0from\0peek\0scaled\0polices\0timer\0"
-				   : strcmp(kind, "wait_timer") == 0 ? "checks\0level\0within_ms\0peek\0scaled\0polices\0timer\0"
-								     : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0timer\0";
+		const char *only = strcmp(kind, "open") == 0	   ? "within_ms\0from\0peek\0scaled\0polices\0timer\0branch\0"
+				   : strcmp(kind, "wait_timer") == 0 ? "checks\0level\0within_ms\0peek\0scaled\0polices\0timer\0branch\0"
+								     : "checks\0level\0within_ms\0from\0peek\0scaled\0polices\0timer\0branch\0";
 		for (const char *k = only; *k; k += strlen(k) + 1)
 			if (cJSON_GetObjectItemCaseSensitive(o, k))
 				return err_set(e, "%s.%s: only an expect step has %s", path, k, k);
@@ -729,6 +729,26 @@ static int graded_close(struct case_load *L, const struct common *c, const cJSON
 	return 0;
 }
 
+/* "branch": a variable for the any_of alternative the broker took, so later
+ * steps can be gated on the path it chose (a close where a DISCONNECT was a
+ * SHOULD): a check that only one path owes is NOT APPLICABLE on the other. */
+static int parse_branch(struct case_load *L, const cJSON *o, struct case_step *s, const char *path, struct err *e)
+{
+	const char *name = NULL;
+	if (json_util_str(o, "branch", path, 0, &name, e) < 0)
+		return -1;
+	if (!name)
+		return 0;
+	if (s->expect.kind != CASE_EXPECT_ANY_OF)
+		return err_set(e, "%s.branch: only an expect of any_of has alternatives to name", path);
+	if (!*name)
+		return err_set(e, "%s.branch: expected a variable name", path);
+	s->branch = alloc_strdup(name);
+	L->captures = alloc_resize(L->captures, (L->ncaptures + 1) * sizeof *L->captures);
+	L->captures[L->ncaptures++] = alloc_strdup(name);
+	return 0;
+}
+
 static int parse_expect_step(struct case_load *L, const struct common *c, const cJSON *o, const cJSON *act,
 			     struct err *e)
 {
@@ -760,6 +780,8 @@ static int parse_expect_step(struct case_load *L, const struct common *c, const 
 	    json_util_bool(o, "peek", path, 0, &s->peek, e) < 0 || json_util_bool(o, "scaled", path, 0, &scaled, e) < 0)
 		return -1;
 	s->unscaled = !scaled;
+	if (parse_branch(L, o, s, path, e) < 0)
+		return -1;
 	if (c->cleanup && s->nchecks)
 		return err_set(e, "%s.checks: cleanup steps carry no checks", path);
 	if (parse_from(L, o, s, path, e) < 0 || expect_timer(L, o, s, path, e) < 0)

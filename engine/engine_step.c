@@ -279,6 +279,11 @@ static void expect_held(struct engine_case *r, const struct case_step *s, struct
 	}
 	for (size_t i = 0; i < m->binds.n; i++)
 		tmpl_vars_set(&r->ctx.vars, m->binds.v[i].name, m->binds.v[i].value);
+	if (s->branch && m->branch >= 0) {
+		char num[16];
+		snprintf(num, sizeof num, "%d", m->branch + 1);
+		tmpl_vars_set(&r->ctx.vars, s->branch, num);
+	}
 	struct check_result *ch = check_of(r);
 	if (!ch || r->phase != ENGINE_MAIN)
 		return;

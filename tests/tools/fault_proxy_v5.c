@@ -296,6 +296,14 @@ static void drop_disconnect(struct fp_conn *c, struct fp_pkt *k)
 
 /* No Local ignored: a client's own QoS 0 PUBLISH comes back to it on a
  * subscription whose options say No Local (bit 2). */
+/* The server's DISCONNECT followed by a PINGRESP on the same connection. */
+static void packet_after_disconnect(struct fp_conn *c, struct fp_pkt *k)
+{
+	fp_forward(c, k);
+	if (fp_v5(c) && k->p.type == MQTT_DISCONNECT)
+		fp_send_bytes(c, (const uint8_t[]){0xd0, 0x00}, 2);
+}
+
 static void no_local_ignored(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	if (!fp_v5(c) || p->type != MQTT_PUBLISH || ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) != 0)
@@ -400,5 +408,7 @@ const struct fp_fault fp_v5_faults[] = {
 	 NULL, 0},
 	{"v5-drop-disconnect", "5.0: the server's DISCONNECT before a close dropped (a SHOULD)", drop_disconnect, NULL,
 	 NULL, 0},
+	{"v5-packet-after-disconnect", "5.0: a PINGRESP sent after the server's DISCONNECT", packet_after_disconnect,
+	 NULL, NULL, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

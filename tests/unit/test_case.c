@@ -124,6 +124,11 @@ static const struct {
 	 "steps[1].wait_timer.at: unknown field"},
 	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"timer\":{\"seconds\":1,\"edge\":\"early\"}}," CHECK "]}",
 	 "steps[1].timer: only an expect step has timer"},
+	/* branch: names the alternative of an any_of, nothing else */
+	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"branch\":\"b\"}," CHECK "]}",
+	 "steps[1].branch: only an expect of any_of has alternatives to name"},
+	{HEAD OPEN "{\"client\":\"a\",\"send\":{\"type\":\"PINGREQ\"},\"branch\":\"b\"}," CHECK "]}",
+	 "steps[1].branch: only an expect step has branch"},
 	/* A MAY cannot be failed: no check names one. */
 	{HEAD OPEN "{\"client\":\"a\",\"expect\":{\"closed\":true},\"checks\":[\"MQTTSPEC-3.3.5-1\"]}]}",
 	 "steps[1].checks[0]: MQTTSPEC-3.3.5-1 is a MAY, which no broker can fail"},
