@@ -316,6 +316,28 @@ static void overlap_triple(struct fp_conn *c, struct fp_pkt *k)
 	}
 }
 
+/* overlap-one-copy: a message matching several subscriptions comes once:
+ * the copies after the first (the same topic and payload, straight after
+ * it on the connection) are dropped, so the one copy left carries only the
+ * first subscription's Subscription Identifier and QoS. c->n holds the last
+ * such message's hash. */
+static void overlap_one(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (k->p.type != MQTT_PUBLISH || matching_subs(c, k->p.topic.s) < 2) {
+		fp_forward(c, k);
+		return;
+	}
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < k->p.topic.s.n; i++)
+		h = (h ^ k->p.topic.s.p[i]) * 16777619u;
+	for (size_t i = 0; i < k->p.payload.n; i++)
+		h = (h ^ k->p.payload.p[i]) * 16777619u;
+	h |= 1;
+	if (h != c->n)
+		fp_forward(c, k);
+	c->n = h;
+}
+
 /* ---- topic names the broker must not pass on ---- */
 
 /* nul-topic-forwarded: a client's PUBLISH whose topic holds U+0000 (which
@@ -495,6 +517,8 @@ const struct fp_fault fp_session_faults[] = {
 	{"overlap-qos-low", "a message matching several subscriptions comes at QoS 0", overlap_low, NULL, NULL, 0},
 	{"overlap-triple", "a message matching several subscriptions comes three times", overlap_triple, NULL, NULL,
 	 0},
+	{"overlap-one-copy", "a message matching several subscriptions comes once, as its first copy", overlap_one,
+	 NULL, NULL, 0},
 	{"nul-topic-forwarded", "a PUBLISH whose topic holds U+0000 reaches matching subscribers", NULL, nul_forward,
 	 NULL, 0},
 	{"will-late", "Will deliveries held back 1.6 s", will_late, NULL, NULL, 0},
