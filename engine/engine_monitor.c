@@ -467,6 +467,9 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 	struct mon_session *s = &m->sessions[c->session - 1];
 	if (p->type == MQTT_SUBACK)
 		rx_suback(s, p);
+	else if (p->type == MQTT_PUBREC && p->reason_code >= 0x80)
+		/* A refusing PUBREC ends the exchange: the id's next PUBLISH is new (MQTT-4.3.3-9). */
+		ids_del(s->sending, &s->nsending, p->packet_id);
 	else if (p->type == MQTT_PUBLISH) {
 		char w2[400];
 		const char *q = rx_publish(m, s, v, p, &topic, w2, sizeof w2);

@@ -304,6 +304,24 @@ static void packet_after_disconnect(struct fp_conn *c, struct fp_pkt *k)
 		fp_send_bytes(c, (const uint8_t[]){0xd0, 0x00}, 2);
 }
 
+/* After a PUBREC of 0x80 or more, the next PUBREC for that id carries the
+ * same refusal: the new PUBLISH answered as the refused one. c->n holds
+ * 1 << 31 | code << 16 | id of the last refusal. */
+static void refused_id_repeated(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool pubrec = fp_v5(c) && k->p.type == MQTT_PUBREC;
+	if (pubrec && k->p.reason_code >= 0x80) {
+		c->n = 1u << 31 | (unsigned)k->p.reason_code << 16 | k->p.packet_id;
+	} else if (pubrec && (c->n >> 31) && (c->n & 0xffff) == k->p.packet_id) {
+		k->p.has_reason_code = true;
+		k->p.reason_code = (uint8_t)(c->n >> 16);
+		c->n = 0;
+		fp_send(c, &k->p);
+		return;
+	}
+	fp_forward(c, k);
+}
+
 static void no_local_ignored(struct fp_conn *c, const struct mqtt_packet *p)
 {
 	if (!fp_v5(c) || p->type != MQTT_PUBLISH || ((p->flags >> MQTT_PF_QOS_SHIFT) & 3) != 0)
@@ -410,5 +428,7 @@ const struct fp_fault fp_v5_faults[] = {
 	 NULL, 0},
 	{"v5-packet-after-disconnect", "5.0: a PINGRESP sent after the server's DISCONNECT", packet_after_disconnect,
 	 NULL, NULL, 0},
+	{"v5-refused-id-repeated", "5.0: after a refusing PUBREC, the id's next PUBREC repeats the refusal",
+	 refused_id_repeated, NULL, NULL, 0},
 	{NULL, NULL, NULL, NULL, NULL, 0},
 };

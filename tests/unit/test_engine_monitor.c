@@ -265,6 +265,26 @@ START_TEST(monitor_qos2_delivered_once)
 }
 END_TEST
 
+/* A PUBREC of 0x80 or more ends the exchange: the id's next PUBLISH is a new
+ * message (not a repeat of the refused one), so its delivery was published. */
+START_TEST(monitor_refusing_pubrec_ends_the_exchange)
+{
+	struct engine_monitor m;
+	struct mon_conn c;
+	setup(&m, &c, 2);
+	tx_publish(&m, &c, "z/refused", "same", 2, 9);
+	struct mqtt_packet rec = pkt(MQTT_PUBREC);
+	rec.has_packet_id = true;
+	rec.packet_id = 9;
+	rec.has_reason_code = true;
+	rec.reason_code = 0x87;
+	ck_assert_ptr_null(rx(&m, &c, rec));
+	tx_publish(&m, &c, "a/b", "same", 2, 9);
+	ck_assert_ptr_null(rx(&m, &c, delivery("a/b", "same", 2, 1, 0)));
+	engine_monitor_free(&m);
+}
+END_TEST
+
 Suite *engine_monitor_suite(void)
 {
 	Suite *s = suite_create("engine_monitor");
@@ -275,6 +295,7 @@ Suite *engine_monitor_suite(void)
 	tcase_add_test(t, monitor_qos_within_grant_and_publication);
 	tcase_add_test(t, monitor_ids_in_flight_distinct);
 	tcase_add_test(t, monitor_qos2_delivered_once);
+	tcase_add_test(t, monitor_refusing_pubrec_ends_the_exchange);
 	tcase_add_test(t, monitor_shared_subscription_matches_by_its_filter);
 	suite_add_tcase(s, t);
 	return s;
