@@ -15,7 +15,7 @@
 #     (one packet per frame assumed), in a run of each version.
 #  4. The password never appears in any output.
 set -u
-. scripts/pins.sh # pin_lines, pin_version: the pin format of tests/faults/
+. scripts/pins.sh # the pin format of tests/faults/, and where the ws_bridge pins are
 build=${1:-build}
 bin=$build/mqttspec
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mqttspec-tls.XXXXXX")
@@ -219,23 +219,21 @@ setup_error ws-not-mqtt "instead of upgrading to WebSocket" --broker "ws://127.0
 
 # 3. Chapter 6 checks can fail, each alone, in each version.
 # The modes and their clauses are pinned in tests/transports/ws-bridge.txt
-# (3.1.1) and tests/transports/5.0/ws-bridge.txt (5.0, as the pins under
-# tests/faults/5.0/). One bridge per mode serves a run of each version; the runs
-# go at once (the frame-aligned ones wait out a window), then are judged. Each
-# run takes the chapter-6 cases and the PINGREQ case of its version
-# (MQTT-3.12.4-1), whose transport finding must be charged to chapter 6 too.
-bridge_pins="tests/transports/ws-bridge.txt tests/transports/5.0/ws-bridge.txt"
-bridge_modes() { # PIN: "mode:clause" per line
-	pin_lines "$1" | awk 'NF == 2 { print $1 ":" $2 }'
-}
-for m in $(for p in $bridge_pins; do bridge_modes "$p"; done | sed 's/:.*//' | sort -u); do
+# (3.1.1) and tests/transports/5.0/ws-bridge.txt (5.0), found by ws_bridge_pins
+# (scripts/pins.sh), as scripts/test-faults.sh finds them for its claim check.
+# One bridge per mode serves a run of each version; the runs go at once (the
+# frame-aligned ones wait out a window), then are judged. Each run takes the
+# chapter-6 cases and the PINGREQ case of its version (MQTT-3.12.4-1), whose
+# transport finding must be charged to chapter 6 too.
+bridge_pins=$(ws_bridge_pins)
+for m in $(for p in $bridge_pins; do ws_bridge_modes "$p"; done | sed 's/:.*//' | sort -u); do
 	python3 tests/tools/ws_bridge.py --upstream "$tcp" --mode "$m" --port-file "$tmp/$m.port" >/dev/null 2>&1 &
 	pids="$pids $!"
 done
 runs=""
 for p in $bridge_pins; do
 	v=$(pin_version "$p")
-	for mode in $(bridge_modes "$p"); do
+	for mode in $(ws_bridge_modes "$p"); do
 		m=${mode%%:*}
 		i=0
 		while [ ! -s "$tmp/$m.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -250,7 +248,7 @@ done
 wait $runs
 for p in $bridge_pins; do
 	v=$(pin_version "$p")
-	for mode in $(bridge_modes "$p"); do
+	for mode in $(ws_bridge_modes "$p"); do
 		m=${mode%%:*} clause=${mode#*:}
 		rc=$(cat "$tmp/$m-$v.rc")
 		# Exactly the pinned clause of this version FAILs, nothing else of either version.
