@@ -1,5 +1,6 @@
-# Shell functions shared by scripts/test-faults.sh and scripts/test-variants.sh
-# (sourced, not run): reading pins and JSON reports, and comparing the two.
+# Shell functions shared by scripts/test-faults.sh, scripts/test-variants.sh and
+# scripts/test-transports.sh (sourced, not run): reading pins and JSON reports,
+# and comparing the two.
 #
 # A pin (tests/faults/NAME.txt, tests/variants/NAME.txt) names, one per line
 # ('#' starts a comment), what a run must show (an id may be qualified with
@@ -63,6 +64,15 @@ permitted_versions() {
 	                      $1 ~ /^(3\.1\.1|5\.0):PERMITTED$/ { sub(/:.*/, "", $1); print $1 }' | sort -u
 }
 permitted() { [ "$(permitted_versions "$1" | wc -l)" -eq 2 ]; }
+
+# The pins of tests/tools/ws_bridge.py, the WebSocket front that breaks one
+# rule of chapter 6 per mode (run by scripts/test-transports.sh):
+# tests/transports/ws-bridge.txt for 3.1.1 and tests/transports/VERSION/ws-bridge.txt
+# for another version, as under tests/faults/. Each line is "mode clause": the
+# one clause (a bare id of the pin's version) a run through that mode must FAIL.
+ws_bridge_pins() { { ls tests/transports/ws-bridge.txt; ls tests/transports/*/ws-bridge.txt; } 2>/dev/null; }
+ws_bridge_modes() { pin_lines "$1" | awk 'NF == 2 { print $1 ":" $2 }'; }
+ws_bridge_clauses() { pin_lines "$1" | awk 'NF == 2 { print $2 }' | qualify "$(pin_version "$1")"; }
 
 # Lines of the given pin files that are not in the pin format.
 pin_syntax_errors() {

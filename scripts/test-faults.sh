@@ -54,14 +54,19 @@ for id in $(for p in $pins tests/fakes/5.0/*.txt; do pin_ids "$p"; done | sort -
 	in_catalog "$id" ||
 		{ echo "test-faults: $id (in tests/faults/) is not in the clause catalog of its version" >&2; exit 2; }
 done
+for p in $(ws_bridge_pins); do
+	for id in $(ws_bridge_clauses "$p"); do
+		in_catalog "$id" || { echo "test-faults: $id (in $p) is not in the clause catalog of its version" >&2; exit 2; }
+	done
+done
 if [ "${CLAIMS:-1}" = 1 ]; then
 	{
 		# The fake broker's pins, run by scripts/test-fakes.sh.
 		for p in $pins tests/variants/*.txt tests/fakes/5.0/*.txt; do
 			[ -f "$p" ] && { firm "$p"; warn_firm "$p"; }
 		done
-		# The WebSocket front's pins, run by scripts/test-transports.sh.
-		sed -e 's/#.*//' tests/transports/ws-bridge.txt | awk 'NF == 2 { print $2 }' | qualify
+		# The WebSocket front's pins of every version, run by scripts/test-transports.sh.
+		for p in $(ws_bridge_pins); do ws_bridge_clauses "$p"; done
 	} | sort -u >"${TMPDIR:-/tmp}/mqttspec-pinned.$$"
 	claimed_clauses cases >"${TMPDIR:-/tmp}/mqttspec-claimed.$$"
 	# The exceptions, each with its reason (tests/faults/unpinned.list).
