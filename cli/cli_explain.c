@@ -73,6 +73,22 @@ static int names(const char *const *ids, size_t n, const char *id)
 	return 0;
 }
 
+/* One gate of a step: "rc=0|1", or for a bound (no values) "rc>=128". */
+static void print_gate(const struct case_gate *g, int first)
+{
+	printf("%s%s", first ? "  (only when " : ", ", g->var);
+	if (g->nvalues) {
+		putchar('=');
+		for (size_t v = 0; v < g->nvalues; v++)
+			printf("%s%s", v ? "|" : "", g->values[v]);
+		return;
+	}
+	if (g->has_min)
+		printf(">=%ld", g->min);
+	if (g->has_max)
+		printf("%s<=%ld", g->has_min ? " and " : "", g->max);
+}
+
 static void print_step(const struct case_spec *cs, size_t i, const char *clause)
 {
 	const struct case_step *s = &cs->steps[i];
@@ -83,9 +99,7 @@ static void print_step(const struct case_spec *cs, size_t i, const char *clause)
 	const char *client = s->client >= 0 && (size_t)s->client < cs->nclients ? cs->clients[s->client].name : "-";
 	printf("  %s %3zu. %-22s %-8s %-10s %s", mine ? ">>" : "  ", i + 1, s->path, client, case_step_kind_name(s->kind), d);
 	for (size_t g = 0; g < s->ngates; g++) {
-		printf("%s%s=", g ? ", " : "  (only when ", s->gates[g].var);
-		for (size_t v = 0; v < s->gates[g].nvalues; v++)
-			printf("%s%s", v ? "|" : "", s->gates[g].values[v]);
+		print_gate(&s->gates[g], g == 0);
 		if (g + 1 == s->ngates)
 			putchar(')');
 	}

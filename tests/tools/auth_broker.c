@@ -38,6 +38,14 @@
  *   auth-flags-ignored  an AUTH whose fixed-header flags are not 0 is taken as
  *                       if they were (in `good`, it is malformed: DISCONNECT
  *                       0x81 after the CONNACK, and the close) (MQTT-3.15.1-1)
+ *   auth-refused-open   a CONNACK 0x87 refusing wrong data in the CONNECT
+ *                       leaves the connection open (MQTT-4.12.0-4)
+ *   auth-answer-refused-open  ... refusing a wrong AUTH answer in the middle
+ *                       of the exchange (MQTT-4.12.0-4)
+ *   reauth-refused-open a failed re-authentication gets its DISCONNECT 0x87,
+ *                       but the connection stays open (MQTT-4.12.1-2)
+ *   reauth-refused-silent a failed re-authentication is closed without a
+ *                       DISCONNECT (the SHOULD, MQTTSPEC-4.12.1-1)
  *
  * The listening port is written to FILE (atomically) once the socket listens.
  * It runs until killed; SIGTERM and SIGINT exit 0.
@@ -69,12 +77,18 @@ enum mode {
 	AUTH_REASON_LONG,
 	AUTH_USER_LONG,
 	AUTH_RC_UNKNOWN,
-	AUTH_FLAGS_IGNORED
+	AUTH_FLAGS_IGNORED,
+	AUTH_REFUSED_OPEN,
+	AUTH_ANSWER_REFUSED_OPEN,
+	REAUTH_REFUSED_OPEN,
+	REAUTH_REFUSED_SILENT
 };
 
 static const char *const mode_names[] = {"good",	     "auth-wrong-method", "auth-rc-success",
 					 "connack-no-method", "reauth-no-answer", "auth-reason-long",
-					 "auth-user-long",    "auth-rc-unknown",  "auth-flags-ignored"};
+					 "auth-user-long",    "auth-rc-unknown",  "auth-flags-ignored",
+					 "auth-refused-open", "auth-answer-refused-open", "reauth-refused-open",
+					 "reauth-refused-silent"};
 
 #define METHOD "mqttspec-fake"
 #define RC_SUCCESS 0x00
@@ -162,6 +176,17 @@ static int str_is(const struct mqtt_str *s, const char *want)
 	return s && s->s.n == n && memcmp(s->s.p, want, n) == 0;
 }
 
+/* auth-refused-open, auth-answer-refused-open: a refused authentication (not
+ * a refused method or a protocol error) is said, but not acted on; at the
+ * CONNECT (state ST_NEW) or at a client's AUTH answer (ST_AUTH). */
+static int refusal_left_open(const struct client *c, uint8_t rc)
+{
+	if (rc != RC_NOT_AUTHORIZED)
+		return 0;
+	return (mode == AUTH_REFUSED_OPEN && c->state == ST_NEW) ||
+	       (mode == AUTH_ANSWER_REFUSED_OPEN && c->state == ST_AUTH);
+}
+
 static void queue_connack(struct client *c, uint8_t rc, int with_method)
 {
 	struct mqtt_packet a;
@@ -171,7 +196,7 @@ static void queue_connack(struct client *c, uint8_t rc, int with_method)
 	if (with_method)
 		prop_add_str(&a.props, id_method, METHOD);
 	queue_packet(c, &a);
-	if (rc != RC_SUCCESS)
+	if (rc != RC_SUCCESS && !refusal_left_open(c, rc))
 		c->close_when_sent = 1;
 }
 
@@ -183,6 +208,27 @@ static void queue_disconnect(struct client *c, uint8_t rc)
 	a.reason_code = rc;
 	queue_packet(c, &a);
 	c->close_when_sent = 1;
+}
+
+/* A re-authentication failed: DISCONNECT 0x87 and the close, or as the
+ * reauth-refused-* modes break it (the DISCONNECT without the close, or the
+ * close without the DISCONNECT). */
+static void reauth_fail(struct client *c)
+{
+	struct mqtt_packet a;
+	c->state = ST_OPEN;
+	if (mode == REAUTH_REFUSED_SILENT) {
+		c->close_when_sent = 1;
+		return;
+	}
+	if (mode != REAUTH_REFUSED_OPEN) {
+		queue_disconnect(c, RC_NOT_AUTHORIZED);
+		return;
+	}
+	mqtt_packet_init(&a, MQTT_DISCONNECT);
+	a.has_reason_code = true;
+	a.reason_code = RC_NOT_AUTHORIZED;
+	queue_packet(c, &a);
 }
 
 #define TEXT50 "long-text-long-text-long-text-long-text-long-text-"
@@ -226,7 +272,7 @@ static void auth_fail(struct client *c)
 	if (c->state == ST_AUTH)
 		queue_connack(c, RC_NOT_AUTHORIZED, 0);
 	else
-		queue_disconnect(c, RC_NOT_AUTHORIZED);
+		reauth_fail(c);
 }
 
 /* A client's AUTH while an exchange (connect-time or re-authentication) runs. */
@@ -259,7 +305,7 @@ static void on_auth_open(struct client *c, const struct mqtt_packet *p)
 	if (mode == REAUTH_NO_ANSWER)
 		return;
 	if (!auth_is(p, RC_REAUTH, "hello")) {
-		queue_disconnect(c, RC_NOT_AUTHORIZED);
+		reauth_fail(c);
 		return;
 	}
 	c->state = ST_REAUTH;

@@ -1,6 +1,7 @@
 /*
  * fault_proxy_v5_rules.c - 5.0 faults of single server rules: a client id
- * every server must take refused, one Assigned Client Identifier for all,
+ * every server must take refused, an empty one refused but left open, one
+ * Assigned Client Identifier for all,
  * a DISCONNECT with bad flags taken as a normal one, the PUBCOMP withheld
  * once a message expired, a Topic Alias carried to the next connection.
  * Each touches only connections whose CONNECT spoke 5.0. The proxy never
@@ -36,6 +37,24 @@ static void refuse_id_23(struct fp_conn *c, struct fp_pkt *k)
 	k->p.props.count = 0;
 	fp_send(c, &k->p);
 	fp_close_after(c, 200.0);
+}
+
+/* A CONNACK 0x00 to an empty client id with Clean Start 0 becomes 0x85
+ * (Client Identifier not valid), and the connection stays open: a broker that
+ * says it refuses the id and then goes on as if it had not. The broker has
+ * accepted, so it keeps its side open by itself. */
+static void refuse_empty_id_open(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 && c->client_id[0] == '\0' &&
+		   !(c->connect_flags & MQTT_CF_CLEAN_SESSION);
+	if (!hit) {
+		fp_forward(c, k);
+		return;
+	}
+	k->p.return_code = 0x85;
+	k->p.ack_flags = 0;
+	k->p.props.count = 0;
+	fp_send(c, &k->p);
 }
 
 /* Every Assigned Client Identifier becomes the same one. */
@@ -200,6 +219,8 @@ static void alias_carried(struct fp_conn *c, const struct mqtt_packet *p)
 
 const struct fp_fault fp_v5_rule_faults[] = {
 	{"v5-refuse-id-23", "5.0: a client id of 23 bytes is refused with CONNACK 0x85", refuse_id_23, NULL, NULL, 0},
+	{"v5-refuse-empty-id-open", "5.0: an empty client id with Clean Start 0 refused with CONNACK 0x85, left open",
+	 refuse_empty_id_open, NULL, NULL, 0},
 	{"v5-assigned-id-same", "5.0: every Assigned Client Identifier is the same one", assigned_constant, NULL, NULL,
 	 0},
 	{"v5-bad-disconnect-normal", "5.0: a DISCONNECT with reserved flags set discards the Will, as 0x00 would",
