@@ -148,6 +148,7 @@ enum mqtt_rule {
 	MQTT_RULE_TOPIC_ALIAS_ZERO,  /* never a Topic Alias of 0 */
 	MQTT_RULE_PROBLEM_INFO,	     /* Request Problem Information 0: no Reason String or
 				      * User Property but on PUBLISH, CONNACK, DISCONNECT */
+	MQTT_RULE_AFTER_DISCONNECT,  /* nothing after the server's DISCONNECT (5.0) */
 	MQTT_RULE_COUNT
 };
 

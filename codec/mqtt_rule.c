@@ -144,6 +144,7 @@ static const char *const v5[MQTT_RULE_COUNT] = {
 	[MQTT_RULE_TOPIC_ALIAS_NONE] = "MQTT-3.1.2-27",
 	[MQTT_RULE_TOPIC_ALIAS_ZERO] = "MQTT-3.3.2-8",
 	[MQTT_RULE_PROBLEM_INFO] = "MQTT-3.1.2-29",
+	[MQTT_RULE_AFTER_DISCONNECT] = "MQTT-3.14.4-1",
 };
 
 const char *mqtt_rule_clause(enum mqtt_version v, enum mqtt_rule rule)

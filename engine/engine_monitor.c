@@ -54,6 +54,7 @@ struct mon_session {
 void engine_monitor_conn_reset(struct mon_conn *c)
 {
 	c->seen_first = 0;
+	c->disconnected = 0;
 	c->session = 0;
 	c->link = 0;
 }
@@ -455,6 +456,17 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 		snprintf(what, n, "the first packet on the connection is %s, not CONNACK", mqtt_type_name(p->type));
 		return rule(v, MQTT_RULE_FIRST_CONNACK);
 	}
+	if (c->disconnected && rule(v, MQTT_RULE_AFTER_DISCONNECT)) {
+		snprintf(what, n, "a %s after the broker's DISCONNECT", mqtt_type_name(p->type));
+		return rule(v, MQTT_RULE_AFTER_DISCONNECT);
+	}
+	c->disconnected = p->type == MQTT_DISCONNECT;
+	/* A refusing PUBREC ends the exchange, however ill-formed its properties:
+	 * the id's next PUBLISH is a new message (MQTT-4.3.3-9). */
+	if (c->session && p->type == MQTT_PUBREC && p->reason_code >= 0x80) {
+		struct mon_session *s = &m->sessions[c->session - 1];
+		ids_del(s->sending, &s->nsending, p->packet_id);
+	}
 	if (broken)
 		return NULL;
 	struct mon_link *l = link_of(m, c);
@@ -467,9 +479,6 @@ const char *engine_monitor_rx(struct engine_monitor *m, struct mon_conn *c, cons
 	struct mon_session *s = &m->sessions[c->session - 1];
 	if (p->type == MQTT_SUBACK)
 		rx_suback(s, p);
-	else if (p->type == MQTT_PUBREC && p->reason_code >= 0x80)
-		/* A refusing PUBREC ends the exchange: the id's next PUBLISH is new (MQTT-4.3.3-9). */
-		ids_del(s->sending, &s->nsending, p->packet_id);
 	else if (p->type == MQTT_PUBLISH) {
 		char w2[400];
 		const char *q = rx_publish(m, s, v, p, &topic, w2, sizeof w2);

@@ -23,6 +23,7 @@
  *   MQTT-3.1.2-26 a Topic Alias no greater than its Topic Alias Maximum,
  *   MQTT-3.1.2-27 none at all when it sent none (or 0),
  *   MQTT-3.3.2-8  never 0 (also the strict decoder's, which then judges first);
+ *   MQTT-3.14.4-1 nothing after the broker's own DISCONNECT;
  * and an AUTH may come before the CONNACK when the CONNECT named an
  * Authentication Method (enhanced authentication, 4.12).
  *
@@ -67,6 +68,7 @@ struct mon_conn {
 	int seen_first;  /* a packet has arrived on this connection */
 	long session;    /* index into engine_monitor.sessions + 1; 0 before a CONNECT */
 	long link;       /* index into engine_monitor.links + 1; 0 before a CONNECT */
+	int disconnected; /* the broker sent DISCONNECT: nothing may follow (5.0) */
 };
 
 void engine_monitor_conn_reset(struct mon_conn *c);

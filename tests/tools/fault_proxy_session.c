@@ -7,6 +7,7 @@
  * State that outlives a connection is kept in small tables here, keyed by
  * client id or topic (one proxy serves one run).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "codec/mqtt_topic.h"
@@ -338,6 +339,30 @@ static void overlap_one(struct fp_conn *c, struct fp_pkt *k)
 	c->n = h;
 }
 
+/* drop-pubrel-again: a PUBREL for a client id and packet id that already had
+ * one forwarded (the one re-sent when the session resumes) is dropped. */
+static struct {
+	char client_id[64];
+	uint16_t pid;
+} pubrels[256];
+static size_t npubrels;
+
+static void pubrel_again(struct fp_conn *c, struct fp_pkt *k)
+{
+	if (k->p.type != MQTT_PUBREL) {
+		fp_forward(c, k);
+		return;
+	}
+	size_t n = npubrels < 256 ? npubrels : 256;
+	for (size_t i = 0; i < n; i++)
+		if (pubrels[i].pid == k->p.packet_id && strcmp(pubrels[i].client_id, c->client_id) == 0)
+			return;
+	size_t j = npubrels++ % 256;
+	snprintf(pubrels[j].client_id, sizeof pubrels[j].client_id, "%s", c->client_id);
+	pubrels[j].pid = k->p.packet_id;
+	fp_forward(c, k);
+}
+
 /* ---- topic names the broker must not pass on ---- */
 
 /* nul-topic-forwarded: a client's PUBLISH whose topic holds U+0000 (which
@@ -519,6 +544,8 @@ const struct fp_fault fp_session_faults[] = {
 	 0},
 	{"overlap-one-copy", "a message matching several subscriptions comes once, as its first copy", overlap_one,
 	 NULL, NULL, 0},
+	{"drop-pubrel-again", "a PUBREL re-sent for a packet id that already had one is dropped", pubrel_again, NULL,
+	 NULL, 0},
 	{"nul-topic-forwarded", "a PUBLISH whose topic holds U+0000 reaches matching subscribers", NULL, nul_forward,
 	 NULL, 0},
 	{"will-late", "Will deliveries held back 1.6 s", will_late, NULL, NULL, 0},

@@ -285,6 +285,19 @@ START_TEST(monitor_refusing_pubrec_ends_the_exchange)
 }
 END_TEST
 
+/* 5.0: nothing may follow the broker's DISCONNECT on that connection. */
+START_TEST(monitor_nothing_after_the_brokers_disconnect)
+{
+	struct engine_monitor m;
+	struct mon_conn c;
+	setup5(&m, &c, "a/+", 1);
+	ck_assert_ptr_null(rx(&m, &c, pkt(MQTT_PINGRESP)));
+	ck_assert_ptr_null(rx(&m, &c, pkt(MQTT_DISCONNECT)));
+	ck_assert_str_eq(rx(&m, &c, pkt(MQTT_PINGRESP)), "MQTT-3.14.4-1");
+	engine_monitor_free(&m);
+}
+END_TEST
+
 Suite *engine_monitor_suite(void)
 {
 	Suite *s = suite_create("engine_monitor");
@@ -296,6 +309,7 @@ Suite *engine_monitor_suite(void)
 	tcase_add_test(t, monitor_ids_in_flight_distinct);
 	tcase_add_test(t, monitor_qos2_delivered_once);
 	tcase_add_test(t, monitor_refusing_pubrec_ends_the_exchange);
+	tcase_add_test(t, monitor_nothing_after_the_brokers_disconnect);
 	tcase_add_test(t, monitor_shared_subscription_matches_by_its_filter);
 	suite_add_tcase(s, t);
 	return s;
