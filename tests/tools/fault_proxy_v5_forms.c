@@ -30,6 +30,23 @@ static void rl_padded(struct fp_conn *c, struct fp_pkt *k)
 	fp_send_exact(c, &k->p);
 }
 
+/* A CONNACK without its Property Length (and so without properties):
+ * `20 02 00 00`, 3.1.1's form, on a 5.0 connection (MQTT-2.2.2-1). Only to
+ * a client id ending "plen" (connack5-property-length-present's), since
+ * every other case would break on the same CONNACK for its own clauses. */
+static void connack_no_props(struct fp_conn *c, struct fp_pkt *k)
+{
+	size_t n = strlen(c->client_id);
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && n >= 4 && strcmp(c->client_id + n - 4, "plen") == 0;
+	if (!hit) {
+		fp_forward(c, k);
+		return;
+	}
+	k->p.props.count = 0;
+	k->p.props.present = false;
+	fp_send_exact(c, &k->p);
+}
+
 /* One property's string replaced (its value, for a User Property); a
  * string rule of its own then breaks, not the UTF-8 one of 1.5.4. */
 static void string_bad(struct fp_conn *c, struct fp_pkt *k, const char *key, const char *bad)
@@ -164,6 +181,8 @@ static void answer_reason_nul(struct fp_conn *c, struct fp_pkt *k)
 }
 
 const struct fp_fault fp_v5_form_faults[] = {
+	{"v5-connack-no-props", "5.0: the CONNACK to a client id ending \"plen\" sent without its Property Length (the 3.1.1 form)", connack_no_props,
+	 NULL, NULL, 0},
 	{"v5-ack-reason-string-long", "5.0: every ack, CONNACK and DISCONNECT gains a Reason String of 300 bytes",
 	 answer_reason_long, NULL, NULL, 0},
 	{"v5-ack-user-property-long", "5.0: every ack, CONNACK and DISCONNECT gains a User Property of 300 bytes",

@@ -22,21 +22,29 @@
 
 /* ---- client ids ---- */
 
-/* A CONNACK 0x00 for a client id of exactly 23 bytes becomes 0x85 (Client
- * Identifier not valid), and the connection closes. */
-static void refuse_id_23(struct fp_conn *c, struct fp_pkt *k)
+/* The accepting CONNACK k, when `hit`, sent as 0x85 (Client Identifier not
+ * valid) instead; else forwarded. True when it was rewritten. */
+static bool refuse_id(struct fp_conn *c, struct fp_pkt *k, bool hit)
 {
-	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 &&
-		   strlen(c->client_id) == REFUSED_ID_LEN;
 	if (!hit) {
 		fp_forward(c, k);
-		return;
+		return false;
 	}
 	k->p.return_code = 0x85;
 	k->p.ack_flags = 0;
 	k->p.props.count = 0;
 	fp_send(c, &k->p);
-	fp_close_after(c, 200.0);
+	return true;
+}
+
+/* A CONNACK 0x00 for a client id of exactly 23 bytes becomes 0x85, and the
+ * connection closes. */
+static void refuse_id_23(struct fp_conn *c, struct fp_pkt *k)
+{
+	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 &&
+		   strlen(c->client_id) == REFUSED_ID_LEN;
+	if (refuse_id(c, k, hit))
+		fp_close_after(c, 200.0);
 }
 
 /* A CONNACK 0x00 to an empty client id with Clean Start 0 becomes 0x85
@@ -47,14 +55,7 @@ static void refuse_empty_id_open(struct fp_conn *c, struct fp_pkt *k)
 {
 	bool hit = fp_v5(c) && k->p.type == MQTT_CONNACK && k->p.return_code == 0 && c->client_id[0] == '\0' &&
 		   !(c->connect_flags & MQTT_CF_CLEAN_SESSION);
-	if (!hit) {
-		fp_forward(c, k);
-		return;
-	}
-	k->p.return_code = 0x85;
-	k->p.ack_flags = 0;
-	k->p.props.count = 0;
-	fp_send(c, &k->p);
+	refuse_id(c, k, hit);
 }
 
 /* Every Assigned Client Identifier becomes the same one. */
